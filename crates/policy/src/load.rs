@@ -1,0 +1,980 @@
+//! Reading a policy file: TOML into a spanned document ([`PolicyDoc`]), then checked and
+//! compiled into a [`Policy`] under a run's [`Overrides`], with every problem collected.
+//!
+//! The format is documented in `docs/policy-format.md`; `policies/aws-2021-01.toml` is the
+//! worked example.
+
+use std::ops::Range;
+
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::condition::{self, Condition, Names, Scope};
+use crate::diagnostic::{FileProblems, Problem};
+use crate::model::*;
+use crate::period::{HolidayCalendar, Period};
+use crate::LabelTable;
+
+/// Largest policy file read, in bytes.
+pub const MAX_POLICY_BYTES: usize = 1024 * 1024;
+
+/// What a run changes in its policies: clauses taken out, parameters set, judgment calls
+/// read one way or the other.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Overrides {
+    /// Clause ids taken out (`--without`).
+    pub without: Vec<String>,
+    /// Parameters set (`--set NAME=VALUE`).
+    pub set: Vec<(String, String)>,
+    /// Judgment calls fixed (`--assume NAME=true|false`).
+    pub assume: Vec<(String, bool)>,
+}
+
+impl Overrides {
+    /// True when nothing is changed.
+    pub fn is_empty(&self) -> bool {
+        self.without.is_empty() && self.set.is_empty() && self.assume.is_empty()
+    }
+}
+
+/// A policy file read but not yet compiled: the shape is right, names are not yet checked.
+#[derive(Clone, Debug)]
+pub struct PolicyDoc {
+    name: String,
+    text: String,
+    raw: RawPolicy,
+}
+
+impl PolicyDoc {
+    /// Reads a policy from its text; `name` is how the file is named to the user.
+    pub fn parse(name: &str, text: &str) -> Result<PolicyDoc, FileProblems> {
+        if text.len() > MAX_POLICY_BYTES {
+            return Err(FileProblems::new(
+                name,
+                "",
+                vec![Problem::error(
+                    format!("the file is {} bytes, over the limit of {MAX_POLICY_BYTES}", text.len()),
+                    None,
+                )
+                .with_help("split the document into several policy files")],
+            ));
+        }
+        let raw: RawPolicy = toml::from_str(text).map_err(|e| {
+            FileProblems::new(name, text, vec![toml_problem(&e)])
+        })?;
+        Ok(PolicyDoc {
+            name: name.to_owned(),
+            text: text.to_owned(),
+            raw,
+        })
+    }
+
+    /// The policy's id.
+    pub fn id(&self) -> &str {
+        self.raw.policy.get_ref().id.get_ref()
+    }
+
+    /// The file's name as shown to the user.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The file's text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// True when the policy has a clause with this id.
+    pub fn has_clause(&self, id: &str) -> bool {
+        self.raw.clause.iter().any(|c| c.get_ref().id.get_ref() == id)
+    }
+
+    /// True when the policy has a parameter with this name.
+    pub fn has_parameter(&self, name: &str) -> bool {
+        self.raw.parameters.0.iter().any(|(k, _)| k.get_ref() == name)
+    }
+
+    /// True when the policy has a judgment call with this name.
+    pub fn has_assumption(&self, name: &str) -> bool {
+        self.raw.assumptions.0.iter().any(|(k, _)| k.get_ref() == name)
+    }
+
+    /// Every clause id, in order.
+    pub fn clause_ids(&self) -> Vec<&str> {
+        self.raw.clause.iter().map(|c| c.get_ref().id.get_ref().as_str()).collect()
+    }
+
+    /// Every parameter name, in order.
+    pub fn parameter_names(&self) -> Vec<&str> {
+        self.raw.parameters.0.iter().map(|(k, _)| k.get_ref().as_str()).collect()
+    }
+
+    /// Every judgment call's name, in order.
+    pub fn assumption_names(&self) -> Vec<&str> {
+        self.raw.assumptions.0.iter().map(|(k, _)| k.get_ref().as_str()).collect()
+    }
+
+    /// Checks and compiles the policy under `overrides`. Overrides naming things this policy
+    /// lacks are ignored here: a run with several policies checks them against all of them.
+    /// Returns the policy and its warnings, or every problem found.
+    pub fn compile(&self, overrides: &Overrides) -> Result<(Policy, Vec<Problem>), FileProblems> {
+        let mut cx = Compiler {
+            text: &self.text,
+            problems: Vec::new(),
+        };
+        let policy = cx.policy(&self.raw, overrides, &self.name);
+        if cx.problems.iter().any(Problem::is_error) {
+            Err(FileProblems::new(&self.name, &self.text, cx.problems))
+        } else {
+            Ok((policy, cx.problems))
+        }
+    }
+}
+
+/// The problem a TOML syntax or shape error makes.
+pub fn toml_problem(e: &toml::de::Error) -> Problem {
+    let message = e.message().trim().trim_end_matches('.').to_owned();
+    let mut first = message.lines().next().unwrap_or("invalid TOML").to_owned();
+    if let Some(c) = first.get(..1) {
+        first = c.to_lowercase() + first.get(1..).unwrap_or("");
+    }
+    let problem = Problem::error(first, e.span());
+    if message.contains("unknown field") {
+        problem.with_help("check the field's spelling against docs/policy-format.md")
+    } else if message.contains("missing field") {
+        problem.with_help("add the field; docs/policy-format.md lists what each table needs")
+    } else {
+        problem
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The raw shape of the file.
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    policy: Spanned<RawHeader>,
+    #[serde(default)]
+    roles: Entries<String>,
+    #[serde(default)]
+    labels: Entries<String>,
+    #[serde(default)]
+    parameters: Entries<RawParameter>,
+    #[serde(default)]
+    assumptions: Entries<RawAssumption>,
+    #[serde(default)]
+    clause: Vec<Spanned<RawClause>>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHeader {
+    id: Spanned<String>,
+    title: String,
+    source: String,
+    #[serde(default)]
+    about: Option<String>,
+    #[serde(default)]
+    holidays: Option<Spanned<String>>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawParameter {
+    value: Spanned<RawValue>,
+    about: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+enum RawValue {
+    Int(i64),
+    Text(String),
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAssumption {
+    question: String,
+    default: bool,
+    #[serde(default)]
+    clause: Option<Spanned<String>>,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawClause {
+    id: Spanned<String>,
+    title: String,
+    text: String,
+    source: String,
+    mark: Spanned<String>,
+    #[serde(default)]
+    note: Option<String>,
+    #[serde(default)]
+    prohibits: Option<Spanned<String>>,
+    #[serde(default)]
+    duty: Option<RawDuty>,
+    #[serde(default)]
+    power: Option<RawPower>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDuty {
+    holder: Spanned<String>,
+    opens: Spanned<String>,
+    #[serde(default, rename = "where")]
+    condition: Option<Spanned<String>>,
+    #[serde(default)]
+    within: Option<Spanned<String>>,
+    met_by: Spanned<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPower {
+    holder: Spanned<String>,
+    action: Spanned<String>,
+    against: Spanned<String>,
+    #[serde(default)]
+    when: Option<Spanned<String>>,
+    notice: Spanned<String>,
+    #[serde(default)]
+    cure: Option<Spanned<String>>,
+}
+
+/// A TOML table read in the document's order, with each key's span.
+#[derive(Clone, Debug)]
+struct Entries<V>(Vec<(Spanned<String>, V)>);
+
+impl<V> Default for Entries<V> {
+    fn default() -> Self {
+        Entries(Vec::new())
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Entries<V> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct EntriesVisitor<V>(std::marker::PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for EntriesVisitor<V> {
+            type Value = Entries<V>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a table")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries = Vec::new();
+                while let Some((k, v)) = map.next_entry()? {
+                    entries.push((k, v));
+                }
+                Ok(Entries(entries))
+            }
+        }
+        deserializer.deserialize_map(EntriesVisitor(std::marker::PhantomData))
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Checking and compiling.
+
+struct Compiler<'t> {
+    text: &'t str,
+    problems: Vec<Problem>,
+}
+
+/// What compiling needs to know of the names declared before the clauses.
+struct Declared<'r> {
+    roles: Vec<&'r str>,
+    params: Vec<(&'r str, Option<ParamValue>)>,
+}
+
+impl Compiler<'_> {
+    fn error(&mut self, problem: Problem) {
+        self.problems.push(problem);
+    }
+
+    fn policy(&mut self, raw: &RawPolicy, overrides: &Overrides, file: &str) -> Policy {
+        let header = raw.policy.get_ref();
+        if header.id.get_ref().trim().is_empty() {
+            self.error(Problem::error("the policy's `id` is empty", Some(header.id.span())));
+        }
+        let holidays = match &header.holidays {
+            None => HolidayCalendar::default(),
+            Some(name) => HolidayCalendar::by_name(name.get_ref()).unwrap_or_else(|| {
+                self.error(
+                    Problem::error(format!("unknown holiday calendar `{}`", name.get_ref()), Some(name.span()))
+                        .suggesting(name.get_ref(), HolidayCalendar::NAMES.iter().copied()),
+                );
+                HolidayCalendar::default()
+            }),
+        };
+
+        let roles = self.unique_entries(&raw.roles, "role");
+        let roles: Vec<Role> = roles
+            .into_iter()
+            .map(|(name, about)| Role {
+                name: name.to_owned(),
+                about: about.clone(),
+            })
+            .collect();
+
+        let mut labels = LabelTable::default();
+        for (name, meaning) in self.unique_entries(&raw.labels, "label") {
+            if labels.push(name, meaning).is_none() {
+                self.error(Problem::error(
+                    format!("more than {} labels", crate::labels::MAX_LABELS),
+                    None,
+                ));
+                break;
+            }
+        }
+
+        let parameters = self.parameters(raw, overrides);
+        let assumptions = self.assumptions(raw, overrides);
+        let clauses = self.clauses(raw, overrides);
+
+        let declared = Declared {
+            roles: roles.iter().map(|r| r.name.as_str()).collect(),
+            params: parameters.iter().map(|p| (p.name.as_str(), Some(p.value))).collect(),
+        };
+
+        // Index duties and powers before compiling, so conditions can refer to any of them.
+        let mut duty_ids: Vec<(&str, Option<usize>)> = Vec::new();
+        let mut power_ids: Vec<(&str, Option<usize>)> = Vec::new();
+        for (clause, compiled) in raw.clause.iter().zip(&clauses) {
+            let c = clause.get_ref();
+            if c.duty.is_some() {
+                let next = duty_ids.iter().filter(|(_, i)| i.is_some()).count();
+                duty_ids.push((c.id.get_ref(), (!compiled.taken_out).then_some(next)));
+            }
+            if c.power.is_some() {
+                let next = power_ids.iter().filter(|(_, i)| i.is_some()).count();
+                power_ids.push((c.id.get_ref(), (!compiled.taken_out).then_some(next)));
+            }
+        }
+        let param_types: Vec<(&str, bool)> = parameters
+            .iter()
+            .map(|p| (p.name.as_str(), matches!(p.value, ParamValue::Int(_))))
+            .collect();
+        let assumption_names: Vec<&str> = assumptions.iter().map(|a| a.name.as_str()).collect();
+        let clause_ids: Vec<&str> = clauses.iter().map(|c| c.id.as_str()).collect();
+        let names = Names {
+            labels: &labels,
+            params: &param_types,
+            assumptions: &assumption_names,
+            clauses: &clause_ids,
+            duties: &duty_ids,
+            powers: &power_ids,
+        };
+
+        let mut prohibitions = Vec::new();
+        let mut duties = Vec::new();
+        let mut powers = Vec::new();
+        for (index, (clause, compiled)) in raw.clause.iter().zip(&clauses).enumerate() {
+            if compiled.taken_out {
+                continue;
+            }
+            let c = clause.get_ref();
+            if let Some(text) = &c.prohibits {
+                if let Some(condition) = self.condition(text, Scope::Prohibition, &names) {
+                    prohibitions.push(Prohibition { clause: index, condition });
+                }
+            }
+            if let Some(duty) = &c.duty {
+                if let Some(duty) = self.duty(index, duty, &declared, &names) {
+                    duties.push(duty);
+                }
+            }
+            if let Some(power) = &c.power {
+                if let Some(power) = self.power(index, power, &declared, &names) {
+                    powers.push(power);
+                }
+            }
+        }
+        // Indices are only consistent when every power compiled.
+        if !self.problems.iter().any(Problem::is_error) {
+            self.check_power_cycles(raw, &powers, &clauses);
+        }
+
+        Policy {
+            id: header.id.get_ref().clone(),
+            title: header.title.clone(),
+            source: header.source.clone(),
+            about: header.about.clone(),
+            file: file.to_owned(),
+            holidays,
+            roles,
+            labels,
+            parameters,
+            assumptions,
+            clauses,
+            prohibitions,
+            duties,
+            powers,
+        }
+    }
+
+    fn unique_entries<'r, V>(&mut self, entries: &'r Entries<V>, what: &str) -> Vec<(&'r str, &'r V)> {
+        let mut seen: Vec<(&str, &'r V)> = Vec::new();
+        for (key, value) in &entries.0 {
+            let name = key.get_ref().as_str();
+            if seen.iter().any(|(n, _)| *n == name) {
+                self.error(Problem::error(format!("the {what} `{name}` is declared twice"), Some(key.span())));
+            } else if !is_name(name) {
+                self.error(
+                    Problem::error(format!("`{name}` is not a valid {what} name"), Some(key.span()))
+                        .with_help("use lowercase letters, digits, `_` and `-`, starting with a letter"),
+                );
+            } else {
+                seen.push((name, value));
+            }
+        }
+        seen
+    }
+
+    fn parameters(&mut self, raw: &RawPolicy, overrides: &Overrides) -> Vec<Parameter> {
+        let mut out = Vec::new();
+        for (name, param) in self.unique_entries(&raw.parameters, "parameter") {
+            let span = param.value.span();
+            let default = match param.value.get_ref() {
+                RawValue::Int(n) => ParamValue::Int(*n),
+                RawValue::Text(text) => match Period::parse(text) {
+                    Ok(p) => ParamValue::Period(p),
+                    Err(e) => {
+                        // Kept with a stand-in value so that uses of it do not cascade into
+                        // more errors; the policy is refused anyway.
+                        self.error(Problem::error(e.to_string(), Some(span)).with_help(e.help()));
+                        ParamValue::Period(Period::Minutes(0))
+                    }
+                },
+            };
+            let mut value = default;
+            for (_, text) in overrides.set.iter().filter(|(n, _)| n == name) {
+                match (default, override_value(text)) {
+                    (ParamValue::Int(_), Ok(v @ ParamValue::Int(_)))
+                    | (ParamValue::Period(_), Ok(v @ ParamValue::Period(_))) => value = v,
+                    (_, Ok(_)) => self.error(
+                        Problem::error(
+                            format!("`--set {name}={text}` gives the wrong kind of value"),
+                            None,
+                        )
+                        .with_help(format!("`{name}` is {}, such as `{default}`", kind_of(default))),
+                    ),
+                    (_, Err(help)) => self.error(
+                        Problem::error(format!("`--set {name}={text}`: `{text}` is not a value"), None)
+                            .with_help(help),
+                    ),
+                }
+            }
+            out.push(Parameter {
+                name: name.to_owned(),
+                about: param.about.clone(),
+                value,
+                default,
+            });
+        }
+        out
+    }
+
+    fn assumptions(&mut self, raw: &RawPolicy, overrides: &Overrides) -> Vec<Assumption> {
+        let clause_ids: Vec<&str> = raw.clause.iter().map(|c| c.get_ref().id.get_ref().as_str()).collect();
+        let mut out = Vec::new();
+        for (name, a) in self.unique_entries(&raw.assumptions, "judgment call") {
+            if let Some(clause) = &a.clause {
+                if !clause_ids.contains(&clause.get_ref().as_str()) {
+                    self.error(
+                        Problem::error(format!("unknown clause `{}`", clause.get_ref()), Some(clause.span()))
+                            .suggesting(clause.get_ref(), clause_ids.iter().copied()),
+                    );
+                }
+            }
+            let value = overrides
+                .assume
+                .iter()
+                .rev()
+                .find(|(n, _)| n == name)
+                .map_or(a.default, |(_, v)| *v);
+            out.push(Assumption {
+                name: name.to_owned(),
+                question: a.question.clone(),
+                default: a.default,
+                value,
+                clause: a.clause.as_ref().map(|c| c.get_ref().clone()),
+                note: a.note.clone(),
+            });
+        }
+        out
+    }
+
+    fn clauses(&mut self, raw: &RawPolicy, overrides: &Overrides) -> Vec<Clause> {
+        let mut out: Vec<Clause> = Vec::new();
+        for clause in &raw.clause {
+            let c = clause.get_ref();
+            let id = c.id.get_ref();
+            if id.trim().is_empty() {
+                self.error(Problem::error("a clause's `id` is empty", Some(c.id.span())));
+            }
+            if let Some(first) = raw.clause.iter().find(|o| o.get_ref().id.get_ref() == id) {
+                if !std::ptr::eq(first, clause) {
+                    let (line, _) = crate::diagnostic::line_column(self.text, first.get_ref().id.span().start);
+                    self.error(
+                        Problem::error(format!("clause `{id}` is defined twice"), Some(c.id.span()))
+                            .with_help(format!("the first definition is on line {line}; give each clause its own id")),
+                    );
+                }
+            }
+            let mark = Mark::by_name(c.mark.get_ref()).unwrap_or_else(|| {
+                self.error(
+                    Problem::error(format!("unknown mark `{}`", c.mark.get_ref()), Some(c.mark.span()))
+                        .suggesting(c.mark.get_ref(), Mark::NAMES.iter().copied()),
+                );
+                Mark::Inferred
+            });
+            out.push(Clause {
+                id: id.clone(),
+                title: c.title.clone(),
+                text: c.text.clone(),
+                source: c.source.clone(),
+                mark,
+                note: c.note.clone(),
+                taken_out: overrides.without.iter().any(|w| w == id),
+            });
+        }
+        out
+    }
+
+    fn role(&mut self, name: &Spanned<String>, declared: &Declared<'_>) -> Option<usize> {
+        let found = declared.roles.iter().position(|r| r == name.get_ref());
+        if found.is_none() {
+            self.error(
+                Problem::error(format!("unknown role `{}`", name.get_ref()), Some(name.span()))
+                    .suggesting(name.get_ref(), declared.roles.iter().copied()),
+            );
+        }
+        found
+    }
+
+    /// A period written out (`"30 calendar days"`) or a parameter's name (`"cure_period"`).
+    fn period(&mut self, text: &Spanned<String>, declared: &Declared<'_>) -> Option<PeriodRef> {
+        let value = text.get_ref().trim();
+        if value.starts_with(|c: char| c.is_ascii_digit()) {
+            return match Period::parse(value) {
+                Ok(period) => Some(PeriodRef { period, param: None }),
+                Err(e) => {
+                    self.error(Problem::error(e.to_string(), Some(text.span())).with_help(e.help()));
+                    None
+                }
+            };
+        }
+        match declared.params.iter().position(|(n, _)| *n == value) {
+            Some(i) => match declared.params.get(i).and_then(|(_, v)| *v) {
+                Some(ParamValue::Period(period)) => Some(PeriodRef { period, param: Some(i) }),
+                _ => {
+                    self.error(Problem::error(
+                        format!("parameter `{value}` is a number, not a period"),
+                        Some(text.span()),
+                    ));
+                    None
+                }
+            },
+            None => {
+                self.error(
+                    Problem::error(format!("`{value}` is neither a period nor a parameter"), Some(text.span()))
+                        .suggesting(value, declared.params.iter().map(|(n, _)| *n))
+                        .with_label("expected `30 calendar days`, `24 hours`, `2 business days` or a parameter's name"),
+                );
+                None
+            }
+        }
+    }
+
+    fn condition(&mut self, text: &Spanned<String>, scope: Scope, names: &Names<'_>) -> Option<Condition> {
+        match condition::compile(text.get_ref(), scope, names) {
+            Ok(cond) => Some(Condition {
+                text: text.get_ref().clone(),
+                cond,
+            }),
+            Err(e) => {
+                let span = inner_span(self.text, text, e.span.clone());
+                let mut problem = Problem::error(e.message, Some(span));
+                if let Some(help) = e.help {
+                    problem = problem.with_help(help);
+                }
+                self.error(problem);
+                None
+            }
+        }
+    }
+
+    fn duty(&mut self, clause: usize, raw: &RawDuty, declared: &Declared<'_>, names: &Names<'_>) -> Option<Duty> {
+        let holder = self.role(&raw.holder, declared);
+        let opens = match raw.opens.get_ref().as_str() {
+            "published" => Some(Trigger::Published),
+            "reported" => Some(Trigger::Reported),
+            other => {
+                self.error(
+                    Problem::error(format!("unknown trigger `{other}`"), Some(raw.opens.span()))
+                        .suggesting(other, Trigger::NAMES.iter().copied()),
+                );
+                None
+            }
+        };
+        let met_by = match raw.met_by.get_ref().as_str() {
+            "removed" => Some(Discharge::Removed),
+            other => {
+                self.error(
+                    Problem::error(format!("unknown discharge `{other}`"), Some(raw.met_by.span()))
+                        .suggesting(other, Discharge::NAMES.iter().copied()),
+                );
+                None
+            }
+        };
+        let within = match &raw.within {
+            Some(text) => self.period(text, declared),
+            None => Some(PeriodRef {
+                period: Period::Minutes(0),
+                param: None,
+            }),
+        };
+        let condition = match &raw.condition {
+            Some(text) => self.condition(text, Scope::DutyTrigger, names),
+            None => Some(Condition {
+                text: "post.prohibited".into(),
+                cond: condition::Cond::PostFlag(condition::PostFlag::Prohibited),
+            }),
+        };
+        Some(Duty {
+            clause,
+            holder: holder?,
+            opens: opens?,
+            condition: condition?,
+            within: within?,
+            met_by: met_by?,
+        })
+    }
+
+    fn power(&mut self, clause: usize, raw: &RawPower, declared: &Declared<'_>, names: &Names<'_>) -> Option<Power> {
+        let holder = self.role(&raw.holder, declared);
+        let against = self.role(&raw.against, declared);
+        let action = raw.action.get_ref();
+        if !ACTIONS.contains(&action.as_str()) {
+            self.error(
+                Problem::error(format!("unknown action `{action}`"), Some(raw.action.span()))
+                    .suggesting(action, ACTIONS.iter().copied()),
+            );
+        }
+        let notice = match raw.notice.get_ref().trim() {
+            "immediate" => Some(Notice::Immediate),
+            "none" => Some(Notice::None),
+            _ => self.period(&raw.notice, declared).map(|p| {
+                if p.period.is_zero() { Notice::Immediate } else { Notice::Advance(p) }
+            }),
+        };
+        let cure = match &raw.cure {
+            Some(text) => self.period(text, declared).map(Some),
+            None => Some(None),
+        };
+        if raw.cure.is_some() && matches!(notice, Some(Notice::None)) {
+            self.error(
+                Problem::error("a cure period runs from notice, but this power needs none", raw.cure.as_ref().map(|c| c.span()))
+                    .with_help("set `notice = \"immediate\"`, or remove `cure`"),
+            );
+        }
+        let condition = match &raw.when {
+            Some(text) => self.condition(text, Scope::Power, names),
+            None => Some(Condition {
+                text: "true".into(),
+                cond: condition::Cond::Const(true),
+            }),
+        };
+        Some(Power {
+            clause,
+            holder: holder?,
+            action: action.clone(),
+            against: against?,
+            condition: condition?,
+            notice: notice?,
+            cure: cure?,
+        })
+    }
+
+    /// `available("X")` references must not loop back to the power that makes them.
+    fn check_power_cycles(&mut self, raw: &RawPolicy, powers: &[Power], clauses: &[Clause]) {
+        let edges: Vec<Vec<usize>> = powers
+            .iter()
+            .map(|p| {
+                let mut refs = Vec::new();
+                p.condition.cond.visit(&mut |c| {
+                    if let condition::Cond::Available(i) = c {
+                        refs.push(*i);
+                    }
+                });
+                refs
+            })
+            .collect();
+        // Colours: 0 unvisited, 1 on the path, 2 done.
+        let mut colour = vec![0u8; powers.len()];
+        for start in 0..powers.len() {
+            let mut path: Vec<(usize, usize)> = vec![(start, 0)];
+            if colour.get(start) != Some(&0) {
+                continue;
+            }
+            if let Some(c) = colour.get_mut(start) {
+                *c = 1;
+            }
+            while let Some((node, next)) = path.last().copied() {
+                let Some(targets) = edges.get(node) else { break };
+                if let Some(&target) = targets.get(next) {
+                    if let Some(last) = path.last_mut() {
+                        last.1 += 1;
+                    }
+                    match colour.get(target) {
+                        Some(0) => {
+                            if let Some(c) = colour.get_mut(target) {
+                                *c = 1;
+                            }
+                            path.push((target, 0));
+                        }
+                        Some(1) => {
+                            let cycle: Vec<String> = path
+                                .iter()
+                                .skip_while(|(n, _)| *n != target)
+                                .filter_map(|(n, _)| powers.get(*n))
+                                .filter_map(|p| clauses.get(p.clause))
+                                .map(|c| format!("`{}`", c.id))
+                                .collect();
+                            let span = powers
+                                .get(node)
+                                .and_then(|p| raw.clause.get(p.clause))
+                                .and_then(|c| c.get_ref().power.as_ref())
+                                .and_then(|p| p.when.as_ref())
+                                .map(|w| w.span());
+                            self.error(
+                                Problem::error(
+                                    format!("powers refer to each other in a cycle: {}", cycle.join(" → ")),
+                                    span,
+                                )
+                                .with_help("a power may rest on another's availability, but not on its own"),
+                            );
+                            return;
+                        }
+                        _ => {}
+                    }
+                } else {
+                    if let Some(c) = colour.get_mut(node) {
+                        *c = 2;
+                    }
+                    path.pop();
+                }
+            }
+        }
+    }
+}
+
+/// Reads a `--set` value: a whole number or a period.
+fn override_value(text: &str) -> Result<ParamValue, String> {
+    if let Ok(n) = text.trim().parse::<i64>() {
+        return Ok(ParamValue::Int(n));
+    }
+    Period::parse(text)
+        .map(ParamValue::Period)
+        .map_err(|e| e.help().to_owned())
+}
+
+fn kind_of(value: ParamValue) -> &'static str {
+    match value {
+        ParamValue::Int(_) => "a whole number",
+        ParamValue::Period(_) => "a period",
+    }
+}
+
+fn is_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// The span in the file of `inner` (a range in a string value's content), when the string is
+/// written without escapes; otherwise the whole string.
+fn inner_span(file: &str, value: &Spanned<String>, inner: Range<usize>) -> Range<usize> {
+    let outer = value.span();
+    let Some(written) = file.get(outer.clone()) else {
+        return outer;
+    };
+    let quote = if written.starts_with("'''") || written.starts_with("\"\"\"") { 3 } else { 1 };
+    let mut start = outer.start + quote;
+    if quote == 3 && file.get(start..start + 1) == Some("\n") {
+        start += 1;
+    }
+    let content = file.get(start..outer.end.saturating_sub(quote));
+    if content != Some(value.get_ref().as_str()) {
+        return outer;
+    }
+    (start + inner.start).min(outer.end)..(start + inner.end.max(inner.start + 1)).min(outer.end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+[policy]
+id = "tiny"
+title = "A tiny policy"
+source = "the test"
+
+[roles]
+provider = "offers the service"
+customer = "uses it"
+
+[labels]
+threat = "threatens violence"
+
+[parameters]
+cure_period = { value = "30 calendar days", about = "time to cure" }
+
+[assumptions]
+risk = { question = "did the provider determine a risk?", default = false }
+
+[[clause]]
+id = "1"
+title = "No threats"
+text = "The customer's content must not threaten violence."
+source = "§1"
+mark = "record"
+prohibits = '"threat" in post.labels'
+
+[[clause]]
+id = "2"
+title = "Keep it down"
+text = "The customer removes prohibited content."
+source = "§2"
+mark = "record"
+duty = { holder = "customer", opens = "reported", met_by = "removed" }
+
+[[clause]]
+id = "3"
+title = "Suspension"
+text = "The provider may suspend upon notice for a breach."
+source = "§3"
+mark = "inferred"
+power = { holder = "provider", action = "suspend", against = "customer", when = 'breached("2") || assumptions.risk', notice = "immediate" }
+
+[[clause]]
+id = "4"
+title = "Termination for cause"
+text = "Either party may terminate if a breach stays uncured."
+source = "§4"
+mark = "record"
+power = { holder = "provider", action = "terminate", against = "customer", when = 'available("3")', notice = "immediate", cure = "cure_period" }
+"#;
+
+    fn compile(text: &str, overrides: &Overrides) -> Result<Policy, FileProblems> {
+        PolicyDoc::parse("tiny.toml", text)?.compile(overrides).map(|(p, _)| p)
+    }
+
+    /// Compiles `MINIMAL` with `from` replaced by `to`, and returns its problems' messages
+    /// with the line and column of each.
+    fn problems(from: &str, to: &str) -> Vec<String> {
+        assert!(MINIMAL.contains(from), "{from}");
+        let text = MINIMAL.replacen(from, to, 1);
+        let err = compile(&text, &Overrides::default()).unwrap_err();
+        err.problems
+            .iter()
+            .map(|p| match &p.span {
+                Some(span) => {
+                    let (l, c) = err.line_column(span.start);
+                    format!("{l}:{c}: {}", p.message)
+                }
+                None => p.message.clone(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_minimal_policy_compiles() {
+        let policy = compile(MINIMAL, &Overrides::default()).unwrap();
+        assert_eq!(policy.roles.len(), 2);
+        assert_eq!(policy.prohibitions.len(), 1);
+        assert_eq!(policy.duties.len(), 1);
+        assert_eq!(policy.powers.len(), 2);
+        assert_eq!(policy.powers[1].cure, Some(PeriodRef { period: Period::CalendarDays(30), param: Some(0) }));
+        assert_eq!(policy.powers[0].notice, Notice::Immediate);
+        assert!(!policy.assumptions[0].value);
+    }
+
+    #[test]
+    fn overrides_apply() {
+        let overrides = Overrides {
+            without: vec!["3".into()],
+            set: vec![("cure_period".into(), "10 business days".into())],
+            assume: vec![("risk".into(), true)],
+        };
+        let policy = compile(MINIMAL, &overrides).unwrap();
+        assert_eq!(policy.powers.len(), 1, "clause 3 is taken out");
+        assert!(policy.clause("3").unwrap().taken_out);
+        assert_eq!(
+            policy.powers[0].condition.cond,
+            condition::Cond::TakenOut("3".into()),
+            "a reference to a taken-out power is false"
+        );
+        assert_eq!(policy.parameters[0].value, ParamValue::Period(Period::BusinessDays(10)));
+        assert_eq!(policy.parameters[0].default, ParamValue::Period(Period::CalendarDays(30)));
+        assert!(policy.assumptions[0].value);
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_place() {
+        assert_eq!(problems("holder = \"customer\"", "holder = \"custmer\""), ["34:19: unknown role `custmer`"]);
+        assert_eq!(
+            problems("'breached(\"2\") || assumptions.risk'", "'breached(\"5\") || assumptions.risky'"),
+            ["42:91: unknown clause `5`"]
+        );
+        assert_eq!(problems("mark = \"inferred\"", "mark = \"guessed\""), ["41:8: unknown mark `guessed`"]);
+        assert_eq!(
+            problems("value = \"30 calendar days\"", "value = \"30 days\""),
+            ["15:25: `30 days` does not say which days it counts"]
+        );
+        assert_eq!(problems("id = \"4\"", "id = \"3\""), ["45:6: clause `3` is defined twice"]);
+        assert_eq!(
+            problems("when = 'available(\"3\")'", "when = 'available(\"4\")'"),
+            ["50:83: powers refer to each other in a cycle: `4`"]
+        );
+        assert_eq!(
+            problems("opens = \"reported\"", "opens = \"reportd\""),
+            ["34:39: unknown trigger `reportd`"]
+        );
+    }
+
+    #[test]
+    fn several_problems_come_together() {
+        let text = MINIMAL
+            .replacen("holder = \"customer\"", "holder = \"nobody\"", 1)
+            .replacen("action = \"suspend\"", "action = \"suspnd\"", 1);
+        let err = compile(&text, &Overrides::default()).unwrap_err();
+        assert_eq!(err.problems.len(), 2, "{:?}", err.problems);
+        assert_eq!(err.problems[1].help.as_deref(), Some("did you mean `suspend`?"));
+    }
+
+    #[test]
+    fn toml_errors_are_located() {
+        let err = compile("[policy]\nid = \"x\"\ntitle = \n", &Overrides::default()).unwrap_err();
+        let p = &err.problems[0];
+        assert_eq!(err.line_column(p.span.clone().unwrap().start).0, 3);
+        let err = compile(&MINIMAL.replacen("title = \"No threats\"", "titel = \"No threats\"", 1), &Overrides::default()).unwrap_err();
+        assert!(err.problems[0].message.contains("unknown field `titel`"), "{}", err.problems[0].message);
+    }
+
+    #[test]
+    fn bad_overrides_are_reported() {
+        let overrides = Overrides {
+            set: vec![("cure_period".into(), "12".into())],
+            ..Overrides::default()
+        };
+        let err = compile(MINIMAL, &overrides).unwrap_err();
+        assert!(err.problems[0].message.contains("wrong kind of value"), "{:?}", err.problems);
+    }
+}

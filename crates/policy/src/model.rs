@@ -1,0 +1,318 @@
+//! The compiled rule model: a [`Policy`] with its roles, labels, parameters, judgment calls,
+//! clauses, and the prohibitions, duties and powers those clauses create.
+//!
+//! Everything here is checked: names resolve, periods have a kind, conditions are compiled.
+//! Indices (`usize`) point into the policy's own vectors.
+
+use std::fmt;
+
+use crate::condition::Condition;
+use crate::period::{HolidayCalendar, Period};
+use crate::LabelTable;
+
+/// A compiled policy: one document (a contract, terms of service, guidelines) at one version.
+#[derive(Clone, Debug)]
+pub struct Policy {
+    /// Short id, such as `aws-2021-01`.
+    pub id: String,
+    /// Full title.
+    pub title: String,
+    /// Where the text comes from.
+    pub source: String,
+    /// What the document is, for readers.
+    pub about: Option<String>,
+    /// The file it was read from, as named to the user.
+    pub file: String,
+    /// The calendar business days are counted against.
+    pub holidays: HolidayCalendar,
+    /// The roles the policy speaks of, which a scenario binds to parties.
+    pub roles: Vec<Role>,
+    /// The content labels the policy knows.
+    pub labels: LabelTable,
+    /// Named values, with their defaults and any override.
+    pub parameters: Vec<Parameter>,
+    /// Judgment calls: clauses such as "if AWS determines that...", as named assumptions.
+    pub assumptions: Vec<Assumption>,
+    /// Every clause, in the document's order, including those taken out.
+    pub clauses: Vec<Clause>,
+    /// Content rules.
+    pub prohibitions: Vec<Prohibition>,
+    /// Duties.
+    pub duties: Vec<Duty>,
+    /// Powers (remedies).
+    pub powers: Vec<Power>,
+}
+
+impl Policy {
+    /// The clause with this id.
+    pub fn clause(&self, id: &str) -> Option<&Clause> {
+        self.clauses.iter().find(|c| c.id == id)
+    }
+
+    /// The index of a role.
+    pub fn role(&self, name: &str) -> Option<usize> {
+        self.roles.iter().position(|r| r.name == name)
+    }
+
+    /// The integer values of the parameters, by index (0 for periods), for evaluation.
+    pub fn param_values(&self) -> Vec<i64> {
+        self.parameters
+            .iter()
+            .map(|p| match p.value {
+                ParamValue::Int(n) => n,
+                ParamValue::Period(_) => 0,
+            })
+            .collect()
+    }
+
+    /// The values of the judgment calls, by index, for evaluation.
+    pub fn assumption_values(&self) -> Vec<bool> {
+        self.assumptions.iter().map(|a| a.value).collect()
+    }
+
+    /// The clause of a power.
+    pub fn power_clause(&self, power: &Power) -> &Clause {
+        self.clauses.get(power.clause).unwrap_or(&UNKNOWN_CLAUSE)
+    }
+
+    /// The clause of a duty.
+    pub fn duty_clause(&self, duty: &Duty) -> &Clause {
+        self.clauses.get(duty.clause).unwrap_or(&UNKNOWN_CLAUSE)
+    }
+
+    /// A role's name.
+    pub fn role_name(&self, role: usize) -> &str {
+        self.roles.get(role).map_or("?", |r| r.name.as_str())
+    }
+}
+
+static UNKNOWN_CLAUSE: Clause = Clause {
+    id: String::new(),
+    title: String::new(),
+    text: String::new(),
+    source: String::new(),
+    mark: Mark::Inferred,
+    note: None,
+    taken_out: false,
+};
+
+/// A role a policy speaks of ("provider", "customer").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Role {
+    /// Its name in the policy.
+    pub name: String,
+    /// Who it is, in a sentence.
+    pub about: String,
+}
+
+/// A named value of a policy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Parameter {
+    /// Its name.
+    pub name: String,
+    /// What it is.
+    pub about: String,
+    /// The value in force for this run.
+    pub value: ParamValue,
+    /// The value the document gives.
+    pub default: ParamValue,
+}
+
+/// The value of a parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamValue {
+    /// A period ("30 calendar days").
+    Period(Period),
+    /// A whole number (a threshold).
+    Int(i64),
+}
+
+impl fmt::Display for ParamValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParamValue::Period(p) => p.fmt(f),
+            ParamValue::Int(n) => n.fmt(f),
+        }
+    }
+}
+
+/// A judgment call: a clause that turns on a party's determination, held as an assumption.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Assumption {
+    /// Its name, used by `--assume NAME=true|false`.
+    pub name: String,
+    /// The question it answers.
+    pub question: String,
+    /// The default the policy file gives, and why.
+    pub default: bool,
+    /// The value in force for this run.
+    pub value: bool,
+    /// The clause it belongs to.
+    pub clause: Option<String>,
+    /// Why the default is what it is.
+    pub note: Option<String>,
+}
+
+/// A clause of the document: the unit a verdict cites.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Clause {
+    /// Its id as the document numbers it: `6.1(b)`.
+    pub id: String,
+    /// A short title.
+    pub title: String,
+    /// A paraphrase of its text.
+    pub text: String,
+    /// Where the text comes from.
+    pub source: String,
+    /// How sure we are of its wording.
+    pub mark: Mark,
+    /// A note for readers.
+    pub note: Option<String>,
+    /// Taken out for this run (`--without`).
+    pub taken_out: bool,
+}
+
+/// How a fact or clause is known, as FACTS.md marks it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mark {
+    /// On the record: the primary document, or a faithful reproduction.
+    Record,
+    /// Reported by the press; the primary text was not seen.
+    Reported,
+    /// Inferred, or taken from a neighbouring version.
+    Inferred,
+    /// Made up by a documented generator where the record is silent.
+    Reconstructed,
+}
+
+impl Mark {
+    /// The names a file may use.
+    pub const NAMES: &'static [&'static str] = &["record", "reported", "inferred", "reconstructed"];
+
+    /// Reads a mark's name.
+    pub fn by_name(name: &str) -> Option<Mark> {
+        match name {
+            "record" => Some(Mark::Record),
+            "reported" => Some(Mark::Reported),
+            "inferred" => Some(Mark::Inferred),
+            "reconstructed" => Some(Mark::Reconstructed),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Mark {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Mark::Record => "on the record",
+            Mark::Reported => "reported by the press",
+            Mark::Inferred => "inferred",
+            Mark::Reconstructed => "reconstructed",
+        })
+    }
+}
+
+/// A content rule: posts matching the condition are prohibited under the clause.
+#[derive(Clone, Debug)]
+pub struct Prohibition {
+    /// Its clause, by index.
+    pub clause: usize,
+    /// Which posts it prohibits.
+    pub condition: Condition,
+}
+
+/// A period written out, or taken from a parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PeriodRef {
+    /// The period in force.
+    pub period: Period,
+    /// The parameter it comes from, when it does.
+    pub param: Option<usize>,
+}
+
+/// Something a role must do, opened per post by a trigger, due within a period.
+#[derive(Clone, Debug)]
+pub struct Duty {
+    /// Its clause, by index.
+    pub clause: usize,
+    /// The role that owes it.
+    pub holder: usize,
+    /// The event that opens an instance of the duty for a post.
+    pub opens: Trigger,
+    /// Which posts it applies to (checked when the trigger fires).
+    pub condition: Condition,
+    /// How long the holder has; zero means at once.
+    pub within: PeriodRef,
+    /// The event that discharges it.
+    pub met_by: Discharge,
+}
+
+/// What opens a duty for a post.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trigger {
+    /// The post is published.
+    Published,
+    /// The post is reported.
+    Reported,
+}
+
+impl Trigger {
+    /// The names a policy may use.
+    pub const NAMES: &'static [&'static str] = &["published", "reported"];
+}
+
+/// What discharges a duty for a post.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Discharge {
+    /// The post is removed.
+    Removed,
+}
+
+impl Discharge {
+    /// The names a policy may use.
+    pub const NAMES: &'static [&'static str] = &["removed"];
+}
+
+/// Something a role may do to another, when a condition holds and notice is given.
+#[derive(Clone, Debug)]
+pub struct Power {
+    /// Its clause, by index.
+    pub clause: usize,
+    /// The role that holds it.
+    pub holder: usize,
+    /// What it lets the holder do: one of [`ACTIONS`].
+    pub action: String,
+    /// The role it is exercised against.
+    pub against: usize,
+    /// When it is available.
+    pub condition: Condition,
+    /// What notice it needs.
+    pub notice: Notice,
+    /// How long the condition must stay unremedied after notice.
+    pub cure: Option<PeriodRef>,
+}
+
+/// The notice a power needs before it may be exercised.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Notice {
+    /// No notice.
+    None,
+    /// Immediately upon notice: from the instant notice is given.
+    Immediate,
+    /// Advance notice: the action takes effect no sooner than this after notice.
+    Advance(PeriodRef),
+}
+
+/// The actions a power may allow and a scenario may record.
+pub const ACTIONS: &[&str] = &[
+    "warn",
+    "demand_plan",
+    "remove_content",
+    "suspend",
+    "terminate",
+    "delist",
+    "restore",
+    "suspend_account",
+    "ban",
+];
