@@ -96,7 +96,9 @@ impl Diagnostic for Problem {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
@@ -264,6 +266,10 @@ mod tests {
         let text = "a = 1\nb = é2\n";
         assert_eq!(line_column(text, 0), (1, 1));
         assert_eq!(line_column(text, 6), (2, 1));
-        assert_eq!(line_column(text, 12), (2, 6), "columns count characters, not bytes");
+        assert_eq!(
+            line_column(text, 12),
+            (2, 6),
+            "columns count characters, not bytes"
+        );
     }
 }

@@ -6,15 +6,15 @@
 
 use std::ops::Range;
 
-use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{Deserializer, MapAccess, Visitor};
 use toml::Spanned;
 
+use crate::LabelTable;
 use crate::condition::{self, Condition, Names, Scope};
 use crate::diagnostic::{FileProblems, Problem};
 use crate::model::*;
 use crate::period::{HolidayCalendar, Period};
-use crate::LabelTable;
 
 /// Largest policy file read, in bytes.
 pub const MAX_POLICY_BYTES: usize = 1024 * 1024;
@@ -53,16 +53,20 @@ impl PolicyDoc {
             return Err(FileProblems::new(
                 name,
                 "",
-                vec![Problem::error(
-                    format!("the file is {} bytes, over the limit of {MAX_POLICY_BYTES}", text.len()),
-                    None,
-                )
-                .with_help("split the document into several policy files")],
+                vec![
+                    Problem::error(
+                        format!(
+                            "the file is {} bytes, over the limit of {MAX_POLICY_BYTES}",
+                            text.len()
+                        ),
+                        None,
+                    )
+                    .with_help("split the document into several policy files"),
+                ],
             ));
         }
-        let raw: RawPolicy = toml::from_str(text).map_err(|e| {
-            FileProblems::new(name, text, vec![toml_problem(&e)])
-        })?;
+        let raw: RawPolicy = toml::from_str(text)
+            .map_err(|e| FileProblems::new(name, text, vec![toml_problem(&e)]))?;
         Ok(PolicyDoc {
             name: name.to_owned(),
             text: text.to_owned(),
@@ -87,32 +91,57 @@ impl PolicyDoc {
 
     /// True when the policy has a clause with this id.
     pub fn has_clause(&self, id: &str) -> bool {
-        self.raw.clause.iter().any(|c| c.get_ref().id.get_ref() == id)
+        self.raw
+            .clause
+            .iter()
+            .any(|c| c.get_ref().id.get_ref() == id)
     }
 
     /// True when the policy has a parameter with this name.
     pub fn has_parameter(&self, name: &str) -> bool {
-        self.raw.parameters.0.iter().any(|(k, _)| k.get_ref() == name)
+        self.raw
+            .parameters
+            .0
+            .iter()
+            .any(|(k, _)| k.get_ref() == name)
     }
 
     /// True when the policy has a judgment call with this name.
     pub fn has_assumption(&self, name: &str) -> bool {
-        self.raw.assumptions.0.iter().any(|(k, _)| k.get_ref() == name)
+        self.raw
+            .assumptions
+            .0
+            .iter()
+            .any(|(k, _)| k.get_ref() == name)
     }
 
     /// Every clause id, in order.
     pub fn clause_ids(&self) -> Vec<&str> {
-        self.raw.clause.iter().map(|c| c.get_ref().id.get_ref().as_str()).collect()
+        self.raw
+            .clause
+            .iter()
+            .map(|c| c.get_ref().id.get_ref().as_str())
+            .collect()
     }
 
     /// Every parameter name, in order.
     pub fn parameter_names(&self) -> Vec<&str> {
-        self.raw.parameters.0.iter().map(|(k, _)| k.get_ref().as_str()).collect()
+        self.raw
+            .parameters
+            .0
+            .iter()
+            .map(|(k, _)| k.get_ref().as_str())
+            .collect()
     }
 
     /// Every judgment call's name, in order.
     pub fn assumption_names(&self) -> Vec<&str> {
-        self.raw.assumptions.0.iter().map(|(k, _)| k.get_ref().as_str()).collect()
+        self.raw
+            .assumptions
+            .0
+            .iter()
+            .map(|(k, _)| k.get_ref().as_str())
+            .collect()
     }
 
     /// Checks and compiles the policy under `overrides`. Overrides naming things this policy
@@ -141,9 +170,9 @@ pub fn toml_problem(e: &toml::de::Error) -> Problem {
     }
     let problem = Problem::error(first, e.span());
     if message.contains("unknown field") {
-        problem.with_help("check the field's spelling against docs/policy-format.md")
+        problem.with_help("check the spelling against the format reference in docs/")
     } else if message.contains("missing field") {
-        problem.with_help("add the field; docs/policy-format.md lists what each table needs")
+        problem.with_help("add it; the format reference in docs/ lists what each table needs")
     } else {
         problem
     }
@@ -300,14 +329,20 @@ impl Compiler<'_> {
     fn policy(&mut self, raw: &RawPolicy, overrides: &Overrides, file: &str) -> Policy {
         let header = raw.policy.get_ref();
         if header.id.get_ref().trim().is_empty() {
-            self.error(Problem::error("the policy's `id` is empty", Some(header.id.span())));
+            self.error(Problem::error(
+                "the policy's `id` is empty",
+                Some(header.id.span()),
+            ));
         }
         let holidays = match &header.holidays {
             None => HolidayCalendar::default(),
             Some(name) => HolidayCalendar::by_name(name.get_ref()).unwrap_or_else(|| {
                 self.error(
-                    Problem::error(format!("unknown holiday calendar `{}`", name.get_ref()), Some(name.span()))
-                        .suggesting(name.get_ref(), HolidayCalendar::NAMES.iter().copied()),
+                    Problem::error(
+                        format!("unknown holiday calendar `{}`", name.get_ref()),
+                        Some(name.span()),
+                    )
+                    .suggesting(name.get_ref(), HolidayCalendar::NAMES.iter().copied()),
                 );
                 HolidayCalendar::default()
             }),
@@ -339,7 +374,10 @@ impl Compiler<'_> {
 
         let declared = Declared {
             roles: roles.iter().map(|r| r.name.as_str()).collect(),
-            params: parameters.iter().map(|p| (p.name.as_str(), Some(p.value))).collect(),
+            params: parameters
+                .iter()
+                .map(|p| (p.name.as_str(), Some(p.value)))
+                .collect(),
         };
 
         // Index duties and powers before compiling, so conditions can refer to any of them.
@@ -381,7 +419,10 @@ impl Compiler<'_> {
             let c = clause.get_ref();
             if let Some(text) = &c.prohibits {
                 if let Some(condition) = self.condition(text, Scope::Prohibition, &names) {
-                    prohibitions.push(Prohibition { clause: index, condition });
+                    prohibitions.push(Prohibition {
+                        clause: index,
+                        condition,
+                    });
                 }
             }
             if let Some(duty) = &c.duty {
@@ -418,16 +459,28 @@ impl Compiler<'_> {
         }
     }
 
-    fn unique_entries<'r, V>(&mut self, entries: &'r Entries<V>, what: &str) -> Vec<(&'r str, &'r V)> {
+    fn unique_entries<'r, V>(
+        &mut self,
+        entries: &'r Entries<V>,
+        what: &str,
+    ) -> Vec<(&'r str, &'r V)> {
         let mut seen: Vec<(&str, &'r V)> = Vec::new();
         for (key, value) in &entries.0 {
             let name = key.get_ref().as_str();
             if seen.iter().any(|(n, _)| *n == name) {
-                self.error(Problem::error(format!("the {what} `{name}` is declared twice"), Some(key.span())));
+                self.error(Problem::error(
+                    format!("the {what} `{name}` is declared twice"),
+                    Some(key.span()),
+                ));
             } else if !is_name(name) {
                 self.error(
-                    Problem::error(format!("`{name}` is not a valid {what} name"), Some(key.span()))
-                        .with_help("use lowercase letters, digits, `_` and `-`, starting with a letter"),
+                    Problem::error(
+                        format!("`{name}` is not a valid {what} name"),
+                        Some(key.span()),
+                    )
+                    .with_help(
+                        "use lowercase letters, digits, `_` and `-`, starting with a letter",
+                    ),
                 );
             } else {
                 seen.push((name, value));
@@ -462,11 +515,17 @@ impl Compiler<'_> {
                             format!("`--set {name}={text}` gives the wrong kind of value"),
                             None,
                         )
-                        .with_help(format!("`{name}` is {}, such as `{default}`", kind_of(default))),
+                        .with_help(format!(
+                            "`{name}` is {}, such as `{default}`",
+                            kind_of(default)
+                        )),
                     ),
                     (_, Err(help)) => self.error(
-                        Problem::error(format!("`--set {name}={text}`: `{text}` is not a value"), None)
-                            .with_help(help),
+                        Problem::error(
+                            format!("`--set {name}={text}`: `{text}` is not a value"),
+                            None,
+                        )
+                        .with_help(help),
                     ),
                 }
             }
@@ -481,14 +540,21 @@ impl Compiler<'_> {
     }
 
     fn assumptions(&mut self, raw: &RawPolicy, overrides: &Overrides) -> Vec<Assumption> {
-        let clause_ids: Vec<&str> = raw.clause.iter().map(|c| c.get_ref().id.get_ref().as_str()).collect();
+        let clause_ids: Vec<&str> = raw
+            .clause
+            .iter()
+            .map(|c| c.get_ref().id.get_ref().as_str())
+            .collect();
         let mut out = Vec::new();
         for (name, a) in self.unique_entries(&raw.assumptions, "judgment call") {
             if let Some(clause) = &a.clause {
                 if !clause_ids.contains(&clause.get_ref().as_str()) {
                     self.error(
-                        Problem::error(format!("unknown clause `{}`", clause.get_ref()), Some(clause.span()))
-                            .suggesting(clause.get_ref(), clause_ids.iter().copied()),
+                        Problem::error(
+                            format!("unknown clause `{}`", clause.get_ref()),
+                            Some(clause.span()),
+                        )
+                        .suggesting(clause.get_ref(), clause_ids.iter().copied()),
                     );
                 }
             }
@@ -516,21 +582,33 @@ impl Compiler<'_> {
             let c = clause.get_ref();
             let id = c.id.get_ref();
             if id.trim().is_empty() {
-                self.error(Problem::error("a clause's `id` is empty", Some(c.id.span())));
+                self.error(Problem::error(
+                    "a clause's `id` is empty",
+                    Some(c.id.span()),
+                ));
             }
             if let Some(first) = raw.clause.iter().find(|o| o.get_ref().id.get_ref() == id) {
                 if !std::ptr::eq(first, clause) {
-                    let (line, _) = crate::diagnostic::line_column(self.text, first.get_ref().id.span().start);
+                    let (line, _) =
+                        crate::diagnostic::line_column(self.text, first.get_ref().id.span().start);
                     self.error(
-                        Problem::error(format!("clause `{id}` is defined twice"), Some(c.id.span()))
-                            .with_help(format!("the first definition is on line {line}; give each clause its own id")),
+                        Problem::error(
+                            format!("clause `{id}` is defined twice"),
+                            Some(c.id.span()),
+                        )
+                        .with_help(format!(
+                            "the first definition is on line {line}; give each clause its own id"
+                        )),
                     );
                 }
             }
             let mark = Mark::by_name(c.mark.get_ref()).unwrap_or_else(|| {
                 self.error(
-                    Problem::error(format!("unknown mark `{}`", c.mark.get_ref()), Some(c.mark.span()))
-                        .suggesting(c.mark.get_ref(), Mark::NAMES.iter().copied()),
+                    Problem::error(
+                        format!("unknown mark `{}`", c.mark.get_ref()),
+                        Some(c.mark.span()),
+                    )
+                    .suggesting(c.mark.get_ref(), Mark::NAMES.iter().copied()),
                 );
                 Mark::Inferred
             });
@@ -551,8 +629,11 @@ impl Compiler<'_> {
         let found = declared.roles.iter().position(|r| r == name.get_ref());
         if found.is_none() {
             self.error(
-                Problem::error(format!("unknown role `{}`", name.get_ref()), Some(name.span()))
-                    .suggesting(name.get_ref(), declared.roles.iter().copied()),
+                Problem::error(
+                    format!("unknown role `{}`", name.get_ref()),
+                    Some(name.span()),
+                )
+                .suggesting(name.get_ref(), declared.roles.iter().copied()),
             );
         }
         found
@@ -563,16 +644,24 @@ impl Compiler<'_> {
         let value = text.get_ref().trim();
         if value.starts_with(|c: char| c.is_ascii_digit()) {
             return match Period::parse(value) {
-                Ok(period) => Some(PeriodRef { period, param: None }),
+                Ok(period) => Some(PeriodRef {
+                    period,
+                    param: None,
+                }),
                 Err(e) => {
-                    self.error(Problem::error(e.to_string(), Some(text.span())).with_help(e.help()));
+                    self.error(
+                        Problem::error(e.to_string(), Some(text.span())).with_help(e.help()),
+                    );
                     None
                 }
             };
         }
         match declared.params.iter().position(|(n, _)| *n == value) {
             Some(i) => match declared.params.get(i).and_then(|(_, v)| *v) {
-                Some(ParamValue::Period(period)) => Some(PeriodRef { period, param: Some(i) }),
+                Some(ParamValue::Period(period)) => Some(PeriodRef {
+                    period,
+                    param: Some(i),
+                }),
                 _ => {
                     self.error(Problem::error(
                         format!("parameter `{value}` is a number, not a period"),
@@ -592,7 +681,12 @@ impl Compiler<'_> {
         }
     }
 
-    fn condition(&mut self, text: &Spanned<String>, scope: Scope, names: &Names<'_>) -> Option<Condition> {
+    fn condition(
+        &mut self,
+        text: &Spanned<String>,
+        scope: Scope,
+        names: &Names<'_>,
+    ) -> Option<Condition> {
         match condition::compile(text.get_ref(), scope, names) {
             Ok(cond) => Some(Condition {
                 text: text.get_ref().clone(),
@@ -610,7 +704,13 @@ impl Compiler<'_> {
         }
     }
 
-    fn duty(&mut self, clause: usize, raw: &RawDuty, declared: &Declared<'_>, names: &Names<'_>) -> Option<Duty> {
+    fn duty(
+        &mut self,
+        clause: usize,
+        raw: &RawDuty,
+        declared: &Declared<'_>,
+        names: &Names<'_>,
+    ) -> Option<Duty> {
         let holder = self.role(&raw.holder, declared);
         let opens = match raw.opens.get_ref().as_str() {
             "published" => Some(Trigger::Published),
@@ -627,8 +727,11 @@ impl Compiler<'_> {
             "removed" => Some(Discharge::Removed),
             other => {
                 self.error(
-                    Problem::error(format!("unknown discharge `{other}`"), Some(raw.met_by.span()))
-                        .suggesting(other, Discharge::NAMES.iter().copied()),
+                    Problem::error(
+                        format!("unknown discharge `{other}`"),
+                        Some(raw.met_by.span()),
+                    )
+                    .suggesting(other, Discharge::NAMES.iter().copied()),
                 );
                 None
             }
@@ -657,21 +760,34 @@ impl Compiler<'_> {
         })
     }
 
-    fn power(&mut self, clause: usize, raw: &RawPower, declared: &Declared<'_>, names: &Names<'_>) -> Option<Power> {
+    fn power(
+        &mut self,
+        clause: usize,
+        raw: &RawPower,
+        declared: &Declared<'_>,
+        names: &Names<'_>,
+    ) -> Option<Power> {
         let holder = self.role(&raw.holder, declared);
         let against = self.role(&raw.against, declared);
         let action = raw.action.get_ref();
         if !ACTIONS.contains(&action.as_str()) {
             self.error(
-                Problem::error(format!("unknown action `{action}`"), Some(raw.action.span()))
-                    .suggesting(action, ACTIONS.iter().copied()),
+                Problem::error(
+                    format!("unknown action `{action}`"),
+                    Some(raw.action.span()),
+                )
+                .suggesting(action, ACTIONS.iter().copied()),
             );
         }
         let notice = match raw.notice.get_ref().trim() {
             "immediate" => Some(Notice::Immediate),
             "none" => Some(Notice::None),
             _ => self.period(&raw.notice, declared).map(|p| {
-                if p.period.is_zero() { Notice::Immediate } else { Notice::Advance(p) }
+                if p.period.is_zero() {
+                    Notice::Immediate
+                } else {
+                    Notice::Advance(p)
+                }
             }),
         };
         let cure = match &raw.cure {
@@ -680,8 +796,11 @@ impl Compiler<'_> {
         };
         if raw.cure.is_some() && matches!(notice, Some(Notice::None)) {
             self.error(
-                Problem::error("a cure period runs from notice, but this power needs none", raw.cure.as_ref().map(|c| c.span()))
-                    .with_help("set `notice = \"immediate\"`, or remove `cure`"),
+                Problem::error(
+                    "a cure period runs from notice, but this power needs none",
+                    raw.cure.as_ref().map(|c| c.span()),
+                )
+                .with_help("set `notice = \"immediate\"`, or remove `cure`"),
             );
         }
         let condition = match &raw.when {
@@ -727,7 +846,9 @@ impl Compiler<'_> {
                 *c = 1;
             }
             while let Some((node, next)) = path.last().copied() {
-                let Some(targets) = edges.get(node) else { break };
+                let Some(targets) = edges.get(node) else {
+                    break;
+                };
                 if let Some(&target) = targets.get(next) {
                     if let Some(last) = path.last_mut() {
                         last.1 += 1;
@@ -794,7 +915,9 @@ fn kind_of(value: ParamValue) -> &'static str {
 
 fn is_name(name: &str) -> bool {
     name.starts_with(|c: char| c.is_ascii_alphabetic())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 /// The span in the file of `inner` (a range in a string value's content), when the string is
@@ -804,7 +927,11 @@ fn inner_span(file: &str, value: &Spanned<String>, inner: Range<usize>) -> Range
     let Some(written) = file.get(outer.clone()) else {
         return outer;
     };
-    let quote = if written.starts_with("'''") || written.starts_with("\"\"\"") { 3 } else { 1 };
+    let quote = if written.starts_with("'''") || written.starts_with("\"\"\"") {
+        3
+    } else {
+        1
+    };
     let mut start = outer.start + quote;
     if quote == 3 && file.get(start..start + 1) == Some("\n") {
         start += 1;
@@ -873,7 +1000,9 @@ power = { holder = "provider", action = "terminate", against = "customer", when 
 "#;
 
     fn compile(text: &str, overrides: &Overrides) -> Result<Policy, FileProblems> {
-        PolicyDoc::parse("tiny.toml", text)?.compile(overrides).map(|(p, _)| p)
+        PolicyDoc::parse("tiny.toml", text)?
+            .compile(overrides)
+            .map(|(p, _)| p)
     }
 
     /// Compiles `MINIMAL` with `from` replaced by `to`, and returns its problems' messages
@@ -901,7 +1030,13 @@ power = { holder = "provider", action = "terminate", against = "customer", when 
         assert_eq!(policy.prohibitions.len(), 1);
         assert_eq!(policy.duties.len(), 1);
         assert_eq!(policy.powers.len(), 2);
-        assert_eq!(policy.powers[1].cure, Some(PeriodRef { period: Period::CalendarDays(30), param: Some(0) }));
+        assert_eq!(
+            policy.powers[1].cure,
+            Some(PeriodRef {
+                period: Period::CalendarDays(30),
+                param: Some(0)
+            })
+        );
         assert_eq!(policy.powers[0].notice, Notice::Immediate);
         assert!(!policy.assumptions[0].value);
     }
@@ -921,24 +1056,42 @@ power = { holder = "provider", action = "terminate", against = "customer", when 
             condition::Cond::TakenOut("3".into()),
             "a reference to a taken-out power is false"
         );
-        assert_eq!(policy.parameters[0].value, ParamValue::Period(Period::BusinessDays(10)));
-        assert_eq!(policy.parameters[0].default, ParamValue::Period(Period::CalendarDays(30)));
+        assert_eq!(
+            policy.parameters[0].value,
+            ParamValue::Period(Period::BusinessDays(10))
+        );
+        assert_eq!(
+            policy.parameters[0].default,
+            ParamValue::Period(Period::CalendarDays(30))
+        );
         assert!(policy.assumptions[0].value);
     }
 
     #[test]
     fn every_problem_is_reported_with_its_place() {
-        assert_eq!(problems("holder = \"customer\"", "holder = \"custmer\""), ["34:19: unknown role `custmer`"]);
         assert_eq!(
-            problems("'breached(\"2\") || assumptions.risk'", "'breached(\"5\") || assumptions.risky'"),
+            problems("holder = \"customer\"", "holder = \"custmer\""),
+            ["34:19: unknown role `custmer`"]
+        );
+        assert_eq!(
+            problems(
+                "'breached(\"2\") || assumptions.risk'",
+                "'breached(\"5\") || assumptions.risky'"
+            ),
             ["42:91: unknown clause `5`"]
         );
-        assert_eq!(problems("mark = \"inferred\"", "mark = \"guessed\""), ["41:8: unknown mark `guessed`"]);
+        assert_eq!(
+            problems("mark = \"inferred\"", "mark = \"guessed\""),
+            ["41:8: unknown mark `guessed`"]
+        );
         assert_eq!(
             problems("value = \"30 calendar days\"", "value = \"30 days\""),
             ["15:25: `30 days` does not say which days it counts"]
         );
-        assert_eq!(problems("id = \"4\"", "id = \"3\""), ["45:6: clause `3` is defined twice"]);
+        assert_eq!(
+            problems("id = \"4\"", "id = \"3\""),
+            ["45:6: clause `3` is defined twice"]
+        );
         assert_eq!(
             problems("when = 'available(\"3\")'", "when = 'available(\"4\")'"),
             ["50:83: powers refer to each other in a cycle: `4`"]
@@ -956,7 +1109,10 @@ power = { holder = "provider", action = "terminate", against = "customer", when 
             .replacen("action = \"suspend\"", "action = \"suspnd\"", 1);
         let err = compile(&text, &Overrides::default()).unwrap_err();
         assert_eq!(err.problems.len(), 2, "{:?}", err.problems);
-        assert_eq!(err.problems[1].help.as_deref(), Some("did you mean `suspend`?"));
+        assert_eq!(
+            err.problems[1].help.as_deref(),
+            Some("did you mean `suspend`?")
+        );
     }
 
     #[test]
@@ -964,8 +1120,16 @@ power = { holder = "provider", action = "terminate", against = "customer", when 
         let err = compile("[policy]\nid = \"x\"\ntitle = \n", &Overrides::default()).unwrap_err();
         let p = &err.problems[0];
         assert_eq!(err.line_column(p.span.clone().unwrap().start).0, 3);
-        let err = compile(&MINIMAL.replacen("title = \"No threats\"", "titel = \"No threats\"", 1), &Overrides::default()).unwrap_err();
-        assert!(err.problems[0].message.contains("unknown field `titel`"), "{}", err.problems[0].message);
+        let err = compile(
+            &MINIMAL.replacen("title = \"No threats\"", "titel = \"No threats\"", 1),
+            &Overrides::default(),
+        )
+        .unwrap_err();
+        assert!(
+            err.problems[0].message.contains("unknown field `titel`"),
+            "{}",
+            err.problems[0].message
+        );
     }
 
     #[test]
@@ -975,6 +1139,10 @@ power = { holder = "provider", action = "terminate", against = "customer", when 
             ..Overrides::default()
         };
         let err = compile(MINIMAL, &overrides).unwrap_err();
-        assert!(err.problems[0].message.contains("wrong kind of value"), "{:?}", err.problems);
+        assert!(
+            err.problems[0].message.contains("wrong kind of value"),
+            "{:?}",
+            err.problems
+        );
     }
 }

@@ -6,9 +6,9 @@
 
 use std::fmt;
 
+use crate::LabelTable;
 use crate::condition::Condition;
 use crate::period::{HolidayCalendar, Period};
-use crate::LabelTable;
 
 /// A compiled policy: one document (a contract, terms of service, guidelines) at one version.
 #[derive(Clone, Debug)]

@@ -76,7 +76,9 @@ impl Period {
     pub fn parse(text: &str) -> Result<Period, PeriodSyntaxError> {
         let malformed = || PeriodSyntaxError::Malformed(text.to_owned());
         let trimmed = text.trim();
-        let (number, unit) = trimmed.split_once(char::is_whitespace).ok_or_else(malformed)?;
+        let (number, unit) = trimmed
+            .split_once(char::is_whitespace)
+            .ok_or_else(malformed)?;
         let n: u32 = number.parse().map_err(|_| malformed())?;
         let unit = unit.split_whitespace().collect::<Vec<_>>().join(" ");
         let period = match unit.as_str() {
@@ -154,7 +156,11 @@ impl Period {
             let to = end.to_zoned(zone.clone()).date();
             let skipped = calendar.non_business_days_between(from, to);
             if !skipped.is_empty() {
-                text.push_str(&format!(" ({} calendar; skipping {})", calendar, skipped.join(", ")));
+                text.push_str(&format!(
+                    " ({} calendar; skipping {})",
+                    calendar,
+                    skipped.join(", ")
+                ));
             }
         }
         Ok((end, text))
@@ -296,7 +302,9 @@ impl fmt::Display for HolidayCalendar {
 /// The observed US federal holidays of `year`.
 fn us_federal_holidays(year: i16) -> Vec<(Date, &'static str)> {
     let fixed = |month: i8, day: i8, name: &'static str| {
-        Date::new(year, month, day).ok().map(|d| (observed(d), name))
+        Date::new(year, month, day)
+            .ok()
+            .map(|d| (observed(d), name))
     };
     let nth = |month: i8, nth: i8, weekday: Weekday, name: &'static str| {
         Date::new(year, month, 1)
@@ -371,7 +379,10 @@ mod tests {
             .add_to(start, &la(), HolidayCalendar::UsFederal)
             .unwrap();
         assert_eq!(show_instant(end, &la()), "2021-03-31 18:00 PDT");
-        assert_eq!(end.duration_since(start), SignedDuration::from_hours(30 * 24 - 1));
+        assert_eq!(
+            end.duration_since(start),
+            SignedDuration::from_hours(30 * 24 - 1)
+        );
         // Exact hours do not: 720 hours later is 19:00 PDT.
         let exact = Period::Minutes(720 * 60)
             .add_to(start, &la(), HolidayCalendar::UsFederal)
@@ -420,7 +431,11 @@ mod tests {
         // 2021-07-04 is a Sunday: observed Monday 2021-07-05.
         assert_eq!(cal.holiday(date(2021, 7, 5)), Some("Independence Day"));
         assert_eq!(cal.holiday(date(2020, 11, 26)), Some("Thanksgiving Day"));
-        assert_eq!(cal.holiday(date(2021, 1, 20)), None, "inauguration day is not federal-wide");
+        assert_eq!(
+            cal.holiday(date(2021, 1, 20)),
+            None,
+            "inauguration day is not federal-wide"
+        );
         assert!(!cal.is_business_day(date(2021, 1, 18)));
         assert!(cal.is_business_day(date(2021, 1, 19)));
     }
@@ -435,11 +450,27 @@ mod tests {
             ("90 minutes", Period::Minutes(90)),
         ] {
             assert_eq!(Period::parse(text), Ok(period), "{text}");
-            assert_eq!(Period::parse(&period.to_string()), Ok(period), "round trip of {text}");
+            assert_eq!(
+                Period::parse(&period.to_string()),
+                Ok(period),
+                "round trip of {text}"
+            );
         }
-        assert!(matches!(Period::parse("30 days"), Err(PeriodSyntaxError::AmbiguousDays(_))));
-        assert!(matches!(Period::parse("thirty calendar days"), Err(PeriodSyntaxError::Malformed(_))));
-        assert!(matches!(Period::parse("-1 hours"), Err(PeriodSyntaxError::Malformed(_))));
-        assert!(matches!(Period::parse("99999 calendar days"), Err(PeriodSyntaxError::TooLong(_))));
+        assert!(matches!(
+            Period::parse("30 days"),
+            Err(PeriodSyntaxError::AmbiguousDays(_))
+        ));
+        assert!(matches!(
+            Period::parse("thirty calendar days"),
+            Err(PeriodSyntaxError::Malformed(_))
+        ));
+        assert!(matches!(
+            Period::parse("-1 hours"),
+            Err(PeriodSyntaxError::Malformed(_))
+        ));
+        assert!(matches!(
+            Period::parse("99999 calendar days"),
+            Err(PeriodSyntaxError::TooLong(_))
+        ));
     }
 }

@@ -77,7 +77,11 @@ impl CompileError {
         self
     }
 
-    fn suggest<'a>(self, name: &str, known: impl IntoIterator<Item = &'a str> + Clone) -> CompileError {
+    fn suggest<'a>(
+        self,
+        name: &str,
+        known: impl IntoIterator<Item = &'a str> + Clone,
+    ) -> CompileError {
         match did_you_mean(name, known.clone()) {
             Some(close) => self.help(format!("did you mean `{close}`?")),
             None => {
@@ -121,7 +125,10 @@ pub fn compile(text: &str, scope: Scope, names: &Names<'_>) -> Result<Cond, Comp
     match checker.expr(&expr)? {
         Typed::Bool(cond) => Ok(cond),
         other => Err(CompileError::new(
-            format!("a condition must be true or false, but this is {}", other.describe()),
+            format!(
+                "a condition must be true or false, but this is {}",
+                other.describe()
+            ),
             expr.span,
         )
         .help("compare it, as in `post.severity >= 3`")),
@@ -260,7 +267,12 @@ impl Checker<'_> {
         }
     }
 
-    fn select(&self, target: &Expr, field: &str, span: Range<usize>) -> Result<Typed, CompileError> {
+    fn select(
+        &self,
+        target: &Expr,
+        field: &str,
+        span: Range<usize>,
+    ) -> Result<Typed, CompileError> {
         let ExprKind::Ident(root) = &target.kind else {
             return Err(CompileError::new(
                 format!("`.{field}` cannot be read from this"),
@@ -286,8 +298,10 @@ impl Checker<'_> {
                     field_span,
                 )
                 .help("a prohibition defines what is prohibited; test the post's labels instead")),
-                _ => Err(CompileError::new(format!("a post has no field `{field}`"), field_span)
-                    .suggest(field, POST_FIELDS.iter().copied())),
+                _ => Err(
+                    CompileError::new(format!("a post has no field `{field}`"), field_span)
+                        .suggest(field, POST_FIELDS.iter().copied()),
+                ),
             },
             "params" => {
                 let names = self.names.params.iter().map(|(n, _)| *n);
@@ -300,21 +314,30 @@ impl Checker<'_> {
                         span,
                     )
                     .help("periods belong in a power's `notice` or `cure`, or a duty's `within`")),
-                    None => Err(CompileError::new(format!("unknown parameter `{field}`"), field_span)
-                        .suggest(field, names)),
+                    None => Err(CompileError::new(
+                        format!("unknown parameter `{field}`"),
+                        field_span,
+                    )
+                    .suggest(field, names)),
                 }
             }
             "assumptions" => match self.names.assumptions.iter().position(|n| *n == field) {
                 Some(i) => Ok(Typed::Bool(Cond::Assumption(i))),
-                None => Err(CompileError::new(format!("unknown judgment call `{field}`"), field_span)
-                    .suggest(field, self.names.assumptions.iter().copied())),
+                None => Err(CompileError::new(
+                    format!("unknown judgment call `{field}`"),
+                    field_span,
+                )
+                .suggest(field, self.names.assumptions.iter().copied())),
             },
             "state" if self.scope == Scope::Power => match field {
                 "reports" => Ok(Typed::Num(Num::State(StateCount::Reports))),
                 "live_reported" => Ok(Typed::Num(Num::State(StateCount::LiveReported))),
                 "live_prohibited" => Ok(Typed::Num(Num::State(StateCount::LiveProhibited))),
-                _ => Err(CompileError::new(format!("the state has no count `{field}`"), field_span)
-                    .suggest(field, StateCount::NAMES.iter().copied())),
+                _ => Err(CompileError::new(
+                    format!("the state has no count `{field}`"),
+                    field_span,
+                )
+                .suggest(field, StateCount::NAMES.iter().copied())),
             },
             _ => self.ident(root, target.span.clone()),
         }
@@ -332,10 +355,12 @@ impl Checker<'_> {
         }
         let one_string = |what: &str| -> Result<(&str, Range<usize>), CompileError> {
             match args {
-                [Expr {
-                    kind: ExprKind::Str(s),
-                    span,
-                }] => Ok((s.as_str(), span.clone())),
+                [
+                    Expr {
+                        kind: ExprKind::Str(s),
+                        span,
+                    },
+                ] => Ok((s.as_str(), span.clone())),
                 _ => Err(CompileError::new(
                     format!("`{name}` takes one {what} written as a string"),
                     span.clone(),
@@ -368,26 +393,33 @@ impl Checker<'_> {
             }
             "timestamp" => {
                 let (text, text_span) = one_string("instant")?;
-                text.parse::<Timestamp>().map(|t| Typed::Time(Time::Const(t))).map_err(|_| {
-                    CompileError::new(format!("`{text}` is not an RFC 3339 instant"), text_span)
-                        .help("write it with its offset, as in `\"2021-01-06T12:00:00-08:00\"`")
-                })
+                text.parse::<Timestamp>()
+                    .map(|t| Typed::Time(Time::Const(t)))
+                    .map_err(|_| {
+                        CompileError::new(format!("`{text}` is not an RFC 3339 instant"), text_span)
+                            .help("write it with its offset, as in `\"2021-01-06T12:00:00-08:00\"`")
+                    })
             }
             "size" => match args {
                 [arg] => match self.expr(arg)? {
                     Typed::Labels => Ok(Typed::Num(Num::LabelCount)),
                     Typed::TextList(items) => Ok(Typed::Num(Num::Const(items.len() as i64))),
                     other => Err(CompileError::new(
-                        format!("`size` needs the post's labels, but this is {}", other.describe()),
+                        format!(
+                            "`size` needs the post's labels, but this is {}",
+                            other.describe()
+                        ),
                         arg.span.clone(),
                     )),
                 },
                 _ => Err(CompileError::new("`size` takes one argument", span)),
             },
-            _ => Err(CompileError::new(format!("unknown function `{name}`"), span).suggest(
-                name,
-                ["breached", "available", "duration", "timestamp", "size"],
-            )),
+            _ => Err(
+                CompileError::new(format!("unknown function `{name}`"), span).suggest(
+                    name,
+                    ["breached", "available", "duration", "timestamp", "size"],
+                ),
+            ),
         }
     }
 
@@ -424,11 +456,19 @@ impl Checker<'_> {
             (Typed::Labels, "size") if args.is_empty() => Ok(Typed::Num(Num::LabelCount)),
             (Typed::Labels, "exists") => {
                 let [variable, body] = args else {
-                    return Err(CompileError::new("`exists` takes a variable and a condition", span)
-                        .help("for example `post.labels.exists(l, l in [\"threat\", \"incitement\"])`"));
+                    return Err(CompileError::new(
+                        "`exists` takes a variable and a condition",
+                        span,
+                    )
+                    .help(
+                        "for example `post.labels.exists(l, l in [\"threat\", \"incitement\"])`",
+                    ));
                 };
                 let ExprKind::Ident(var) = &variable.kind else {
-                    return Err(CompileError::new("expected a variable name", variable.span.clone()));
+                    return Err(CompileError::new(
+                        "expected a variable name",
+                        variable.span.clone(),
+                    ));
                 };
                 Ok(Typed::Bool(Cond::HasAnyLabel(self.label_body(var, body)?)))
             }
@@ -452,16 +492,23 @@ impl Checker<'_> {
             ExprKind::Binary(BinaryOp::Or, a, b) => {
                 Ok(self.label_body(var, a)?.union(self.label_body(var, b)?))
             }
-            ExprKind::Binary(BinaryOp::Eq, a, b) if is_var(a) => self.label_names(std::slice::from_ref(&**b)),
+            ExprKind::Binary(BinaryOp::Eq, a, b) if is_var(a) => {
+                self.label_names(std::slice::from_ref(&**b))
+            }
             ExprKind::Binary(BinaryOp::In, a, b) if is_var(a) => match &b.kind {
                 ExprKind::List(items) => self.label_names(items),
-                _ => Err(CompileError::new("expected a list of labels", b.span.clone())),
+                _ => Err(CompileError::new(
+                    "expected a list of labels",
+                    b.span.clone(),
+                )),
             },
             _ => Err(CompileError::new(
                 format!("inside `exists`, test `{var}` against labels"),
                 body.span.clone(),
             )
-            .help(format!("write `{var} in [\"threat\", \"incitement\"]` or `{var} == \"threat\"`"))),
+            .help(format!(
+                "write `{var} in [\"threat\", \"incitement\"]` or `{var} == \"threat\"`"
+            ))),
         }
     }
 
@@ -469,7 +516,10 @@ impl Checker<'_> {
         let mut set = LabelSet::EMPTY;
         for item in items {
             let ExprKind::Str(name) = &item.kind else {
-                return Err(CompileError::new("expected a label written as a string", item.span.clone()));
+                return Err(CompileError::new(
+                    "expected a label written as a string",
+                    item.span.clone(),
+                ));
             };
             set = set.union(self.label(name, item.span.clone())?);
         }
@@ -512,13 +562,22 @@ impl Checker<'_> {
                         other => (other, a.span.clone()),
                     };
                     return Err(CompileError::new(
-                        format!("`{}` needs conditions on both sides, but this is {}", op.symbol(), bad.describe()),
+                        format!(
+                            "`{}` needs conditions on both sides, but this is {}",
+                            op.symbol(),
+                            bad.describe()
+                        ),
                         span,
                     ));
                 };
                 Ok(Typed::Bool(join(op == BinaryOp::And, x, y)))
             }
-            BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
+            BinaryOp::Eq
+            | BinaryOp::Ne
+            | BinaryOp::Lt
+            | BinaryOp::Le
+            | BinaryOp::Gt
+            | BinaryOp::Ge => {
                 let cmp = match op {
                     BinaryOp::Eq => CmpOp::Eq,
                     BinaryOp::Ne => CmpOp::Ne,
@@ -529,7 +588,9 @@ impl Checker<'_> {
                 };
                 match (left, right) {
                     (Typed::Num(x), Typed::Num(y)) => Ok(Typed::Bool(Cond::CompareNum(cmp, x, y))),
-                    (Typed::Time(x), Typed::Time(y)) => Ok(Typed::Bool(Cond::CompareTime(cmp, x, y))),
+                    (Typed::Time(x), Typed::Time(y)) => {
+                        Ok(Typed::Bool(Cond::CompareTime(cmp, x, y)))
+                    }
                     (Typed::Text(x), Typed::Text(y)) if matches!(cmp, CmpOp::Eq | CmpOp::Ne) => {
                         Ok(Typed::Bool(Cond::EqualText(cmp == CmpOp::Eq, x, y)))
                     }
@@ -545,7 +606,11 @@ impl Checker<'_> {
             }
             BinaryOp::Add | BinaryOp::Sub => match (left, right) {
                 (Typed::Num(x), Typed::Num(y)) => Ok(Typed::Num(Num::Arith(
-                    if op == BinaryOp::Add { ArithOp::Add } else { ArithOp::Sub },
+                    if op == BinaryOp::Add {
+                        ArithOp::Add
+                    } else {
+                        ArithOp::Sub
+                    },
                     Box::new(x),
                     Box::new(y),
                 ))),
@@ -588,12 +653,18 @@ impl Checker<'_> {
             (_, Typed::TextList(items)) => match self.expr(a)? {
                 Typed::Text(text) => Ok(Typed::Bool(Cond::TextIn(text, items.into_boxed_slice()))),
                 other => Err(CompileError::new(
-                    format!("`in` a list of strings needs a string, but this is {}", other.describe()),
+                    format!(
+                        "`in` a list of strings needs a string, but this is {}",
+                        other.describe()
+                    ),
                     a.span.clone(),
                 )),
             },
             (_, other) => Err(CompileError::new(
-                format!("`in` needs the post's labels or a list, but this is {}", other.describe()),
+                format!(
+                    "`in` needs the post's labels or a list, but this is {}",
+                    other.describe()
+                ),
                 b.span.clone(),
             )),
         }
@@ -613,8 +684,9 @@ fn join(all: bool, x: Cond, y: Cond) -> Cond {
         let mut merged: Vec<Cond> = Vec::with_capacity(parts.len());
         for c in parts {
             if let Cond::HasAnyLabel(set) = c {
-                if let Some(Cond::HasAnyLabel(existing)) =
-                    merged.iter_mut().find(|m| matches!(m, Cond::HasAnyLabel(_)))
+                if let Some(Cond::HasAnyLabel(existing)) = merged
+                    .iter_mut()
+                    .find(|m| matches!(m, Cond::HasAnyLabel(_)))
                 {
                     *existing = existing.union(set);
                     continue;
@@ -630,7 +702,11 @@ fn join(all: bool, x: Cond, y: Cond) -> Cond {
         }
     }
     let parts = parts.into_boxed_slice();
-    if all { Cond::All(parts) } else { Cond::Any(parts) }
+    if all {
+        Cond::All(parts)
+    } else {
+        Cond::Any(parts)
+    }
 }
 
 /// CEL durations: a sequence of `<number><unit>` with units h, m, s, as in `1h30m`.
@@ -672,7 +748,11 @@ fn example_for(name: &str) -> &'static str {
 }
 
 fn list(items: &[&str]) -> String {
-    items.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
@@ -719,16 +799,37 @@ mod tests {
             removed,
             prohibited: true,
         };
-        let facts = NoState { assumptions: &[true], params: &[2, 0] };
-        cond.eval(&Env { now: "2021-01-05T00:00:00Z".parse().unwrap(), post: Some(&view), facts: &facts })
+        let facts = NoState {
+            assumptions: &[true],
+            params: &[2, 0],
+        };
+        cond.eval(&Env {
+            now: "2021-01-05T00:00:00Z".parse().unwrap(),
+            post: Some(&view),
+            facts: &facts,
+        })
     }
 
-    fn check_error(text: &str, scope: Scope, message: &str, span: Range<usize>, help: Option<&str>) {
+    fn check_error(
+        text: &str,
+        scope: Scope,
+        message: &str,
+        span: Range<usize>,
+        help: Option<&str>,
+    ) {
         let err = with_names(|n| compile(text, scope, n)).unwrap_err();
-        assert!(err.message.contains(message), "{text}: got {:?}", err.message);
+        assert!(
+            err.message.contains(message),
+            "{text}: got {:?}",
+            err.message
+        );
         assert_eq!(err.span, span, "{text}: {}", err.message);
         if let Some(help) = help {
-            assert!(err.help.as_deref().unwrap_or("").contains(help), "{text}: help {:?}", err.help);
+            assert!(
+                err.help.as_deref().unwrap_or("").contains(help),
+                "{text}: help {:?}",
+                err.help
+            );
         }
     }
 
@@ -736,15 +837,38 @@ mod tests {
     fn content_conditions_evaluate() {
         assert!(eval(r#""threat" in post.labels"#, &["threat"], false));
         assert!(!eval(r#""threat" in post.labels"#, &["spam"], false));
-        assert!(eval(r#"post.labels.exists(l, l in ["incitement", "threat"]) && !post.removed"#, &["incitement"], false));
-        assert!(!eval(r#"post.labels.exists(l, l in ["incitement", "threat"]) && !post.removed"#, &["incitement"], true));
+        assert!(eval(
+            r#"post.labels.exists(l, l in ["incitement", "threat"]) && !post.removed"#,
+            &["incitement"],
+            false
+        ));
+        assert!(!eval(
+            r#"post.labels.exists(l, l in ["incitement", "threat"]) && !post.removed"#,
+            &["incitement"],
+            true
+        ));
         assert!(eval("post.severity >= params.min_severity", &[], false));
         assert!(eval("post.published + duration(\"48h\") < now", &[], false));
-        assert!(!eval("post.published > timestamp(\"2021-01-02T00:00:00Z\")", &[], false));
-        assert!(eval("post.author in ['u1', 'u2'] && post.id == 'r001'", &[], false));
-        assert!(eval("post.removed == false && size(post.labels) == 2", &["hate", "spam"], false));
+        assert!(!eval(
+            "post.published > timestamp(\"2021-01-02T00:00:00Z\")",
+            &[],
+            false
+        ));
+        assert!(eval(
+            "post.author in ['u1', 'u2'] && post.id == 'r001'",
+            &[],
+            false
+        ));
+        assert!(eval(
+            "post.removed == false && size(post.labels) == 2",
+            &["hate", "spam"],
+            false
+        ));
         assert!(eval("assumptions.aws_determined_risk", &[], false));
-        assert!(eval("-post.severity < 0 && 7 / 0 == 0", &[], false), "division by zero gives 0, no panic");
+        assert!(
+            eval("-post.severity < 0 && 7 / 0 == 0", &[], false),
+            "division by zero gives 0, no panic"
+        );
     }
 
     #[test]
@@ -753,35 +877,131 @@ mod tests {
             compile(r#""incitement" in post.labels || "threat" in post.labels || post.labels.exists(l, l == "hate")"#, Scope::Prohibition, n)
         })
         .unwrap();
-        assert!(matches!(cond, Cond::HasAnyLabel(set) if set.len() == 3), "{cond:?}");
+        assert!(
+            matches!(cond, Cond::HasAnyLabel(set) if set.len() == 3),
+            "{cond:?}"
+        );
     }
 
     #[test]
     fn state_conditions_resolve_clauses() {
-        let cond = with_names(|n| compile(r#"breached("4.2") || available("7.2(b)(ii)")"#, Scope::Power, n)).unwrap();
+        let cond = with_names(|n| {
+            compile(
+                r#"breached("4.2") || available("7.2(b)(ii)")"#,
+                Scope::Power,
+                n,
+            )
+        })
+        .unwrap();
         assert_eq!(
             cond,
-            Cond::Any(vec![Cond::Breached(0), Cond::TakenOut("7.2(b)(ii)".into())].into_boxed_slice())
+            Cond::Any(
+                vec![Cond::Breached(0), Cond::TakenOut("7.2(b)(ii)".into())].into_boxed_slice()
+            )
         );
     }
 
     #[test]
     fn errors_are_located_and_helpful() {
-        check_error(r#""threats" in post.labels"#, Scope::Prohibition, "unknown label `threats`", 0..9, Some("did you mean `threat`?"));
-        check_error("post.labls", Scope::Prohibition, "no field `labls`", 5..10, Some("did you mean `labels`?"));
-        check_error("post.labels", Scope::Prohibition, "must be true or false", 0..11, None);
-        check_error("post.severity && true", Scope::Prohibition, "needs conditions on both sides", 0..13, None);
-        check_error(r#"breached("4.3")"#, Scope::Power, "unknown clause `4.3`", 9..14, Some("did you mean `4.2`?"));
-        check_error(r#"breached("6.1(b)")"#, Scope::Power, "clause `6.1(b)` is not a duty", 9..17, None);
-        check_error(r#"breached("4.2")"#, Scope::Prohibition, "cannot be used in a prohibition", 0..15, None);
-        check_error("post.reported", Scope::Power, "`post` cannot be read in a power's condition", 0..4, None);
-        check_error("post.prohibited", Scope::Prohibition, "cannot be read in a prohibition", 5..15, None);
-        check_error("params.cure_period > 3", Scope::Power, "is a period", 0..18, None);
-        check_error("assumptions.aws_determined_risks", Scope::Power, "unknown judgment call", 12..32, Some("did you mean `aws_determined_risk`?"));
+        check_error(
+            r#""threats" in post.labels"#,
+            Scope::Prohibition,
+            "unknown label `threats`",
+            0..9,
+            Some("did you mean `threat`?"),
+        );
+        check_error(
+            "post.labls",
+            Scope::Prohibition,
+            "no field `labls`",
+            5..10,
+            Some("did you mean `labels`?"),
+        );
+        check_error(
+            "post.labels",
+            Scope::Prohibition,
+            "must be true or false",
+            0..11,
+            None,
+        );
+        check_error(
+            "post.severity && true",
+            Scope::Prohibition,
+            "needs conditions on both sides",
+            0..13,
+            None,
+        );
+        check_error(
+            r#"breached("4.3")"#,
+            Scope::Power,
+            "unknown clause `4.3`",
+            9..14,
+            Some("did you mean `4.2`?"),
+        );
+        check_error(
+            r#"breached("6.1(b)")"#,
+            Scope::Power,
+            "clause `6.1(b)` is not a duty",
+            9..17,
+            None,
+        );
+        check_error(
+            r#"breached("4.2")"#,
+            Scope::Prohibition,
+            "cannot be used in a prohibition",
+            0..15,
+            None,
+        );
+        check_error(
+            "post.reported",
+            Scope::Power,
+            "`post` cannot be read in a power's condition",
+            0..4,
+            None,
+        );
+        check_error(
+            "post.prohibited",
+            Scope::Prohibition,
+            "cannot be read in a prohibition",
+            5..15,
+            None,
+        );
+        check_error(
+            "params.cure_period > 3",
+            Scope::Power,
+            "is a period",
+            0..18,
+            None,
+        );
+        check_error(
+            "assumptions.aws_determined_risks",
+            Scope::Power,
+            "unknown judgment call",
+            12..32,
+            Some("did you mean `aws_determined_risk`?"),
+        );
         check_error("state.live", Scope::Power, "no count `live`", 6..10, None);
-        check_error("post.severity > 'high'", Scope::Prohibition, "cannot combine a number with a string", 0..22, None);
-        check_error("duration('2 days')", Scope::Prohibition, "not a CEL duration", 9..17, None);
-        check_error("pots.labels", Scope::Prohibition, "unknown name `pots`", 0..4, Some("did you mean `post`?"));
+        check_error(
+            "post.severity > 'high'",
+            Scope::Prohibition,
+            "cannot combine a number with a string",
+            0..22,
+            None,
+        );
+        check_error(
+            "duration('2 days')",
+            Scope::Prohibition,
+            "not a CEL duration",
+            9..17,
+            None,
+        );
+        check_error(
+            "pots.labels",
+            Scope::Prohibition,
+            "unknown name `pots`",
+            0..4,
+            Some("did you mean `post`?"),
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ pub mod syntax;
 
 mod compile;
 
-pub use compile::{compile, CompileError, Names, Scope};
+pub use compile::{CompileError, Names, Scope, compile};
 
 use jiff::{SignedDuration, Timestamp};
 

@@ -190,7 +190,10 @@ pub fn parse(text: &str) -> Result<Expr, SyntaxError> {
     match parser.peek() {
         None => Ok(expr),
         Some(token) => Err(SyntaxError::new(
-            format!("unexpected {} after the end of the condition", token.kind.describe()),
+            format!(
+                "unexpected {} after the end of the condition",
+                token.kind.describe()
+            ),
             token.span.clone(),
         )
         .help("join conditions with `&&` or `||`")),
@@ -223,8 +226,8 @@ struct Token {
 }
 
 const OPERATORS: &[&str] = &[
-    "&&", "||", "==", "!=", "<=", ">=", "<", ">", "!", "-", "+", "*", "/", "%", "(", ")", "[",
-    "]", ",", ".",
+    "&&", "||", "==", "!=", "<=", ">=", "<", ">", "!", "-", "+", "*", "/", "%", "(", ")", "[", "]",
+    ",", ".",
 ];
 
 fn lex(text: &str) -> Result<Vec<Token>, SyntaxError> {
@@ -244,8 +247,11 @@ fn lex(text: &str) -> Result<Vec<Token>, SyntaxError> {
             }
             let digits = text.get(start..end).unwrap_or_default();
             let value = digits.parse::<i64>().map_err(|_| {
-                SyntaxError::new(format!("`{digits}` is not a whole number CEL can hold"), start..end)
-                    .help("numbers are 64-bit integers; floats and units are not supported")
+                SyntaxError::new(
+                    format!("`{digits}` is not a whole number CEL can hold"),
+                    start..end,
+                )
+                .help("numbers are 64-bit integers; floats and units are not supported")
             })?;
             tokens.push(Token {
                 kind: TokenKind::Int(value),
@@ -370,7 +376,9 @@ impl Parser {
                 format!("the condition nests deeper than {MAX_DEPTH} levels"),
                 span,
             )
-            .help("split it: name a part as a separate power and refer to it with `available(...)`"));
+            .help(
+                "split it: name a part as a separate power and refer to it with `available(...)`",
+            ));
         }
         Ok(())
     }
@@ -411,7 +419,10 @@ impl Parser {
                 if let Some(next) = self.binary_op().filter(|o| o.precedence() == 3) {
                     let span = self.peek().map_or(self.end..self.end, |t| t.span.clone());
                     return Err(SyntaxError::new(
-                        format!("comparisons do not chain: `{}` follows another comparison", next.symbol()),
+                        format!(
+                            "comparisons do not chain: `{}` follows another comparison",
+                            next.symbol()
+                        ),
                         span,
                     )
                     .help("join the two comparisons with `&&`"));
@@ -464,7 +475,10 @@ impl Parser {
                 }) => (name, span),
                 Some(token) => {
                     return Err(SyntaxError::new(
-                        format!("expected a field name after `.`, found {}", token.kind.describe()),
+                        format!(
+                            "expected a field name after `.`, found {}",
+                            token.kind.describe()
+                        ),
                         token.span,
                     ));
                 }
@@ -496,8 +510,10 @@ impl Parser {
         }
         if self.at_op("[") {
             let span = self.peek().map_or(self.end..self.end, |t| t.span.clone());
-            return Err(SyntaxError::new("indexing with `[...]` is not supported", span)
-                .help("test membership with `in`, as in `\"threat\" in post.labels`"));
+            return Err(
+                SyntaxError::new("indexing with `[...]` is not supported", span)
+                    .help("test membership with `in`, as in `\"threat\" in post.labels`"),
+            );
         }
         Ok(expr)
     }
@@ -521,7 +537,10 @@ impl Parser {
 
     fn primary(&mut self) -> Result<Expr, SyntaxError> {
         let token = self.next().ok_or_else(|| {
-            SyntaxError::new("expected a value, but the condition ends", self.end..self.end)
+            SyntaxError::new(
+                "expected a value, but the condition ends",
+                self.end..self.end,
+            )
         })?;
         let span = token.span.clone();
         let kind = match token.kind {
@@ -609,7 +628,10 @@ mod tests {
                 }
             }
             ExprKind::List(items) => {
-                format!("[{}]", items.iter().map(show).collect::<Vec<_>>().join(", "))
+                format!(
+                    "[{}]",
+                    items.iter().map(show).collect::<Vec<_>>().join(", ")
+                )
             }
             ExprKind::Unary(UnaryOp::Not, e) => format!("!{}", show(e)),
             ExprKind::Unary(UnaryOp::Neg, e) => format!("-{}", show(e)),
@@ -642,7 +664,10 @@ mod tests {
             r#"post.labels.exists(l, l in ['a', "b",])"#,
             r#"post.labels.exists(l, (l in ["a", "b"]))"#,
         );
-        check(r#"breached("4.2") || available('6.1(b)')"#, r#"(breached("4.2") || available("6.1(b)"))"#);
+        check(
+            r#"breached("4.2") || available('6.1(b)')"#,
+            r#"(breached("4.2") || available("6.1(b)"))"#,
+        );
     }
 
     #[test]
@@ -664,7 +689,12 @@ mod tests {
         let err = parse(&deep).unwrap_err();
         assert!(err.message.contains("nests deeper"), "{}", err.message);
         let negations = format!("{}true", "!".repeat(5_000));
-        assert!(parse(&negations).unwrap_err().message.contains("nests deeper"));
+        assert!(
+            parse(&negations)
+                .unwrap_err()
+                .message
+                .contains("nests deeper")
+        );
     }
 
     #[test]

@@ -1,0 +1,249 @@
+//! Renderers of a run's report: short coloured text for the terminal, and JSON.
+//!
+//! Text is written with ANSI styles and printed through `anstream`, which drops them when
+//! the output is not a terminal or `NO_COLOR` is set.
+
+use std::fmt::Write;
+
+use anstyle::{AnsiColor, Style};
+use modsim_sim::Explanation;
+use modsim_sim::report::{EarliestReport, Report, VerdictReport};
+
+const BOLD: Style = Style::new().bold();
+const DIM: Style = Style::new().dimmed();
+const GOOD: Style = AnsiColor::Green.on_default().bold();
+const BAD: Style = AnsiColor::Red.on_default().bold();
+const WARN: Style = AnsiColor::Yellow.on_default();
+
+/// How many changes of a duty's history the text shows.
+const CHANGES_SHOWN: usize = 4;
+
+/// The report for people.
+pub fn text(report: &Report, explain: Option<&str>) -> String {
+    let mut out = String::new();
+    let s = &report.scenario;
+    let _ = writeln!(
+        out,
+        "{BOLD}{}{BOLD:#}  {DIM}({}; times in {}){DIM:#}",
+        s.title, s.file, s.zone
+    );
+    for p in &report.policies {
+        let _ = write!(out, "policy  {} — {}", p.id, p.title);
+        if !p.taken_out.is_empty() {
+            let _ = write!(out, "  {WARN}without {}{WARN:#}", p.taken_out.join(", "));
+        }
+        out.push('\n');
+        for param in p.parameters.iter().filter(|x| x.value != x.default) {
+            let _ = writeln!(
+                out,
+                "        {WARN}set {} = {} (document: {}){WARN:#}",
+                param.name, param.value, param.default
+            );
+        }
+        for a in p.assumptions.iter().filter(|a| a.value != a.default) {
+            let _ = writeln!(
+                out,
+                "        {WARN}assume {} = {} (default: {}){WARN:#}",
+                a.name, a.value, a.default
+            );
+        }
+    }
+    if s.reconstructed {
+        let prov = &report.provenance;
+        let _ = writeln!(
+            out,
+            "{WARN}RECONSTRUCTED DATA{WARN:#}: {} posts ({}) are {}; the record does not give them.",
+            prov.posts,
+            prov.posts_file.as_deref().unwrap_or("no posts file"),
+            prov.posts_mark
+        );
+        for r in &prov.scenario.reconstructed {
+            let _ = writeln!(out, "  {WARN}·{WARN:#} {r}");
+        }
+        if let Some(g) = &prov.scenario.generator {
+            let _ = writeln!(out, "  {DIM}regenerate: {g}{DIM:#}");
+        }
+    }
+
+    let _ = writeln!(out, "\n{BOLD}Verdicts{BOLD:#}");
+    if report.verdicts.is_empty() {
+        let _ = writeln!(out, "  the timeline records no action to judge");
+    }
+    for v in &report.verdicts {
+        verdict(&mut out, v);
+    }
+
+    let _ = writeln!(
+        out,
+        "\n{BOLD}Earliest instants{BOLD:#} {DIM}(when each power could first be exercised, given the notices in the timeline){DIM:#}"
+    );
+    let width = report
+        .earliest
+        .iter()
+        .map(|e| e.power.len())
+        .max()
+        .unwrap_or(0);
+    for e in &report.earliest {
+        earliest(&mut out, e, width);
+    }
+
+    let _ = writeln!(out, "\n{BOLD}Duties{BOLD:#}");
+    for d in &report.duties {
+        let _ = writeln!(
+            out,
+            "  {:<w$}  {} — owed by {}: {}",
+            d.duty,
+            d.title,
+            d.holder,
+            word(d.last),
+            w = width
+        );
+        for c in d.history.iter().take(CHANGES_SHOWN) {
+            let _ = writeln!(
+                out,
+                "  {:<w$}    {DIM}{}{DIM:#}  {:<9} {}",
+                "",
+                c.at_local,
+                word(c.state),
+                c.cause,
+                w = width
+            );
+        }
+        if d.history.len() > CHANGES_SHOWN {
+            let _ = writeln!(
+                out,
+                "  {:<w$}    {DIM}… {} more changes (--format json lists them all){DIM:#}",
+                "",
+                d.history.len() - CHANGES_SHOWN,
+                w = width
+            );
+        }
+    }
+
+    match explain {
+        None => {
+            let _ = writeln!(
+                out,
+                "\n{DIM}Why: `modsim run --explain` shows each verdict's derivation; `--explain CLAUSE` a power's.{DIM:#}"
+            );
+        }
+        Some(what) => {
+            let _ = writeln!(out, "\n{BOLD}Explanations{BOLD:#}");
+            let mut any = false;
+            for v in &report.verdicts {
+                if what == "verdicts" || what == v.action {
+                    tree(&mut out, &v.explanation, "", true, true);
+                    any = true;
+                }
+            }
+            for e in &report.earliest {
+                if what == e.power {
+                    tree(&mut out, &e.explanation, "", true, true);
+                    any = true;
+                }
+            }
+            if !any {
+                let _ = writeln!(
+                    out,
+                    "  nothing to explain under `{what}`: name a power's clause id or an action"
+                );
+            }
+        }
+    }
+    out
+}
+
+fn word(state: modsim_sim::DutyStatus) -> &'static str {
+    state.word()
+}
+
+fn verdict(out: &mut String, v: &VerdictReport) {
+    let (mark, style) = if v.permitted {
+        ("✔ PERMITTED", GOOD)
+    } else {
+        ("✘ NOT PERMITTED", BAD)
+    };
+    let _ = writeln!(
+        out,
+        "  {style}{mark}{style:#}  {} {} {} at {}",
+        v.actor, v.action, v.against, v.at_local
+    );
+    let _ = writeln!(out, "      {DIM}{}{DIM:#}", v.summary);
+    if v.permitted {
+        let _ = writeln!(out, "      grounds: {}", v.grounds.join(", "));
+        if v.assumptions.is_empty() {
+            let _ = writeln!(
+                out,
+                "      rests on the facts of the timeline, no judgment call"
+            );
+        }
+        for a in &v.assumptions {
+            let _ = writeln!(
+                out,
+                "      {WARN}assuming{WARN:#} {} = {}: {}",
+                a.name, a.value, a.question
+            );
+        }
+    } else {
+        for m in &v.missing {
+            let _ = writeln!(out, "      missing: {m}");
+        }
+        match &v.earliest_permitted {
+            Some(t) => {
+                let _ = writeln!(out, "      earliest permitted: {t}");
+            }
+            None => {
+                let _ = writeln!(out, "      earliest permitted: never, in this timeline");
+            }
+        }
+        for f in &v.would_be_permitted_if {
+            let _ = writeln!(
+                out,
+                "      {WARN}would be permitted{WARN:#} on {} if `--assume {}={}`",
+                f.grounds.join(", "),
+                f.assumption,
+                f.value
+            );
+        }
+    }
+}
+
+fn earliest(out: &mut String, e: &EarliestReport, width: usize) {
+    let when = e.at_local.clone().unwrap_or_else(|| "never".into());
+    let _ = write!(
+        out,
+        "  {:<width$}  {} may {} {}: {BOLD}{when}{BOLD:#}",
+        e.power, e.holder, e.action, e.against
+    );
+    if let Some(a) = &e.arithmetic {
+        let _ = write!(out, "\n  {:<width$}    {DIM}{a}{DIM:#}", "");
+    }
+    out.push('\n');
+}
+
+/// Draws an explanation as a tree.
+pub fn tree(out: &mut String, e: &Explanation, prefix: &str, last: bool, root: bool) {
+    let (branch, next) = if root {
+        ("", String::new())
+    } else if last {
+        ("└─ ", format!("{prefix}   "))
+    } else {
+        ("├─ ", format!("{prefix}│  "))
+    };
+    let _ = writeln!(out, "{prefix}{branch}{}", e.text);
+    let n = e.children.len();
+    for (i, child) in e.children.iter().enumerate() {
+        tree(out, child, if root { "" } else { &next }, i + 1 == n, false);
+    }
+    if root {
+        out.push('\n');
+    }
+}
+
+/// The report as JSON.
+pub fn json(report: &Report) -> Result<String, serde_json::Error> {
+    serde_json::to_string_pretty(report).map(|mut s| {
+        s.push('\n');
+        s
+    })
+}

@@ -1,0 +1,1068 @@
+//! The event engine: replays a scenario's timeline against its policies and finds verdicts,
+//! earliest instants and duty histories.
+//!
+//! The timeline is a merge of sorted streams (publications, reports, removals, notices,
+//! notice-period checks, actions) and a priority queue of duty deadlines. Each step updates
+//! the duty state it touches incrementally, then re-reads the powers' conditions. Cost:
+//! O((events + deadlines) · log) plus the powers re-read per step. No clock, no randomness.
+//!
+//! Order within one instant: publications, reports, removals, notices, deadlines, checks,
+//! then actions. A duty met exactly at its deadline is met; an action taken at the instant of
+//! notice is "upon notice".
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use jiff::Timestamp;
+use modsim_policy::condition::{Env, Facts, NoState, StateCount};
+use modsim_policy::{Cond, Discharge, LabelSet, Notice, Policy, PostView, Trigger};
+
+use crate::explain::Explainer;
+use crate::outcome::*;
+use crate::scenario::Scenario;
+
+/// A policy bound to a scenario's parties, with the posts seen through its labels.
+#[derive(Clone, Debug)]
+pub struct Bound {
+    /// The compiled policy.
+    pub policy: Policy,
+    /// For each role of the policy, the party bound to it.
+    pub parties: Vec<Option<usize>>,
+    /// Each post's labels in the policy's numbering.
+    pub post_labels: Vec<LabelSet>,
+    /// For each post, the first prohibition that matches it.
+    pub prohibited_by: Vec<Option<u16>>,
+    /// Scenario labels the policy does not know.
+    pub unknown_labels: Vec<String>,
+}
+
+/// A scenario with its policies compiled and bound: ready to replay.
+#[derive(Clone, Debug)]
+pub struct World {
+    /// The scenario.
+    pub scenario: Scenario,
+    /// Its policies.
+    pub policies: Vec<Bound>,
+}
+
+/// An instant the engine could not compute.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{what}: {error}")]
+pub struct ReplayError {
+    /// What was being computed.
+    pub what: String,
+    /// Why it failed.
+    pub error: modsim_policy::TimeError,
+}
+
+impl World {
+    /// Binds compiled policies to a scenario. Roles are bound by the scenario's `[[policy]]`
+    /// entry (by position in `policies`, when it has one), then by its `[roles]` defaults.
+    pub fn bind(scenario: Scenario, policies: Vec<Policy>) -> World {
+        let bound = policies
+            .into_iter()
+            .enumerate()
+            .map(|(i, policy)| {
+                let own = scenario
+                    .policies
+                    .get(i)
+                    .map(|p| p.roles.as_slice())
+                    .unwrap_or(&[]);
+                let parties = policy
+                    .roles
+                    .iter()
+                    .map(|role| {
+                        own.iter()
+                            .chain(&scenario.roles)
+                            .find(|(r, _)| *r == role.name)
+                            .map(|(_, party)| *party)
+                    })
+                    .collect();
+                // Scenario label number → policy label set.
+                let mut unknown_labels = Vec::new();
+                let translate: Vec<LabelSet> = scenario
+                    .labels
+                    .iter()
+                    .map(|name| match policy.labels.index(name) {
+                        Some(i) => LabelSet::single(i),
+                        None => {
+                            unknown_labels.push(name.clone());
+                            LabelSet::EMPTY
+                        }
+                    })
+                    .collect();
+                let post_labels: Vec<LabelSet> = scenario
+                    .posts
+                    .iter()
+                    .map(|post| {
+                        post.labels
+                            .indices()
+                            .filter_map(|i| translate.get(i))
+                            .fold(LabelSet::EMPTY, |acc, s| acc.union(*s))
+                    })
+                    .collect();
+                let prohibited_by = scenario
+                    .posts
+                    .iter()
+                    .zip(&post_labels)
+                    .map(|(post, labels)| {
+                        let view = post_view(post, *labels, post.published, false);
+                        let (params, assumptions) =
+                            (policy.param_values(), policy.assumption_values());
+                        let facts = NoState {
+                            params: &params,
+                            assumptions: &assumptions,
+                        };
+                        let env = Env {
+                            now: post.published,
+                            post: Some(&view),
+                            facts: &facts,
+                        };
+                        policy
+                            .prohibitions
+                            .iter()
+                            .position(|p| p.condition.cond.eval(&env))
+                            .map(|i| i as u16)
+                    })
+                    .collect();
+                Bound {
+                    policy,
+                    parties,
+                    post_labels,
+                    prohibited_by,
+                    unknown_labels,
+                }
+            })
+            .collect();
+        World {
+            scenario,
+            policies: bound,
+        }
+    }
+
+    /// Replays the timeline.
+    pub fn replay(&self) -> Result<Outcome, ReplayError> {
+        Replay::new(self)?.run()
+    }
+}
+
+/// A post as conditions see it at `now`.
+pub(crate) fn post_view(
+    post: &crate::scenario::Post,
+    labels: LabelSet,
+    now: Timestamp,
+    prohibited: bool,
+) -> PostView<'_> {
+    PostView {
+        id: &post.id,
+        author: &post.author,
+        labels,
+        severity: post.severity,
+        reach: post.reach,
+        published: post.published,
+        reported: post.reported.is_some_and(|t| t <= now),
+        removed: post.removed.is_some_and(|t| t <= now),
+        prohibited,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The replay's state.
+
+/// The state of one instance of a duty (one post).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Instance {
+    Unopened,
+    Pending,
+    Fulfilled,
+    Breached,
+    Cured,
+}
+
+pub(crate) struct DutyState {
+    pub(crate) instances: Vec<Instance>,
+    pub(crate) opened: u32,
+    pub(crate) pending: u32,
+    pub(crate) breached: u32,
+    pub(crate) ever_breached: bool,
+    pub(crate) status: DutyStatus,
+    pub(crate) since: Option<Timestamp>,
+    pub(crate) history: Vec<DutyChange>,
+}
+
+impl DutyState {
+    fn status_now(&self) -> DutyStatus {
+        if self.breached > 0 {
+            DutyStatus::Breached
+        } else if self.pending > 0 {
+            DutyStatus::Pending
+        } else if self.ever_breached {
+            DutyStatus::Cured
+        } else if self.opened > 0 {
+            DutyStatus::Fulfilled
+        } else {
+            DutyStatus::NotTriggered
+        }
+    }
+}
+
+pub(crate) struct PowerState {
+    pub(crate) holds: bool,
+    pub(crate) holds_since: Option<Timestamp>,
+    pub(crate) first_held: Option<Timestamp>,
+    /// For each notice that counts for this power, when it makes the power ready.
+    pub(crate) ready: Vec<Readiness>,
+    pub(crate) earliest: Option<EarliestInstant>,
+}
+
+pub(crate) struct PolicyState {
+    pub(crate) duties: Vec<DutyState>,
+    pub(crate) powers: Vec<PowerState>,
+    pub(crate) params: Vec<i64>,
+    pub(crate) assumptions: Vec<bool>,
+    pub(crate) reports: i64,
+    pub(crate) live_reported: i64,
+    pub(crate) live_prohibited: i64,
+}
+
+/// What conditions read during the replay: one policy's state, with its judgment calls
+/// (possibly read the other way, to find what would flip a verdict).
+pub(crate) struct StateFacts<'a> {
+    pub(crate) bound: &'a Bound,
+    pub(crate) state: &'a PolicyState,
+    pub(crate) assumptions: &'a [bool],
+    pub(crate) now: Timestamp,
+}
+
+impl Facts for StateFacts<'_> {
+    fn breached(&self, duty: usize) -> bool {
+        self.state.duties.get(duty).is_some_and(|d| d.breached > 0)
+    }
+    fn available(&self, power: usize) -> bool {
+        self.bound.policy.powers.get(power).is_some_and(|p| {
+            p.condition.cond.eval(&Env {
+                now: self.now,
+                post: None,
+                facts: self,
+            })
+        })
+    }
+    fn assumption(&self, index: usize) -> bool {
+        self.assumptions.get(index).copied().unwrap_or(false)
+    }
+    fn param(&self, index: usize) -> i64 {
+        self.state.params.get(index).copied().unwrap_or(0)
+    }
+    fn count(&self, count: StateCount) -> i64 {
+        match count {
+            StateCount::Reports => self.state.reports,
+            StateCount::LiveReported => self.state.live_reported,
+            StateCount::LiveProhibited => self.state.live_prohibited,
+        }
+    }
+}
+
+impl<'a> StateFacts<'a> {
+    pub(crate) fn holds(&self, cond: &Cond) -> bool {
+        cond.eval(&Env {
+            now: self.now,
+            post: None,
+            facts: self,
+        })
+    }
+}
+
+/// Phases within one instant, in the order they are applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Phase {
+    Published,
+    Reported,
+    Removed,
+    Notice,
+    Deadline,
+    Check,
+    Action,
+}
+
+struct Replay<'w> {
+    world: &'w World,
+    states: Vec<PolicyState>,
+    by_published: Vec<u32>,
+    by_reported: Vec<u32>,
+    by_removed: Vec<u32>,
+    checks: Vec<Timestamp>,
+    actions: Vec<usize>,
+    deadlines: BinaryHeap<Reverse<(Timestamp, u32, u16, u16)>>,
+    verdicts: Vec<Verdict>,
+    /// The candidate powers of each verdict, by (policy, power).
+    pending_candidates: Vec<Vec<(usize, usize)>>,
+}
+
+impl<'w> Replay<'w> {
+    fn new(world: &'w World) -> Result<Replay<'w>, ReplayError> {
+        let s = &world.scenario;
+        let sorted = |key: &dyn Fn(&crate::scenario::Post) -> Option<Timestamp>| {
+            let mut ix: Vec<u32> = (0..s.posts.len() as u32)
+                .filter(|&i| s.posts.get(i as usize).and_then(key).is_some())
+                .collect();
+            ix.sort_by_key(|&i| (s.posts.get(i as usize).and_then(key), i));
+            ix
+        };
+        let by_published = sorted(&|p| Some(p.published));
+        let by_reported = sorted(&|p| p.reported);
+        let by_removed = sorted(&|p| p.removed);
+        let mut actions: Vec<usize> = (0..s.actions.len()).collect();
+        actions.sort_by_key(|&i| (s.actions.get(i).map(|a| a.at), i));
+
+        let mut states = Vec::with_capacity(world.policies.len());
+        let mut checks = Vec::new();
+        for bound in &world.policies {
+            let policy = &bound.policy;
+            let mut powers = Vec::with_capacity(policy.powers.len());
+            for power in &policy.powers {
+                let clause = &policy.power_clause(power).id;
+                let holder = bound.parties.get(power.holder).copied().flatten();
+                let against = bound.parties.get(power.against).copied().flatten();
+                let mut ready = Vec::new();
+                for (n, notice) in s.notices.iter().enumerate() {
+                    if Some(notice.from) != holder
+                        || Some(notice.to) != against
+                        || !notice.covers(clause)
+                    {
+                        continue;
+                    }
+                    let mut at = notice.at;
+                    let mut written = Vec::new();
+                    let periods = [
+                        match power.notice {
+                            Notice::Advance(p) => Some((p.period, "advance notice")),
+                            _ => None,
+                        },
+                        power.cure.map(|c| (c.period, "cure period")),
+                    ];
+                    for (period, what) in periods.into_iter().flatten() {
+                        let (end, text) = period
+                            .add_written(notice.at, &s.zone, policy.holidays)
+                            .map_err(|error| ReplayError {
+                            what: format!("the {what} of `{clause}` from the notice"),
+                            error,
+                        })?;
+                        written.push(format!("{what}: notice {text}"));
+                        at = at.max(end);
+                    }
+                    if at > notice.at {
+                        checks.push(at);
+                    }
+                    let arithmetic = if written.is_empty() {
+                        format!(
+                            "immediately upon notice: notice given {}",
+                            modsim_policy::show_instant(notice.at, &s.zone)
+                        )
+                    } else {
+                        written.join("; ")
+                    };
+                    ready.push(Readiness {
+                        notice: n,
+                        given: notice.at,
+                        ready: at,
+                        arithmetic,
+                        continuous: power.cure.is_some(),
+                    });
+                }
+                powers.push(PowerState {
+                    holds: false,
+                    holds_since: None,
+                    first_held: None,
+                    ready,
+                    earliest: None,
+                });
+            }
+            let duties = policy
+                .duties
+                .iter()
+                .map(|_| DutyState {
+                    instances: vec![Instance::Unopened; s.posts.len()],
+                    opened: 0,
+                    pending: 0,
+                    breached: 0,
+                    ever_breached: false,
+                    status: DutyStatus::NotTriggered,
+                    since: None,
+                    history: Vec::new(),
+                })
+                .collect();
+            states.push(PolicyState {
+                duties,
+                powers,
+                params: policy.param_values(),
+                assumptions: policy.assumption_values(),
+                reports: 0,
+                live_reported: 0,
+                live_prohibited: 0,
+            });
+        }
+        checks.sort();
+        checks.dedup();
+        Ok(Replay {
+            world,
+            states,
+            by_published,
+            by_reported,
+            by_removed,
+            checks,
+            actions,
+            deadlines: BinaryHeap::new(),
+            verdicts: Vec::new(),
+            pending_candidates: Vec::new(),
+        })
+    }
+
+    fn run(mut self) -> Result<Outcome, ReplayError> {
+        let s = &self.world.scenario;
+        // Conditions that hold before anything happens (such as `true`) hold from the start.
+        self.update_powers(Timestamp::MIN);
+        let (mut ip, mut ir, mut irm, mut inotice, mut icheck, mut iaction) = (0, 0, 0, 0, 0, 0);
+        loop {
+            let post_at =
+                |ix: &[u32], i: usize, key: fn(&crate::scenario::Post) -> Option<Timestamp>| {
+                    ix.get(i)
+                        .and_then(|&p| s.posts.get(p as usize))
+                        .and_then(key)
+                };
+            let candidates = [
+                post_at(&self.by_published, ip, |p| Some(p.published))
+                    .map(|t| (t, Phase::Published)),
+                post_at(&self.by_reported, ir, |p| p.reported).map(|t| (t, Phase::Reported)),
+                post_at(&self.by_removed, irm, |p| p.removed).map(|t| (t, Phase::Removed)),
+                s.notices.get(inotice).map(|n| (n.at, Phase::Notice)),
+                self.deadlines
+                    .peek()
+                    .map(|Reverse((t, ..))| (*t, Phase::Deadline)),
+                self.checks.get(icheck).map(|t| (*t, Phase::Check)),
+                self.actions
+                    .get(iaction)
+                    .and_then(|&a| s.actions.get(a))
+                    .map(|a| (a.at, Phase::Action)),
+            ];
+            let Some((now, phase)) = candidates.into_iter().flatten().min() else {
+                break;
+            };
+            match phase {
+                Phase::Published => {
+                    let post = self.by_published.get(ip).copied().unwrap_or(0) as usize;
+                    ip += 1;
+                    self.published(post, now)?;
+                }
+                Phase::Reported => {
+                    let post = self.by_reported.get(ir).copied().unwrap_or(0) as usize;
+                    ir += 1;
+                    self.reported(post, now)?;
+                }
+                Phase::Removed => {
+                    let post = self.by_removed.get(irm).copied().unwrap_or(0) as usize;
+                    irm += 1;
+                    self.removed(post, now);
+                }
+                Phase::Notice => inotice += 1,
+                Phase::Deadline => {
+                    if let Some(Reverse((_, post, policy, duty))) = self.deadlines.pop() {
+                        self.deadline(policy as usize, duty as usize, post as usize, now);
+                    }
+                }
+                Phase::Check => icheck += 1,
+                Phase::Action => {
+                    let action = self.actions.get(iaction).copied().unwrap_or(0);
+                    iaction += 1;
+                    self.judge(action, now);
+                    continue;
+                }
+            }
+            self.update_powers(now);
+        }
+        self.finish()
+    }
+
+    fn published(&mut self, post: usize, now: Timestamp) -> Result<(), ReplayError> {
+        for (p, bound) in self.world.policies.iter().enumerate() {
+            let prohibited = bound.prohibited_by.get(post).copied().flatten().is_some();
+            let removed_already = self
+                .world
+                .scenario
+                .posts
+                .get(post)
+                .and_then(|x| x.removed)
+                .is_some_and(|r| r <= now);
+            if let Some(state) = self.states.get_mut(p) {
+                if prohibited && !removed_already {
+                    state.live_prohibited += 1;
+                }
+            }
+            self.open_duties(p, Trigger::Published, post, now, Cause::Published(post))?;
+        }
+        Ok(())
+    }
+
+    fn reported(&mut self, post: usize, now: Timestamp) -> Result<(), ReplayError> {
+        let removed = self
+            .world
+            .scenario
+            .posts
+            .get(post)
+            .and_then(|x| x.removed)
+            .is_some_and(|r| r <= now);
+        for (p, bound) in self.world.policies.iter().enumerate() {
+            let prohibited = bound.prohibited_by.get(post).copied().flatten().is_some();
+            if let Some(state) = self.states.get_mut(p) {
+                state.reports += 1;
+                if prohibited && !removed {
+                    state.live_reported += 1;
+                }
+            }
+            self.open_duties(p, Trigger::Reported, post, now, Cause::Reported(post))?;
+        }
+        Ok(())
+    }
+
+    fn removed(&mut self, post: usize, now: Timestamp) {
+        let s = &self.world.scenario;
+        let Some(x) = s.posts.get(post) else { return };
+        let was_reported = x.reported.is_some_and(|r| r <= now);
+        for (p, bound) in self.world.policies.iter().enumerate() {
+            let prohibited = bound.prohibited_by.get(post).copied().flatten().is_some();
+            let Some(state) = self.states.get_mut(p) else {
+                continue;
+            };
+            if prohibited {
+                state.live_prohibited -= 1;
+                if was_reported {
+                    state.live_reported -= 1;
+                }
+            }
+            for (d, duty) in bound.policy.duties.iter().enumerate() {
+                if duty.met_by != Discharge::Removed {
+                    continue;
+                }
+                let Some(ds) = state.duties.get_mut(d) else {
+                    continue;
+                };
+                let Some(instance) = ds.instances.get_mut(post) else {
+                    continue;
+                };
+                match *instance {
+                    Instance::Pending => {
+                        *instance = Instance::Fulfilled;
+                        ds.pending -= 1;
+                    }
+                    Instance::Breached => {
+                        *instance = Instance::Cured;
+                        ds.breached -= 1;
+                    }
+                    _ => continue,
+                }
+                record(ds, now, Cause::Removed(post));
+            }
+        }
+    }
+
+    fn deadline(&mut self, policy: usize, duty: usize, post: usize, now: Timestamp) {
+        let Some(ds) = self
+            .states
+            .get_mut(policy)
+            .and_then(|s| s.duties.get_mut(duty))
+        else {
+            return;
+        };
+        if let Some(instance @ Instance::Pending) = ds.instances.get_mut(post) {
+            *instance = Instance::Breached;
+            ds.pending -= 1;
+            ds.breached += 1;
+            ds.ever_breached = true;
+            record(ds, now, Cause::Deadline(post));
+        }
+    }
+
+    fn open_duties(
+        &mut self,
+        p: usize,
+        trigger: Trigger,
+        post: usize,
+        now: Timestamp,
+        cause: Cause,
+    ) -> Result<(), ReplayError> {
+        let world = self.world;
+        let Some(bound) = world.policies.get(p) else {
+            return Ok(());
+        };
+        let Some(x) = world.scenario.posts.get(post) else {
+            return Ok(());
+        };
+        let labels = bound.post_labels.get(post).copied().unwrap_or_default();
+        let prohibited = bound.prohibited_by.get(post).copied().flatten().is_some();
+        let view = post_view(x, labels, now, prohibited);
+        for (d, duty) in bound.policy.duties.iter().enumerate() {
+            if duty.opens != trigger {
+                continue;
+            }
+            let applies = self.states.get(p).is_some_and(|state| {
+                let facts = NoState {
+                    params: &state.params,
+                    assumptions: &state.assumptions,
+                };
+                duty.condition.cond.eval(&Env {
+                    now,
+                    post: Some(&view),
+                    facts: &facts,
+                })
+            });
+            if !applies {
+                continue;
+            }
+            let Some(ds) = self.states.get_mut(p).and_then(|s| s.duties.get_mut(d)) else {
+                continue;
+            };
+            let Some(instance) = ds.instances.get_mut(post) else {
+                continue;
+            };
+            if *instance != Instance::Unopened {
+                continue;
+            }
+            ds.opened += 1;
+            if view.removed {
+                *instance = Instance::Fulfilled;
+            } else if duty.within.period.is_zero() {
+                *instance = Instance::Breached;
+                ds.breached += 1;
+                ds.ever_breached = true;
+            } else {
+                *instance = Instance::Pending;
+                ds.pending += 1;
+                let due = duty
+                    .within
+                    .period
+                    .add_to(now, &world.scenario.zone, bound.policy.holidays)
+                    .map_err(|error| ReplayError {
+                        what: format!(
+                            "the deadline of `{}` for post `{}`",
+                            bound.policy.duty_clause(duty).id,
+                            x.id
+                        ),
+                        error,
+                    })?;
+                self.deadlines
+                    .push(Reverse((due, post as u32, p as u16, d as u16)));
+            }
+            record(ds, now, cause.clone());
+        }
+        Ok(())
+    }
+
+    /// Re-reads every power's condition after a step at `now`, and notes the first instant
+    /// each becomes exercisable.
+    fn update_powers(&mut self, now: Timestamp) {
+        for (p, bound) in self.world.policies.iter().enumerate() {
+            let Some(state) = self.states.get(p) else {
+                continue;
+            };
+            let facts = StateFacts {
+                bound,
+                state,
+                assumptions: &state.assumptions,
+                now,
+            };
+            let holds: Vec<bool> = bound
+                .policy
+                .powers
+                .iter()
+                .map(|w| facts.holds(&w.condition.cond))
+                .collect();
+            let mut newly_exercisable = Vec::new();
+            if let Some(state) = self.states.get_mut(p) {
+                for (i, (ps, holds)) in state.powers.iter_mut().zip(holds).enumerate() {
+                    if holds && !ps.holds {
+                        ps.holds_since = Some(now);
+                        ps.first_held.get_or_insert(now);
+                    }
+                    if !holds {
+                        ps.holds_since = None;
+                    }
+                    ps.holds = holds;
+                    if ps.earliest.is_none() && now != Timestamp::MIN {
+                        if let Some(basis) =
+                            exercisable(bound.policy.powers.get(i).map(|w| w.notice), ps, now)
+                        {
+                            newly_exercisable.push((i, basis));
+                        }
+                    }
+                }
+            }
+            for (i, basis) in newly_exercisable {
+                let earliest = self.earliest_instant(p, i, now, basis);
+                if let Some(ps) = self.states.get_mut(p).and_then(|s| s.powers.get_mut(i)) {
+                    ps.earliest = Some(earliest);
+                }
+            }
+        }
+    }
+
+    fn earliest_instant(
+        &self,
+        p: usize,
+        i: usize,
+        now: Timestamp,
+        basis: Basis,
+    ) -> EarliestInstant {
+        let explainer = Explainer::new(self.world, &self.states, p, now);
+        let (explanation, _) = explainer.power(i, Some(&basis));
+        let ps = self.states.get(p).and_then(|s| s.powers.get(i));
+        let mut e = self.blank_earliest(p, i);
+        e.at = Some(now);
+        e.condition_first_held = ps.and_then(|ps| ps.first_held);
+        e.notice = basis
+            .notice
+            .and_then(|n| self.world.scenario.notices.get(n))
+            .map(|n| n.at);
+        e.arithmetic = Some(basis.arithmetic).filter(|a| !a.is_empty());
+        e.explanation = explanation;
+        e
+    }
+
+    fn blank_earliest(&self, p: usize, i: usize) -> EarliestInstant {
+        let s = &self.world.scenario;
+        let bound = self.world.policies.get(p);
+        let power = bound.and_then(|b| b.policy.powers.get(i));
+        let party = |role: Option<usize>| {
+            role.and_then(|r| bound.and_then(|b| b.parties.get(r)).copied().flatten())
+                .map_or_else(|| "(unbound)".to_owned(), |x| s.party_id(x).to_owned())
+        };
+        EarliestInstant {
+            power: ClauseRef {
+                policy: bound.map_or(String::new(), |b| b.policy.id.clone()),
+                clause: match (bound, power) {
+                    (Some(b), Some(w)) => b.policy.power_clause(w).id.clone(),
+                    _ => String::new(),
+                },
+            },
+            holder: party(power.map(|w| w.holder)),
+            action: power.map_or(String::new(), |w| w.action.clone()),
+            against: party(power.map(|w| w.against)),
+            at: None,
+            condition_first_held: None,
+            notice: None,
+            arithmetic: None,
+            explanation: Explanation::default(),
+        }
+    }
+
+    fn judge(&mut self, action_index: usize, now: Timestamp) {
+        let s = &self.world.scenario;
+        let Some(action) = s.actions.get(action_index) else {
+            return;
+        };
+        let mut candidates = Vec::new();
+        for (p, bound) in self.world.policies.iter().enumerate() {
+            for (i, power) in bound.policy.powers.iter().enumerate() {
+                let holder = bound.parties.get(power.holder).copied().flatten();
+                let against = bound.parties.get(power.against).copied().flatten();
+                if holder == Some(action.actor)
+                    && against == Some(action.against)
+                    && power.action == action.action
+                {
+                    candidates.push((p, i));
+                }
+            }
+        }
+        let mut grounds = Vec::new();
+        let mut children = Vec::new();
+        let mut missing = Vec::new();
+        let mut assumptions: Vec<AssumptionUse> = Vec::new();
+        for &(p, i) in &candidates {
+            let Some(ps) = self.states.get(p).and_then(|st| st.powers.get(i)) else {
+                continue;
+            };
+            let Some(bound) = self.world.policies.get(p) else {
+                continue;
+            };
+            let notice = bound.policy.powers.get(i).map(|w| w.notice);
+            let basis = exercisable(notice, ps, now);
+            let explainer = Explainer::new(self.world, &self.states, p, now);
+            let (explanation, used) = explainer.power(i, basis.as_ref());
+            let clause = bound
+                .policy
+                .powers
+                .get(i)
+                .map(|w| bound.policy.power_clause(w).id.clone())
+                .unwrap_or_default();
+            if basis.is_some() {
+                grounds.push(ClauseRef {
+                    policy: bound.policy.id.clone(),
+                    clause,
+                });
+                for a in used {
+                    if !assumptions.iter().any(|u| u.name == a.name) {
+                        assumptions.push(a);
+                    }
+                }
+            } else {
+                missing.push(format!("`{clause}`: {}", explainer.missing(i)));
+            }
+            children.push(explanation);
+        }
+        // Clauses taken out that would have been candidates, so the reader sees why they are absent.
+        for bound in &self.world.policies {
+            for clause in bound.policy.clauses.iter().filter(|c| c.taken_out) {
+                children.push(
+                    Explanation::leaf(format!(
+                        "clause {} ({}) is taken out for this run (`--without`)",
+                        clause.id, clause.title
+                    ))
+                    .citing(&clause.id),
+                );
+            }
+        }
+        let permitted = !grounds.is_empty();
+        let mut would_be_permitted_if = Vec::new();
+        if !permitted {
+            if candidates.is_empty() {
+                missing.push(format!(
+                    "no clause in force gives `{}` a power to `{}` against `{}`",
+                    s.party_id(action.actor),
+                    action.action,
+                    s.party_id(action.against)
+                ));
+            }
+            would_be_permitted_if = self.flips(&candidates, now);
+        }
+        let verdict_word = if permitted {
+            "PERMITTED"
+        } else {
+            "NOT PERMITTED"
+        };
+        let text = format!(
+            "{} {} {} at {}: {}",
+            s.party_id(action.actor),
+            action.action,
+            s.party_id(action.against),
+            modsim_policy::show_instant(now, &s.zone),
+            verdict_word
+        );
+        self.verdicts.push(Verdict {
+            action_index,
+            actor: s.party_id(action.actor).to_owned(),
+            action: action.action.clone(),
+            against: s.party_id(action.against).to_owned(),
+            at: now,
+            permitted,
+            grounds,
+            assumptions,
+            missing,
+            earliest_permitted: None,
+            would_be_permitted_if,
+            explanation: Explanation::leaf(text).with(children),
+        });
+        // The earliest permitted instant is known only at the end of the replay.
+        self.pending_candidates.push(candidates);
+    }
+
+    /// Judgment calls that, read the other way, would make a candidate exercisable now.
+    fn flips(&self, candidates: &[(usize, usize)], now: Timestamp) -> Vec<Flip> {
+        let mut flips: Vec<Flip> = Vec::new();
+        for &(p, _) in candidates {
+            let (Some(bound), Some(state)) = (self.world.policies.get(p), self.states.get(p))
+            else {
+                continue;
+            };
+            for (a, assumption) in bound.policy.assumptions.iter().enumerate() {
+                let mut values = state.assumptions.clone();
+                if let Some(v) = values.get_mut(a) {
+                    *v = !*v;
+                }
+                let facts = StateFacts {
+                    bound,
+                    state,
+                    assumptions: &values,
+                    now,
+                };
+                let grounds: Vec<String> = candidates
+                    .iter()
+                    .filter(|(q, _)| *q == p)
+                    .filter_map(|&(_, i)| {
+                        let power = bound.policy.powers.get(i)?;
+                        let ps = state.powers.get(i)?;
+                        let holds = facts.holds(&power.condition.cond);
+                        let ok = holds
+                            && notice_basis(
+                                power.notice,
+                                ps,
+                                now,
+                                ps.holds_since.or(holds.then_some(now)),
+                            )
+                            .is_some();
+                        ok.then(|| bound.policy.power_clause(power).id.clone())
+                    })
+                    .collect();
+                if !grounds.is_empty() && !flips.iter().any(|f| f.assumption == assumption.name) {
+                    flips.push(Flip {
+                        assumption: assumption.name.clone(),
+                        value: !assumption.value,
+                        grounds,
+                    });
+                }
+            }
+        }
+        flips
+    }
+
+    fn finish(self) -> Result<Outcome, ReplayError> {
+        let mut earliest = Vec::new();
+        let mut duties = Vec::new();
+        for (p, bound) in self.world.policies.iter().enumerate() {
+            let Some(state) = self.states.get(p) else {
+                continue;
+            };
+            for (i, ps) in state.powers.iter().enumerate() {
+                let e = match &ps.earliest {
+                    Some(e) => e.clone(),
+                    None => {
+                        let mut e = self.blank_earliest(p, i);
+                        e.condition_first_held = ps.first_held;
+                        let end = self.last_instant();
+                        let explainer = Explainer::new(self.world, &self.states, p, end);
+                        e.explanation = explainer.never(i, ps);
+                        e
+                    }
+                };
+                earliest.push(e);
+            }
+            for (d, ds) in state.duties.iter().enumerate() {
+                let Some(duty) = bound.policy.duties.get(d) else {
+                    continue;
+                };
+                let clause = bound.policy.duty_clause(duty);
+                let holder = bound
+                    .parties
+                    .get(duty.holder)
+                    .copied()
+                    .flatten()
+                    .map_or_else(
+                        || "(unbound)".to_owned(),
+                        |x| self.world.scenario.party_id(x).to_owned(),
+                    );
+                duties.push(DutyHistory {
+                    duty: ClauseRef {
+                        policy: bound.policy.id.clone(),
+                        clause: clause.id.clone(),
+                    },
+                    title: clause.title.clone(),
+                    holder,
+                    changes: ds.history.clone(),
+                    last: ds.status,
+                });
+            }
+        }
+        let mut verdicts = self.verdicts;
+        for (v, candidates) in verdicts.iter_mut().zip(&self.pending_candidates) {
+            if v.permitted {
+                continue;
+            }
+            v.earliest_permitted = candidates
+                .iter()
+                .filter_map(|&(p, i)| self.states.get(p)?.powers.get(i)?.earliest.as_ref()?.at)
+                .min();
+        }
+        Ok(Outcome {
+            verdicts,
+            earliest,
+            duties,
+        })
+    }
+
+    fn last_instant(&self) -> Timestamp {
+        let s = &self.world.scenario;
+        let mut last = Timestamp::MIN;
+        for p in &s.posts {
+            last = last
+                .max(p.published)
+                .max(p.reported.unwrap_or(last))
+                .max(p.removed.unwrap_or(last));
+        }
+        for n in &s.notices {
+            last = last.max(n.at);
+        }
+        for a in &s.actions {
+            last = last.max(a.at);
+        }
+        last.max(self.checks.last().copied().unwrap_or(last))
+    }
+}
+
+/// A notice that counts for a power, and when it makes the power ready.
+#[derive(Clone, Debug)]
+pub(crate) struct Readiness {
+    /// Index of the notice in the scenario.
+    pub(crate) notice: usize,
+    /// When it was given.
+    pub(crate) given: Timestamp,
+    /// When the power may be exercised on it: after any advance notice and cure period.
+    pub(crate) ready: Timestamp,
+    /// The arithmetic, written out.
+    pub(crate) arithmetic: String,
+    /// The condition must hold without a break from the notice on (a cure period).
+    pub(crate) continuous: bool,
+}
+
+/// Why a power is exercisable now: the notice it rests on, and the arithmetic.
+#[derive(Clone, Debug)]
+pub(crate) struct Basis {
+    pub(crate) notice: Option<usize>,
+    pub(crate) arithmetic: String,
+}
+
+/// The basis on which a power is exercisable at `now`, if it is.
+pub(crate) fn exercisable(
+    notice: Option<Notice>,
+    ps: &PowerState,
+    now: Timestamp,
+) -> Option<Basis> {
+    if !ps.holds {
+        return None;
+    }
+    notice_basis(notice?, ps, now, ps.holds_since)
+}
+
+/// The notice that satisfies a power's notice and cure requirements at `now`, given that its
+/// condition has held without a break since `holds_since`.
+pub(crate) fn notice_basis(
+    notice: Notice,
+    ps: &PowerState,
+    now: Timestamp,
+    holds_since: Option<Timestamp>,
+) -> Option<Basis> {
+    if notice == Notice::None {
+        return Some(Basis {
+            notice: None,
+            arithmetic: "no notice needed".into(),
+        });
+    }
+    ps.ready
+        .iter()
+        .find(|r| r.ready <= now && (!r.continuous || holds_since.is_some_and(|s| s <= r.given)))
+        .map(|r| Basis {
+            notice: Some(r.notice),
+            arithmetic: r.arithmetic.clone(),
+        })
+}
+
+/// Records a duty's change of state, if its state changed.
+fn record(ds: &mut DutyState, now: Timestamp, cause: Cause) {
+    let status = ds.status_now();
+    if status != ds.status {
+        ds.status = status;
+        ds.since = Some(now);
+        ds.history.push(DutyChange {
+            at: now,
+            status,
+            cause,
+            open_breaches: ds.breached,
+        });
+    }
+}

@@ -1,0 +1,501 @@
+//! Explanations: derivation trees from a power's standing down to its clause, the parts of
+//! its condition, the duties and posts those rest on, and the notice arithmetic.
+//!
+//! Built from the replay's state at the instant being explained; every claim that rests on
+//! reconstructed data says so.
+
+use jiff::Timestamp;
+use modsim_policy::{Cond, Mark, Notice, Trigger, show_instant};
+
+use crate::engine::{Basis, Instance, PolicyState, PowerState, StateFacts, World};
+use crate::outcome::{AssumptionUse, DutyStatus, Explanation};
+
+/// How many posts an explanation describes one by one.
+const POSTS_SHOWN: usize = 3;
+
+pub(crate) struct Explainer<'a> {
+    world: &'a World,
+    states: &'a [PolicyState],
+    policy: usize,
+    now: Timestamp,
+}
+
+impl<'a> Explainer<'a> {
+    pub(crate) fn new(
+        world: &'a World,
+        states: &'a [PolicyState],
+        policy: usize,
+        now: Timestamp,
+    ) -> Explainer<'a> {
+        Explainer {
+            world,
+            states,
+            policy,
+            now,
+        }
+    }
+
+    fn show(&self, at: Timestamp) -> String {
+        show_instant(at, &self.world.scenario.zone)
+    }
+
+    fn facts(&self) -> Option<StateFacts<'a>> {
+        let bound = self.world.policies.get(self.policy)?;
+        let state = self.states.get(self.policy)?;
+        Some(StateFacts {
+            bound,
+            state,
+            assumptions: &state.assumptions,
+            now: self.now,
+        })
+    }
+
+    fn party(&self, role: usize) -> String {
+        self.world
+            .policies
+            .get(self.policy)
+            .and_then(|b| b.parties.get(role).copied().flatten())
+            .map_or_else(
+                || "(unbound)".to_owned(),
+                |p| self.world.scenario.party_id(p).to_owned(),
+            )
+    }
+
+    /// Explains power `i` at the explainer's instant: exercisable on `basis`, or not.
+    /// Returns the tree and the judgment calls it rests on.
+    pub(crate) fn power(
+        &self,
+        i: usize,
+        basis: Option<&Basis>,
+    ) -> (Explanation, Vec<AssumptionUse>) {
+        let mut used = Vec::new();
+        let (Some(bound), Some(facts)) = (self.world.policies.get(self.policy), self.facts())
+        else {
+            return (Explanation::default(), used);
+        };
+        let policy = &bound.policy;
+        let Some(power) = policy.powers.get(i) else {
+            return (Explanation::default(), used);
+        };
+        let clause = policy.power_clause(power);
+        let holds = facts.holds(&power.condition.cond);
+        let standing = if basis.is_some() {
+            "exercisable"
+        } else {
+            "not exercisable"
+        };
+        let mut children = vec![clause_leaf(clause)];
+        children.push(
+            Explanation::leaf(format!(
+                "condition `{}` {} at {}",
+                power.condition.text,
+                if holds { "holds" } else { "does not hold" },
+                self.show(self.now)
+            ))
+            .with(self.cond(&power.condition.cond, &facts, &mut used)),
+        );
+        children.push(self.notice(i, basis));
+        let head = format!(
+            "{} {}: {} may {} {}: {standing}",
+            clause.id,
+            clause.title,
+            self.party(power.holder),
+            power.action,
+            self.party(power.against),
+        );
+        (
+            Explanation::leaf(head).citing(&clause.id).with(children),
+            used,
+        )
+    }
+
+    fn notice(&self, i: usize, basis: Option<&Basis>) -> Explanation {
+        let Some(bound) = self.world.policies.get(self.policy) else {
+            return Explanation::default();
+        };
+        let Some(power) = bound.policy.powers.get(i) else {
+            return Explanation::default();
+        };
+        let requirement = match (power.notice, power.cure) {
+            (Notice::None, _) => "no notice is required".to_owned(),
+            (Notice::Immediate, None) => "exercisable immediately upon notice".to_owned(),
+            (Notice::Immediate, Some(c)) => format!(
+                "exercisable upon notice once the breach stays uncured for {}",
+                c.period
+            ),
+            (Notice::Advance(p), None) => format!("needs {} of advance notice", p.period),
+            (Notice::Advance(p), Some(c)) => format!(
+                "needs {} of advance notice and a cure period of {}",
+                p.period, c.period
+            ),
+        };
+        let s = &self.world.scenario;
+        let detail = match basis {
+            Some(b) => {
+                let mut text = b.arithmetic.clone();
+                if let Some(n) = b.notice.and_then(|n| s.notices.get(n)) {
+                    text.push_str(&format!(" — \"{}\"", n.summary));
+                    if let Some(r) = &n.reconstructed {
+                        text.push_str(&format!(" (reconstructed: {r})"));
+                    }
+                }
+                Explanation::leaf(text)
+            }
+            None => Explanation::leaf(self.notice_lack(i)),
+        };
+        Explanation::leaf(format!("notice: {requirement}")).with(vec![detail])
+    }
+
+    fn notice_lack(&self, i: usize) -> String {
+        let (Some(bound), Some(state)) = (
+            self.world.policies.get(self.policy),
+            self.states.get(self.policy),
+        ) else {
+            return String::new();
+        };
+        let (Some(power), Some(ps)) = (bound.policy.powers.get(i), state.powers.get(i)) else {
+            return String::new();
+        };
+        if power.notice == Notice::None {
+            return "no notice needed".into();
+        }
+        match ps.ready.first() {
+            None => format!(
+                "no notice from {} to {} under this clause in the timeline",
+                self.party(power.holder),
+                self.party(power.against)
+            ),
+            Some(r) if r.given > self.now => {
+                format!("notice is given only later, at {}", self.show(r.given))
+            }
+            Some(r) if r.ready > self.now => {
+                format!("not before {}: {}", self.show(r.ready), r.arithmetic)
+            }
+            Some(r) if r.continuous => format!(
+                "the condition did not hold without a break from the notice of {} on",
+                self.show(r.given)
+            ),
+            Some(r) => format!("notice given {}", self.show(r.given)),
+        }
+    }
+
+    /// A one-line reason why power `i` is not exercisable now.
+    pub(crate) fn missing(&self, i: usize) -> String {
+        let (Some(bound), Some(facts)) = (self.world.policies.get(self.policy), self.facts())
+        else {
+            return String::new();
+        };
+        let Some(power) = bound.policy.powers.get(i) else {
+            return String::new();
+        };
+        if !facts.holds(&power.condition.cond) {
+            format!("its condition `{}` does not hold", power.condition.text)
+        } else {
+            self.notice_lack(i)
+        }
+    }
+
+    /// Explains why power `i` never became exercisable in the timeline.
+    pub(crate) fn never(&self, i: usize, ps: &PowerState) -> Explanation {
+        let Some(bound) = self.world.policies.get(self.policy) else {
+            return Explanation::default();
+        };
+        let Some(power) = bound.policy.powers.get(i) else {
+            return Explanation::default();
+        };
+        let clause = bound.policy.power_clause(power);
+        let held = match ps.first_held {
+            Some(t) if t == Timestamp::MIN => "its condition holds from the start".to_owned(),
+            Some(t) => format!("its condition first held at {}", self.show(t)),
+            None => format!("its condition `{}` never held", power.condition.text),
+        };
+        let notices = if power.notice == Notice::None {
+            "no notice is needed".to_owned()
+        } else if ps.ready.is_empty() {
+            format!(
+                "no notice from {} to {} under this clause in the timeline",
+                self.party(power.holder),
+                self.party(power.against)
+            )
+        } else {
+            let any_ready_with_condition = ps
+                .ready
+                .iter()
+                .map(|r| {
+                    format!(
+                        "notice of {}: ready {}",
+                        self.show(r.given),
+                        self.show(r.ready)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            format!(
+                "{any_ready_with_condition}; the condition did not hold when the notice allowed it"
+            )
+        };
+        let (explanation, _) = self.power(i, None);
+        Explanation::leaf(format!(
+            "{} {}: never exercisable in this timeline",
+            clause.id, clause.title
+        ))
+        .citing(&clause.id)
+        .with(vec![
+            Explanation::leaf(held),
+            Explanation::leaf(notices),
+            explanation,
+        ])
+    }
+
+    /// The parts of a condition that decide it, explained.
+    fn cond(
+        &self,
+        c: &Cond,
+        facts: &StateFacts<'_>,
+        used: &mut Vec<AssumptionUse>,
+    ) -> Vec<Explanation> {
+        let Some(bound) = self.world.policies.get(self.policy) else {
+            return Vec::new();
+        };
+        let policy = &bound.policy;
+        match c {
+            Cond::Const(b) => vec![Explanation::leaf(if *b {
+                "always true"
+            } else {
+                "always false"
+            })],
+            Cond::Not(inner) => {
+                let v = facts.holds(inner);
+                vec![
+                    Explanation::leaf(format!(
+                        "it is not the case that the following {}",
+                        if v { "holds (so this fails)" } else { "holds" }
+                    ))
+                    .with(self.cond(inner, facts, &mut Vec::new())),
+                ]
+            }
+            Cond::All(cs) => {
+                let all = facts.holds(c);
+                cs.iter()
+                    .filter(|x| all || !facts.holds(x))
+                    .flat_map(|x| self.cond(x, facts, used))
+                    .collect()
+            }
+            Cond::Any(cs) => {
+                let any = facts.holds(c);
+                let mut ignored = Vec::new();
+                let sink = if any { used } else { &mut ignored };
+                cs.iter()
+                    .filter(|x| !any || facts.holds(x))
+                    .flat_map(|x| self.cond(x, facts, sink))
+                    .collect()
+            }
+            Cond::Breached(d) => vec![self.duty(*d)],
+            Cond::Available(q) => {
+                let Some(other) = policy.powers.get(*q) else {
+                    return Vec::new();
+                };
+                let clause = policy.power_clause(other);
+                let v = facts.holds(&other.condition.cond);
+                vec![
+                    Explanation::leaf(format!(
+                        "the power of {} ({}) {} available: its condition `{}` {}",
+                        clause.id,
+                        clause.title,
+                        if v { "is" } else { "is not" },
+                        other.condition.text,
+                        if v { "holds" } else { "does not hold" },
+                    ))
+                    .citing(&clause.id)
+                    .with(self.cond(&other.condition.cond, facts, used)),
+                ]
+            }
+            Cond::Assumption(a) => {
+                let Some(assumption) = policy.assumptions.get(*a) else {
+                    return Vec::new();
+                };
+                let value = facts
+                    .assumptions
+                    .get(*a)
+                    .copied()
+                    .unwrap_or(assumption.value);
+                let origin = if value == assumption.default {
+                    "the policy's default"
+                } else {
+                    "set for this run with --assume"
+                };
+                used.push(AssumptionUse {
+                    name: assumption.name.clone(),
+                    value,
+                    default: assumption.default,
+                    question: assumption.question.clone(),
+                });
+                let mut e = Explanation::leaf(format!(
+                    "judgment call `{}` is taken as {value} ({origin}): {}",
+                    assumption.name, assumption.question
+                ));
+                if let Some(clause) = &assumption.clause {
+                    e = e.citing(clause);
+                }
+                vec![e]
+            }
+            Cond::TakenOut(id) => {
+                vec![
+                    Explanation::leaf(format!(
+                        "clause {id} is taken out for this run (`--without`)"
+                    ))
+                    .citing(id),
+                ]
+            }
+            other => vec![Explanation::leaf(format!(
+                "{} (counts now: {} reports, {} reported prohibited posts up, {} prohibited posts up)",
+                if facts.holds(other) {
+                    "the comparison holds"
+                } else {
+                    "the comparison fails"
+                },
+                facts.state.reports,
+                facts.state.live_reported,
+                facts.state.live_prohibited
+            ))],
+        }
+    }
+
+    /// Explains the state of duty `d` now, down to its posts.
+    fn duty(&self, d: usize) -> Explanation {
+        let (Some(bound), Some(state)) = (
+            self.world.policies.get(self.policy),
+            self.states.get(self.policy),
+        ) else {
+            return Explanation::default();
+        };
+        let policy = &bound.policy;
+        let (Some(duty), Some(ds)) = (policy.duties.get(d), state.duties.get(d)) else {
+            return Explanation::default();
+        };
+        let clause = policy.duty_clause(duty);
+        let s = &self.world.scenario;
+        let reconstructed = s.posts_mark == Mark::Reconstructed;
+        let breached: Vec<usize> = ds
+            .instances
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| **i == Instance::Breached)
+            .map(|(p, _)| p)
+            .collect();
+        let what = match duty.opens {
+            Trigger::Published => "prohibited and still up".to_owned(),
+            Trigger::Reported if duty.within.period.is_zero() => {
+                "reported, prohibited and not removed".to_owned()
+            }
+            Trigger::Reported => format!(
+                "reported, prohibited and not removed within {}",
+                duty.within.period
+            ),
+        };
+        let text = match ds.status {
+            DutyStatus::Breached => format!(
+                "duty {} ({}), owed by {}, is breached since {}: {} post{} {what}{}",
+                clause.id,
+                clause.title,
+                self.party(duty.holder),
+                ds.since.map_or_else(String::new, |t| self.show(t)),
+                breached.len(),
+                if breached.len() == 1 { " is" } else { "s are" },
+                if reconstructed {
+                    " (post times reconstructed)"
+                } else {
+                    ""
+                }
+            ),
+            status => format!(
+                "duty {} ({}), owed by {}, is {}{}",
+                clause.id,
+                clause.title,
+                self.party(duty.holder),
+                status.word(),
+                ds.since
+                    .map_or_else(String::new, |t| format!(" since {}", self.show(t)))
+            ),
+        };
+        let mut children = vec![clause_leaf(clause)];
+        // Which prohibitions the breaching posts fall under.
+        let mut by_rule: Vec<(u16, usize)> = Vec::new();
+        for &p in &breached {
+            if let Some(rule) = bound.prohibited_by.get(p).copied().flatten() {
+                match by_rule.iter_mut().find(|(r, _)| *r == rule) {
+                    Some((_, n)) => *n += 1,
+                    None => by_rule.push((rule, 1)),
+                }
+            }
+        }
+        for (rule, n) in by_rule {
+            if let Some(prohibition) = policy.prohibitions.get(rule as usize) {
+                let c = policy.clauses.get(prohibition.clause);
+                let id = c.map_or("", |c| c.id.as_str());
+                children.push(
+                    Explanation::leaf(format!(
+                        "{n} of them prohibited under {id} ({}): `{}`",
+                        c.map_or("", |c| c.title.as_str()),
+                        prohibition.condition.text
+                    ))
+                    .citing(id),
+                );
+            }
+        }
+        for &p in breached.iter().take(POSTS_SHOWN) {
+            let Some(post) = s.posts.get(p) else { continue };
+            let labels = bound
+                .post_labels
+                .get(p)
+                .map(|l| policy.labels.names_of(*l).join(", "))
+                .unwrap_or_default();
+            let mut line = format!(
+                "post {}: {}; labels {labels}; published {}",
+                post.id,
+                if post.description.is_empty() {
+                    "no description"
+                } else {
+                    &post.description
+                },
+                self.show(post.published)
+            );
+            if let Some(r) = post.reported {
+                line.push_str(&format!(", reported {}", self.show(r)));
+            }
+            line.push_str(&match post.removed {
+                Some(r) if r <= self.now => format!(", removed {}", self.show(r)),
+                _ => ", still up".to_owned(),
+            });
+            if reconstructed {
+                line.push_str(" (reconstructed)");
+            }
+            children.push(Explanation::leaf(line));
+        }
+        if breached.len() > POSTS_SHOWN {
+            children.push(Explanation::leaf(format!(
+                "and {} more posts",
+                breached.len() - POSTS_SHOWN
+            )));
+        }
+        Explanation {
+            text,
+            clause: Some(clause.id.clone()),
+            posts: breached
+                .iter()
+                .filter_map(|&p| s.posts.get(p))
+                .map(|p| p.id.clone())
+                .collect(),
+            children,
+        }
+    }
+}
+
+/// A clause's paraphrase with its source and mark.
+fn clause_leaf(clause: &modsim_policy::Clause) -> Explanation {
+    Explanation::leaf(format!(
+        "{} {}: \"{}\" ({}; {})",
+        clause.id, clause.title, clause.text, clause.source, clause.mark
+    ))
+    .citing(&clause.id)
+}

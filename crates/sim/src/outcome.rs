@@ -1,0 +1,215 @@
+//! What a replay answers: a [`Verdict`] per judged action, the [`EarliestInstant`] of every
+//! power, every duty's [`DutyHistory`], and [`Explanation`] trees that lead from each answer
+//! down to clauses, posts and events.
+//!
+//! Instants are exact [`Timestamp`]s here; the report module shows them in the scenario's zone.
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+/// Everything one replay found.
+#[derive(Clone, Debug, Default)]
+pub struct Outcome {
+    /// One per action in the timeline, in time order.
+    pub verdicts: Vec<Verdict>,
+    /// One per power of every policy, in policy and clause order.
+    pub earliest: Vec<EarliestInstant>,
+    /// One per duty of every policy.
+    pub duties: Vec<DutyHistory>,
+}
+
+/// A clause of a policy, as a verdict cites it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ClauseRef {
+    /// The policy's id.
+    pub policy: String,
+    /// The clause's id.
+    pub clause: String,
+}
+
+/// A judgment call a verdict rests on, with the value it was given.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AssumptionUse {
+    /// The judgment call's name.
+    pub name: String,
+    /// The value this run gave it.
+    pub value: bool,
+    /// The value the policy gives by default.
+    pub default: bool,
+    /// The question it answers.
+    pub question: String,
+}
+
+/// What would have changed a verdict: a judgment call read the other way.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Flip {
+    /// The judgment call.
+    pub assumption: String,
+    /// The value that would permit the action.
+    pub value: bool,
+    /// The clauses that would then permit it.
+    pub grounds: Vec<String>,
+}
+
+/// The judgment of one action in the timeline.
+#[derive(Clone, Debug)]
+pub struct Verdict {
+    /// Index of the action in the scenario.
+    pub action_index: usize,
+    /// Who acted (party id).
+    pub actor: String,
+    /// What they did.
+    pub action: String,
+    /// Against whom (party id).
+    pub against: String,
+    /// When it took effect.
+    pub at: Timestamp,
+    /// Whether any power permitted it at that instant.
+    pub permitted: bool,
+    /// The powers that permitted it.
+    pub grounds: Vec<ClauseRef>,
+    /// The judgment calls the grounds rest on.
+    pub assumptions: Vec<AssumptionUse>,
+    /// When not permitted: what each candidate power lacked.
+    pub missing: Vec<String>,
+    /// When not permitted: the earliest instant a candidate power became exercisable, if any.
+    pub earliest_permitted: Option<Timestamp>,
+    /// When not permitted: judgment calls that, read the other way, would permit it.
+    pub would_be_permitted_if: Vec<Flip>,
+    /// Why.
+    pub explanation: Explanation,
+}
+
+/// When a power first became exercisable.
+#[derive(Clone, Debug)]
+pub struct EarliestInstant {
+    /// The power's clause.
+    pub power: ClauseRef,
+    /// The party holding it.
+    pub holder: String,
+    /// What it allows.
+    pub action: String,
+    /// The party it is held against.
+    pub against: String,
+    /// The first instant it was exercisable, or `None` for never (in this timeline).
+    pub at: Option<Timestamp>,
+    /// The first instant its condition held (notice aside); `Some(MIN)` when it always held.
+    pub condition_first_held: Option<Timestamp>,
+    /// The notice it was exercisable under.
+    pub notice: Option<Timestamp>,
+    /// The deadline arithmetic, written out.
+    pub arithmetic: Option<String>,
+    /// Why.
+    pub explanation: Explanation,
+}
+
+/// The state of a duty, as a whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DutyStatus {
+    /// Never triggered.
+    NotTriggered,
+    /// Triggered, due later.
+    Pending,
+    /// Every instance done in time.
+    Fulfilled,
+    /// At least one instance overdue and not done.
+    Breached,
+    /// Was breached; every breach since remedied.
+    Cured,
+}
+
+impl DutyStatus {
+    /// The word shown to readers.
+    pub fn word(self) -> &'static str {
+        match self {
+            DutyStatus::NotTriggered => "not triggered",
+            DutyStatus::Pending => "pending",
+            DutyStatus::Fulfilled => "fulfilled",
+            DutyStatus::Breached => "breached",
+            DutyStatus::Cured => "cured",
+        }
+    }
+}
+
+/// One change of a duty's state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DutyChange {
+    /// When.
+    pub at: Timestamp,
+    /// The new state.
+    pub status: DutyStatus,
+    /// The event that caused it.
+    pub cause: Cause,
+    /// How many of its instances were in breach right after.
+    pub open_breaches: u32,
+}
+
+/// An event that changed a duty's state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cause {
+    /// A post was published (index).
+    Published(usize),
+    /// A post was reported (index).
+    Reported(usize),
+    /// A post was removed (index).
+    Removed(usize),
+    /// The deadline for a post passed (index).
+    Deadline(usize),
+}
+
+/// The whole history of one duty.
+#[derive(Clone, Debug)]
+pub struct DutyHistory {
+    /// The duty's clause.
+    pub duty: ClauseRef,
+    /// Its title.
+    pub title: String,
+    /// The party that owes it.
+    pub holder: String,
+    /// Its changes, in order.
+    pub changes: Vec<DutyChange>,
+    /// Its state at the end of the timeline.
+    pub last: DutyStatus,
+}
+
+/// One step of a derivation: a claim, the clause it rests on, the posts it concerns, and
+/// the claims beneath it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Explanation {
+    /// The claim, in a sentence.
+    pub text: String,
+    /// The clause it cites.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clause: Option<String>,
+    /// The posts it concerns, by id.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub posts: Vec<String>,
+    /// The claims beneath it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<Explanation>,
+}
+
+impl Explanation {
+    /// A claim with nothing beneath it.
+    pub fn leaf(text: impl Into<String>) -> Explanation {
+        Explanation {
+            text: text.into(),
+            ..Explanation::default()
+        }
+    }
+
+    /// Cites a clause.
+    #[must_use]
+    pub fn citing(mut self, clause: &str) -> Explanation {
+        self.clause = Some(clause.to_owned());
+        self
+    }
+
+    /// Adds the claims beneath.
+    #[must_use]
+    pub fn with(mut self, children: Vec<Explanation>) -> Explanation {
+        self.children.extend(children);
+        self
+    }
+}

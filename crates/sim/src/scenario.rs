@@ -1,0 +1,1061 @@
+//! Scenarios: the parties, the policies that bind them, the posts (from CSV), the notices and
+//! the actions to judge, with their provenance, read from TOML.
+//!
+//! Files arrive through [`Files`]: this crate never touches the file system, so the CLI can
+//! serve the embedded seed and a test can serve strings. Paths in a scenario are relative to
+//! the scenario file and always written with `/`.
+
+use std::ops::Range;
+
+use jiff::Timestamp;
+use jiff::civil::DateTime;
+use jiff::tz::TimeZone;
+use modsim_policy::diagnostic::did_you_mean;
+use modsim_policy::load::toml_problem;
+use modsim_policy::{ACTIONS, FileProblems, LabelSet, Mark, Problem};
+use serde::Deserialize;
+use toml::Spanned;
+
+/// Largest scenario file read, in bytes.
+pub const MAX_SCENARIO_BYTES: usize = 4 * 1024 * 1024;
+/// Most posts a scenario may hold.
+pub const MAX_POSTS: usize = 5_000_000;
+/// Most distinct labels across a scenario's posts.
+pub const MAX_SCENARIO_LABELS: usize = 128;
+
+/// Where a scenario's files come from.
+pub trait Files {
+    /// The text of the file at `path` (relative to the working directory, or to the bundle).
+    fn read(&self, path: &str) -> Result<String, String>;
+}
+
+/// A scenario, read and checked.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// Short id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// What it is about.
+    pub about: Option<String>,
+    /// Its file, as named to the user.
+    pub file: String,
+    /// The zone instants are shown in and calendar days are counted in.
+    pub zone: TimeZone,
+    /// The zone's name.
+    pub zone_name: String,
+    /// The parties.
+    pub parties: Vec<Party>,
+    /// Default role bindings, for every policy: role name → party index.
+    pub roles: Vec<(String, usize)>,
+    /// The policies in force, as files to read.
+    pub policies: Vec<PolicyRef>,
+    /// The posts.
+    pub posts: Vec<Post>,
+    /// The labels used by the posts; a post's [`LabelSet`] numbers them in this order.
+    pub labels: Vec<String>,
+    /// The posts file, as named to the user.
+    pub posts_file: Option<String>,
+    /// How the posts are known.
+    pub posts_mark: Mark,
+    /// Who reported the posts.
+    pub reported_by: Option<usize>,
+    /// To whom the posts were reported: the party responsible for them.
+    pub reported_to: Option<usize>,
+    /// Notices given.
+    pub notices: Vec<NoticeEvent>,
+    /// Actions taken, to be judged.
+    pub actions: Vec<ActionEvent>,
+    /// What is on the record and what is not.
+    pub provenance: Provenance,
+}
+
+impl Scenario {
+    /// A party's id.
+    pub fn party_id(&self, index: usize) -> &str {
+        self.parties.get(index).map_or("?", |p| p.id.as_str())
+    }
+
+    /// True when any of the scenario's data is reconstructed.
+    pub fn has_reconstruction(&self) -> bool {
+        self.posts_mark == Mark::Reconstructed
+            || !self.provenance.reconstructed.is_empty()
+            || self.notices.iter().any(|n| n.reconstructed.is_some())
+            || self.actions.iter().any(|a| a.reconstructed.is_some())
+    }
+}
+
+/// A party to the scenario.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Party {
+    /// Short id used in the files: `aws`.
+    pub id: String,
+    /// Full name.
+    pub name: String,
+}
+
+/// A policy a scenario puts in force, and how its roles are bound.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PolicyRef {
+    /// Path of the policy file, resolved against the scenario's folder.
+    pub file: String,
+    /// Role bindings for this policy, before the scenario's defaults.
+    pub roles: Vec<(String, usize)>,
+}
+
+/// A post.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Post {
+    /// Its id.
+    pub id: String,
+    /// Its author, or empty.
+    pub author: String,
+    /// Published.
+    pub published: Timestamp,
+    /// Reported, if it was.
+    pub reported: Option<Timestamp>,
+    /// Removed, if it was.
+    pub removed: Option<Timestamp>,
+    /// Its labels, in the scenario's numbering.
+    pub labels: LabelSet,
+    /// Severity, 0 when not given.
+    pub severity: i64,
+    /// Reach, 0 when not given.
+    pub reach: i64,
+    /// A neutral one-line description.
+    pub description: String,
+}
+
+/// A notice from one party to another.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NoticeEvent {
+    /// When it was given.
+    pub at: Timestamp,
+    /// Who gave it.
+    pub from: usize,
+    /// Who received it.
+    pub to: usize,
+    /// Clause ids (or section prefixes) it invokes; empty when it names none.
+    pub cites: Vec<String>,
+    /// What it said, paraphrased.
+    pub summary: String,
+    /// How it is known.
+    pub mark: Mark,
+    /// What of it is reconstructed, if anything.
+    pub reconstructed: Option<String>,
+}
+
+impl NoticeEvent {
+    /// True when this notice counts as notice under clause `id`: it names no clause, or names
+    /// the clause or a section containing it (`6` covers `6.1(b)`).
+    pub fn covers(&self, id: &str) -> bool {
+        self.cites.is_empty()
+            || self.cites.iter().any(|c| {
+                id == c
+                    || id
+                        .strip_prefix(c.as_str())
+                        .is_some_and(|rest| rest.starts_with(['.', '(']))
+            })
+    }
+}
+
+/// An action a party took, to be judged.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActionEvent {
+    /// When it took effect.
+    pub at: Timestamp,
+    /// Who took it.
+    pub actor: usize,
+    /// What it was: one of the policy actions.
+    pub action: String,
+    /// Against whom.
+    pub against: usize,
+    /// What happened, paraphrased.
+    pub summary: String,
+    /// How it is known.
+    pub mark: Mark,
+    /// What of it is reconstructed, if anything.
+    pub reconstructed: Option<String>,
+}
+
+/// What a scenario's facts rest on.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Provenance {
+    /// Facts on the record.
+    pub record: Vec<String>,
+    /// Facts reported by the press.
+    pub reported: Vec<String>,
+    /// Facts inferred.
+    pub inferred: Vec<String>,
+    /// Facts reconstructed, and how.
+    pub reconstructed: Vec<String>,
+    /// The command that regenerates the reconstructed data.
+    pub generator: Option<String>,
+}
+
+/// Every problem found while reading a scenario and its files.
+#[derive(Debug)]
+pub struct LoadFailure {
+    /// Problems, file by file.
+    pub files: Vec<FileProblems>,
+}
+
+impl From<FileProblems> for LoadFailure {
+    fn from(p: FileProblems) -> LoadFailure {
+        LoadFailure { files: vec![p] }
+    }
+}
+
+/// Joins a relative path to the folder of `base`, resolving `.` and `..`, with `/`.
+pub fn resolve_path(base: &str, relative: &str) -> String {
+    if relative.starts_with('/') {
+        return relative.to_owned();
+    }
+    let mut parts: Vec<&str> = base.split('/').collect();
+    parts.pop();
+    for part in relative.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| !p.is_empty() && *p != "..") => {
+                parts.pop();
+            }
+            _ => parts.push(part),
+        }
+    }
+    let joined = parts.join("/");
+    if joined.is_empty() {
+        ".".into()
+    } else {
+        joined
+    }
+}
+
+/// Reads a scenario: its TOML text (named `name` to the user) and, through `files`, its posts.
+pub fn load(name: &str, text: &str, files: &dyn Files) -> Result<Scenario, LoadFailure> {
+    if text.len() > MAX_SCENARIO_BYTES {
+        return Err(FileProblems::new(
+            name,
+            "",
+            vec![
+                Problem::error(
+                    format!(
+                        "the file is {} bytes, over the limit of {MAX_SCENARIO_BYTES}",
+                        text.len()
+                    ),
+                    None,
+                )
+                .with_help("put the posts in a CSV file named by `[posts] file`"),
+            ],
+        )
+        .into());
+    }
+    let raw: RawScenario =
+        toml::from_str(text).map_err(|e| FileProblems::new(name, text, vec![toml_problem(&e)]))?;
+    let mut cx = Checker {
+        problems: Vec::new(),
+    };
+    let scenario = cx.scenario(name, raw);
+    let mut failure = LoadFailure { files: Vec::new() };
+    if cx.problems.iter().any(Problem::is_error) {
+        failure
+            .files
+            .push(FileProblems::new(name, text, cx.problems));
+        return Err(failure);
+    }
+    let (mut scenario, posts) = scenario.ok_or(failure)?;
+    if let Some((path, span)) = posts {
+        let csv_text = files.read(&path).map_err(|e| {
+            FileProblems::new(
+                name,
+                text,
+                vec![Problem::error(
+                    format!("cannot read the posts file `{path}`: {e}"),
+                    Some(span),
+                )],
+            )
+        })?;
+        read_posts(&mut scenario, &path, &csv_text)?;
+        scenario.posts_file = Some(path);
+    }
+    Ok(scenario)
+}
+
+// ---------------------------------------------------------------------------------------
+// The raw shape of the file.
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScenario {
+    scenario: RawHeader,
+    parties: Spanned<toml::Table>,
+    #[serde(default)]
+    roles: Option<Spanned<toml::Table>>,
+    #[serde(default)]
+    policy: Vec<RawPolicyRef>,
+    #[serde(default)]
+    posts: Option<RawPosts>,
+    #[serde(default)]
+    event: Vec<RawEvent>,
+    #[serde(default)]
+    provenance: Provenance2,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHeader {
+    id: String,
+    title: String,
+    zone: Spanned<String>,
+    #[serde(default)]
+    about: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicyRef {
+    file: Spanned<String>,
+    #[serde(default)]
+    roles: Option<Spanned<toml::Table>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPosts {
+    file: Spanned<String>,
+    #[serde(default)]
+    reported_by: Option<Spanned<String>>,
+    #[serde(default)]
+    reported_to: Option<Spanned<String>>,
+    mark: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEvent {
+    at: Spanned<RawTime>,
+    kind: Spanned<String>,
+    #[serde(default)]
+    from: Option<Spanned<String>>,
+    #[serde(default)]
+    to: Option<Spanned<String>>,
+    #[serde(default)]
+    actor: Option<Spanned<String>>,
+    #[serde(default)]
+    action: Option<Spanned<String>>,
+    #[serde(default)]
+    against: Option<Spanned<String>>,
+    #[serde(default)]
+    cites: Vec<String>,
+    summary: String,
+    mark: Spanned<String>,
+    #[serde(default)]
+    reconstructed: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawTime {
+    Text(String),
+    Toml(toml::value::Datetime),
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Provenance2 {
+    #[serde(default)]
+    record: Vec<String>,
+    #[serde(default)]
+    reported: Vec<String>,
+    #[serde(default)]
+    inferred: Vec<String>,
+    #[serde(default)]
+    reconstructed: Vec<String>,
+    #[serde(default)]
+    generator: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------
+// Checking.
+
+struct Checker {
+    problems: Vec<Problem>,
+}
+
+type PostsToRead = Option<(String, Range<usize>)>;
+
+impl Checker {
+    fn error(&mut self, p: Problem) {
+        self.problems.push(p);
+    }
+
+    fn scenario(&mut self, name: &str, raw: RawScenario) -> Option<(Scenario, PostsToRead)> {
+        let zone_name = raw.scenario.zone.get_ref().clone();
+        let zone = match TimeZone::get(&zone_name) {
+            Ok(zone) => Some(zone),
+            Err(_) => {
+                self.error(
+                    Problem::error(
+                        format!("unknown time zone `{zone_name}`"),
+                        Some(raw.scenario.zone.span()),
+                    )
+                    .with_help("use an IANA name such as `America/Los_Angeles` or `UTC`"),
+                );
+                None
+            }
+        };
+        let mut parties = Vec::new();
+        for (id, value) in raw.parties.get_ref() {
+            let name = match value {
+                toml::Value::String(s) => s.clone(),
+                toml::Value::Table(t) => match t.get("name") {
+                    Some(toml::Value::String(s)) => s.clone(),
+                    _ => id.clone(),
+                },
+                _ => id.clone(),
+            };
+            parties.push(Party {
+                id: id.clone(),
+                name,
+            });
+        }
+        if parties.is_empty() {
+            self.error(
+                Problem::error("the scenario names no party", Some(raw.parties.span())).with_help(
+                    "add `[parties]` entries such as `aws = \"Amazon Web Services, Inc.\"`",
+                ),
+            );
+        }
+        let roles = match &raw.roles {
+            Some(table) => self.bindings(table, &parties),
+            None => Vec::new(),
+        };
+        let policies = raw
+            .policy
+            .iter()
+            .map(|p| PolicyRef {
+                file: resolve_path(name, p.file.get_ref()),
+                roles: p
+                    .roles
+                    .as_ref()
+                    .map(|t| self.bindings(t, &parties))
+                    .unwrap_or_default(),
+            })
+            .collect();
+        let zone = zone?;
+
+        let mut notices = Vec::new();
+        let mut actions = Vec::new();
+        for event in &raw.event {
+            let at = self.instant(&event.at, &zone);
+            let mark = self.mark(&event.mark);
+            match event.kind.get_ref().as_str() {
+                "notice" => {
+                    let from = self.party_field(&event.from, "from", &event.kind, &parties);
+                    let to = self.party_field(&event.to, "to", &event.kind, &parties);
+                    if let (Some(at), Some(from), Some(to), Some(mark)) = (at, from, to, mark) {
+                        notices.push(NoticeEvent {
+                            at,
+                            from,
+                            to,
+                            cites: event.cites.clone(),
+                            summary: event.summary.clone(),
+                            mark,
+                            reconstructed: event.reconstructed.clone(),
+                        });
+                    }
+                }
+                "action" => {
+                    let actor = self.party_field(&event.actor, "actor", &event.kind, &parties);
+                    let against =
+                        self.party_field(&event.against, "against", &event.kind, &parties);
+                    let action = match &event.action {
+                        Some(a) if ACTIONS.contains(&a.get_ref().as_str()) => {
+                            Some(a.get_ref().clone())
+                        }
+                        Some(a) => {
+                            self.error(
+                                Problem::error(
+                                    format!("unknown action `{}`", a.get_ref()),
+                                    Some(a.span()),
+                                )
+                                .suggesting(a.get_ref(), ACTIONS.iter().copied()),
+                            );
+                            None
+                        }
+                        None => {
+                            self.error(Problem::error(
+                                "an action needs `action`",
+                                Some(event.kind.span()),
+                            ));
+                            None
+                        }
+                    };
+                    if let (Some(at), Some(actor), Some(action), Some(against), Some(mark)) =
+                        (at, actor, action, against, mark)
+                    {
+                        actions.push(ActionEvent {
+                            at,
+                            actor,
+                            action,
+                            against,
+                            summary: event.summary.clone(),
+                            mark,
+                            reconstructed: event.reconstructed.clone(),
+                        });
+                    }
+                }
+                other => self.error(
+                    Problem::error(
+                        format!("unknown event kind `{other}`"),
+                        Some(event.kind.span()),
+                    )
+                    .suggesting(other, ["notice", "action"]),
+                ),
+            }
+        }
+        notices.sort_by_key(|n| n.at);
+
+        let (reported_by, reported_to, posts_mark, posts) = match &raw.posts {
+            Some(p) => (
+                p.reported_by.as_ref().and_then(|r| self.party(r, &parties)),
+                p.reported_to.as_ref().and_then(|r| self.party(r, &parties)),
+                self.mark(&p.mark).unwrap_or(Mark::Inferred),
+                Some((resolve_path(name, p.file.get_ref()), p.file.span())),
+            ),
+            None => (None, None, Mark::Record, None),
+        };
+        let provenance = Provenance {
+            record: raw.provenance.record,
+            reported: raw.provenance.reported,
+            inferred: raw.provenance.inferred,
+            reconstructed: raw.provenance.reconstructed,
+            generator: raw.provenance.generator,
+        };
+        Some((
+            Scenario {
+                id: raw.scenario.id,
+                title: raw.scenario.title,
+                about: raw.scenario.about,
+                file: name.to_owned(),
+                zone,
+                zone_name,
+                parties,
+                roles,
+                policies,
+                posts: Vec::new(),
+                labels: Vec::new(),
+                posts_file: None,
+                posts_mark,
+                reported_by,
+                reported_to,
+                notices,
+                actions,
+                provenance,
+            },
+            posts,
+        ))
+    }
+
+    fn bindings(
+        &mut self,
+        table: &Spanned<toml::Table>,
+        parties: &[Party],
+    ) -> Vec<(String, usize)> {
+        let mut out = Vec::new();
+        for (role, value) in table.get_ref() {
+            let toml::Value::String(party) = value else {
+                self.error(Problem::error(
+                    format!("role `{role}` must name a party"),
+                    Some(table.span()),
+                ));
+                continue;
+            };
+            match parties.iter().position(|p| &p.id == party) {
+                Some(i) => out.push((role.clone(), i)),
+                None => self.error(
+                    Problem::error(
+                        format!("role `{role}` is bound to unknown party `{party}`"),
+                        Some(table.span()),
+                    )
+                    .suggesting(party, parties.iter().map(|p| p.id.as_str())),
+                ),
+            }
+        }
+        out
+    }
+
+    fn party(&mut self, name: &Spanned<String>, parties: &[Party]) -> Option<usize> {
+        let found = parties.iter().position(|p| &p.id == name.get_ref());
+        if found.is_none() {
+            self.error(
+                Problem::error(
+                    format!("unknown party `{}`", name.get_ref()),
+                    Some(name.span()),
+                )
+                .suggesting(name.get_ref(), parties.iter().map(|p| p.id.as_str())),
+            );
+        }
+        found
+    }
+
+    fn party_field(
+        &mut self,
+        value: &Option<Spanned<String>>,
+        field: &str,
+        kind: &Spanned<String>,
+        parties: &[Party],
+    ) -> Option<usize> {
+        match value {
+            Some(v) => self.party(v, parties),
+            None => {
+                self.error(Problem::error(
+                    format!("a `{}` event needs `{field}`", kind.get_ref()),
+                    Some(kind.span()),
+                ));
+                None
+            }
+        }
+    }
+
+    fn mark(&mut self, mark: &Spanned<String>) -> Option<Mark> {
+        let found = Mark::by_name(mark.get_ref());
+        if found.is_none() {
+            self.error(
+                Problem::error(
+                    format!("unknown mark `{}`", mark.get_ref()),
+                    Some(mark.span()),
+                )
+                .suggesting(mark.get_ref(), Mark::NAMES.iter().copied()),
+            );
+        }
+        found
+    }
+
+    fn instant(&mut self, at: &Spanned<RawTime>, zone: &TimeZone) -> Option<Timestamp> {
+        let text = match at.get_ref() {
+            RawTime::Text(s) => s.clone(),
+            RawTime::Toml(d) => d.to_string(),
+        };
+        match parse_instant(&text, zone) {
+            Ok(t) => Some(t),
+            Err((message, help)) => {
+                self.error(Problem::error(message, Some(at.span())).with_help(help));
+                None
+            }
+        }
+    }
+}
+
+/// Reads an instant: RFC 3339 with an offset, or a wall-clock time in `zone`
+/// (`2021-01-09 18:00`), which must exist exactly once there.
+pub fn parse_instant(text: &str, zone: &TimeZone) -> Result<Timestamp, (String, String)> {
+    if let Ok(t) = text.parse::<Timestamp>() {
+        return Ok(t);
+    }
+    let civil: DateTime = text.parse().map_err(|_| {
+        (
+            format!("`{text}` is not a date and time"),
+            "write `2021-01-09 18:00` (in the scenario's zone) or `2021-01-10T02:00:00Z`"
+                .to_owned(),
+        )
+    })?;
+    zone.to_ambiguous_timestamp(civil).unambiguous().map_err(|_| {
+        (
+            format!("`{text}` does not exist exactly once in the scenario's zone (a daylight-saving gap or fold)"),
+            "write the instant with its offset, as in `2021-11-07T01:30:00-08:00`".to_owned(),
+        )
+    })
+}
+
+/// Reads the posts CSV into `scenario`.
+fn read_posts(scenario: &mut Scenario, name: &str, text: &str) -> Result<(), FileProblems> {
+    let mut problems = Vec::new();
+    let mut reader = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => return Err(FileProblems::new(name, text, vec![csv_problem(&e, text)])),
+    };
+    const COLUMNS: &[&str] = &[
+        "id",
+        "published",
+        "reported",
+        "removed",
+        "labels",
+        "author",
+        "severity",
+        "reach",
+        "description",
+    ];
+    let column = |c: &str| headers.iter().position(|h| h == c);
+    for (i, h) in headers.iter().enumerate() {
+        if !COLUMNS.contains(&h) {
+            let mut p = Problem::error(format!("unknown column `{h}`"), header_span(text, i));
+            p = match did_you_mean(h, COLUMNS.iter().copied()) {
+                Some(close) => p.with_help(format!("did you mean `{close}`?")),
+                None => p.with_help(format!("the columns are {}", COLUMNS.join(", "))),
+            };
+            problems.push(p);
+        }
+    }
+    for required in ["id", "published"] {
+        if column(required).is_none() {
+            problems.push(Problem::error(
+                format!("the posts file has no `{required}` column"),
+                Some(0..0),
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(FileProblems::new(name, text, problems));
+    }
+    let zone = scenario.zone.clone();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                problems.push(csv_problem(&e, text));
+                break;
+            }
+        }
+        if scenario.posts.len() >= MAX_POSTS {
+            problems.push(
+                Problem::error(
+                    format!("more than {MAX_POSTS} posts"),
+                    record_span(text, &record),
+                )
+                .with_help(
+                    "split the scenario; the limit is MAX_POSTS in crates/sim/src/scenario.rs",
+                ),
+            );
+            break;
+        }
+        let field = |c: &str| column(c).and_then(|i| record.get(i)).unwrap_or("");
+        let span_of = |value: &str| field_span(text, &record, value);
+        let time = |c: &str, problems: &mut Vec<Problem>| -> Option<Timestamp> {
+            let value = field(c);
+            if value.is_empty() {
+                return None;
+            }
+            match parse_instant(value, &zone) {
+                Ok(t) => Some(t),
+                Err((message, help)) => {
+                    problems.push(
+                        Problem::error(format!("{message} (column `{c}`)"), span_of(value))
+                            .with_help(help),
+                    );
+                    None
+                }
+            }
+        };
+        let id = field("id").to_owned();
+        if id.is_empty() {
+            problems.push(Problem::error(
+                "a post has no id",
+                record_span(text, &record),
+            ));
+        }
+        let published = time("published", &mut problems);
+        let reported = time("reported", &mut problems);
+        let removed = time("removed", &mut problems);
+        if published.is_none() && field("published").is_empty() {
+            problems.push(Problem::error(
+                format!("post `{id}` has no publication time"),
+                record_span(text, &record),
+            ));
+        }
+        let number = |c: &str, problems: &mut Vec<Problem>| -> i64 {
+            let value = field(c);
+            if value.is_empty() {
+                return 0;
+            }
+            value.parse().unwrap_or_else(|_| {
+                problems.push(Problem::error(
+                    format!("`{value}` is not a whole number (column `{c}`)"),
+                    span_of(value),
+                ));
+                0
+            })
+        };
+        let severity = number("severity", &mut problems);
+        let reach = number("reach", &mut problems);
+        let mut labels = LabelSet::EMPTY;
+        for label in field("labels")
+            .split(';')
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+        {
+            let index = match scenario.labels.iter().position(|l| l == label) {
+                Some(i) => i,
+                None if scenario.labels.len() < MAX_SCENARIO_LABELS => {
+                    scenario.labels.push(label.to_owned());
+                    scenario.labels.len() - 1
+                }
+                None => {
+                    problems.push(Problem::error(
+                        format!("more than {MAX_SCENARIO_LABELS} distinct labels"),
+                        span_of(label),
+                    ));
+                    continue;
+                }
+            };
+            labels = labels.union(LabelSet::single(index));
+        }
+        if let Some(published) = published {
+            for (what, at) in [("reported", reported), ("removed", removed)] {
+                if at.is_some_and(|t| t < published) {
+                    problems.push(
+                        Problem::error(
+                            format!("post `{id}` is {what} before it is published"),
+                            span_of(field(what)),
+                        )
+                        .with_help("check the post's times and their offsets"),
+                    );
+                }
+            }
+            if scenario.posts.iter().rev().take(1).any(|p| p.id == id) {
+                problems.push(Problem::error(
+                    format!("post `{id}` appears twice in a row"),
+                    record_span(text, &record),
+                ));
+            }
+            scenario.posts.push(Post {
+                id,
+                author: field("author").to_owned(),
+                published,
+                reported,
+                removed,
+                labels,
+                severity,
+                reach,
+                description: field("description").to_owned(),
+            });
+        }
+        if problems.len() > 50 {
+            break;
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(FileProblems::new(name, text, problems))
+    }
+}
+
+fn csv_problem(e: &csv::Error, text: &str) -> Problem {
+    let start = e
+        .position()
+        .map_or(0, |p| p.byte() as usize)
+        .min(text.len());
+    let end = text
+        .get(start..)
+        .and_then(|rest| rest.find('\n'))
+        .map_or(text.len(), |n| start + n);
+    let message = match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => "the posts file is not valid UTF-8".to_owned(),
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
+            format!("this row has {len} fields where the header has {expected_len}")
+        }
+        _ => format!("the posts file cannot be read: {e}"),
+    };
+    Problem::error(message, Some(start..end))
+        .with_help("quote fields that contain commas with `\"`")
+}
+
+fn header_span(text: &str, index: usize) -> Option<Range<usize>> {
+    let line_start = text
+        .lines()
+        .scan(0usize, |offset, line| {
+            let start = *offset;
+            *offset += line.len() + 1;
+            Some((start, line))
+        })
+        .find(|(_, line)| !line.trim_start().starts_with('#'))?;
+    let (start, line) = line_start;
+    let mut offset = start;
+    for (i, field) in line.split(',').enumerate() {
+        if i == index {
+            return Some(offset..offset + field.len());
+        }
+        offset += field.len() + 1;
+    }
+    None
+}
+
+fn record_span(text: &str, record: &csv::StringRecord) -> Option<Range<usize>> {
+    let start = (record.position()?.byte() as usize).min(text.len());
+    let end = text
+        .get(start..)
+        .and_then(|rest| rest.find('\n'))
+        .map_or(text.len(), |n| start + n);
+    Some(start..end)
+}
+
+fn field_span(text: &str, record: &csv::StringRecord, value: &str) -> Option<Range<usize>> {
+    let line = record_span(text, record)?;
+    let found = text
+        .get(line.clone())?
+        .find(value)
+        .filter(|_| !value.is_empty());
+    Some(match found {
+        Some(offset) => line.start + offset..line.start + offset + value.len(),
+        None => line,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Strings(Vec<(&'static str, String)>);
+    impl Files for Strings {
+        fn read(&self, path: &str) -> Result<String, String> {
+            self.0
+                .iter()
+                .find(|(p, _)| *p == path)
+                .map(|(_, t)| t.clone())
+                .ok_or_else(|| "no such file".to_owned())
+        }
+    }
+
+    const SCENARIO: &str = r#"
+[scenario]
+id = "t"
+title = "test"
+zone = "America/Los_Angeles"
+[parties]
+host = "Host Inc."
+site = { name = "Site LLC" }
+[roles]
+provider = "host"
+customer = "site"
+[[policy]]
+file = "../p.toml"
+[posts]
+file = "posts.csv"
+reported_by = "host"
+reported_to = "site"
+mark = "reconstructed"
+[[event]]
+at = "2021-01-09 18:00"
+kind = "notice"
+from = "host"
+to = "site"
+summary = "notice"
+mark = "record"
+[[event]]
+at = 2021-01-10T23:59:00-08:00
+kind = "action"
+actor = "host"
+action = "suspend"
+against = "site"
+summary = "suspension"
+mark = "record"
+"#;
+
+    fn load_with(scenario: &str, csv: &str) -> Result<Scenario, LoadFailure> {
+        load(
+            "s/t/scenario.toml",
+            scenario,
+            &Strings(vec![("s/t/posts.csv", csv.to_owned())]),
+        )
+    }
+
+    fn messages(failure: LoadFailure) -> Vec<String> {
+        failure
+            .files
+            .iter()
+            .flat_map(|f| {
+                f.problems.iter().map(move |p| {
+                    let (l, c) = p.span.clone().map_or((0, 0), |s| f.line_column(s.start));
+                    format!("{}:{l}:{c}: {}", f.name(), p.message)
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_scenario_loads() {
+        let csv = "# a comment\nid,published,reported,removed,labels\nr1,2021-01-01T00:00:00Z,2021-01-02 10:00,,threat;incitement\nr2,2021-01-01T00:00:00Z,,,threat\n";
+        let s = load_with(SCENARIO, csv).unwrap();
+        assert_eq!(s.parties.len(), 2);
+        assert_eq!(s.policies[0].file, "s/p.toml");
+        assert_eq!(s.posts.len(), 2);
+        assert_eq!(s.labels, ["threat", "incitement"]);
+        assert_eq!(
+            s.posts[0].reported,
+            Some("2021-01-02T18:00:00Z".parse().unwrap()),
+            "PST is UTC-8"
+        );
+        assert_eq!(s.notices[0].at, "2021-01-10T02:00:00Z".parse().unwrap());
+        assert_eq!(s.actions[0].at, "2021-01-11T07:59:00Z".parse().unwrap());
+        assert!(s.has_reconstruction());
+    }
+
+    #[test]
+    fn bad_scenarios_are_located() {
+        let bad = SCENARIO
+            .replacen("against = \"site\"", "against = \"sight\"", 1)
+            .replacen("2021-01-09 18:00", "2021-03-14 02:30", 1);
+        assert_eq!(
+            messages(load_with(&bad, "id,published\n").unwrap_err()),
+            [
+                "s/t/scenario.toml:20:6: `2021-03-14 02:30` does not exist exactly once in the scenario's zone (a daylight-saving gap or fold)",
+                "s/t/scenario.toml:32:11: unknown party `sight`",
+            ]
+        );
+        let csv = "id,published,reported,removd\nr1,2021-01-01T00:00:00Z,2021-01-02,\n";
+        assert_eq!(
+            messages(load_with(SCENARIO, csv).unwrap_err()),
+            ["s/t/posts.csv:1:24: unknown column `removd`"]
+        );
+        let csv = "id,published,reported\nr1,2021-01-03T00:00:00Z,yesterday\nr2,2021-01-03T00:00:00Z,2021-01-01T00:00:00Z\nr3,x\n";
+        assert_eq!(
+            messages(load_with(SCENARIO, csv).unwrap_err()),
+            [
+                "s/t/posts.csv:2:25: `yesterday` is not a date and time (column `reported`)",
+                "s/t/posts.csv:3:25: post `r2` is reported before it is published",
+                "s/t/posts.csv:4:1: this row has 2 fields where the header has 3",
+            ]
+        );
+    }
+
+    #[test]
+    fn paths_resolve_against_the_scenario() {
+        assert_eq!(
+            resolve_path("seeds/x/scenario.toml", "../../policies/a.toml"),
+            "policies/a.toml"
+        );
+        assert_eq!(resolve_path("scenario.toml", "posts.csv"), "posts.csv");
+        assert_eq!(resolve_path("scenario.toml", "../p.toml"), "../p.toml");
+        assert_eq!(resolve_path("/abs/s.toml", "./p.csv"), "/abs/p.csv");
+    }
+
+    #[test]
+    fn notices_cover_clauses_and_sections() {
+        let mut n = NoticeEvent {
+            at: Timestamp::UNIX_EPOCH,
+            from: 0,
+            to: 1,
+            cites: vec![],
+            summary: String::new(),
+            mark: Mark::Record,
+            reconstructed: None,
+        };
+        assert!(
+            n.covers("7.2(b)(ii)"),
+            "a notice that names no clause covers all"
+        );
+        n.cites = vec!["6".into(), "7.2(b)".into()];
+        assert!(n.covers("6.1(b)"));
+        assert!(n.covers("7.2(b)(ii)"));
+        assert!(!n.covers("7.2(a)"));
+        assert!(!n.covers("60"), "`6` does not cover `60`");
+    }
+}
