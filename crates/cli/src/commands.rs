@@ -74,9 +74,16 @@ pub fn render_problems(problems: &FileProblems) -> String {
     };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
     let mut out = String::new();
-    if handler.render_report(&mut out, problems).is_err() {
-        out = format!("{problems}\n");
+    for located in problems.each() {
+        let mut one = String::new();
+        if handler.render_report(&mut one, &located).is_err() {
+            one = format!("{}: {}\n", problems.name(), located.problem.message);
+        }
+        out.push_str(&one);
+        out.push('\n');
     }
+    let kind = if problems.has_errors() { "error" } else { "warning" };
+    out.push_str(&format!("{kind}: {problems}\n"));
     out
 }
 

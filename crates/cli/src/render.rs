@@ -170,7 +170,8 @@ fn verdict(out: &mut String, v: &VerdictReport) {
     );
     let _ = writeln!(out, "      {DIM}{}{DIM:#}", v.summary);
     if v.permitted {
-        let _ = writeln!(out, "      grounds: {}", v.grounds.join(", "));
+        let grounds: Vec<String> = v.grounds_in.iter().map(|g| format!("{} ({})", g.clause, g.title)).collect();
+        let _ = writeln!(out, "      grounds: {}", grounds.join("; "));
         if v.assumptions.is_empty() {
             let _ = writeln!(
                 out,
@@ -212,8 +213,8 @@ fn earliest(out: &mut String, e: &EarliestReport, width: usize) {
     let when = e.at_local.clone().unwrap_or_else(|| "never".into());
     let _ = write!(
         out,
-        "  {:<width$}  {} may {} {}: {BOLD}{when}{BOLD:#}",
-        e.power, e.holder, e.action, e.against
+        "  {:<width$}  {} may {} {}: {BOLD}{when}{BOLD:#}  {DIM}({}){DIM:#}",
+        e.power, e.holder, e.action, e.against, e.title
     );
     if let Some(a) = &e.arithmetic {
         let _ = write!(out, "\n  {:<width$}    {DIM}{a}{DIM:#}", "");

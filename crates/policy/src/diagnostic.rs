@@ -184,6 +184,46 @@ impl Diagnostic for FileProblems {
     }
 }
 
+/// One problem with its file, to render on its own.
+#[derive(Debug)]
+pub struct Located<'a> {
+    /// The problem.
+    pub problem: &'a Problem,
+    /// Its file.
+    pub source: &'a NamedSource<String>,
+}
+
+impl FileProblems {
+    /// Each problem with its file, in order.
+    pub fn each(&self) -> impl Iterator<Item = Located<'_>> {
+        self.problems.iter().map(|problem| Located { problem, source: &self.source })
+    }
+}
+
+impl fmt::Display for Located<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.problem.fmt(f)
+    }
+}
+
+impl std::error::Error for Located<'_> {}
+
+impl Diagnostic for Located<'_> {
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        // A problem without a place in the file (a command-line override) shows no excerpt.
+        self.problem.span.as_ref().map(|_| self.source as &dyn SourceCode)
+    }
+    fn severity(&self) -> Option<Severity> {
+        Diagnostic::severity(self.problem)
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Diagnostic::help(self.problem)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Diagnostic::labels(self.problem)
+    }
+}
+
 /// 1-based line and column (in characters) of byte `offset` in `text`.
 pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
@@ -195,11 +235,12 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
 
 /// The name among `known` closest to `name`, when it is close enough to be a typo.
 pub fn did_you_mean<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).max(1);
+    // One edit per three characters: `pots` → `post`, but `b` is not a typo of `a`.
+    let limit = name.chars().count() / 3;
     known
         .into_iter()
         .map(|k| (edit_distance(name, k), k))
-        .filter(|(d, k)| *d <= limit || (k.eq_ignore_ascii_case(name)))
+        .filter(|(d, k)| *d <= limit || k.eq_ignore_ascii_case(name))
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)
 }
@@ -251,6 +292,8 @@ mod tests {
         assert_eq!(did_you_mean("6.1(c)", known), Some("6.1(a)"));
         assert_eq!(did_you_mean("7.2(b)(iii)", known), Some("7.2(b)(ii)"));
         assert_eq!(did_you_mean("AUP", known), None);
+        assert_eq!(did_you_mean("b", ["a"]), None, "one-letter names are not typos of each other");
+        assert_eq!(did_you_mean("aup", ["AUP"]), Some("AUP"));
     }
 
     #[test]

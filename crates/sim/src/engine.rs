@@ -741,6 +741,10 @@ impl<'w> Replay<'w> {
                     (Some(b), Some(w)) => b.policy.power_clause(w).id.clone(),
                     _ => String::new(),
                 },
+                title: match (bound, power) {
+                    (Some(b), Some(w)) => b.policy.power_clause(w).title.clone(),
+                    _ => String::new(),
+                },
             },
             holder: party(power.map(|w| w.holder)),
             action: power.map_or(String::new(), |w| w.action.clone()),
@@ -786,16 +790,18 @@ impl<'w> Replay<'w> {
             let basis = exercisable(notice, ps, now);
             let explainer = Explainer::new(self.world, &self.states, p, now);
             let (explanation, used) = explainer.power(i, basis.as_ref());
-            let clause = bound
+            let (clause, title) = bound
                 .policy
                 .powers
                 .get(i)
-                .map(|w| bound.policy.power_clause(w).id.clone())
+                .map(|w| bound.policy.power_clause(w))
+                .map(|c| (c.id.clone(), c.title.clone()))
                 .unwrap_or_default();
             if basis.is_some() {
                 grounds.push(ClauseRef {
                     policy: bound.policy.id.clone(),
                     clause,
+                    title,
                 });
                 for a in used {
                     if !assumptions.iter().any(|u| u.name == a.name) {
@@ -951,6 +957,7 @@ impl<'w> Replay<'w> {
                     duty: ClauseRef {
                         policy: bound.policy.id.clone(),
                         clause: clause.id.clone(),
+                        title: clause.title.clone(),
                     },
                     title: clause.title.clone(),
                     holder,

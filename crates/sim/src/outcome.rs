@@ -25,6 +25,8 @@ pub struct ClauseRef {
     pub policy: String,
     /// The clause's id.
     pub clause: String,
+    /// The clause's title.
+    pub title: String,
 }
 
 /// A judgment call a verdict rests on, with the value it was given.

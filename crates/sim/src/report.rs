@@ -136,6 +136,8 @@ pub struct VerdictReport {
 pub struct EarliestReport {
     /// The power's clause id.
     pub power: String,
+    /// The clause's title.
+    pub title: String,
     /// Its policy.
     pub policy: String,
     /// Who holds it.
@@ -289,6 +291,7 @@ pub fn build(world: &World, outcome: &Outcome) -> Report {
             .iter()
             .map(|e| EarliestReport {
                 power: e.power.clause.clone(),
+                title: e.power.title.clone(),
                 policy: e.power.policy.clone(),
                 holder: e.holder.clone(),
                 action: e.action.clone(),

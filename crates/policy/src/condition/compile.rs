@@ -131,7 +131,10 @@ pub fn compile(text: &str, scope: Scope, names: &Names<'_>) -> Result<Cond, Comp
             ),
             expr.span,
         )
-        .help("compare it, as in `post.severity >= 3`")),
+        .help(match scope {
+            Scope::Power => "compare it, as in `state.live_reported >= 10`",
+            _ => "compare it, as in `post.severity >= 3`",
+        })),
     }
 }
 
