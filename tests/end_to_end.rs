@@ -7,6 +7,13 @@
 //!
 //! The named tests below assert, on the JSON output, the answers the issues require.
 
+#![allow(
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "helpers of a test fail it by panicking"
+)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -28,7 +35,11 @@ fn modsim(args: &[&str]) -> Output {
 
 fn json(args: &[&str]) -> Value {
     let out = modsim(args);
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("valid JSON")
 }
 
@@ -104,13 +115,21 @@ fn golden_errors_are_located_and_exit_2() {
 fn file_errors_name_file_line_and_column_and_underline() {
     for (case, located) in [
         ("toml-syntax", "tests/data/err/toml-syntax/policy.toml:"),
-        ("unknown-clause", "tests/data/err/unknown-clause/policy.toml:75:"),
+        (
+            "unknown-clause",
+            "tests/data/err/unknown-clause/policy.toml:75:",
+        ),
         ("wrong-type", "tests/data/err/wrong-type/policy.toml:41:"),
         ("dst-gap", "tests/data/err/dst-gap/scenario.toml:31:"),
         ("bad-posts", "tests/data/err/bad-posts/posts.csv:3:"),
     ] {
-        let stderr = std::fs::read_to_string(root().join("tests/data/err").join(case).join("stderr")).expect("golden");
-        assert!(stderr.contains(&format!("╭─[{located}")), "{case}: no `{located}` in\n{stderr}");
+        let stderr =
+            std::fs::read_to_string(root().join("tests/data/err").join(case).join("stderr"))
+                .expect("golden");
+        assert!(
+            stderr.contains(&format!("╭─[{located}")),
+            "{case}: no `{located}` in\n{stderr}"
+        );
         assert!(stderr.contains('─'), "{case}: the value is underlined");
     }
 }
@@ -124,8 +143,18 @@ fn the_seed_suspension_is_permitted_on_6_1_b_as_the_court_held() {
     assert_eq!(suspension["action"], "suspend");
     assert_eq!(suspension["at"], "2021-01-10T23:59:00-08:00");
     assert_eq!(suspension["permitted"], true);
-    assert!(suspension["grounds"].as_array().expect("grounds").iter().any(|g| g == "6.1(b)"));
-    assert_eq!(suspension["assumptions"].as_array().map(Vec::len), Some(0), "rests on facts");
+    assert!(
+        suspension["grounds"]
+            .as_array()
+            .expect("grounds")
+            .iter()
+            .any(|g| g == "6.1(b)")
+    );
+    assert_eq!(
+        suspension["assumptions"].as_array().map(Vec::len),
+        Some(0),
+        "rests on facts"
+    );
     // §7.2(b)(ii) is open no later than the suspension.
     let open = run["earliest"]
         .as_array()
@@ -135,7 +164,11 @@ fn the_seed_suspension_is_permitted_on_6_1_b_as_the_court_held() {
         .expect("7.2(b)(ii)");
     let at = open["at"].as_str().expect("an instant");
     let at: jiff::Timestamp = at.parse().expect("RFC 3339");
-    assert!(at <= "2021-01-10T23:59:00-08:00".parse::<jiff::Timestamp>().expect("instant"));
+    assert!(
+        at <= "2021-01-10T23:59:00-08:00"
+            .parse::<jiff::Timestamp>()
+            .expect("instant")
+    );
     assert_eq!(run["scenario"]["reconstructed"], true);
     assert_eq!(run["provenance"]["posts_mark"], "reconstructed");
     assert_eq!(run["provenance"]["posts"], 98);
@@ -144,7 +177,15 @@ fn the_seed_suspension_is_permitted_on_6_1_b_as_the_court_held() {
 #[test]
 fn without_the_immediate_clauses_parler_gets_its_30_days() {
     let run = json(&[
-        "run", "--format", "json", "--without", "6.1(a)", "--without", "6.1(b)", "--without", "7.2(b)(ii)",
+        "run",
+        "--format",
+        "json",
+        "--without",
+        "6.1(a)",
+        "--without",
+        "6.1(b)",
+        "--without",
+        "7.2(b)(ii)",
     ]);
     assert_eq!(run["verdicts"][0]["permitted"], false);
     let terminations: Vec<&Value> = run["earliest"]
@@ -153,8 +194,15 @@ fn without_the_immediate_clauses_parler_gets_its_30_days() {
         .iter()
         .filter(|e| e["action"] == "terminate")
         .collect();
-    let earliest = terminations.iter().filter_map(|e| e["at"].as_str()).min().expect("a termination");
-    assert_eq!(earliest, "2021-02-08T18:00:00-08:00", "30 calendar days after the notice");
+    let earliest = terminations
+        .iter()
+        .filter_map(|e| e["at"].as_str())
+        .min()
+        .expect("a termination");
+    assert_eq!(
+        earliest, "2021-02-08T18:00:00-08:00",
+        "30 calendar days after the notice"
+    );
     let arithmetic = terminations[0]["arithmetic"].as_str().expect("arithmetic");
     assert!(
         arithmetic.contains("2021-01-09 18:00 PST + 30 calendar days = 2021-02-08 18:00 PST"),
@@ -164,21 +212,40 @@ fn without_the_immediate_clauses_parler_gets_its_30_days() {
 
 #[test]
 fn on_parlers_account_the_suspension_needs_a_judgment_call() {
-    let run = json(&["run", "seeds/parler-aws-2021-parler-account", "--format", "json"]);
+    let run = json(&[
+        "run",
+        "seeds/parler-aws-2021-parler-account",
+        "--format",
+        "json",
+    ]);
     let v = &run["verdicts"][0];
     assert_eq!(v["permitted"], false);
-    assert!(!v["grounds"].as_array().expect("grounds").iter().any(|g| g == "6.1(b)"));
+    assert!(
+        !v["grounds"]
+            .as_array()
+            .expect("grounds")
+            .iter()
+            .any(|g| g == "6.1(b)")
+    );
     let flip = &v["would_be_permitted_if"][0];
     assert_eq!(flip["assumption"], "aws_determined_risk");
     assert_eq!(flip["value"], true);
 
     let assumed = json(&[
-        "run", "seeds/parler-aws-2021-parler-account", "--format", "json", "--assume", "aws_determined_risk=true",
+        "run",
+        "seeds/parler-aws-2021-parler-account",
+        "--format",
+        "json",
+        "--assume",
+        "aws_determined_risk=true",
     ]);
     let v = &assumed["verdicts"][0];
     assert_eq!(v["permitted"], true);
     assert_eq!(v["grounds"], serde_json::json!(["6.1(a)"]));
-    assert_eq!(v["assumptions"][0]["name"], "aws_determined_risk", "the verdict says which call it rests on");
+    assert_eq!(
+        v["assumptions"][0]["name"], "aws_determined_risk",
+        "the verdict says which call it rests on"
+    );
 }
 
 #[test]
@@ -199,12 +266,19 @@ fn runs_are_byte_identical() {
 fn the_committed_posts_are_the_generators_output() {
     for (which, file) in [
         ("aws", "seeds/parler-aws-2021/posts.csv"),
-        ("parler-account", "seeds/parler-aws-2021-parler-account/posts.csv"),
+        (
+            "parler-account",
+            "seeds/parler-aws-2021-parler-account/posts.csv",
+        ),
     ] {
         let out = modsim(&["reconstruct", which]);
         assert!(out.status.success());
         let committed = std::fs::read_to_string(root().join(file)).expect("committed posts");
-        assert_eq!(text(&out.stdout), committed, "{file} is not `modsim reconstruct {which}`'s output");
+        assert_eq!(
+            text(&out.stdout),
+            committed,
+            "{file} is not `modsim reconstruct {which}`'s output"
+        );
     }
 }
 
@@ -212,7 +286,10 @@ fn the_committed_posts_are_the_generators_output() {
 fn reconstructed_data_is_labelled_in_the_text_report() {
     let out = text(&modsim(&["run"]).stdout);
     assert!(out.contains("RECONSTRUCTED DATA"), "{out}");
-    assert!(out.contains("(reconstructed)"), "post-level causes are labelled");
+    assert!(
+        out.contains("(reconstructed)"),
+        "post-level causes are labelled"
+    );
 }
 
 #[test]
@@ -220,16 +297,32 @@ fn written_files_are_whole_or_untouched() {
     let dir = std::env::temp_dir().join(format!("modsim-e2e-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let target = dir.join("posts.csv");
-    let out = modsim(&["reconstruct", "aws", "--output", target.to_str().expect("path")]);
+    let out = modsim(&[
+        "reconstruct",
+        "aws",
+        "--output",
+        target.to_str().expect("path"),
+    ]);
     assert!(out.status.success());
     let written = std::fs::read_to_string(&target).expect("written");
-    assert!(written.ends_with("threat to shoot police officers or officials\n") || written.ends_with('\n'));
+    assert!(
+        written.ends_with("threat to shoot police officers or officials\n")
+            || written.ends_with('\n')
+    );
     // Into a folder that does not exist: an error, nothing half-written.
     let missing = dir.join("no/such/folder/posts.csv");
-    let out = modsim(&["reconstruct", "aws", "--output", missing.to_str().expect("path")]);
+    let out = modsim(&[
+        "reconstruct",
+        "aws",
+        "--output",
+        missing.to_str().expect("path"),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(!missing.exists());
-    let leftovers: Vec<_> = std::fs::read_dir(&dir).expect("dir").filter_map(Result::ok).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .expect("dir")
+        .filter_map(Result::ok)
+        .collect();
     assert_eq!(leftovers.len(), 1, "no temporary file left behind");
     std::fs::remove_dir_all(&dir).expect("cleanup");
 }

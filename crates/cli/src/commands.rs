@@ -82,7 +82,11 @@ pub fn render_problems(problems: &FileProblems) -> String {
         out.push_str(&one);
         out.push('\n');
     }
-    let kind = if problems.has_errors() { "error" } else { "warning" };
+    let kind = if problems.has_errors() {
+        "error"
+    } else {
+        "warning"
+    };
     out.push_str(&format!("{kind}: {problems}\n"));
     out
 }

@@ -37,10 +37,10 @@ pub struct DiskOrSeed {
 
 impl Files for DiskOrSeed {
     fn read(&self, path: &str) -> Result<String, String> {
-        if self.embedded {
-            if let Some((_, text)) = EMBEDDED.iter().find(|(p, _)| *p == path) {
-                return Ok((*text).to_owned());
-            }
+        if self.embedded
+            && let Some((_, text)) = EMBEDDED.iter().find(|(p, _)| *p == path)
+        {
+            return Ok((*text).to_owned());
         }
         read_text(Path::new(path))
     }

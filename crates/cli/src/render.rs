@@ -170,7 +170,11 @@ fn verdict(out: &mut String, v: &VerdictReport) {
     );
     let _ = writeln!(out, "      {DIM}{}{DIM:#}", v.summary);
     if v.permitted {
-        let grounds: Vec<String> = v.grounds_in.iter().map(|g| format!("{} ({})", g.clause, g.title)).collect();
+        let grounds: Vec<String> = v
+            .grounds_in
+            .iter()
+            .map(|g| format!("{} ({})", g.clause, g.title))
+            .collect();
         let _ = writeln!(out, "      grounds: {}", grounds.join("; "));
         if v.assumptions.is_empty() {
             let _ = writeln!(

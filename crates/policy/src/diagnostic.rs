@@ -196,7 +196,10 @@ pub struct Located<'a> {
 impl FileProblems {
     /// Each problem with its file, in order.
     pub fn each(&self) -> impl Iterator<Item = Located<'_>> {
-        self.problems.iter().map(|problem| Located { problem, source: &self.source })
+        self.problems.iter().map(|problem| Located {
+            problem,
+            source: &self.source,
+        })
     }
 }
 
@@ -211,7 +214,10 @@ impl std::error::Error for Located<'_> {}
 impl Diagnostic for Located<'_> {
     fn source_code(&self) -> Option<&dyn SourceCode> {
         // A problem without a place in the file (a command-line override) shows no excerpt.
-        self.problem.span.as_ref().map(|_| self.source as &dyn SourceCode)
+        self.problem
+            .span
+            .as_ref()
+            .map(|_| self.source as &dyn SourceCode)
     }
     fn severity(&self) -> Option<Severity> {
         Diagnostic::severity(self.problem)
@@ -292,7 +298,11 @@ mod tests {
         assert_eq!(did_you_mean("6.1(c)", known), Some("6.1(a)"));
         assert_eq!(did_you_mean("7.2(b)(iii)", known), Some("7.2(b)(ii)"));
         assert_eq!(did_you_mean("AUP", known), None);
-        assert_eq!(did_you_mean("b", ["a"]), None, "one-letter names are not typos of each other");
+        assert_eq!(
+            did_you_mean("b", ["a"]),
+            None,
+            "one-letter names are not typos of each other"
+        );
         assert_eq!(did_you_mean("aup", ["AUP"]), Some("AUP"));
     }
 

@@ -417,23 +417,23 @@ impl Compiler<'_> {
                 continue;
             }
             let c = clause.get_ref();
-            if let Some(text) = &c.prohibits {
-                if let Some(condition) = self.condition(text, Scope::Prohibition, &names) {
-                    prohibitions.push(Prohibition {
-                        clause: index,
-                        condition,
-                    });
-                }
+            if let Some(text) = &c.prohibits
+                && let Some(condition) = self.condition(text, Scope::Prohibition, &names)
+            {
+                prohibitions.push(Prohibition {
+                    clause: index,
+                    condition,
+                });
             }
-            if let Some(duty) = &c.duty {
-                if let Some(duty) = self.duty(index, duty, &declared, &names) {
-                    duties.push(duty);
-                }
+            if let Some(duty) = &c.duty
+                && let Some(duty) = self.duty(index, duty, &declared, &names)
+            {
+                duties.push(duty);
             }
-            if let Some(power) = &c.power {
-                if let Some(power) = self.power(index, power, &declared, &names) {
-                    powers.push(power);
-                }
+            if let Some(power) = &c.power
+                && let Some(power) = self.power(index, power, &declared, &names)
+            {
+                powers.push(power);
             }
         }
         // Indices are only consistent when every power compiled.
@@ -547,16 +547,16 @@ impl Compiler<'_> {
             .collect();
         let mut out = Vec::new();
         for (name, a) in self.unique_entries(&raw.assumptions, "judgment call") {
-            if let Some(clause) = &a.clause {
-                if !clause_ids.contains(&clause.get_ref().as_str()) {
-                    self.error(
-                        Problem::error(
-                            format!("unknown clause `{}`", clause.get_ref()),
-                            Some(clause.span()),
-                        )
-                        .suggesting(clause.get_ref(), clause_ids.iter().copied()),
-                    );
-                }
+            if let Some(clause) = &a.clause
+                && !clause_ids.contains(&clause.get_ref().as_str())
+            {
+                self.error(
+                    Problem::error(
+                        format!("unknown clause `{}`", clause.get_ref()),
+                        Some(clause.span()),
+                    )
+                    .suggesting(clause.get_ref(), clause_ids.iter().copied()),
+                );
             }
             let value = overrides
                 .assume
@@ -587,20 +587,17 @@ impl Compiler<'_> {
                     Some(c.id.span()),
                 ));
             }
-            if let Some(first) = raw.clause.iter().find(|o| o.get_ref().id.get_ref() == id) {
-                if !std::ptr::eq(first, clause) {
-                    let (line, _) =
-                        crate::diagnostic::line_column(self.text, first.get_ref().id.span().start);
-                    self.error(
-                        Problem::error(
-                            format!("clause `{id}` is defined twice"),
-                            Some(c.id.span()),
-                        )
+            if let Some(first) = raw.clause.iter().find(|o| o.get_ref().id.get_ref() == id)
+                && !std::ptr::eq(first, clause)
+            {
+                let (line, _) =
+                    crate::diagnostic::line_column(self.text, first.get_ref().id.span().start);
+                self.error(
+                    Problem::error(format!("clause `{id}` is defined twice"), Some(c.id.span()))
                         .with_help(format!(
                             "the first definition is on line {line}; give each clause its own id"
                         )),
-                    );
-                }
+                );
             }
             let mark = Mark::by_name(c.mark.get_ref()).unwrap_or_else(|| {
                 self.error(

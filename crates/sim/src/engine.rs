@@ -492,10 +492,11 @@ impl<'w> Replay<'w> {
                 .get(post)
                 .and_then(|x| x.removed)
                 .is_some_and(|r| r <= now);
-            if let Some(state) = self.states.get_mut(p) {
-                if prohibited && !removed_already {
-                    state.live_prohibited += 1;
-                }
+            if let Some(state) = self.states.get_mut(p)
+                && prohibited
+                && !removed_already
+            {
+                state.live_prohibited += 1;
             }
             self.open_duties(p, Trigger::Published, post, now, Cause::Published(post))?;
         }
@@ -686,12 +687,12 @@ impl<'w> Replay<'w> {
                         ps.holds_since = None;
                     }
                     ps.holds = holds;
-                    if ps.earliest.is_none() && now != Timestamp::MIN {
-                        if let Some(basis) =
+                    if ps.earliest.is_none()
+                        && now != Timestamp::MIN
+                        && let Some(basis) =
                             exercisable(bound.policy.powers.get(i).map(|w| w.notice), ps, now)
-                        {
-                            newly_exercisable.push((i, basis));
-                        }
+                    {
+                        newly_exercisable.push((i, basis));
                     }
                 }
             }

@@ -1007,13 +1007,13 @@ mark = "record"
             messages(load_with(&bad, "id,published\n").unwrap_err()),
             [
                 "s/t/scenario.toml:20:6: `2021-03-14 02:30` does not exist exactly once in the scenario's zone (a daylight-saving gap or fold)",
-                "s/t/scenario.toml:32:11: unknown party `sight`",
+                "s/t/scenario.toml:31:11: unknown party `sight`",
             ]
         );
         let csv = "id,published,reported,removd\nr1,2021-01-01T00:00:00Z,2021-01-02,\n";
         assert_eq!(
             messages(load_with(SCENARIO, csv).unwrap_err()),
-            ["s/t/posts.csv:1:24: unknown column `removd`"]
+            ["s/t/posts.csv:1:23: unknown column `removd`"]
         );
         let csv = "id,published,reported\nr1,2021-01-03T00:00:00Z,yesterday\nr2,2021-01-03T00:00:00Z,2021-01-01T00:00:00Z\nr3,x\n";
         assert_eq!(

@@ -686,23 +686,22 @@ fn join(all: bool, x: Cond, y: Cond) -> Cond {
     if !all {
         let mut merged: Vec<Cond> = Vec::with_capacity(parts.len());
         for c in parts {
-            if let Cond::HasAnyLabel(set) = c {
-                if let Some(Cond::HasAnyLabel(existing)) = merged
+            if let Cond::HasAnyLabel(set) = c
+                && let Some(Cond::HasAnyLabel(existing)) = merged
                     .iter_mut()
                     .find(|m| matches!(m, Cond::HasAnyLabel(_)))
-                {
-                    *existing = existing.union(set);
-                    continue;
-                }
+            {
+                *existing = existing.union(set);
+                continue;
             }
             merged.push(c);
         }
         parts = merged;
     }
-    if parts.len() == 1 {
-        if let Some(only) = parts.pop() {
-            return only;
-        }
+    if parts.len() == 1
+        && let Some(only) = parts.pop()
+    {
+        return only;
     }
     let parts = parts.into_boxed_slice();
     if all {

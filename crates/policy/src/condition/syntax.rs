@@ -415,18 +415,18 @@ impl Parser {
             self.next();
             // Relations do not chain in CEL: `a < b < c` is an error.
             let right = self.expr(precedence)?;
-            if precedence == 3 {
-                if let Some(next) = self.binary_op().filter(|o| o.precedence() == 3) {
-                    let span = self.peek().map_or(self.end..self.end, |t| t.span.clone());
-                    return Err(SyntaxError::new(
-                        format!(
-                            "comparisons do not chain: `{}` follows another comparison",
-                            next.symbol()
-                        ),
-                        span,
-                    )
-                    .help("join the two comparisons with `&&`"));
-                }
+            if precedence == 3
+                && let Some(next) = self.binary_op().filter(|o| o.precedence() == 3)
+            {
+                let span = self.peek().map_or(self.end..self.end, |t| t.span.clone());
+                return Err(SyntaxError::new(
+                    format!(
+                        "comparisons do not chain: `{}` follows another comparison",
+                        next.symbol()
+                    ),
+                    span,
+                )
+                .help("join the two comparisons with `&&`"));
             }
             let span = left.span.start..right.span.end;
             left = Expr {
