@@ -353,7 +353,7 @@ impl<'w> Replay<'w> {
                     if at > notice.at {
                         checks.push(at);
                     }
-                    let arithmetic = if written.is_empty() {
+                    let mut arithmetic = if written.is_empty() {
                         format!(
                             "immediately upon notice: notice given {}",
                             modsim_policy::show_instant(notice.at, &s.zone)
@@ -361,6 +361,9 @@ impl<'w> Replay<'w> {
                     } else {
                         written.join("; ")
                     };
+                    if notice.reconstructed.is_some() {
+                        arithmetic.push_str(" (the notice's time is reconstructed)");
+                    }
                     ready.push(Readiness {
                         notice: n,
                         given: notice.at,

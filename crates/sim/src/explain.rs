@@ -135,9 +135,6 @@ impl<'a> Explainer<'a> {
                 let mut text = b.arithmetic.clone();
                 if let Some(n) = b.notice.and_then(|n| s.notices.get(n)) {
                     text.push_str(&format!(" — \"{}\"", n.summary));
-                    if let Some(r) = &n.reconstructed {
-                        text.push_str(&format!(" (reconstructed: {r})"));
-                    }
                 }
                 Explanation::leaf(text)
             }
