@@ -472,15 +472,18 @@ impl Compiler<'_> {
                     format!("the {what} `{name}` is declared twice"),
                     Some(key.span()),
                 ));
-            } else if !is_name(name) {
+            } else if !is_name(name, what) {
+                let allowed = if in_conditions(what) {
+                    "letters, digits and `_`"
+                } else {
+                    "letters, digits, `_` and `-`"
+                };
                 self.error(
                     Problem::error(
                         format!("`{name}` is not a valid {what} name"),
                         Some(key.span()),
                     )
-                    .with_help(
-                        "use lowercase letters, digits, `_` and `-`, starting with a letter",
-                    ),
+                    .with_help(format!("use {allowed}, starting with a letter")),
                 );
             } else {
                 seen.push((name, value));
@@ -910,11 +913,18 @@ fn kind_of(value: ParamValue) -> &'static str {
     }
 }
 
-fn is_name(name: &str) -> bool {
+/// Names of parameters and judgment calls are read in conditions (`params.NAME`), so they
+/// cannot hold `-`, which CEL reads as subtraction.
+fn is_name(name: &str, what: &str) -> bool {
+    let hyphen_ok = !in_conditions(what);
     name.starts_with(|c: char| c.is_ascii_alphabetic())
         && name
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || (hyphen_ok && c == '-'))
+}
+
+fn in_conditions(what: &str) -> bool {
+    matches!(what, "parameter" | "judgment call")
 }
 
 /// The span in the file of `inner` (a range in a string value's content), when the string is

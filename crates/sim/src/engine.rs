@@ -476,6 +476,8 @@ impl<'w> Replay<'w> {
                 Phase::Action => {
                     let action = self.actions.get(iaction).copied().unwrap_or(0);
                     iaction += 1;
+                    // Conditions may read `now`: bring the powers up to this instant first.
+                    self.update_powers(now);
                     self.judge(action, now);
                     continue;
                 }
@@ -494,7 +496,7 @@ impl<'w> Replay<'w> {
                 .posts
                 .get(post)
                 .and_then(|x| x.removed)
-                .is_some_and(|r| r <= now);
+                .is_some_and(|r| r < now); // a removal at this instant comes after, and takes it back
             if let Some(state) = self.states.get_mut(p)
                 && prohibited
                 && !removed_already
@@ -513,7 +515,7 @@ impl<'w> Replay<'w> {
             .posts
             .get(post)
             .and_then(|x| x.removed)
-            .is_some_and(|r| r <= now);
+            .is_some_and(|r| r < now); // likewise
         for (p, bound) in self.world.policies.iter().enumerate() {
             let prohibited = bound.prohibited_by.get(post).copied().flatten().is_some();
             if let Some(state) = self.states.get_mut(p) {
@@ -830,6 +832,10 @@ impl<'w> Replay<'w> {
             }
         }
         let permitted = !grounds.is_empty();
+        if permitted {
+            // What other candidates lacked stays in the explanation; `missing` is for refusals.
+            missing.clear();
+        }
         let mut would_be_permitted_if = Vec::new();
         if !permitted {
             if candidates.is_empty() {

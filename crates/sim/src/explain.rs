@@ -268,7 +268,7 @@ impl<'a> Explainer<'a> {
                         "it is not the case that the following {}",
                         if v { "holds (so this fails)" } else { "holds" }
                     ))
-                    .with(self.cond(inner, facts, &mut Vec::new())),
+                    .with(self.cond(inner, facts, used)),
                 ]
             }
             Cond::All(cs) => {

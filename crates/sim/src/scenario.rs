@@ -407,11 +407,26 @@ impl Checker {
         for (id, value) in raw.parties.get_ref() {
             let name = match value {
                 toml::Value::String(s) => s.clone(),
-                toml::Value::Table(t) => match t.get("name") {
-                    Some(toml::Value::String(s)) => s.clone(),
-                    _ => id.clone(),
-                },
-                _ => id.clone(),
+                toml::Value::Table(t)
+                    if t.len() == 1 && matches!(t.get("name"), Some(toml::Value::String(_))) =>
+                {
+                    t.get("name")
+                        .and_then(toml::Value::as_str)
+                        .unwrap_or(id)
+                        .to_owned()
+                }
+                _ => {
+                    self.error(
+                        Problem::error(
+                            format!("party `{id}` must be a name"),
+                            Some(raw.parties.span()),
+                        )
+                        .with_help(format!(
+                            "write `{id} = \"Full Name\"` or `{id} = {{ name = \"Full Name\" }}`"
+                        )),
+                    );
+                    id.clone()
+                }
             };
             parties.push(Party {
                 id: id.clone(),
@@ -448,6 +463,28 @@ impl Checker {
         for event in &raw.event {
             let at = self.instant(&event.at, &zone);
             let mark = self.mark(&event.mark);
+            let foreign: &[(&str, bool)] = match event.kind.get_ref().as_str() {
+                "notice" => &[
+                    ("actor", event.actor.is_some()),
+                    ("action", event.action.is_some()),
+                    ("against", event.against.is_some()),
+                ],
+                "action" => &[
+                    ("from", event.from.is_some()),
+                    ("to", event.to.is_some()),
+                    ("cites", !event.cites.is_empty()),
+                ],
+                _ => &[],
+            };
+            for (key, _) in foreign.iter().filter(|(_, present)| *present) {
+                self.error(
+                    Problem::error(
+                        format!("`{key}` does not apply to a `{}` event", event.kind.get_ref()),
+                        Some(event.kind.span()),
+                    )
+                    .with_help("a notice has `from`, `to` and `cites`; an action has `actor`, `action` and `against`"),
+                );
+            }
             match event.kind.get_ref().as_str() {
                 "notice" => {
                     let from = self.party_field(&event.from, "from", &event.kind, &parties);
@@ -712,6 +749,7 @@ fn read_posts(scenario: &mut Scenario, name: &str, text: &str) -> Result<(), Fil
         return Err(FileProblems::new(name, text, problems));
     }
     let zone = scenario.zone.clone();
+    let mut seen = std::collections::HashSet::new();
     let mut record = csv::StringRecord::new();
     loop {
         match reader.read_record(&mut record) {
@@ -817,11 +855,14 @@ fn read_posts(scenario: &mut Scenario, name: &str, text: &str) -> Result<(), Fil
                     );
                 }
             }
-            if scenario.posts.iter().rev().take(1).any(|p| p.id == id) {
-                problems.push(Problem::error(
-                    format!("post `{id}` appears twice in a row"),
-                    record_span(text, &record),
-                ));
+            if !seen.insert(id.clone()) {
+                problems.push(
+                    Problem::error(
+                        format!("post `{id}` appears twice"),
+                        record_span(text, &record),
+                    )
+                    .with_help("give each post its own id"),
+                );
             }
             scenario.posts.push(Post {
                 id,

@@ -52,10 +52,14 @@ pub fn prepare(request: &Request, files: &dyn Files) -> Result<Prepared, SetupEr
             message: format!("cannot read the scenario `{}`: {e}", request.scenario),
             help: Some("name a scenario file, or a folder holding `scenario.toml`".into()),
         })?;
-    let scenario = scenario::load(&request.scenario, &text, files).map_err(SetupError::Files)?;
+    let mut scenario =
+        scenario::load(&request.scenario, &text, files).map_err(SetupError::Files)?;
     let paths: Vec<String> = if request.policies.is_empty() {
         scenario.policies.iter().map(|p| p.file.clone()).collect()
     } else {
+        // Policies named on the command line are bound by the scenario's `[roles]` alone:
+        // the `[[policy]]` entries' own bindings belong to the files they name.
+        scenario.policies.clear();
         request.policies.clone()
     };
     if paths.is_empty() {

@@ -125,7 +125,7 @@ pub enum Num {
 /// Counts kept by the engine, readable by a power's condition.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StateCount {
-    /// `state.reports`: reports received so far by the party the power is held against.
+    /// `state.reports`: reports of the scenario's posts made so far.
     Reports,
     /// `state.live_reported`: reported prohibited posts still up.
     LiveReported,
