@@ -48,8 +48,7 @@ power = { holder = "host", action = "suspend", against = "site", when = 'WHEN', 
 "#;
 
 fn scenario() -> String {
-    format!(
-        r#"
+    r#"
 [scenario]
 id = "s"
 title = "test"
@@ -81,7 +80,7 @@ against = "s"
 summary = "suspension"
 mark = "record"
 "#
-    )
+    .to_owned()
 }
 
 fn run(when: &str, posts: &str) -> Result<Outcome, SetupError> {
