@@ -18,6 +18,15 @@ Examples:
   modsim run --explain 7.2(b)(ii)
       The derivation of one power's earliest instant.";
 
+const COMPARE_EXAMPLES: &str = "\
+Examples:
+  modsim compare --reform policies/reforms/thirty-days-notice.toml
+      The seed under the contract as Parler read it: the suspension flips, termination moves to 2021-02-08.
+  modsim compare --reform policies/reforms/cure-before-termination.toml --reform policies/reforms/takedown-window.toml
+      Two alternatives, each against the baseline.
+  modsim compare seeds/parler-aws-2021-parler-account --reform policies/reforms/aws-determined-risk.toml --format json
+      For machines: a `differences` list, then every run's report.";
+
 const RECONSTRUCT_EXAMPLES: &str = "\
 Examples:
   modsim reconstruct aws
@@ -49,6 +58,9 @@ pub enum Command {
     /// Replay a scenario and judge every action in its timeline.
     #[command(after_help = RUN_EXAMPLES)]
     Run(RunArgs),
+    /// Replay a scenario under a baseline and alternatives, differences first.
+    #[command(after_help = COMPARE_EXAMPLES)]
+    Compare(CompareArgs),
     /// Regenerate the reconstructed posts of the seed scenario from the documented generator.
     #[command(after_help = RECONSTRUCT_EXAMPLES)]
     Reconstruct(ReconstructArgs),
@@ -63,6 +75,9 @@ pub struct RunArgs {
     /// Judge under this policy file instead of the scenario's own (repeatable).
     #[arg(long = "policy", value_name = "FILE")]
     pub policies: Vec<PathBuf>,
+    /// Apply a reform file to the policies in force, in order (repeatable).
+    #[arg(long = "reform", value_name = "FILE")]
+    pub reforms: Vec<PathBuf>,
     /// Take a clause out for this run, by id, e.g. `7.2(b)(ii)` (repeatable).
     #[arg(long, value_name = "CLAUSE")]
     pub without: Vec<String>,
@@ -79,6 +94,31 @@ pub struct RunArgs {
     /// the verdicts of one action (`suspend`).
     #[arg(long, value_name = "WHAT", num_args = 0..=1, default_missing_value = "verdicts")]
     pub explain: Option<String>,
+}
+
+/// Arguments of `modsim compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The scenario: a `scenario.toml`, or a folder holding one. Default: the embedded seed.
+    pub scenario: Option<PathBuf>,
+    /// An alternative: the scenario under this policy file instead of its own (repeatable).
+    #[arg(long = "policy", value_name = "FILE")]
+    pub policies: Vec<PathBuf>,
+    /// An alternative: the baseline with this reform applied (repeatable).
+    #[arg(long = "reform", value_name = "FILE")]
+    pub reforms: Vec<PathBuf>,
+    /// Take a clause out of every run (repeatable).
+    #[arg(long, value_name = "CLAUSE")]
+    pub without: Vec<String>,
+    /// Set a parameter in every run (repeatable).
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+    /// Read a judgment call one way in every run (repeatable).
+    #[arg(long, value_name = "NAME=true|false")]
+    pub assume: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 /// Output formats.

@@ -8,20 +8,22 @@ use std::process::ExitCode;
 
 use miette::{GraphicalReportHandler, GraphicalTheme};
 use modsim_policy::{FileProblems, Overrides};
+use modsim_sim::compare::Alternative;
 use modsim_sim::reconstruct::{self, ReportModel};
 use modsim_sim::{Request, SetupError, report};
 
-use crate::args::{self, Account, Command, Format, ReconstructArgs, RunArgs};
+use crate::args::{self, Account, Command, CompareArgs, Format, ReconstructArgs, RunArgs};
 use crate::files::{self, DiskOrSeed, SEED_SCENARIO};
 use crate::render;
 
 /// Exit code: bad input or usage.
 const BAD_INPUT: u8 = 2;
 
-/// Runs a command.
-pub fn dispatch(command: Command) -> ExitCode {
+/// Runs a command; `matches` gives the order of repeated options where it matters.
+pub fn dispatch(command: Command, matches: &clap::ArgMatches) -> ExitCode {
     let result = match command {
         Command::Run(a) => run(&a),
+        Command::Compare(a) => compare(&a, matches.subcommand_matches("compare")),
         Command::Reconstruct(a) => reconstruct(&a),
     };
     match result {
@@ -100,28 +102,40 @@ impl From<SetupError> for Failure {
     }
 }
 
-fn run(a: &RunArgs) -> Result<(), Failure> {
+/// `--without`, `--set` and `--assume`, validated.
+fn overrides(without: &[String], set: &[String], assume: &[String]) -> Result<Overrides, Failure> {
     let mut overrides = Overrides {
-        without: a.without.clone(),
+        without: without.to_vec(),
         ..Overrides::default()
     };
-    for s in &a.set {
+    for s in set {
         overrides
             .set
             .push(args::name_value(s, "--set").map_err(Failure::usage)?);
     }
-    for s in &a.assume {
+    for s in assume {
         let (name, value) = args::name_value(s, "--assume").map_err(Failure::usage)?;
         let value = args::boolean(&value, "--assume", &name).map_err(Failure::usage)?;
         overrides.assume.push((name, value));
     }
-    let (scenario, embedded) = match &a.scenario {
-        None => (SEED_SCENARIO.to_owned(), true),
-        Some(path) => (scenario_file(path)?, false),
-    };
+    Ok(overrides)
+}
+
+/// The scenario to read, and whether the embedded seed serves it.
+fn scenario_choice(path: Option<&Path>) -> Result<(String, bool), Failure> {
+    match path {
+        None => Ok((SEED_SCENARIO.to_owned(), true)),
+        Some(path) => Ok((scenario_file(path)?, false)),
+    }
+}
+
+fn run(a: &RunArgs) -> Result<(), Failure> {
+    let overrides = overrides(&a.without, &a.set, &a.assume)?;
+    let (scenario, embedded) = scenario_choice(a.scenario.as_deref())?;
     let request = Request {
         scenario,
         policies: a.policies.iter().map(|p| path_text(p)).collect(),
+        reforms: a.reforms.iter().map(|p| path_text(p)).collect(),
         overrides,
     };
     let files = DiskOrSeed { embedded };
@@ -141,6 +155,74 @@ fn run(a: &RunArgs) -> Result<(), Failure> {
         }
         Format::Json => {
             let text = render::json(&report).map_err(|e| Failure::usage(e.to_string()))?;
+            print!("{text}");
+        }
+    }
+    Ok(())
+}
+
+fn compare(a: &CompareArgs, matches: Option<&clap::ArgMatches>) -> Result<(), Failure> {
+    let overrides = overrides(&a.without, &a.set, &a.assume)?;
+    let (scenario, embedded) = scenario_choice(a.scenario.as_deref())?;
+    let baseline = Request {
+        scenario,
+        overrides,
+        ..Request::default()
+    };
+    // Alternatives in the order given on the command line, whichever flag named them.
+    let position = |id: &str, n: usize| -> Vec<usize> {
+        matches
+            .and_then(|m| m.indices_of(id))
+            .map(|i| i.collect())
+            .unwrap_or_else(|| (0..n).collect())
+    };
+    let mut alternatives: Vec<(usize, Alternative)> = Vec::new();
+    for (path, at) in a
+        .policies
+        .iter()
+        .zip(position("policies", a.policies.len()))
+    {
+        let file = path_text(path);
+        alternatives.push((
+            at,
+            Alternative {
+                label: format!("policy {file}"),
+                request: Request {
+                    policies: vec![file],
+                    ..baseline.clone()
+                },
+            },
+        ));
+    }
+    for (path, at) in a.reforms.iter().zip(position("reforms", a.reforms.len())) {
+        let file = path_text(path);
+        alternatives.push((
+            at,
+            Alternative {
+                label: format!("reform {file}"),
+                request: Request {
+                    reforms: vec![file],
+                    ..baseline.clone()
+                },
+            },
+        ));
+    }
+    if alternatives.is_empty() {
+        return Err(Failure::Usage {
+            message: "nothing to compare the baseline with".into(),
+            help: Some("name an alternative with `--reform FILE` or `--policy FILE`".into()),
+        });
+    }
+    alternatives.sort_by_key(|(at, _)| *at);
+    let alternatives: Vec<Alternative> = alternatives.into_iter().map(|(_, a)| a).collect();
+    let files = DiskOrSeed { embedded };
+    let comparison = modsim_sim::compare::compare(&baseline, &alternatives, &files)?;
+    match a.format {
+        Format::Text => anstream::print!("{}", render::comparison(&comparison)),
+        Format::Json => {
+            let mut text = serde_json::to_string_pretty(&comparison)
+                .map_err(|e| Failure::usage(e.to_string()))?;
+            text.push('\n');
             print!("{text}");
         }
     }

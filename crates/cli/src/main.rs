@@ -7,9 +7,12 @@ mod render;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 fn main() -> ExitCode {
-    let cli = args::Cli::parse();
-    commands::dispatch(cli.command)
+    let matches = args::Cli::command().get_matches();
+    match args::Cli::from_arg_matches(&matches) {
+        Ok(cli) => commands::dispatch(cli.command, &matches),
+        Err(e) => e.exit(),
+    }
 }

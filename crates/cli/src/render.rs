@@ -245,6 +245,63 @@ pub fn tree(out: &mut String, e: &Explanation, prefix: &str, last: bool, root: b
     }
 }
 
+/// A comparison for people: the alternatives, then the differences.
+pub fn comparison(c: &modsim_sim::compare::Comparison) -> String {
+    let mut out = String::new();
+    let Some(base) = c.runs.first() else {
+        return out;
+    };
+    let s = &base.report.scenario;
+    let _ = writeln!(
+        out,
+        "{BOLD}{}{BOLD:#}  {DIM}({}; times in {}){DIM:#}",
+        s.title, s.file, s.zone
+    );
+    if s.reconstructed {
+        let _ = writeln!(
+            out,
+            "{WARN}RECONSTRUCTED DATA{WARN:#}: the scenario's posts are reconstructed (`modsim run` shows their provenance)."
+        );
+    }
+    let policies = |r: &modsim_sim::Report| {
+        r.policies
+            .iter()
+            .map(|p| p.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let _ = writeln!(out, "baseline: {}", policies(&base.report));
+    for run in c.runs.iter().skip(1) {
+        let mine: Vec<_> = c
+            .differences
+            .iter()
+            .filter(|d| d.alternative == run.label)
+            .collect();
+        let _ = writeln!(
+            out,
+            "\n{BOLD}{}{BOLD:#}: {} difference{}",
+            run.label,
+            mine.len(),
+            if mine.len() == 1 { "" } else { "s" }
+        );
+        for d in mine {
+            let (mark, style) = match d.kind {
+                "verdict" => ("verdict ", BAD),
+                "earliest_action" => ("earliest", BOLD),
+                "earliest" => ("power   ", DIM),
+                _ => ("duty    ", DIM),
+            };
+            let _ = writeln!(out, "  {style}{mark}{style:#}  {}", d.subject);
+            let _ = write!(out, "            {} → {}", d.baseline, d.value);
+            if let Some(change) = &d.change {
+                let _ = write!(out, "  {WARN}({change}){WARN:#}");
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
 /// The report as JSON.
 pub fn json(report: &Report) -> Result<String, serde_json::Error> {
     serde_json::to_string_pretty(report).map(|mut s| {

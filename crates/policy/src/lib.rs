@@ -40,6 +40,7 @@ pub mod labels;
 pub mod load;
 pub mod model;
 pub mod period;
+pub mod reform;
 
 pub use condition::{Cond, Condition, Env, Facts, PostView};
 pub use diagnostic::{FileProblems, Problem};
@@ -50,3 +51,4 @@ pub use model::{
     Policy, Power, Prohibition, Role, Trigger,
 };
 pub use period::{HolidayCalendar, Period, TimeError, rfc3339, show_instant};
+pub use reform::ReformDoc;

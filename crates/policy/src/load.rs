@@ -41,9 +41,15 @@ impl Overrides {
 /// A policy file read but not yet compiled: the shape is right, names are not yet checked.
 #[derive(Clone, Debug)]
 pub struct PolicyDoc {
-    name: String,
-    text: String,
-    raw: RawPolicy,
+    pub(crate) name: String,
+    pub(crate) text: String,
+    pub(crate) raw: RawPolicy,
+    /// Reforms applied, in order, as (file name, text, reform id).
+    pub(crate) reforms: Vec<(String, String, String)>,
+    /// For each clause, where it comes from: 0 for the policy file, `k` for reform `k - 1`.
+    pub(crate) clause_origin: Vec<usize>,
+    /// Clauses taken out by reforms.
+    pub(crate) removed: Vec<String>,
 }
 
 impl PolicyDoc {
@@ -67,10 +73,14 @@ impl PolicyDoc {
         }
         let raw: RawPolicy = toml::from_str(text)
             .map_err(|e| FileProblems::new(name, text, vec![toml_problem(&e)]))?;
+        let clause_origin = vec![0; raw.clause.len()];
         Ok(PolicyDoc {
             name: name.to_owned(),
             text: text.to_owned(),
             raw,
+            reforms: Vec::new(),
+            clause_origin,
+            removed: Vec::new(),
         })
     }
 
@@ -148,15 +158,43 @@ impl PolicyDoc {
     /// lacks are ignored here: a run with several policies checks them against all of them.
     /// Returns the policy and its warnings, or every problem found.
     pub fn compile(&self, overrides: &Overrides) -> Result<(Policy, Vec<Problem>), FileProblems> {
+        let mut texts = vec![self.text.as_str()];
+        texts.extend(self.reforms.iter().map(|(_, text, _)| text.as_str()));
         let mut cx = Compiler {
-            text: &self.text,
+            texts: &texts,
+            origin: 0,
+            clause_origin: &self.clause_origin,
             problems: Vec::new(),
         };
-        let policy = cx.policy(&self.raw, overrides, &self.name);
-        if cx.problems.iter().any(Problem::is_error) {
-            Err(FileProblems::new(&self.name, &self.text, cx.problems))
-        } else {
-            Ok((policy, cx.problems))
+        let mut effective = overrides.clone();
+        effective.without.extend(self.removed.iter().cloned());
+        let mut policy = cx.policy(&self.raw, &effective, &self.name);
+        policy.reforms = self.reforms.iter().map(|(_, _, id)| id.clone()).collect();
+        // Problems belong to the file they point into: the policy's, or a reform's.
+        let file = |origin: usize| -> (&str, &str) {
+            match origin.checked_sub(1).and_then(|k| self.reforms.get(k)) {
+                Some((name, text, _)) => (name, text),
+                None => (&self.name, &self.text),
+            }
+        };
+        let failing = cx
+            .problems
+            .iter()
+            .filter(|(_, p)| p.is_error())
+            .map(|(origin, _)| *origin)
+            .min();
+        match failing {
+            Some(origin) => {
+                let (name, text) = file(origin);
+                let problems = cx
+                    .problems
+                    .into_iter()
+                    .filter(|(o, _)| *o == origin)
+                    .map(|(_, p)| p)
+                    .collect();
+                Err(FileProblems::new(name, text, problems))
+            }
+            None => Ok((policy, cx.problems.into_iter().map(|(_, p)| p).collect())),
         }
     }
 }
@@ -183,78 +221,78 @@ pub fn toml_problem(e: &toml::de::Error) -> Problem {
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawPolicy {
-    policy: Spanned<RawHeader>,
+pub(crate) struct RawPolicy {
+    pub(crate) policy: Spanned<RawHeader>,
     #[serde(default)]
-    roles: Entries<String>,
+    pub(crate) roles: Entries<String>,
     #[serde(default)]
-    labels: Entries<String>,
+    pub(crate) labels: Entries<String>,
     #[serde(default)]
-    parameters: Entries<RawParameter>,
+    pub(crate) parameters: Entries<RawParameter>,
     #[serde(default)]
-    assumptions: Entries<RawAssumption>,
+    pub(crate) assumptions: Entries<RawAssumption>,
     #[serde(default)]
-    clause: Vec<Spanned<RawClause>>,
+    pub(crate) clause: Vec<Spanned<RawClause>>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawHeader {
-    id: Spanned<String>,
-    title: String,
-    source: String,
+pub(crate) struct RawHeader {
+    pub(crate) id: Spanned<String>,
+    pub(crate) title: String,
+    pub(crate) source: String,
     #[serde(default)]
-    about: Option<String>,
+    pub(crate) about: Option<String>,
     #[serde(default)]
-    holidays: Option<Spanned<String>>,
+    pub(crate) holidays: Option<Spanned<String>>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawParameter {
-    value: Spanned<RawValue>,
-    about: String,
+pub(crate) struct RawParameter {
+    pub(crate) value: Spanned<RawValue>,
+    pub(crate) about: String,
 }
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(untagged)]
-enum RawValue {
+pub(crate) enum RawValue {
     Int(i64),
     Text(String),
 }
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawAssumption {
-    question: String,
-    default: bool,
+pub(crate) struct RawAssumption {
+    pub(crate) question: String,
+    pub(crate) default: bool,
     #[serde(default)]
-    clause: Option<Spanned<String>>,
+    pub(crate) clause: Option<Spanned<String>>,
     #[serde(default)]
-    note: Option<String>,
+    pub(crate) note: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawClause {
-    id: Spanned<String>,
-    title: String,
-    text: String,
-    source: String,
-    mark: Spanned<String>,
+pub(crate) struct RawClause {
+    pub(crate) id: Spanned<String>,
+    pub(crate) title: String,
+    pub(crate) text: String,
+    pub(crate) source: String,
+    pub(crate) mark: Spanned<String>,
     #[serde(default)]
-    note: Option<String>,
+    pub(crate) note: Option<String>,
     #[serde(default)]
-    prohibits: Option<Spanned<String>>,
+    pub(crate) prohibits: Option<Spanned<String>>,
     #[serde(default)]
-    duty: Option<RawDuty>,
+    pub(crate) duty: Option<RawDuty>,
     #[serde(default)]
-    power: Option<RawPower>,
+    pub(crate) power: Option<RawPower>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawDuty {
+pub(crate) struct RawDuty {
     holder: Spanned<String>,
     opens: Spanned<String>,
     #[serde(default, rename = "where")]
@@ -266,7 +304,7 @@ struct RawDuty {
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawPower {
+pub(crate) struct RawPower {
     holder: Spanned<String>,
     action: Spanned<String>,
     against: Spanned<String>,
@@ -279,7 +317,7 @@ struct RawPower {
 
 /// A TOML table read in the document's order, with each key's span.
 #[derive(Clone, Debug)]
-struct Entries<V>(Vec<(Spanned<String>, V)>);
+pub(crate) struct Entries<V>(pub(crate) Vec<(Spanned<String>, V)>);
 
 impl<V> Default for Entries<V> {
     fn default() -> Self {
@@ -311,8 +349,12 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Entries<V> {
 // Checking and compiling.
 
 struct Compiler<'t> {
-    text: &'t str,
-    problems: Vec<Problem>,
+    /// The policy's text, then each reform's.
+    texts: &'t [&'t str],
+    /// The file the clause being compiled comes from (an index into `texts`).
+    origin: usize,
+    clause_origin: &'t [usize],
+    problems: Vec<(usize, Problem)>,
 }
 
 /// What compiling needs to know of the names declared before the clauses.
@@ -323,7 +365,15 @@ struct Declared<'r> {
 
 impl Compiler<'_> {
     fn error(&mut self, problem: Problem) {
-        self.problems.push(problem);
+        self.problems.push((self.origin, problem));
+    }
+
+    fn text(&self) -> &str {
+        self.texts.get(self.origin).copied().unwrap_or("")
+    }
+
+    fn set_origin(&mut self, clause: usize) {
+        self.origin = self.clause_origin.get(clause).copied().unwrap_or(0);
     }
 
     fn policy(&mut self, raw: &RawPolicy, overrides: &Overrides, file: &str) -> Policy {
@@ -416,6 +466,7 @@ impl Compiler<'_> {
             if compiled.taken_out {
                 continue;
             }
+            self.set_origin(index);
             let c = clause.get_ref();
             if let Some(text) = &c.prohibits
                 && let Some(condition) = self.condition(text, Scope::Prohibition, &names)
@@ -436,8 +487,9 @@ impl Compiler<'_> {
                 powers.push(power);
             }
         }
+        self.origin = 0;
         // Indices are only consistent when every power compiled.
-        if !self.problems.iter().any(Problem::is_error) {
+        if !self.problems.iter().any(|(_, p)| p.is_error()) {
             self.check_power_cycles(raw, &powers, &clauses);
         }
 
@@ -456,6 +508,7 @@ impl Compiler<'_> {
             prohibitions,
             duties,
             powers,
+            reforms: Vec::new(),
         }
     }
 
@@ -581,7 +634,8 @@ impl Compiler<'_> {
 
     fn clauses(&mut self, raw: &RawPolicy, overrides: &Overrides) -> Vec<Clause> {
         let mut out: Vec<Clause> = Vec::new();
-        for clause in &raw.clause {
+        for (index, clause) in raw.clause.iter().enumerate() {
+            self.set_origin(index);
             let c = clause.get_ref();
             let id = c.id.get_ref();
             if id.trim().is_empty() {
@@ -594,7 +648,7 @@ impl Compiler<'_> {
                 && !std::ptr::eq(first, clause)
             {
                 let (line, _) =
-                    crate::diagnostic::line_column(self.text, first.get_ref().id.span().start);
+                    crate::diagnostic::line_column(self.text(), first.get_ref().id.span().start);
                 self.error(
                     Problem::error(format!("clause `{id}` is defined twice"), Some(c.id.span()))
                         .with_help(format!(
@@ -622,6 +676,7 @@ impl Compiler<'_> {
                 taken_out: overrides.without.iter().any(|w| w == id),
             });
         }
+        self.origin = 0;
         out
     }
 
@@ -693,7 +748,7 @@ impl Compiler<'_> {
                 cond,
             }),
             Err(e) => {
-                let span = inner_span(self.text, text, e.span.clone());
+                let span = inner_span(self.text(), text, e.span.clone());
                 let mut problem = Problem::error(e.message, Some(span));
                 if let Some(help) = e.help {
                     problem = problem.with_help(help);
@@ -868,6 +923,9 @@ impl Compiler<'_> {
                                 .filter_map(|p| clauses.get(p.clause))
                                 .map(|c| format!("`{}`", c.id))
                                 .collect();
+                            if let Some(p) = powers.get(node) {
+                                self.set_origin(p.clause);
+                            }
                             let span = powers
                                 .get(node)
                                 .and_then(|p| raw.clause.get(p.clause))

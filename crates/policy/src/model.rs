@@ -41,6 +41,8 @@ pub struct Policy {
     pub duties: Vec<Duty>,
     /// Powers (remedies).
     pub powers: Vec<Power>,
+    /// The reforms applied to the document for this run, by id, in order.
+    pub reforms: Vec<String>,
 }
 
 impl Policy {

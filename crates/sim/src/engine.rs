@@ -824,7 +824,7 @@ impl<'w> Replay<'w> {
             for clause in bound.policy.clauses.iter().filter(|c| c.taken_out) {
                 children.push(
                     Explanation::leaf(format!(
-                        "clause {} ({}) is taken out for this run (`--without`)",
+                        "clause {} ({}) is taken out for this run (`--without` or a reform)",
                         clause.id, clause.title
                     ))
                     .citing(&clause.id),

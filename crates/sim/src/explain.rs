@@ -339,7 +339,7 @@ impl<'a> Explainer<'a> {
             Cond::TakenOut(id) => {
                 vec![
                     Explanation::leaf(format!(
-                        "clause {id} is taken out for this run (`--without`)"
+                        "clause {id} is taken out for this run (`--without` or a reform)"
                     ))
                     .citing(id),
                 ]

@@ -25,6 +25,7 @@
 //! assert!(suspension.grounds.iter().any(|g| g.clause == "6.1(b)"));
 //! ```
 
+pub mod compare;
 pub mod engine;
 mod explain;
 pub mod outcome;

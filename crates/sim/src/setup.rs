@@ -3,7 +3,7 @@
 //! binds. Every problem of every file comes back together.
 
 use modsim_policy::diagnostic::did_you_mean;
-use modsim_policy::{FileProblems, Overrides, PolicyDoc, Problem};
+use modsim_policy::{FileProblems, Overrides, PolicyDoc, Problem, ReformDoc};
 
 use crate::engine::World;
 use crate::scenario::{self, Files, LoadFailure};
@@ -15,6 +15,8 @@ pub struct Request {
     pub scenario: String,
     /// Policy files to use instead of the scenario's own.
     pub policies: Vec<String>,
+    /// Reform files to apply, in order, each to the policy it names (or the only one).
+    pub reforms: Vec<String>,
     /// Clauses taken out, parameters set, judgment calls fixed.
     pub overrides: Overrides,
 }
@@ -90,6 +92,9 @@ pub fn prepare(request: &Request, files: &dyn Files) -> Result<Prepared, SetupEr
     if !failure.files.is_empty() {
         return Err(SetupError::Files(failure));
     }
+    for path in &request.reforms {
+        apply_reform(path, files, &mut docs)?;
+    }
     check_overrides(&request.overrides, &docs)?;
     let mut policies = Vec::new();
     let mut warnings = Vec::new();
@@ -140,6 +145,44 @@ pub fn prepare(request: &Request, files: &dyn Files) -> Result<Prepared, SetupEr
         }
     }
     Ok(Prepared { world, warnings })
+}
+
+/// Applies the reform at `path` to the policy it names, or to the only policy in force.
+fn apply_reform(path: &str, files: &dyn Files, docs: &mut [PolicyDoc]) -> Result<(), SetupError> {
+    let text = files.read(path).map_err(|e| SetupError::Usage {
+        message: format!("cannot read the reform `{path}`: {e}"),
+        help: None,
+    })?;
+    let reform = ReformDoc::parse(path, &text)
+        .map_err(|p| SetupError::Files(LoadFailure { files: vec![p] }))?;
+    let target = match reform.applies_to() {
+        Some(id) => docs
+            .iter()
+            .position(|d| d.id() == id)
+            .ok_or_else(|| SetupError::Usage {
+                message: format!("the reform `{path}` applies to `{id}`, which is not in force"),
+                help: Some(format!(
+                    "the policies in force are {}",
+                    docs.iter()
+                        .map(|d| format!("`{}`", d.id()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            })?,
+        None if docs.len() == 1 => 0,
+        None => {
+            return Err(SetupError::Usage {
+                message: format!("the reform `{path}` does not say which policy it applies to"),
+                help: Some("add `applies_to = \"POLICY-ID\"` under `[reform]`".into()),
+            });
+        }
+    };
+    if let Some(doc) = docs.get_mut(target) {
+        *doc = doc
+            .with_reform(&reform)
+            .map_err(|p| SetupError::Files(LoadFailure { files: vec![p] }))?;
+    }
+    Ok(())
 }
 
 /// Every `--without`, `--set` and `--assume` must name something some policy has.
