@@ -112,20 +112,20 @@ impl PolicyDoc {
         let origin = doc.reforms.len() + 1;
         let mut problems = Vec::new();
         let r = &reform.raw;
-        if let Some(target) = &r.reform.applies_to {
-            if target.get_ref() != doc.id() {
-                problems.push(
-                    Problem::error(
-                        format!(
-                            "this reform applies to `{}`, not to `{}`",
-                            target.get_ref(),
-                            doc.id()
-                        ),
-                        Some(target.span()),
-                    )
-                    .with_help("apply it to the policy it names, or change `applies_to`"),
-                );
-            }
+        if let Some(target) = &r.reform.applies_to
+            && target.get_ref() != doc.id()
+        {
+            problems.push(
+                Problem::error(
+                    format!(
+                        "this reform applies to `{}`, not to `{}`",
+                        target.get_ref(),
+                        doc.id()
+                    ),
+                    Some(target.span()),
+                )
+                .with_help("apply it to the policy it names, or change `applies_to`"),
+            );
         }
         let ids = |doc: &PolicyDoc| -> Vec<String> {
             doc.clause_ids().into_iter().map(str::to_owned).collect()
