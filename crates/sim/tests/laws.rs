@@ -27,8 +27,8 @@ const POWERS: [&str; 5] = ["6.1(a)", "6.1(b)", "7.2(a)", "7.2(b)(i)", "7.2(b)(ii
 fn replay(scenario: &str, overrides: Overrides) -> Outcome {
     let request = Request {
         scenario: scenario.into(),
-        policies: vec![],
         overrides,
+        ..Request::default()
     };
     setup::prepare(&request, &Repository)
         .expect("prepares")
