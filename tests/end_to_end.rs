@@ -326,3 +326,174 @@ fn written_files_are_whole_or_untouched() {
     assert_eq!(leftovers.len(), 1, "no temporary file left behind");
     std::fs::remove_dir_all(&dir).expect("cleanup");
 }
+
+// ---------------------------------------------------------------------------------------
+// What if: reforms, compare, sweeps (issue 3).
+
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    text.lines()
+        .skip(1)
+        .map(|l| l.split(',').map(str::to_owned).collect())
+        .collect()
+}
+
+/// The share column of the `permitted_on ... 6.1(b)` rows, by the delay axis value.
+fn shares_on_6_1_b(csv: &str) -> Vec<(String, f64)> {
+    csv_rows(csv)
+        .into_iter()
+        .filter(|r| r[4] == "permitted_on" && r[5].ends_with("on 6.1(b)"))
+        .map(|r| (r[2].clone(), r[6].parse().expect("a share")))
+        .collect()
+}
+
+const SWEEP: &[&str] = &[
+    "sweep",
+    "--vary",
+    "removal_probability=1",
+    "--vary",
+    "removal_delay_median=1h,24h,72h",
+    "--replicates",
+    "200",
+    "--seed",
+    "7",
+];
+
+#[test]
+fn compare_under_parlers_reading_flips_the_suspension_and_moves_termination_to_feb_8() {
+    let c = json(&[
+        "compare",
+        "--reform",
+        "policies/reforms/thirty-days-notice.toml",
+        "--format",
+        "json",
+    ]);
+    let diffs = c["differences"].as_array().expect("differences");
+    let flipped = diffs
+        .iter()
+        .find(|d| d["kind"] == "verdict")
+        .expect("a verdict differs");
+    assert_eq!(flipped["baseline"], "permitted on 6.1(b)");
+    assert_eq!(flipped["value"], "not permitted");
+    let termination = diffs
+        .iter()
+        .find(|d| {
+            d["kind"] == "earliest_action"
+                && d["subject"]
+                    .as_str()
+                    .is_some_and(|s| s.starts_with("earliest terminate"))
+        })
+        .expect("the earliest termination moved");
+    assert!(
+        termination["value"]
+            .as_str()
+            .expect("text")
+            .starts_with("2021-02-08 18:00 PST"),
+        "{termination}"
+    );
+    assert_eq!(termination["change"], "+30 days");
+    assert_eq!(
+        c["runs"].as_array().map(Vec::len),
+        Some(2),
+        "baseline and the alternative"
+    );
+}
+
+#[test]
+fn a_reform_naming_a_clause_the_policy_lacks_is_located_in_the_reform() {
+    let out = modsim(&[
+        "run",
+        "--reform",
+        "tests/data/err/reform-unknown-clause/reform.toml",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("╭─[tests/data/err/reform-unknown-clause/reform.toml:5:"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean `7.2(b)(ii)`?"), "{stderr}");
+}
+
+#[test]
+fn the_share_permitted_on_6_1_b_never_falls_as_removal_slows_and_is_low_at_one_hour() {
+    let out = modsim(&[SWEEP, &["--format", "csv"]].concat());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let shares = shares_on_6_1_b(&text(&out.stdout));
+    assert_eq!(
+        shares.iter().map(|(d, _)| d.as_str()).collect::<Vec<_>>(),
+        ["1h", "24h", "72h"]
+    );
+    assert!(shares[0].1 < 0.2, "well below 1 at 1h: {shares:?}");
+    assert!(
+        shares.windows(2).all(|w| w[0].1 <= w[1].1),
+        "does not fall as the delay grows: {shares:?}"
+    );
+    assert!(shares[2].1 > 0.9, "{shares:?}");
+}
+
+#[test]
+fn a_sweep_is_the_same_bytes_whatever_the_number_of_threads() {
+    let one = modsim(&[SWEEP, &["--format", "csv", "--jobs", "1"]].concat());
+    let two = modsim(&[SWEEP, &["--format", "csv", "--jobs", "2"]].concat());
+    assert!(one.status.success() && two.status.success());
+    assert_eq!(text(&one.stdout), text(&two.stdout));
+}
+
+#[test]
+fn shards_merge_into_exactly_the_whole_sweep() {
+    let dir = std::env::temp_dir().join(format!("modsim-shards-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let whole = modsim(&[SWEEP, &["--format", "csv"]].concat());
+    let mut parts = Vec::new();
+    for i in 1..=2 {
+        let part = dir.join(format!("part{i}.json"));
+        let shard = format!("{i}/2");
+        let out = modsim(
+            &[
+                SWEEP,
+                &["--shard", &shard, "--output", part.to_str().expect("path")],
+            ]
+            .concat(),
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        parts.push(part);
+    }
+    let merged = modsim(&[
+        "merge",
+        parts[1].to_str().expect("path"),
+        parts[0].to_str().expect("path"),
+        "--format",
+        "csv",
+    ]);
+    assert!(merged.status.success(), "{}", text(&merged.stderr));
+    assert_eq!(text(&merged.stdout), text(&whole.stdout));
+    let incomplete = modsim(&["merge", parts[0].to_str().expect("path")]);
+    assert_eq!(
+        incomplete.status.code(),
+        Some(2),
+        "a missing shard is an error"
+    );
+    std::fs::remove_dir_all(&dir).expect("cleanup");
+}
+
+#[test]
+fn a_sweep_draws_its_chart_as_svg() {
+    let dir = std::env::temp_dir().join(format!("modsim-chart-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let chart = dir.join("chart.svg");
+    let out = modsim(&[
+        "sweep",
+        "--vary",
+        "removal_delay_median=1h,24h",
+        "--replicates",
+        "20",
+        "--chart",
+        chart.to_str().expect("path"),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let svg = std::fs::read_to_string(&chart).expect("chart written");
+    assert!(svg.starts_with("<svg"), "{}", &svg[..80.min(svg.len())]);
+    assert!(svg.contains("<polyline"), "a line is drawn");
+    assert!(svg.contains("removal_delay_median"), "the axis is named");
+    std::fs::remove_dir_all(&dir).expect("cleanup");
+}

@@ -27,6 +27,20 @@ Examples:
   modsim compare seeds/parler-aws-2021-parler-account --reform policies/reforms/aws-determined-risk.toml --format json
       For machines: a `differences` list, then every run's report.";
 
+const SWEEP_EXAMPLES: &str = "\
+Examples:
+  modsim sweep --vary removal_probability=1 --vary removal_delay_median=1h,24h,72h --replicates 2000 --seed 7 --format csv
+      How fast would Parler's moderation have had to be? Share of worlds where the suspension is permitted.
+  modsim sweep --vary cure_period='10 calendar days,30 calendar days' --replicates 200 --chart cure.svg
+      A policy parameter and a chart of the shares.
+  modsim sweep --vary removal_delay_median=1h,24h --replicates 1000 --shard 1/2 --output part1.json
+      One half of a sweep, for a batch system; `modsim merge` puts the halves together.";
+
+const MERGE_EXAMPLES: &str = "\
+Examples:
+  modsim merge part1.json part2.json --format csv
+      The same bytes as the unsharded sweep's CSV.";
+
 const RECONSTRUCT_EXAMPLES: &str = "\
 Examples:
   modsim reconstruct aws
@@ -61,6 +75,12 @@ pub enum Command {
     /// Replay a scenario under a baseline and alternatives, differences first.
     #[command(after_help = COMPARE_EXAMPLES)]
     Compare(CompareArgs),
+    /// Sweep a grid of parameters, with Monte Carlo replicates drawn from the scenario's model.
+    #[command(after_help = SWEEP_EXAMPLES)]
+    Sweep(SweepArgs),
+    /// Merge the shards of a sweep into exactly the whole sweep's output.
+    #[command(after_help = MERGE_EXAMPLES)]
+    Merge(MergeArgs),
     /// Regenerate the reconstructed posts of the seed scenario from the documented generator.
     #[command(after_help = RECONSTRUCT_EXAMPLES)]
     Reconstruct(ReconstructArgs),
@@ -119,6 +139,81 @@ pub struct CompareArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+}
+
+/// Arguments of `modsim sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// The scenario: a `scenario.toml`, or a folder holding one. Default: the embedded seed.
+    pub scenario: Option<PathBuf>,
+    /// An axis of the grid: a model parameter, policy parameter or judgment call, and its
+    /// values, comma-separated (repeatable; the first is outermost).
+    #[arg(long, value_name = "NAME=V1,V2,...")]
+    pub vary: Vec<String>,
+    /// Replicates per grid point.
+    #[arg(long, default_value_t = 1000)]
+    pub replicates: u32,
+    /// The seed of the replicates' streams.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Threads (0: one per core). The output does not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub jobs: usize,
+    /// Run only slice I of N and write its tallies (JSON) for `modsim merge`.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// Output format (with `--shard`, always the shard's JSON tallies).
+    #[arg(long, value_enum, default_value_t = SweepFormat::Text)]
+    pub format: SweepFormat,
+    /// Also draw the shares permitted against the first axis, as SVG, to this file.
+    #[arg(long, value_name = "FILE")]
+    pub chart: Option<PathBuf>,
+    /// Write the output to this file (whole or not at all) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Judge under this policy file instead of the scenario's own (repeatable).
+    #[arg(long = "policy", value_name = "FILE")]
+    pub policies: Vec<PathBuf>,
+    /// Apply a reform file, in order (repeatable).
+    #[arg(long = "reform", value_name = "FILE")]
+    pub reforms: Vec<PathBuf>,
+    /// Take a clause out (repeatable).
+    #[arg(long, value_name = "CLAUSE")]
+    pub without: Vec<String>,
+    /// Set a parameter for every point (repeatable).
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+    /// Read a judgment call one way for every point (repeatable).
+    #[arg(long, value_name = "NAME=true|false")]
+    pub assume: Vec<String>,
+}
+
+/// Arguments of `modsim merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shard files, in any order.
+    #[arg(required = true)]
+    pub shards: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = SweepFormat::Text)]
+    pub format: SweepFormat,
+    /// Also draw the chart, as SVG, to this file.
+    #[arg(long, value_name = "FILE")]
+    pub chart: Option<PathBuf>,
+    /// Write the output to this file (whole or not at all) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Output formats of sweeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SweepFormat {
+    /// For people.
+    Text,
+    /// One row per point and statistic.
+    Csv,
+    /// The tallies and the rows.
+    Json,
 }
 
 /// Output formats.

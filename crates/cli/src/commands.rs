@@ -12,7 +12,10 @@ use modsim_sim::compare::Alternative;
 use modsim_sim::reconstruct::{self, ReportModel};
 use modsim_sim::{Request, SetupError, report};
 
-use crate::args::{self, Account, Command, CompareArgs, Format, ReconstructArgs, RunArgs};
+use crate::args::{
+    self, Account, Command, CompareArgs, Format, MergeArgs, ReconstructArgs, RunArgs, SweepArgs,
+    SweepFormat,
+};
 use crate::files::{self, DiskOrSeed, SEED_SCENARIO};
 use crate::render;
 
@@ -24,6 +27,8 @@ pub fn dispatch(command: Command, matches: &clap::ArgMatches) -> ExitCode {
     let result = match command {
         Command::Run(a) => run(&a),
         Command::Compare(a) => compare(&a, matches.subcommand_matches("compare")),
+        Command::Sweep(a) => sweep(&a),
+        Command::Merge(a) => merge(&a),
         Command::Reconstruct(a) => reconstruct(&a),
     };
     match result {
@@ -227,6 +232,126 @@ fn compare(a: &CompareArgs, matches: Option<&clap::ArgMatches>) -> Result<(), Fa
         }
     }
     Ok(())
+}
+
+fn sweep(a: &SweepArgs) -> Result<(), Failure> {
+    let overrides = overrides(&a.without, &a.set, &a.assume)?;
+    let (scenario, embedded) = scenario_choice(a.scenario.as_deref())?;
+    let mut vary = Vec::new();
+    for v in &a.vary {
+        let (name, values) = args::name_value(v, "--vary").map_err(Failure::usage)?;
+        vary.push((
+            name,
+            values
+                .split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect(),
+        ));
+    }
+    let shard = match &a.shard {
+        None => None,
+        Some(text) => {
+            let parsed = text.split_once('/').and_then(|(i, n)| {
+                Some((i.trim().parse::<u32>().ok()?, n.trim().parse::<u32>().ok()?))
+            });
+            Some(parsed.ok_or_else(|| Failure::Usage {
+                message: format!("`--shard {text}` is not of the form I/N"),
+                help: Some("for example `--shard 1/4`".into()),
+            })?)
+        }
+    };
+    let spec = modsim_sim::sweep::SweepSpec {
+        base: Request {
+            scenario,
+            policies: a.policies.iter().map(|p| path_text(p)).collect(),
+            reforms: a.reforms.iter().map(|p| path_text(p)).collect(),
+            overrides,
+        },
+        vary,
+        replicates: a.replicates,
+        seed: a.seed,
+        shard,
+        jobs: a.jobs,
+    };
+    let files = DiskOrSeed { embedded };
+    let bar = progress_bar();
+    let tally = modsim_sim::sweep::run(&spec, &files, &|p| match p {
+        modsim_sim::sweep::Progress::Start(total) => bar.set_length(total),
+        modsim_sim::sweep::Progress::Tick => bar.inc(1),
+    })?;
+    bar.finish_and_clear();
+    if shard.is_some_and(|(_, n)| n > 1) {
+        let mut text = serde_json::to_string(&tally).map_err(|e| Failure::usage(e.to_string()))?;
+        text.push('\n');
+        return emit(&text, a.output.as_deref());
+    }
+    sweep_output(&tally, a.format, a.chart.as_deref(), a.output.as_deref())
+}
+
+fn merge(a: &MergeArgs) -> Result<(), Failure> {
+    let mut shards = Vec::new();
+    for path in &a.shards {
+        let text = files::read_text(path)
+            .map_err(|e| Failure::usage(format!("cannot read `{}`: {e}", path.display())))?;
+        let tally: modsim_sim::sweep::Tally =
+            serde_json::from_str(&text).map_err(|e| Failure::Usage {
+                message: format!("`{}` is not a sweep shard: {e}", path.display()),
+                help: Some("merge the files written by `modsim sweep --shard I/N`".into()),
+            })?;
+        shards.push(tally);
+    }
+    let tally = modsim_sim::sweep::Tally::merge(shards).map_err(Failure::usage)?;
+    sweep_output(&tally, a.format, a.chart.as_deref(), a.output.as_deref())
+}
+
+fn sweep_output(
+    tally: &modsim_sim::sweep::Tally,
+    format: SweepFormat,
+    chart: Option<&Path>,
+    output: Option<&Path>,
+) -> Result<(), Failure> {
+    if let Some(path) = chart {
+        let svg = crate::chart::svg(tally).map_err(Failure::usage)?;
+        files::write_whole(path, &svg).map_err(Failure::usage)?;
+    }
+    let text = match format {
+        SweepFormat::Text => render::sweep(tally),
+        SweepFormat::Csv => tally.to_csv().map_err(|e| Failure::usage(e.to_string()))?,
+        SweepFormat::Json => {
+            let report = serde_json::json!({ "tally": tally, "rows": tally.rows() });
+            let mut text =
+                serde_json::to_string_pretty(&report).map_err(|e| Failure::usage(e.to_string()))?;
+            text.push('\n');
+            text
+        }
+    };
+    emit(&text, output)
+}
+
+/// Prints, or writes whole to a file.
+fn emit(text: &str, output: Option<&Path>) -> Result<(), Failure> {
+    match output {
+        Some(path) => files::write_whole(path, text).map_err(Failure::usage),
+        None => {
+            anstream::print!("{text}");
+            Ok(())
+        }
+    }
+}
+
+/// A progress bar on standard error, drawn only when it is a terminal.
+fn progress_bar() -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} {bar:40} {pos}/{len} replays ({per_sec}, {eta} left)",
+    ) {
+        bar.set_style(style);
+    }
+    bar
 }
 
 /// A scenario argument: a file, or a folder holding `scenario.toml`.

@@ -1,6 +1,7 @@
 //! The `modsim` binary: parses arguments, runs the command, maps the outcome to an exit code.
 
 mod args;
+mod chart;
 mod commands;
 mod files;
 mod render;

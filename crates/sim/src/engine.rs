@@ -142,7 +142,37 @@ impl World {
 
     /// Replays the timeline.
     pub fn replay(&self) -> Result<Outcome, ReplayError> {
-        Replay::new(self)?.run()
+        Replay::new(self, true)?.run()
+    }
+
+    /// Replays the timeline for its answers alone: verdicts, grounds, earliest instants and
+    /// duty histories, without explanations, missing-lists or flips. What sweeps use.
+    pub fn replay_quiet(&self) -> Result<Outcome, ReplayError> {
+        Replay::new(self, false)?.run()
+    }
+
+    /// This world with other posts and notice time, as drawn from the scenario's model: the
+    /// same compiled policies, rebound to the new posts.
+    pub fn redrawn(
+        &self,
+        posts: Vec<crate::scenario::Post>,
+        labels: Vec<String>,
+        notice: Option<(usize, Timestamp)>,
+    ) -> World {
+        let mut scenario = self.scenario.clone_without_posts();
+        scenario.posts = posts;
+        scenario.labels = labels;
+        scenario.notices = self.scenario.notices.clone();
+        if let Some((n, at)) = notice
+            && let Some(slot) = scenario.notices.get_mut(n)
+        {
+            slot.at = at;
+        }
+        scenario.notices.sort_by_key(|n| n.at);
+        World::bind(
+            scenario,
+            self.policies.iter().map(|b| b.policy.clone()).collect(),
+        )
     }
 }
 
@@ -296,10 +326,12 @@ struct Replay<'w> {
     verdicts: Vec<Verdict>,
     /// The candidate powers of each verdict, by (policy, power).
     pending_candidates: Vec<Vec<(usize, usize)>>,
+    /// Build explanations (a replay for readers) or not (a sweep's replicate).
+    explain: bool,
 }
 
 impl<'w> Replay<'w> {
-    fn new(world: &'w World) -> Result<Replay<'w>, ReplayError> {
+    fn new(world: &'w World, explain: bool) -> Result<Replay<'w>, ReplayError> {
         let s = &world.scenario;
         let sorted = |key: &dyn Fn(&crate::scenario::Post) -> Option<Timestamp>| {
             let mut ix: Vec<u32> = (0..s.posts.len() as u32)
@@ -417,6 +449,7 @@ impl<'w> Replay<'w> {
             deadlines: BinaryHeap::new(),
             verdicts: Vec::new(),
             pending_candidates: Vec::new(),
+            explain,
         })
     }
 
@@ -717,8 +750,13 @@ impl<'w> Replay<'w> {
         now: Timestamp,
         basis: Basis,
     ) -> EarliestInstant {
-        let explainer = Explainer::new(self.world, &self.states, p, now);
-        let (explanation, _) = explainer.power(i, Some(&basis));
+        let explanation = if self.explain {
+            Explainer::new(self.world, &self.states, p, now)
+                .power(i, Some(&basis))
+                .0
+        } else {
+            Explanation::default()
+        };
         let ps = self.states.get(p).and_then(|s| s.powers.get(i));
         let mut e = self.blank_earliest(p, i);
         e.at = Some(now);
@@ -795,7 +833,11 @@ impl<'w> Replay<'w> {
             let notice = bound.policy.powers.get(i).map(|w| w.notice);
             let basis = exercisable(notice, ps, now);
             let explainer = Explainer::new(self.world, &self.states, p, now);
-            let (explanation, used) = explainer.power(i, basis.as_ref());
+            let (explanation, used) = if self.explain {
+                explainer.power(i, basis.as_ref())
+            } else {
+                (Explanation::default(), Vec::new())
+            };
             let (clause, title) = bound
                 .policy
                 .powers
@@ -815,7 +857,9 @@ impl<'w> Replay<'w> {
                     }
                 }
             } else {
-                missing.push(format!("`{clause}`: {}", explainer.missing(i)));
+                if self.explain {
+                    missing.push(format!("`{clause}`: {}", explainer.missing(i)));
+                }
             }
             children.push(explanation);
         }
@@ -846,7 +890,9 @@ impl<'w> Replay<'w> {
                     s.party_id(action.against)
                 ));
             }
-            would_be_permitted_if = self.flips(&candidates, now);
+            if self.explain {
+                would_be_permitted_if = self.flips(&candidates, now);
+            }
         }
         let verdict_word = if permitted {
             "PERMITTED"
@@ -941,9 +987,11 @@ impl<'w> Replay<'w> {
                     None => {
                         let mut e = self.blank_earliest(p, i);
                         e.condition_first_held = ps.first_held;
-                        let end = self.last_instant();
-                        let explainer = Explainer::new(self.world, &self.states, p, end);
-                        e.explanation = explainer.never(i, ps);
+                        if self.explain {
+                            let end = self.last_instant();
+                            let explainer = Explainer::new(self.world, &self.states, p, end);
+                            e.explanation = explainer.never(i, ps);
+                        }
                         e
                     }
                 };

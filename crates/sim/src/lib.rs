@@ -28,11 +28,13 @@
 pub mod compare;
 pub mod engine;
 mod explain;
+pub mod model;
 pub mod outcome;
 pub mod reconstruct;
 pub mod report;
 pub mod scenario;
 pub mod setup;
+pub mod sweep;
 
 pub use engine::{ReplayError, World};
 pub use outcome::{DutyStatus, EarliestInstant, Explanation, Outcome, Verdict};

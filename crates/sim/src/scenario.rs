@@ -68,9 +68,37 @@ pub struct Scenario {
     pub actions: Vec<ActionEvent>,
     /// What is on the record and what is not.
     pub provenance: Provenance,
+    /// The generative model of the uncertain facts, for sweeps.
+    pub model: Option<crate::model::ScenarioModel>,
 }
 
 impl Scenario {
+    /// A copy of everything but the posts, their labels and the notices (which a sweep's
+    /// replicate replaces).
+    pub fn clone_without_posts(&self) -> Scenario {
+        Scenario {
+            id: self.id.clone(),
+            title: self.title.clone(),
+            about: self.about.clone(),
+            file: self.file.clone(),
+            zone: self.zone.clone(),
+            zone_name: self.zone_name.clone(),
+            parties: self.parties.clone(),
+            roles: self.roles.clone(),
+            policies: self.policies.clone(),
+            posts: Vec::new(),
+            labels: Vec::new(),
+            posts_file: self.posts_file.clone(),
+            posts_mark: self.posts_mark,
+            reported_by: self.reported_by,
+            reported_to: self.reported_to,
+            notices: Vec::new(),
+            actions: self.actions.clone(),
+            provenance: self.provenance.clone(),
+            model: self.model.clone(),
+        }
+    }
+
     /// A party's id.
     pub fn party_id(&self, index: usize) -> &str {
         self.parties.get(index).map_or("?", |p| p.id.as_str())
@@ -298,6 +326,8 @@ struct RawScenario {
     event: Vec<RawEvent>,
     #[serde(default)]
     provenance: Provenance2,
+    #[serde(default)]
+    model: Option<crate::model::RawModel>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -561,6 +591,17 @@ impl Checker {
             ),
             None => (None, None, Mark::Record, None),
         };
+        // The model's removals are cut off at the first notice from the reporting party.
+        let model_notice = notices
+            .iter()
+            .find(|n| {
+                reported_by.is_none_or(|b| n.from == b) && reported_to.is_none_or(|t| n.to == t)
+            })
+            .map(|n| n.at);
+        let model = match &raw.model {
+            Some(m) => m.check(&zone, model_notice, &mut self.problems),
+            None => None,
+        };
         let provenance = Provenance {
             record: raw.provenance.record,
             reported: raw.provenance.reported,
@@ -588,6 +629,7 @@ impl Checker {
                 notices,
                 actions,
                 provenance,
+                model,
             },
             posts,
         ))

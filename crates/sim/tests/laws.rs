@@ -201,3 +201,23 @@ fn duty_states_at_the_suspension_follow_the_accounts() {
         assert_eq!(breaches, cures, "{}", d.duty.clause);
     }
 }
+
+/// Law: the seed's `[model]` is calibrated to the committed reconstruction: with its own seed
+/// it draws exactly the posts of `posts.csv`.
+#[test]
+fn the_seed_model_regenerates_the_committed_posts() {
+    let request = Request {
+        scenario: SEED.into(),
+        ..Request::default()
+    };
+    let world = setup::prepare(&request, &Repository)
+        .expect("prepares")
+        .world;
+    let model = world.scenario.model.clone().expect("the seed has a model");
+    let notice = world.scenario.notices[0].at;
+    let mut labels = world.scenario.labels.clone();
+    let (posts, notice_at) = model.draw(model.seed, notice, &mut labels);
+    assert_eq!(notice_at, notice);
+    assert_eq!(labels, world.scenario.labels, "no new label");
+    assert_eq!(posts, world.scenario.posts);
+}
