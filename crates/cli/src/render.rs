@@ -29,6 +29,9 @@ pub fn text(report: &Report, explain: Option<&str>) -> String {
     );
     for p in &report.policies {
         let _ = write!(out, "policy  {} — {}", p.id, p.title);
+        if !p.reforms.is_empty() {
+            let _ = write!(out, "  {WARN}reformed: {}{WARN:#}", p.reforms.join(", "));
+        }
         if !p.taken_out.is_empty() {
             let _ = write!(out, "  {WARN}without {}{WARN:#}", p.taken_out.join(", "));
         }

@@ -62,6 +62,8 @@ pub struct PolicyInfo {
     pub file: String,
     /// Clauses taken out for this run.
     pub taken_out: Vec<String>,
+    /// Reforms applied for this run, by id, in order.
+    pub reforms: Vec<String>,
     /// Parameters, with this run's values.
     pub parameters: Vec<ParameterInfo>,
     /// Judgment calls, with this run's values.
@@ -237,6 +239,7 @@ pub fn build(world: &World, outcome: &Outcome) -> Report {
                     .filter(|c| c.taken_out)
                     .map(|c| c.id.clone())
                     .collect(),
+                reforms: b.policy.reforms.clone(),
                 parameters: b
                     .policy
                     .parameters
