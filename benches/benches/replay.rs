@@ -1,6 +1,7 @@
 //! `replay/seed`: the full replay of seeds/parler-aws-2021 with verdicts, earliest instants,
 //! duty histories and explanations (rendering excluded); `eval/aup_rule/{modsim,native}`:
-//! the AUP's content rule over the seed's 98 posts, compiled against a hand-written closure.
+//! the AUP's content rule over the seed's 98 posts, compiled against a hand-written closure;
+//! `sweep/seed/{1,2}`: replicates of the seed drawn from its model, per second, on 1 and 2 threads.
 //! Every benchmark checks its result inside the loop, so it measures real work.
 
 #![allow(
@@ -84,5 +85,36 @@ fn eval(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, replay, eval);
+/// `sweep/seed/{1,2}`: Monte Carlo replicates of the seed drawn from its model, replayed
+/// without explanations; throughput in replicates per second.
+fn sweep(c: &mut Criterion) {
+    use modsim_sim::sweep::{SweepSpec, run};
+    const REPLICATES: u32 = 400;
+    let mut group = c.benchmark_group("sweep/seed");
+    group.throughput(criterion::Throughput::Elements(u64::from(REPLICATES)));
+    group.sample_size(10);
+    for jobs in [1, 2] {
+        let spec = SweepSpec {
+            base: modsim_sim::Request {
+                scenario: "seeds/parler-aws-2021/scenario.toml".into(),
+                ..Default::default()
+            },
+            vary: vec![],
+            replicates: REPLICATES,
+            seed: 7,
+            shard: None,
+            jobs,
+        };
+        group.bench_function(format!("{jobs}"), |b| {
+            b.iter(|| {
+                let tally = run(&spec, &modsim_bench::Repository, &|_| {}).expect("sweeps");
+                assert_eq!(tally.points[0].n, REPLICATES);
+                tally
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, replay, eval, sweep);
 criterion_main!(benches);
