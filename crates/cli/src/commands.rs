@@ -143,6 +143,7 @@ fn run(a: &RunArgs) -> Result<(), Failure> {
             let text = render::json(&report).map_err(|e| Failure::usage(e.to_string()))?;
             print!("{text}");
         }
+        Format::Md => print!("{}", render::markdown(&report)),
     }
     Ok(())
 }
