@@ -497,3 +497,223 @@ fn a_sweep_draws_its_chart_as_svg() {
     assert!(svg.contains("removal_delay_median"), "the axis is named");
     std::fs::remove_dir_all(&dir).expect("cleanup");
 }
+
+// ---------------------------------------------------------------------------------------
+// Every system's policy, the weekend scenario, the July 2021 terms (issue 4).
+
+/// Every node of an explanation tree, depth first.
+fn nodes(e: &Value) -> Vec<&Value> {
+    let mut out = vec![e];
+    for c in e["children"].as_array().into_iter().flatten() {
+        out.extend(nodes(c));
+    }
+    out
+}
+
+#[test]
+fn every_weekend_action_is_judged_under_its_own_partys_policy() {
+    let run = json(&["run", "seeds/weekend-2021-01", "--format", "json"]);
+    let own = [
+        ("aws", "aws-2021-01"),
+        ("apple", "apple-app-store-2021-01"),
+        ("google", "google-play-ugc-2021-01"),
+        ("twitter", "twitter-2021-01"),
+        ("facebook", "facebook-2021-01"),
+        ("airbnb", "airbnb-2021-01"),
+    ];
+    let verdicts = run["verdicts"].as_array().expect("verdicts");
+    assert_eq!(verdicts.len(), 7);
+    assert_eq!(run["matrix"].as_array().map(Vec::len), Some(7));
+    for v in verdicts {
+        let actor = v["actor"].as_str().expect("actor");
+        let policy = own.iter().find(|(a, _)| *a == actor).expect("a party").1;
+        assert_eq!(v["permitted"], true, "{actor} {}", v["action"]);
+        let grounds = v["grounds_in"].as_array().expect("grounds");
+        assert!(!grounds.is_empty());
+        assert!(
+            grounds.iter().all(|g| g["policy"] == policy),
+            "{actor}: grounds outside its own policy: {grounds:?}"
+        );
+    }
+    let calls = |actor: &str, action: &str| -> Vec<String> {
+        verdicts
+            .iter()
+            .find(|v| v["actor"] == actor && v["action"] == action)
+            .expect("verdict")["assumptions"]
+            .as_array()
+            .expect("assumptions")
+            .iter()
+            .map(|a| a["name"].as_str().expect("name").to_owned())
+            .collect()
+    };
+    assert_eq!(calls("apple", "delist"), ["apple_found_plan_inadequate"]);
+    assert_eq!(calls("google", "delist"), ["google_found_urgent_threat"]);
+    assert_eq!(
+        calls("twitter", "suspend_account"),
+        ["twitter_found_risk_of_incitement"]
+    );
+    assert!(calls("aws", "suspend").is_empty(), "AWS rests on facts");
+    // Notice given: only AWS gave any, 29 h 59 min before its suspension.
+    let aws = run["matrix"]
+        .as_array()
+        .expect("matrix")
+        .iter()
+        .find(|r| r["actor"] == "aws")
+        .expect("aws row");
+    assert_eq!(aws["notice_lead"], "29 h 59 min");
+    assert_eq!(aws["notice_required"], "immediately upon notice");
+}
+
+#[test]
+fn apples_removal_without_its_judgment_call_rests_on_the_backlog() {
+    let run = json(&[
+        "run",
+        "seeds/weekend-2021-01",
+        "--format",
+        "json",
+        "--assume",
+        "apple_found_plan_inadequate=false",
+    ]);
+    let apple = |run: &Value| {
+        run["verdicts"]
+            .as_array()
+            .expect("verdicts")
+            .iter()
+            .find(|v| v["actor"] == "apple" && v["action"] == "delist")
+            .expect("apple's removal")
+            .clone()
+    };
+    let v = apple(&run);
+    assert_eq!(v["grounds"], serde_json::json!(["1.2 (timely responses)"]));
+    let without_backlog = json(&[
+        "run",
+        "seeds/weekend-2021-01",
+        "--format",
+        "json",
+        "--assume",
+        "apple_found_plan_inadequate=false",
+        "--set",
+        "tolerated_backlog=30000",
+    ]);
+    let v = apple(&without_backlog);
+    assert_eq!(v["permitted"], false);
+    assert_eq!(
+        v["would_be_permitted_if"][0]["assumption"],
+        "apple_found_plan_inadequate"
+    );
+}
+
+#[test]
+fn the_plan_demand_opens_a_duty_per_demand_met_by_delivery() {
+    let run = json(&["run", "seeds/weekend-2021-01", "--format", "json"]);
+    let duty = |policy: &str, clause: &str| {
+        run["duties"]
+            .as_array()
+            .expect("duties")
+            .iter()
+            .find(|d| d["policy"] == policy && d["duty"] == clause)
+            .expect("duty")
+            .clone()
+    };
+    let apple = duty("apple-app-store-2021-01", "1.2 (plan)");
+    assert_eq!(apple["last"], "fulfilled");
+    assert_eq!(
+        apple["tally"]["in_time"],
+        serde_json::json!(["demand by apple of 2021-01-08 09:00 PST"])
+    );
+    // Google's demand has no deadline and Parler delivered nothing to Google.
+    let google = duty("google-play-ugc-2021-01", "UGC (plan)");
+    assert_eq!(google["last"], "pending");
+    // Parler's own duty under its guidelines never falls due.
+    let jury = duty("parler-guidelines-2021-01", "jury");
+    assert_eq!(jury["last"], "pending");
+    assert_eq!(jury["tally"]["overdue"].as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn twitters_account_level_suspension_needs_its_judgment_call() {
+    let run = json(&[
+        "run",
+        "seeds/weekend-2021-01",
+        "--format",
+        "json",
+        "--assume",
+        "twitter_found_risk_of_incitement=false",
+    ]);
+    let v = run["verdicts"]
+        .as_array()
+        .expect("verdicts")
+        .iter()
+        .find(|v| v["actor"] == "twitter")
+        .expect("twitter")
+        .clone();
+    assert_eq!(v["against"], "trump");
+    assert_eq!(v["permitted"], false);
+    let run = json(&["run", "seeds/weekend-2021-01", "--format", "json"]);
+    let v = run["verdicts"]
+        .as_array()
+        .expect("verdicts")
+        .iter()
+        .find(|v| v["actor"] == "twitter")
+        .expect("twitter")
+        .clone();
+    assert_eq!(v["permitted"], true);
+    let text = nodes(&v["explanation"])
+        .iter()
+        .map(|n| n["text"].as_str().unwrap_or("").to_owned())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        text.contains("account of trump: 2 posts, 2 prohibited"),
+        "{text}"
+    );
+}
+
+#[test]
+fn under_the_july_2021_terms_the_suspension_counts_business_days_per_post() {
+    let run = json(&[
+        "run",
+        "seeds/parler-aws-2021",
+        "--policy",
+        "policies/aws-2021-07.toml",
+        "--format",
+        "json",
+    ]);
+    let v = &run["verdicts"][0];
+    assert_eq!(v["permitted"], true);
+    assert_eq!(v["grounds"], serde_json::json!(["1.4 (suspension)"]));
+    let all = nodes(&v["explanation"]);
+    let texts: Vec<&str> = all.iter().filter_map(|n| n["text"].as_str()).collect();
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("+ 2 business days = ") && t.contains("due: reported")),
+        "the arithmetic is written out"
+    );
+    // Fri 2021-01-08 + 2 business days skips the weekend to Tue 2021-01-12.
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("(us-federal calendar; skipping Sat 2021-01-09, Sun 2021-01-10)")),
+        "{texts:#?}"
+    );
+    let in_time = all
+        .iter()
+        .find(|n| {
+            n["text"]
+                .as_str()
+                .is_some_and(|t| t.contains(" met in time: "))
+        })
+        .expect("which posts were removed in time");
+    let ids = in_time["posts"].as_array().expect("posts");
+    assert!(!ids.is_empty());
+    let overdue = all
+        .iter()
+        .find(|n| {
+            n["text"]
+                .as_str()
+                .is_some_and(|t| t.contains(" overdue and not met: "))
+        })
+        .expect("which were not");
+    assert!(!overdue["posts"].as_array().expect("posts").is_empty());
+}

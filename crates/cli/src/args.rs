@@ -16,7 +16,11 @@ Examples:
   modsim run seeds/parler-aws-2021-parler-account --assume aws_determined_risk=true
       Parler's account of the facts, with AWS's judgment call read for AWS.
   modsim run --explain 7.2(b)(ii)
-      The derivation of one power's earliest instant.";
+      The derivation of one power's earliest instant.
+  modsim run seeds/weekend-2021-01 --format md
+      Every party's actions of 8-11 January 2021, as a Markdown verdict matrix.
+  modsim run seeds/parler-aws-2021 --policy policies/aws-2021-07.toml --explain
+      The suspension under the July 2021 terms: 2 business days per notified post.";
 
 const COMPARE_EXAMPLES: &str = "\
 Examples:
@@ -223,6 +227,8 @@ pub enum Format {
     Text,
     /// For machines: the schema of docs/json-output.md.
     Json,
+    /// Markdown: the verdict matrix and the report, for notes and course pages.
+    Md,
 }
 
 /// Arguments of `modsim reconstruct`.

@@ -25,7 +25,11 @@ fn draw<DB: DrawingBackend>(
         return Ok(());
     };
     let ticks = first.values.len().max(1);
-    let source = if tally.deterministic { "" } else { " (worlds from the reconstructed model)" };
+    let source = if tally.deterministic {
+        ""
+    } else {
+        " (worlds from the reconstructed model)"
+    };
     let title = format!(
         "{}: share of {} replicates permitted{source}, by {}",
         tally.scenario, tally.replicates, first.name

@@ -162,6 +162,7 @@ fn run(a: &RunArgs) -> Result<(), Failure> {
             let text = render::json(&report).map_err(|e| Failure::usage(e.to_string()))?;
             print!("{text}");
         }
+        Format::Md => print!("{}", render::markdown(&report)),
     }
     Ok(())
 }
@@ -224,6 +225,7 @@ fn compare(a: &CompareArgs, matches: Option<&clap::ArgMatches>) -> Result<(), Fa
     let comparison = modsim_sim::compare::compare(&baseline, &alternatives, &files)?;
     match a.format {
         Format::Text => anstream::print!("{}", render::comparison(&comparison)),
+        Format::Md => print!("{}", render::comparison_markdown(&comparison)),
         Format::Json => {
             let mut text = serde_json::to_string_pretty(&comparison)
                 .map_err(|e| Failure::usage(e.to_string()))?;

@@ -1,4 +1,5 @@
-//! Renderers of a run's report: short coloured text for the terminal, and JSON.
+//! Renderers of a run's report: short coloured text for the terminal, JSON, and Markdown
+//! (the verdict matrix, then the verdicts, earliest instants and duties).
 //!
 //! Text is written with ANSI styles and printed through `anstream`, which drops them when
 //! the output is not a terminal or `NO_COLOR` is set.
@@ -7,7 +8,7 @@ use std::fmt::Write;
 
 use anstyle::{AnsiColor, Style};
 use modsim_sim::Explanation;
-use modsim_sim::report::{EarliestReport, Report, VerdictReport};
+use modsim_sim::report::{EarliestReport, MatrixRow, Report, VerdictReport};
 
 const BOLD: Style = Style::new().bold();
 const DIM: Style = Style::new().dimmed();
@@ -68,6 +69,35 @@ pub fn text(report: &Report, explain: Option<&str>) -> String {
         }
     }
 
+    if is_multi_party(report) {
+        let _ = writeln!(
+            out,
+            "\n{BOLD}Verdict matrix{BOLD:#} {DIM}(each action judged under its own party's policy){DIM:#}"
+        );
+        let rows: Vec<[String; 8]> = report.matrix.iter().map(matrix_cells).collect();
+        let mut widths = MATRIX_HEADER.map(str::len);
+        for row in &rows {
+            for (w, cell) in widths.iter_mut().zip(row) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+        let line = |cells: &[String]| {
+            let mut l = String::from(" ");
+            for (cell, w) in cells.iter().zip(widths) {
+                let pad = w.saturating_sub(cell.chars().count());
+                l.push(' ');
+                l.push_str(cell);
+                l.push_str(&" ".repeat(pad));
+                l.push(' ');
+            }
+            l.trim_end().to_owned()
+        };
+        let _ = writeln!(out, "{}", line(&MATRIX_HEADER.map(str::to_owned)));
+        for row in &rows {
+            let _ = writeln!(out, "{}", line(row));
+        }
+    }
+
     let _ = writeln!(out, "\n{BOLD}Verdicts{BOLD:#}");
     if report.verdicts.is_empty() {
         let _ = writeln!(out, "  the timeline records no action to judge");
@@ -101,6 +131,9 @@ pub fn text(report: &Report, explain: Option<&str>) -> String {
             word(d.last),
             w = width
         );
+        if let Some(t) = tally_line(d) {
+            let _ = writeln!(out, "  {:<w$}    {t}", "", w = width);
+        }
         for c in d.history.iter().take(CHANGES_SHOWN) {
             let _ = writeln!(
                 out,
@@ -154,6 +187,75 @@ pub fn text(report: &Report, explain: Option<&str>) -> String {
         }
     }
     out
+}
+
+const MATRIX_HEADER: [&str; 8] = [
+    "party",
+    "action",
+    "against",
+    "at",
+    "verdict",
+    "grounds",
+    "assumptions",
+    "notice given",
+];
+
+/// A report with actions by more than one party, or under more than one policy.
+fn is_multi_party(report: &Report) -> bool {
+    let first = report.matrix.first().map(|r| r.actor.as_str());
+    report.policies.len() > 1
+        || report
+            .matrix
+            .iter()
+            .any(|r| Some(r.actor.as_str()) != first)
+}
+
+fn matrix_cells(r: &MatrixRow) -> [String; 8] {
+    let or_dash = |v: &[String]| {
+        if v.is_empty() {
+            "—".to_owned()
+        } else {
+            v.join(", ")
+        }
+    };
+    let notice = match (&r.notice_given_local, &r.notice_lead) {
+        (Some(at), Some(lead)) => format!("{at} ({lead} before)"),
+        _ => "none".to_owned(),
+    };
+    let notice = match &r.notice_required {
+        Some(req) => format!("{notice}; required: {req}"),
+        None => notice,
+    };
+    [
+        r.actor.clone(),
+        r.action.clone(),
+        r.against.clone(),
+        r.at_local.clone(),
+        r.verdict.to_uppercase(),
+        if r.grounds.is_empty() {
+            "—".to_owned()
+        } else {
+            format!("{} {}", r.policies.join(", "), r.grounds.join(", "))
+        },
+        or_dash(&r.assumptions),
+        notice,
+    ]
+}
+
+/// A duty's subjects at the end, counted, when it has deadlines (or none) per subject.
+fn tally_line(d: &modsim_sim::report::DutyReport) -> Option<String> {
+    let t = &d.tally;
+    let total = t.in_time.len() + t.late.len() + t.overdue.len() + t.open.len();
+    if total == 0 || (t.open.is_empty() && t.in_time.is_empty()) {
+        return None;
+    }
+    Some(format!(
+        "{} met in time, {} late, {} overdue, {} open",
+        t.in_time.len(),
+        t.late.len(),
+        t.overdue.len(),
+        t.open.len()
+    ))
 }
 
 fn word(state: modsim_sim::DutyStatus) -> &'static str {
@@ -305,6 +407,50 @@ pub fn comparison(c: &modsim_sim::compare::Comparison) -> String {
     out
 }
 
+/// A comparison as Markdown, for hand-outs: one table of differences per alternative.
+pub fn comparison_markdown(c: &modsim_sim::compare::Comparison) -> String {
+    let mut out = String::new();
+    let Some(base) = c.runs.first() else {
+        return out;
+    };
+    let s = &base.report.scenario;
+    let _ = writeln!(out, "# {}: compared\n", s.title);
+    if s.reconstructed {
+        let _ = writeln!(
+            out,
+            "> **Reconstructed data.** The scenario's posts are reconstructed; see its provenance.\n"
+        );
+    }
+    let cell = |t: &str| t.replace('|', "\\|");
+    for run in c.runs.iter().skip(1) {
+        let _ = writeln!(out, "## {}\n", cell(&run.label));
+        let mine: Vec<_> = c
+            .differences
+            .iter()
+            .filter(|d| d.alternative == run.label)
+            .collect();
+        if mine.is_empty() {
+            let _ = writeln!(out, "No difference from the baseline.\n");
+            continue;
+        }
+        let _ = writeln!(out, "| kind | subject | baseline | alternative | change |");
+        let _ = writeln!(out, "|---|---|---|---|---|");
+        for d in mine {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                d.kind,
+                cell(&d.subject),
+                cell(&d.baseline),
+                cell(&d.value),
+                cell(d.change.as_deref().unwrap_or(""))
+            );
+        }
+        out.push('\n');
+    }
+    out
+}
+
 /// A sweep for people: one block per grid point.
 pub fn sweep(t: &modsim_sim::sweep::Tally) -> String {
     let mut out = String::new();
@@ -375,4 +521,127 @@ pub fn json(report: &Report) -> Result<String, serde_json::Error> {
         s.push('\n');
         s
     })
+}
+
+/// The report as Markdown: the verdict matrix first, then each verdict, the earliest
+/// instants and the duties. Reconstructed data is flagged as in the text.
+pub fn markdown(report: &Report) -> String {
+    let mut out = String::new();
+    let s = &report.scenario;
+    let _ = writeln!(out, "# {}\n", md(&s.title));
+    let _ = writeln!(out, "Scenario `{}`; times in {}.\n", s.file, s.zone);
+    for p in &report.policies {
+        let _ = write!(out, "- policy `{}`: {}", p.id, md(&p.title));
+        if !p.taken_out.is_empty() {
+            let _ = write!(out, " (without {})", p.taken_out.join(", "));
+        }
+        out.push('\n');
+    }
+    if s.reconstructed {
+        let prov = &report.provenance;
+        let _ = writeln!(
+            out,
+            "\n> **Reconstructed data.** {} posts are {}; the record does not give them.",
+            prov.posts, prov.posts_mark
+        );
+        for r in &prov.scenario.reconstructed {
+            let _ = writeln!(out, "> - {}", md(r));
+        }
+    }
+    let _ = writeln!(out, "\n## Verdict matrix\n");
+    let _ = writeln!(out, "| {} |", MATRIX_HEADER.join(" | "));
+    let _ = writeln!(out, "|{}", "---|".repeat(MATRIX_HEADER.len()));
+    for row in &report.matrix {
+        let cells: Vec<String> = matrix_cells(row).iter().map(|c| md(c)).collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
+    }
+    let _ = writeln!(out, "\n## Verdicts\n");
+    for v in &report.verdicts {
+        let _ = writeln!(
+            out,
+            "### {} {} {} at {}: {}\n",
+            v.actor,
+            v.action,
+            v.against,
+            v.at_local,
+            if v.permitted {
+                "permitted"
+            } else {
+                "not permitted"
+            }
+        );
+        let _ = writeln!(out, "{} ({})\n", md(&v.summary), v.mark);
+        for g in &v.grounds_in {
+            let _ = writeln!(
+                out,
+                "- ground: `{}` {} ({})",
+                g.clause,
+                md(&g.title),
+                g.policy
+            );
+        }
+        for a in &v.assumptions {
+            let _ = writeln!(
+                out,
+                "- assuming `{}` = {}: {}",
+                a.name,
+                a.value,
+                md(&a.question)
+            );
+        }
+        for m in &v.missing {
+            let _ = writeln!(out, "- missing: {}", md(m));
+        }
+        for f in &v.would_be_permitted_if {
+            let _ = writeln!(
+                out,
+                "- would be permitted on {} with `--assume {}={}`",
+                f.grounds.join(", "),
+                f.assumption,
+                f.value
+            );
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(out, "## Earliest instants\n");
+    let _ = writeln!(
+        out,
+        "| policy | power | holder | action | against | earliest |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|---|");
+    for e in &report.earliest {
+        let _ = writeln!(
+            out,
+            "| {} | `{}` {} | {} | {} | {} | {} |",
+            e.policy,
+            e.power,
+            md(&e.title),
+            e.holder,
+            e.action,
+            e.against,
+            e.at_local.as_deref().unwrap_or("never")
+        );
+    }
+    let _ = writeln!(out, "\n## Duties\n");
+    for d in &report.duties {
+        let _ = write!(
+            out,
+            "- `{}` {} ({}), owed by {}: {}",
+            d.duty,
+            md(&d.title),
+            d.policy,
+            d.holder,
+            word(d.last)
+        );
+        if let Some(t) = tally_line(d) {
+            let _ = write!(out, "; {t}");
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Text safe inside a Markdown table cell or line.
+fn md(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
 }

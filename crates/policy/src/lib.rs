@@ -47,8 +47,8 @@ pub use diagnostic::{FileProblems, Problem};
 pub use labels::{LabelSet, LabelTable};
 pub use load::{Overrides, PolicyDoc};
 pub use model::{
-    ACTIONS, Assumption, Clause, Discharge, Duty, Mark, Notice, ParamValue, Parameter, PeriodRef,
-    Policy, Power, Prohibition, Role, Trigger,
+    ACTIONS, Assumption, Clause, Discharge, Duty, FactName, Mark, Notice, ParamValue, Parameter,
+    PeriodRef, Policy, Power, Prohibition, Role, Trigger,
 };
 pub use period::{HolidayCalendar, Period, TimeError, rfc3339, show_instant};
 pub use reform::ReformDoc;

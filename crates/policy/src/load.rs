@@ -232,6 +232,8 @@ pub(crate) struct RawPolicy {
     #[serde(default)]
     pub(crate) assumptions: Entries<RawAssumption>,
     #[serde(default)]
+    pub(crate) facts: Entries<String>,
+    #[serde(default)]
     pub(crate) clause: Vec<Spanned<RawClause>>,
 }
 
@@ -245,6 +247,8 @@ pub(crate) struct RawHeader {
     pub(crate) about: Option<String>,
     #[serde(default)]
     pub(crate) holidays: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) content_on: Option<Spanned<String>>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -299,6 +303,8 @@ pub(crate) struct RawDuty {
     condition: Option<Spanned<String>>,
     #[serde(default)]
     within: Option<Spanned<String>>,
+    #[serde(default)]
+    deliverable: Option<Spanned<String>>,
     met_by: Spanned<String>,
 }
 
@@ -418,6 +424,14 @@ impl Compiler<'_> {
             }
         }
 
+        let facts: Vec<FactName> = self
+            .unique_entries(&raw.facts, "scenario fact")
+            .into_iter()
+            .map(|(name, about)| FactName {
+                name: name.to_owned(),
+                about: about.clone(),
+            })
+            .collect();
         let parameters = self.parameters(raw, overrides);
         let assumptions = self.assumptions(raw, overrides);
         let clauses = self.clauses(raw, overrides);
@@ -450,7 +464,13 @@ impl Compiler<'_> {
             .collect();
         let assumption_names: Vec<&str> = assumptions.iter().map(|a| a.name.as_str()).collect();
         let clause_ids: Vec<&str> = clauses.iter().map(|c| c.id.as_str()).collect();
+        let fact_names: Vec<&str> = facts.iter().map(|f| f.name.as_str()).collect();
+        let content_on = header
+            .content_on
+            .as_ref()
+            .and_then(|role| self.role(role, &declared));
         let names = Names {
+            facts: &fact_names,
             labels: &labels,
             params: &param_types,
             assumptions: &assumption_names,
@@ -500,6 +520,8 @@ impl Compiler<'_> {
             about: header.about.clone(),
             file: file.to_owned(),
             holidays,
+            content_on,
+            facts,
             roles,
             labels,
             parameters,
@@ -770,6 +792,7 @@ impl Compiler<'_> {
         let opens = match raw.opens.get_ref().as_str() {
             "published" => Some(Trigger::Published),
             "reported" => Some(Trigger::Reported),
+            "demanded" => Some(Trigger::Demanded),
             other => {
                 self.error(
                     Problem::error(format!("unknown trigger `{other}`"), Some(raw.opens.span()))
@@ -780,6 +803,7 @@ impl Compiler<'_> {
         };
         let met_by = match raw.met_by.get_ref().as_str() {
             "removed" => Some(Discharge::Removed),
+            "delivered" => Some(Discharge::Delivered),
             other => {
                 self.error(
                     Problem::error(
@@ -791,15 +815,78 @@ impl Compiler<'_> {
                 None
             }
         };
+        let open_ended = raw
+            .within
+            .as_ref()
+            .is_some_and(|w| w.get_ref().trim() == NO_TIME_LIMIT);
         let within = match &raw.within {
+            Some(_) if open_ended => Some(PeriodRef {
+                period: Period::Minutes(0),
+                param: None,
+            }),
             Some(text) => self.period(text, declared),
             None => Some(PeriodRef {
                 period: Period::Minutes(0),
                 param: None,
             }),
         };
+        let demanded = opens == Some(Trigger::Demanded);
+        match (&raw.deliverable, demanded) {
+            (None, true) => self.error(
+                Problem::error(
+                    "a duty opened by a demand must name what is demanded",
+                    Some(raw.opens.span()),
+                )
+                .with_help(
+                    "add `deliverable = \"moderation_plan\"` (any name the scenario's demands use)",
+                ),
+            ),
+            (Some(d), false) => self.error(
+                Problem::error(
+                    "only a duty opened by a demand has a deliverable",
+                    Some(d.span()),
+                )
+                .with_help("set `opens = \"demanded\"`, or remove `deliverable`"),
+            ),
+            (Some(d), true) if !is_name(d.get_ref(), "deliverable") => self.error(Problem::error(
+                format!("`{}` is not a name", d.get_ref()),
+                Some(d.span()),
+            )),
+            _ => {}
+        }
+        match (met_by, demanded) {
+            (Some(Discharge::Removed), true) => self.error(
+                Problem::error(
+                    "a demand is met by delivering what was demanded, not by removing a post",
+                    Some(raw.met_by.span()),
+                )
+                .with_help("set `met_by = \"delivered\"`"),
+            ),
+            (Some(Discharge::Delivered), false) if opens.is_some() => self.error(
+                Problem::error(
+                    "only a duty opened by a demand is met by a delivery",
+                    Some(raw.met_by.span()),
+                )
+                .with_help("set `opens = \"demanded\"`, or `met_by = \"removed\"`"),
+            ),
+            _ => {}
+        }
+        if demanded && let Some(text) = &raw.condition {
+            self.error(
+                Problem::error(
+                    "a duty opened by a demand concerns no post, so it has no `where`",
+                    Some(text.span()),
+                )
+                .with_help("remove `where`"),
+            );
+        }
         let condition = match &raw.condition {
+            Some(_) if demanded => None,
             Some(text) => self.condition(text, Scope::DutyTrigger, names),
+            None if demanded => Some(Condition {
+                text: "true".into(),
+                cond: condition::Cond::Const(true),
+            }),
             None => Some(Condition {
                 text: "post.prohibited".into(),
                 cond: condition::Cond::PostFlag(condition::PostFlag::Prohibited),
@@ -811,6 +898,8 @@ impl Compiler<'_> {
             opens: opens?,
             condition: condition?,
             within: within?,
+            open_ended,
+            deliverable: raw.deliverable.as_ref().map(|d| d.get_ref().clone()),
             met_by: met_by?,
         })
     }
@@ -955,6 +1044,9 @@ impl Compiler<'_> {
 }
 
 /// Reads a `--set` value: a whole number or a period.
+/// What `within` says of a duty that sets no deadline.
+pub const NO_TIME_LIMIT: &str = "no time limit";
+
 fn override_value(text: &str) -> Result<ParamValue, String> {
     if let Ok(n) = text.trim().parse::<i64>() {
         return Ok(ParamValue::Int(n));
@@ -982,7 +1074,10 @@ fn is_name(name: &str, what: &str) -> bool {
 }
 
 fn in_conditions(what: &str) -> bool {
-    matches!(what, "parameter" | "judgment call")
+    matches!(
+        what,
+        "parameter" | "judgment call" | "scenario fact" | "deliverable"
+    )
 }
 
 /// The span in the file of `inner` (a range in a string value's content), when the string is

@@ -25,6 +25,11 @@ pub struct Policy {
     pub file: String,
     /// The calendar business days are counted against.
     pub holidays: HolidayCalendar,
+    /// The role on whose service the posts this policy judges are published (`content_on`);
+    /// `None` when the policy judges every post of the scenario.
+    pub content_on: Option<usize>,
+    /// The scenario facts its conditions read (`facts.NAME`), in declaration order.
+    pub facts: Vec<FactName>,
     /// The roles the policy speaks of, which a scenario binds to parties.
     pub roles: Vec<Role>,
     /// The content labels the policy knows.
@@ -97,6 +102,15 @@ static UNKNOWN_CLAUSE: Clause = Clause {
     note: None,
     taken_out: false,
 };
+
+/// A scenario fact a policy reads, such as a count of unreviewed reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FactName {
+    /// Its name, read as `facts.NAME`.
+    pub name: String,
+    /// What it counts.
+    pub about: String,
+}
 
 /// A role a policy speaks of ("provider", "customer").
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -233,7 +247,7 @@ pub struct PeriodRef {
     pub param: Option<usize>,
 }
 
-/// Something a role must do, opened per post by a trigger, due within a period.
+/// Something a role must do, opened per post (or per demand) by a trigger, due within a period.
 #[derive(Clone, Debug)]
 pub struct Duty {
     /// Its clause, by index.
@@ -246,6 +260,11 @@ pub struct Duty {
     pub condition: Condition,
     /// How long the holder has; zero means at once.
     pub within: PeriodRef,
+    /// No time limit (`within = "no time limit"`): an instance stays pending until met, and is
+    /// never breached by the passing of time.
+    pub open_ended: bool,
+    /// For a duty opened by a demand: the deliverable demanded, such as `moderation_plan`.
+    pub deliverable: Option<String>,
     /// The event that discharges it.
     pub met_by: Discharge,
 }
@@ -257,11 +276,13 @@ pub enum Trigger {
     Published,
     /// The post is reported.
     Reported,
+    /// A party demands a deliverable of the holder: one instance per demand, not per post.
+    Demanded,
 }
 
 impl Trigger {
     /// The names a policy may use.
-    pub const NAMES: &'static [&'static str] = &["published", "reported"];
+    pub const NAMES: &'static [&'static str] = &["published", "reported", "demanded"];
 }
 
 /// What discharges a duty for a post.
@@ -269,11 +290,13 @@ impl Trigger {
 pub enum Discharge {
     /// The post is removed.
     Removed,
+    /// The holder delivers what was demanded to the party that demanded it.
+    Delivered,
 }
 
 impl Discharge {
     /// The names a policy may use.
-    pub const NAMES: &'static [&'static str] = &["removed"];
+    pub const NAMES: &'static [&'static str] = &["removed", "delivered"];
 }
 
 /// Something a role may do to another, when a condition holds and notice is given.

@@ -34,6 +34,13 @@ pub struct Bound {
     pub prohibited_by: Vec<Option<u16>>,
     /// Scenario labels the policy does not know.
     pub unknown_labels: Vec<String>,
+    /// For each post, whether the policy judges it: true unless the policy sets `content_on`
+    /// and the post was published on another party's service.
+    pub visible: Vec<bool>,
+    /// For each post, the party whose account wrote it (its `author` is the party's `account`).
+    pub accounts: Vec<Option<usize>>,
+    /// The scenario facts the policy declares that the scenario never states.
+    pub unknown_facts: Vec<String>,
 }
 
 /// A scenario with its policies compiled and bound: ready to replay.
@@ -68,7 +75,7 @@ impl World {
                     .get(i)
                     .map(|p| p.roles.as_slice())
                     .unwrap_or(&[]);
-                let parties = policy
+                let parties: Vec<Option<usize>> = policy
                     .roles
                     .iter()
                     .map(|role| {
@@ -79,33 +86,82 @@ impl World {
                     })
                     .collect();
                 // Scenario label number → policy label set.
-                let mut unknown_labels = Vec::new();
+                let mut unknown = Vec::new();
                 let translate: Vec<LabelSet> = scenario
                     .labels
                     .iter()
-                    .map(|name| match policy.labels.index(name) {
+                    .enumerate()
+                    .map(|(n, name)| match policy.labels.index(name) {
                         Some(i) => LabelSet::single(i),
                         None => {
-                            unknown_labels.push(name.clone());
+                            unknown.push((n, name.clone()));
                             LabelSet::EMPTY
                         }
                     })
                     .collect();
-                let post_labels: Vec<LabelSet> = scenario
+                let host = policy
+                    .content_on
+                    .and_then(|role| parties.get(role).copied().flatten());
+                let visible: Vec<bool> = scenario
                     .posts
                     .iter()
                     .map(|post| {
+                        policy.content_on.is_none()
+                            || post.platform.is_none()
+                            || (host.is_some() && post.platform == host)
+                    })
+                    .collect();
+                // Only the labels of the posts the policy judges matter to it.
+                let unknown_labels: Vec<String> = unknown
+                    .into_iter()
+                    .filter(|(n, _)| {
+                        scenario
+                            .posts
+                            .iter()
+                            .zip(&visible)
+                            .any(|(post, seen)| *seen && post.labels.indices().any(|i| i == *n))
+                    })
+                    .map(|(_, name)| name)
+                    .collect();
+                let post_labels: Vec<LabelSet> = scenario
+                    .posts
+                    .iter()
+                    .zip(&visible)
+                    .map(|(post, seen)| {
+                        if !seen {
+                            return LabelSet::EMPTY;
+                        }
                         post.labels
                             .indices()
                             .filter_map(|i| translate.get(i))
                             .fold(LabelSet::EMPTY, |acc, s| acc.union(*s))
                     })
                     .collect();
+                let accounts = scenario
+                    .posts
+                    .iter()
+                    .map(|post| {
+                        scenario.parties.iter().position(|party| {
+                            !post.author.is_empty()
+                                && party.account.as_deref() == Some(post.author.as_str())
+                        })
+                    })
+                    .collect();
+                let unknown_facts = policy
+                    .facts
+                    .iter()
+                    .filter(|f| !scenario.facts.iter().any(|e| e.name == f.name))
+                    .map(|f| f.name.clone())
+                    .collect();
                 let prohibited_by = scenario
                     .posts
                     .iter()
                     .zip(&post_labels)
-                    .map(|(post, labels)| {
+                    .zip(&visible)
+                    .map(|((post, labels), seen)| {
+                        if !seen {
+                            return None;
+                        }
                         let view = post_view(post, *labels, post.published, false);
                         let (params, assumptions) =
                             (policy.param_values(), policy.assumption_values());
@@ -131,6 +187,9 @@ impl World {
                     post_labels,
                     prohibited_by,
                     unknown_labels,
+                    visible,
+                    accounts,
+                    unknown_facts,
                 }
             })
             .collect();
@@ -253,6 +312,12 @@ pub(crate) struct PolicyState {
     pub(crate) reports: i64,
     pub(crate) live_reported: i64,
     pub(crate) live_prohibited: i64,
+    /// The value now of each scenario fact the policy declares.
+    pub(crate) facts: Vec<i64>,
+    /// Per party: posts its account published so far, of them prohibited, of them still up.
+    pub(crate) account_posts: Vec<i64>,
+    pub(crate) account_prohibited: Vec<i64>,
+    pub(crate) account_live: Vec<i64>,
 }
 
 /// What conditions read during the replay: one policy's state, with its judgment calls
@@ -262,18 +327,30 @@ pub(crate) struct StateFacts<'a> {
     pub(crate) state: &'a PolicyState,
     pub(crate) assumptions: &'a [bool],
     pub(crate) now: Timestamp,
+    /// The party the power being read is held against, for `account.*`.
+    pub(crate) account: Option<usize>,
 }
 
 impl Facts for StateFacts<'_> {
     fn breached(&self, duty: usize) -> bool {
         self.state.duties.get(duty).is_some_and(|d| d.breached > 0)
     }
+    fn fulfilled(&self, duty: usize) -> bool {
+        self.state
+            .duties
+            .get(duty)
+            .is_some_and(|d| d.opened > 0 && d.breached == 0 && d.pending == 0 && !d.ever_breached)
+    }
+    fn fact(&self, index: usize) -> i64 {
+        self.state.facts.get(index).copied().unwrap_or(0)
+    }
     fn available(&self, power: usize) -> bool {
         self.bound.policy.powers.get(power).is_some_and(|p| {
+            let facts = self.for_power(power);
             p.condition.cond.eval(&Env {
                 now: self.now,
                 post: None,
-                facts: self,
+                facts: &facts,
             })
         })
     }
@@ -288,11 +365,33 @@ impl Facts for StateFacts<'_> {
             StateCount::Reports => self.state.reports,
             StateCount::LiveReported => self.state.live_reported,
             StateCount::LiveProhibited => self.state.live_prohibited,
+            StateCount::AccountPosts => self.per_account(&self.state.account_posts),
+            StateCount::AccountProhibited => self.per_account(&self.state.account_prohibited),
+            StateCount::AccountLiveProhibited => self.per_account(&self.state.account_live),
         }
     }
 }
 
 impl<'a> StateFacts<'a> {
+    /// The same facts, read for power `power`: `account.*` is the account it is held against.
+    pub(crate) fn for_power(&self, power: usize) -> StateFacts<'a> {
+        StateFacts {
+            account: self
+                .bound
+                .policy
+                .powers
+                .get(power)
+                .and_then(|p| self.bound.parties.get(p.against).copied().flatten()),
+            ..*self
+        }
+    }
+
+    fn per_account(&self, counts: &[i64]) -> i64 {
+        self.account
+            .and_then(|a| counts.get(a).copied())
+            .unwrap_or(0)
+    }
+
     pub(crate) fn holds(&self, cond: &Cond) -> bool {
         cond.eval(&Env {
             now: self.now,
@@ -309,6 +408,8 @@ enum Phase {
     Reported,
     Removed,
     Notice,
+    Fact,
+    Delivery,
     Deadline,
     Check,
     Action,
@@ -416,7 +517,8 @@ impl<'w> Replay<'w> {
                 .duties
                 .iter()
                 .map(|_| DutyState {
-                    instances: vec![Instance::Unopened; s.posts.len()],
+                    // One instance per post, then one per action (a demand opens its own).
+                    instances: vec![Instance::Unopened; s.posts.len() + s.actions.len()],
                     opened: 0,
                     pending: 0,
                     breached: 0,
@@ -434,6 +536,10 @@ impl<'w> Replay<'w> {
                 reports: 0,
                 live_reported: 0,
                 live_prohibited: 0,
+                facts: vec![0; policy.facts.len()],
+                account_posts: vec![0; s.parties.len()],
+                account_prohibited: vec![0; s.parties.len()],
+                account_live: vec![0; s.parties.len()],
             });
         }
         checks.sort();
@@ -458,6 +564,7 @@ impl<'w> Replay<'w> {
         // Conditions that hold before anything happens (such as `true`) hold from the start.
         self.update_powers(Timestamp::MIN);
         let (mut ip, mut ir, mut irm, mut inotice, mut icheck, mut iaction) = (0, 0, 0, 0, 0, 0);
+        let (mut ifact, mut idelivery) = (0, 0);
         loop {
             let post_at =
                 |ix: &[u32], i: usize, key: fn(&crate::scenario::Post) -> Option<Timestamp>| {
@@ -471,6 +578,8 @@ impl<'w> Replay<'w> {
                 post_at(&self.by_reported, ir, |p| p.reported).map(|t| (t, Phase::Reported)),
                 post_at(&self.by_removed, irm, |p| p.removed).map(|t| (t, Phase::Removed)),
                 s.notices.get(inotice).map(|n| (n.at, Phase::Notice)),
+                s.facts.get(ifact).map(|f| (f.at, Phase::Fact)),
+                s.deliveries.get(idelivery).map(|d| (d.at, Phase::Delivery)),
                 self.deadlines
                     .peek()
                     .map(|Reverse((t, ..))| (*t, Phase::Deadline)),
@@ -500,6 +609,14 @@ impl<'w> Replay<'w> {
                     self.removed(post, now);
                 }
                 Phase::Notice => inotice += 1,
+                Phase::Fact => {
+                    self.fact(ifact);
+                    ifact += 1;
+                }
+                Phase::Delivery => {
+                    self.delivered(idelivery, now);
+                    idelivery += 1;
+                }
                 Phase::Deadline => {
                     if let Some(Reverse((_, post, policy, duty))) = self.deadlines.pop() {
                         self.deadline(policy as usize, duty as usize, post as usize, now);
@@ -512,7 +629,10 @@ impl<'w> Replay<'w> {
                     // Conditions may read `now`: bring the powers up to this instant first.
                     self.update_powers(now);
                     self.judge(action, now);
-                    continue;
+                    // A demand changes the state after it is judged: it opens duties.
+                    if !self.demanded(action, now)? {
+                        continue;
+                    }
                 }
             }
             self.update_powers(now);
@@ -522,6 +642,9 @@ impl<'w> Replay<'w> {
 
     fn published(&mut self, post: usize, now: Timestamp) -> Result<(), ReplayError> {
         for (p, bound) in self.world.policies.iter().enumerate() {
+            if !bound.visible.get(post).copied().unwrap_or(false) {
+                continue;
+            }
             let prohibited = bound.prohibited_by.get(post).copied().flatten().is_some();
             let removed_already = self
                 .world
@@ -530,11 +653,19 @@ impl<'w> Replay<'w> {
                 .get(post)
                 .and_then(|x| x.removed)
                 .is_some_and(|r| r < now); // a removal at this instant comes after, and takes it back
-            if let Some(state) = self.states.get_mut(p)
-                && prohibited
-                && !removed_already
-            {
-                state.live_prohibited += 1;
+            if let Some(state) = self.states.get_mut(p) {
+                if prohibited && !removed_already {
+                    state.live_prohibited += 1;
+                }
+                if let Some(a) = bound.accounts.get(post).copied().flatten() {
+                    bump(&mut state.account_posts, a, 1);
+                    if prohibited {
+                        bump(&mut state.account_prohibited, a, 1);
+                        if !removed_already {
+                            bump(&mut state.account_live, a, 1);
+                        }
+                    }
+                }
             }
             self.open_duties(p, Trigger::Published, post, now, Cause::Published(post))?;
         }
@@ -550,6 +681,9 @@ impl<'w> Replay<'w> {
             .and_then(|x| x.removed)
             .is_some_and(|r| r < now); // likewise
         for (p, bound) in self.world.policies.iter().enumerate() {
+            if !bound.visible.get(post).copied().unwrap_or(false) {
+                continue;
+            }
             let prohibited = bound.prohibited_by.get(post).copied().flatten().is_some();
             if let Some(state) = self.states.get_mut(p) {
                 state.reports += 1;
@@ -567,6 +701,9 @@ impl<'w> Replay<'w> {
         let Some(x) = s.posts.get(post) else { return };
         let was_reported = x.reported.is_some_and(|r| r <= now);
         for (p, bound) in self.world.policies.iter().enumerate() {
+            if !bound.visible.get(post).copied().unwrap_or(false) {
+                continue;
+            }
             let prohibited = bound.prohibited_by.get(post).copied().flatten().is_some();
             let Some(state) = self.states.get_mut(p) else {
                 continue;
@@ -575,6 +712,9 @@ impl<'w> Replay<'w> {
                 state.live_prohibited -= 1;
                 if was_reported {
                     state.live_reported -= 1;
+                }
+                if let Some(a) = bound.accounts.get(post).copied().flatten() {
+                    bump(&mut state.account_live, a, -1);
                 }
             }
             for (d, duty) in bound.policy.duties.iter().enumerate() {
@@ -611,12 +751,17 @@ impl<'w> Replay<'w> {
         else {
             return;
         };
+        let posts = self.world.scenario.posts.len();
         if let Some(instance @ Instance::Pending) = ds.instances.get_mut(post) {
             *instance = Instance::Breached;
             ds.pending -= 1;
             ds.breached += 1;
             ds.ever_breached = true;
-            record(ds, now, Cause::Deadline(post));
+            let cause = match post.checked_sub(posts) {
+                Some(demand) => Cause::DemandDeadline(demand),
+                None => Cause::Deadline(post),
+            };
+            record(ds, now, cause);
         }
     }
 
@@ -635,6 +780,9 @@ impl<'w> Replay<'w> {
         let Some(x) = world.scenario.posts.get(post) else {
             return Ok(());
         };
+        if !bound.visible.get(post).copied().unwrap_or(false) {
+            return Ok(());
+        }
         let labels = bound.post_labels.get(post).copied().unwrap_or_default();
         let prohibited = bound.prohibited_by.get(post).copied().flatten().is_some();
         let view = post_view(x, labels, now, prohibited);
@@ -668,6 +816,9 @@ impl<'w> Replay<'w> {
             ds.opened += 1;
             if view.removed {
                 *instance = Instance::Fulfilled;
+            } else if duty.open_ended {
+                *instance = Instance::Pending;
+                ds.pending += 1;
             } else if duty.within.period.is_zero() {
                 *instance = Instance::Breached;
                 ds.breached += 1;
@@ -695,6 +846,125 @@ impl<'w> Replay<'w> {
         Ok(())
     }
 
+    /// A scenario fact becomes known: every policy that declares it reads the new value.
+    fn fact(&mut self, index: usize) {
+        let Some(event) = self.world.scenario.facts.get(index) else {
+            return;
+        };
+        for (bound, state) in self.world.policies.iter().zip(self.states.iter_mut()) {
+            for (name, value) in bound.policy.facts.iter().zip(state.facts.iter_mut()) {
+                if name.name == event.name {
+                    *value = event.value;
+                }
+            }
+        }
+    }
+
+    /// Opens the duties a demand creates: in every policy that binds the demanding party,
+    /// each duty opened by a demand of this deliverable and owed by the party demanded of.
+    /// Returns whether any opened.
+    fn demanded(&mut self, action_index: usize, now: Timestamp) -> Result<bool, ReplayError> {
+        let world = self.world;
+        let s = &world.scenario;
+        let Some(action) = s.actions.get(action_index) else {
+            return Ok(false);
+        };
+        let Some(deliverable) = &action.demands else {
+            return Ok(false);
+        };
+        let instance_index = s.posts.len() + action_index;
+        let mut any = false;
+        for (p, bound) in world.policies.iter().enumerate() {
+            if !bound.parties.contains(&Some(action.actor)) {
+                continue;
+            }
+            for (d, duty) in bound.policy.duties.iter().enumerate() {
+                if duty.opens != Trigger::Demanded
+                    || duty.deliverable.as_deref() != Some(deliverable.as_str())
+                    || bound.parties.get(duty.holder).copied().flatten() != Some(action.against)
+                {
+                    continue;
+                }
+                let Some(ds) = self.states.get_mut(p).and_then(|s| s.duties.get_mut(d)) else {
+                    continue;
+                };
+                let Some(instance) = ds.instances.get_mut(instance_index) else {
+                    continue;
+                };
+                ds.opened += 1;
+                if duty.open_ended {
+                    *instance = Instance::Pending;
+                    ds.pending += 1;
+                } else if duty.within.period.is_zero() {
+                    *instance = Instance::Breached;
+                    ds.breached += 1;
+                    ds.ever_breached = true;
+                } else {
+                    *instance = Instance::Pending;
+                    ds.pending += 1;
+                    let due = duty
+                        .within
+                        .period
+                        .add_to(now, &s.zone, bound.policy.holidays)
+                        .map_err(|error| ReplayError {
+                            what: format!(
+                                "the deadline of `{}` for the demand of {}",
+                                bound.policy.duty_clause(duty).id,
+                                modsim_policy::show_instant(now, &s.zone)
+                            ),
+                            error,
+                        })?;
+                    self.deadlines
+                        .push(Reverse((due, instance_index as u32, p as u16, d as u16)));
+                }
+                record(ds, now, Cause::Demanded(action_index));
+                any = true;
+            }
+        }
+        Ok(any)
+    }
+
+    /// A delivery meets every open demand of its deliverable made by its recipient of its sender.
+    fn delivered(&mut self, index: usize, now: Timestamp) {
+        let world = self.world;
+        let s = &world.scenario;
+        let Some(delivery) = s.deliveries.get(index) else {
+            return;
+        };
+        for (bound, state) in world.policies.iter().zip(self.states.iter_mut()) {
+            for (duty, ds) in bound.policy.duties.iter().zip(state.duties.iter_mut()) {
+                if duty.met_by != Discharge::Delivered
+                    || duty.deliverable.as_deref() != Some(delivery.deliverable.as_str())
+                {
+                    continue;
+                }
+                for (k, action) in s.actions.iter().enumerate() {
+                    if action.demands.as_deref() != Some(delivery.deliverable.as_str())
+                        || action.actor != delivery.to
+                        || action.against != delivery.from
+                    {
+                        continue;
+                    }
+                    let Some(instance) = ds.instances.get_mut(s.posts.len() + k) else {
+                        continue;
+                    };
+                    match *instance {
+                        Instance::Pending => {
+                            *instance = Instance::Fulfilled;
+                            ds.pending -= 1;
+                        }
+                        Instance::Breached => {
+                            *instance = Instance::Cured;
+                            ds.breached -= 1;
+                        }
+                        _ => continue,
+                    }
+                    record(ds, now, Cause::Delivered(index));
+                }
+            }
+        }
+    }
+
     /// Re-reads every power's condition after a step at `now`, and notes the first instant
     /// each becomes exercisable.
     fn update_powers(&mut self, now: Timestamp) {
@@ -707,12 +977,14 @@ impl<'w> Replay<'w> {
                 state,
                 assumptions: &state.assumptions,
                 now,
+                account: None,
             };
             let holds: Vec<bool> = bound
                 .policy
                 .powers
                 .iter()
-                .map(|w| facts.holds(&w.condition.cond))
+                .enumerate()
+                .map(|(i, w)| facts.for_power(i).holds(&w.condition.cond))
                 .collect();
             let mut newly_exercisable = Vec::new();
             if let Some(state) = self.states.get_mut(p) {
@@ -894,6 +1166,46 @@ impl<'w> Replay<'w> {
                 would_be_permitted_if = self.flips(&candidates, now);
             }
         }
+        let mut policies: Vec<String> = Vec::new();
+        for &(p, _) in &candidates {
+            if let Some(b) = self.world.policies.get(p)
+                && !policies.contains(&b.policy.id)
+            {
+                policies.push(b.policy.id.clone());
+            }
+        }
+        let required_of = |&(p, i): &(usize, usize)| {
+            self.world
+                .policies
+                .get(p)
+                .and_then(|b| b.policy.powers.get(i))
+                .map(notice_requirement)
+        };
+        let notice_required = candidates
+            .iter()
+            .filter(|&&(p, i)| {
+                !permitted
+                    || self
+                        .states
+                        .get(p)
+                        .and_then(|st| st.powers.get(i))
+                        .is_some_and(|ps| {
+                            let notice = self
+                                .world
+                                .policies
+                                .get(p)
+                                .and_then(|b| b.policy.powers.get(i))
+                                .map(|w| w.notice);
+                            exercisable(notice, ps, now).is_some()
+                        })
+            })
+            .find_map(required_of);
+        let notice_given = s
+            .notices
+            .iter()
+            .filter(|n| n.from == action.actor && n.to == action.against && n.at <= now)
+            .map(|n| n.at)
+            .max();
         let verdict_word = if permitted {
             "PERMITTED"
         } else {
@@ -919,6 +1231,9 @@ impl<'w> Replay<'w> {
             missing,
             earliest_permitted: None,
             would_be_permitted_if,
+            policies,
+            notice_given,
+            notice_required,
             explanation: Explanation::leaf(text).with(children),
         });
         // The earliest permitted instant is known only at the end of the replay.
@@ -943,6 +1258,7 @@ impl<'w> Replay<'w> {
                     state,
                     assumptions: &values,
                     now,
+                    account: None,
                 };
                 let grounds: Vec<String> = candidates
                     .iter()
@@ -950,7 +1266,7 @@ impl<'w> Replay<'w> {
                     .filter_map(|&(_, i)| {
                         let power = bound.policy.powers.get(i)?;
                         let ps = state.powers.get(i)?;
-                        let holds = facts.holds(&power.condition.cond);
+                        let holds = facts.for_power(i).holds(&power.condition.cond);
                         let ok = holds
                             && notice_basis(
                                 power.notice,
@@ -1011,7 +1327,25 @@ impl<'w> Replay<'w> {
                         || "(unbound)".to_owned(),
                         |x| self.world.scenario.party_id(x).to_owned(),
                     );
+                let explainer = Explainer::new(self.world, &self.states, p, self.last_instant());
+                let with = |state: Instance| -> Vec<String> {
+                    let subjects: Vec<usize> = ds
+                        .instances
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, i)| **i == state)
+                        .map(|(k, _)| k)
+                        .collect();
+                    explainer.subject_ids(&subjects)
+                };
+                let tally = DutyTally {
+                    in_time: with(Instance::Fulfilled),
+                    late: with(Instance::Cured),
+                    overdue: with(Instance::Breached),
+                    open: with(Instance::Pending),
+                };
                 duties.push(DutyHistory {
+                    tally,
                     duty: ClauseRef {
                         policy: bound.policy.id.clone(),
                         clause: clause.id.clone(),
@@ -1115,6 +1449,27 @@ pub(crate) fn notice_basis(
             notice: Some(r.notice),
             arithmetic: r.arithmetic.clone(),
         })
+}
+
+/// What notice a power requires, in words: `immediately upon notice`, `none`,
+/// `advance notice of 30 calendar days`, with any cure period.
+fn notice_requirement(power: &modsim_policy::Power) -> String {
+    let base = match power.notice {
+        Notice::None => "none".to_owned(),
+        Notice::Immediate => "immediately upon notice".to_owned(),
+        Notice::Advance(p) => format!("advance notice of {}", p.period),
+    };
+    match power.cure {
+        Some(c) => format!("{base}, then a cure period of {}", c.period),
+        None => base,
+    }
+}
+
+/// Adds `by` to a party's count.
+fn bump(counts: &mut [i64], party: usize, by: i64) {
+    if let Some(n) = counts.get_mut(party) {
+        *n += by;
+    }
 }
 
 /// Records a duty's change of state, if its state changed.

@@ -13,6 +13,9 @@ use crate::outcome::{AssumptionUse, DutyStatus, Explanation};
 /// How many posts an explanation describes one by one.
 const POSTS_SHOWN: usize = 3;
 
+/// How many ids a tally of a duty's subjects names in its text (all are in its `posts`).
+const TALLY_SHOWN: usize = 12;
+
 pub(crate) struct Explainer<'a> {
     world: &'a World,
     states: &'a [PolicyState],
@@ -47,7 +50,13 @@ impl<'a> Explainer<'a> {
             state,
             assumptions: &state.assumptions,
             now: self.now,
+            account: None,
         })
+    }
+
+    /// The facts as power `i` reads them (`account.*` is the account it is held against).
+    fn facts_for(&self, i: usize) -> Option<StateFacts<'a>> {
+        self.facts().map(|f| f.for_power(i))
     }
 
     fn party(&self, role: usize) -> String {
@@ -69,7 +78,7 @@ impl<'a> Explainer<'a> {
         basis: Option<&Basis>,
     ) -> (Explanation, Vec<AssumptionUse>) {
         let mut used = Vec::new();
-        let (Some(bound), Some(facts)) = (self.world.policies.get(self.policy), self.facts())
+        let (Some(bound), Some(facts)) = (self.world.policies.get(self.policy), self.facts_for(i))
         else {
             return (Explanation::default(), used);
         };
@@ -178,7 +187,7 @@ impl<'a> Explainer<'a> {
 
     /// A one-line reason why power `i` is not exercisable now.
     pub(crate) fn missing(&self, i: usize) -> String {
-        let (Some(bound), Some(facts)) = (self.world.policies.get(self.policy), self.facts())
+        let (Some(bound), Some(facts)) = (self.world.policies.get(self.policy), self.facts_for(i))
         else {
             return String::new();
         };
@@ -287,12 +296,13 @@ impl<'a> Explainer<'a> {
                     .flat_map(|x| self.cond(x, facts, sink))
                     .collect()
             }
-            Cond::Breached(d) => vec![self.duty(*d)],
+            Cond::Breached(d) | Cond::Fulfilled(d) => vec![self.duty(*d)],
             Cond::Available(q) => {
                 let Some(other) = policy.powers.get(*q) else {
                     return Vec::new();
                 };
                 let clause = policy.power_clause(other);
+                let facts = &facts.for_power(*q);
                 let v = facts.holds(&other.condition.cond);
                 vec![
                     Explanation::leaf(format!(
@@ -345,7 +355,7 @@ impl<'a> Explainer<'a> {
                 ]
             }
             other => vec![Explanation::leaf(format!(
-                "{} (counts now: {} reports, {} reported prohibited posts up, {} prohibited posts up)",
+                "{} (counts now: {} reports, {} reported prohibited posts up, {} prohibited posts up{})",
                 if facts.holds(other) {
                     "the comparison holds"
                 } else {
@@ -353,12 +363,46 @@ impl<'a> Explainer<'a> {
                 },
                 facts.state.reports,
                 facts.state.live_reported,
-                facts.state.live_prohibited
+                facts.state.live_prohibited,
+                self.more_counts(facts)
             ))],
         }
     }
 
-    /// Explains the state of duty `d` now, down to its posts.
+    /// The scenario facts and account counts a condition may have read, for its explanation.
+    fn more_counts(&self, facts: &StateFacts<'_>) -> String {
+        let s = &self.world.scenario;
+        let mut out = String::new();
+        if let Some(a) = facts.account {
+            let get = |v: &[i64]| v.get(a).copied().unwrap_or(0);
+            out.push_str(&format!(
+                "; account of {}: {} posts, {} prohibited, {} prohibited still up",
+                s.party_id(a),
+                get(&facts.state.account_posts),
+                get(&facts.state.account_prohibited),
+                get(&facts.state.account_live)
+            ));
+        }
+        for (name, value) in facts.bound.policy.facts.iter().zip(&facts.state.facts) {
+            let known = s
+                .facts
+                .iter()
+                .rev()
+                .find(|f| f.name == name.name && f.at <= self.now);
+            out.push_str(&match known {
+                Some(f) => format!(
+                    "; fact {} = {value}, known from {} ({})",
+                    name.name,
+                    self.show(f.at),
+                    f.mark
+                ),
+                None => format!("; fact {} not yet known (0)", name.name),
+            });
+        }
+        out
+    }
+
+    /// Explains the state of duty `d` now, down to its posts or demands.
     fn duty(&self, d: usize) -> Explanation {
         let (Some(bound), Some(state)) = (
             self.world.policies.get(self.policy),
@@ -373,33 +417,51 @@ impl<'a> Explainer<'a> {
         let clause = policy.duty_clause(duty);
         let s = &self.world.scenario;
         let reconstructed = s.posts_mark == Mark::Reconstructed;
-        let breached: Vec<usize> = ds
-            .instances
-            .iter()
-            .enumerate()
-            .filter(|(_, i)| **i == Instance::Breached)
-            .map(|(p, _)| p)
-            .collect();
+        let with = |state: Instance| -> Vec<usize> {
+            ds.instances
+                .iter()
+                .enumerate()
+                .filter(|(_, i)| **i == state)
+                .map(|(p, _)| p)
+                .collect()
+        };
+        let breached = with(Instance::Breached);
         let what = match duty.opens {
             Trigger::Published => "prohibited and still up".to_owned(),
-            Trigger::Reported if duty.within.period.is_zero() => {
+            Trigger::Reported if duty.within.period.is_zero() && !duty.open_ended => {
                 "reported, prohibited and not removed".to_owned()
             }
             Trigger::Reported => format!(
                 "reported, prohibited and not removed within {}",
                 duty.within.period
             ),
+            Trigger::Demanded => format!(
+                "demand{{s}} of `{}` not met within {}",
+                duty.deliverable.as_deref().unwrap_or(""),
+                duty.within.period
+            ),
         };
+        let (noun, verb) = match (duty.opens, breached.len()) {
+            (Trigger::Demanded, 1) => ("", " is"),
+            (Trigger::Demanded, _) => ("", "s are"),
+            (_, 1) => (" post", " is"),
+            (_, _) => (" posts", " are"),
+        };
+        let what = what.replace("{s}", if breached.len() == 1 { "" } else { "s" });
         let text = match ds.status {
             DutyStatus::Breached => format!(
-                "duty {} ({}), owed by {}, is breached since {}: {} post{} {what}{}",
+                "duty {} ({}), owed by {}, is breached since {}: {}{noun}{} {what}{}",
                 clause.id,
                 clause.title,
                 self.party(duty.holder),
                 ds.since.map_or_else(String::new, |t| self.show(t)),
                 breached.len(),
-                if breached.len() == 1 { " is" } else { "s are" },
-                if reconstructed {
+                if duty.opens == Trigger::Demanded {
+                    verb
+                } else {
+                    verb.trim_start_matches('s')
+                },
+                if reconstructed && duty.opens != Trigger::Demanded {
                     " (post times reconstructed)"
                 } else {
                     ""
@@ -441,39 +503,76 @@ impl<'a> Explainer<'a> {
             }
         }
         for &p in breached.iter().take(POSTS_SHOWN) {
-            let Some(post) = s.posts.get(p) else { continue };
-            let labels = bound
-                .post_labels
-                .get(p)
-                .map(|l| policy.labels.names_of(*l).join(", "))
-                .unwrap_or_default();
-            let mut line = format!(
-                "post {}: {}; labels {labels}; published {}",
-                post.id,
-                if post.description.is_empty() {
-                    "no description"
-                } else {
-                    &post.description
-                },
-                self.show(post.published)
-            );
-            if let Some(r) = post.reported {
-                line.push_str(&format!(", reported {}", self.show(r)));
-            }
-            line.push_str(&match post.removed {
-                Some(r) if r <= self.now => format!(", removed {}", self.show(r)),
-                _ => ", still up".to_owned(),
-            });
-            if reconstructed {
-                line.push_str(" (reconstructed)");
-            }
-            children.push(Explanation::leaf(line));
+            children.push(Explanation::leaf(self.subject_line(d, p)));
         }
         if breached.len() > POSTS_SHOWN {
             children.push(Explanation::leaf(format!(
-                "and {} more posts",
-                breached.len() - POSTS_SHOWN
+                "and {} more {}",
+                breached.len() - POSTS_SHOWN,
+                if duty.opens == Trigger::Demanded {
+                    "demands"
+                } else {
+                    "posts"
+                }
             )));
+        }
+        // A duty with a deadline (or none) per subject: which were met in time, and which not.
+        if duty.open_ended || !duty.within.period.is_zero() {
+            let limit = if duty.open_ended {
+                "no time limit".to_owned()
+            } else {
+                format!("{} each", duty.within.period)
+            };
+            let opened = ds
+                .instances
+                .iter()
+                .filter(|i| **i != Instance::Unopened)
+                .count();
+            let mut tally = Vec::new();
+            for (state, words) in [
+                (Instance::Fulfilled, "met in time"),
+                (Instance::Cured, "met late"),
+                (Instance::Breached, "overdue and not met"),
+                (Instance::Pending, "still within time, not yet met"),
+            ] {
+                let subjects = with(state);
+                let ids = self.subject_ids(&subjects);
+                if ids.is_empty() {
+                    continue;
+                }
+                // The first one's deadline, written out, as an example of the arithmetic.
+                let example: Vec<Explanation> = subjects
+                    .first()
+                    .map(|&first| {
+                        Explanation::leaf(format!("e.g. {}", self.subject_line(d, first)))
+                    })
+                    .into_iter()
+                    .collect();
+                let shown: Vec<&str> = ids.iter().take(TALLY_SHOWN).map(String::as_str).collect();
+                let more = if ids.len() > TALLY_SHOWN {
+                    format!(", and {} more", ids.len() - TALLY_SHOWN)
+                } else {
+                    String::new()
+                };
+                tally.push(Explanation {
+                    text: format!("{} {words}: {}{more}", ids.len(), shown.join(", ")),
+                    clause: None,
+                    posts: ids,
+                    children: example,
+                });
+            }
+            children.push(
+                Explanation::leaf(format!(
+                    "at {}: {opened} opened ({limit}){}",
+                    self.show(self.now),
+                    if reconstructed && duty.opens != Trigger::Demanded {
+                        " (post times reconstructed)"
+                    } else {
+                        ""
+                    }
+                ))
+                .with(tally),
+            );
         }
         Explanation {
             text,
@@ -485,6 +584,119 @@ impl<'a> Explainer<'a> {
                 .collect(),
             children,
         }
+    }
+
+    /// The ids of a duty's subjects: post ids, or `demand by apple of 2021-01-08 09:00 PST`.
+    pub(crate) fn subject_ids(&self, subjects: &[usize]) -> Vec<String> {
+        let s = &self.world.scenario;
+        subjects
+            .iter()
+            .filter_map(|&i| match s.posts.get(i) {
+                Some(post) => Some(post.id.clone()),
+                None => {
+                    let action = s.actions.get(i.checked_sub(s.posts.len())?)?;
+                    Some(format!(
+                        "demand by {} of {}",
+                        s.party_id(action.actor),
+                        self.show(action.at)
+                    ))
+                }
+            })
+            .collect()
+    }
+
+    /// One subject of duty `d` described: a post with its times and deadline, or a demand.
+    fn subject_line(&self, d: usize, subject: usize) -> String {
+        let s = &self.world.scenario;
+        let Some(bound) = self.world.policies.get(self.policy) else {
+            return String::new();
+        };
+        let policy = &bound.policy;
+        let Some(duty) = policy.duties.get(d) else {
+            return String::new();
+        };
+        let due = |from: Timestamp, what: &str| -> String {
+            if duty.open_ended || duty.within.period.is_zero() {
+                return String::new();
+            }
+            match duty
+                .within
+                .period
+                .add_written(from, &s.zone, policy.holidays)
+            {
+                Ok((_, text)) => format!("; due: {what} {text}"),
+                Err(e) => format!("; due: cannot be computed ({e})"),
+            }
+        };
+        let Some(post) = s.posts.get(subject) else {
+            let Some(action) = subject
+                .checked_sub(s.posts.len())
+                .and_then(|k| s.actions.get(k))
+            else {
+                return String::new();
+            };
+            let mut line = format!(
+                "demand by {} of {}: \"{}\"{}",
+                s.party_id(action.actor),
+                self.show(action.at),
+                action.summary,
+                due(action.at, "demanded")
+            );
+            let delivered = s
+                .deliveries
+                .iter()
+                .filter(|x| {
+                    x.from == action.against
+                        && x.to == action.actor
+                        && Some(&x.deliverable) == action.demands.as_ref()
+                        && x.at <= self.now
+                })
+                .map(|x| self.show(x.at))
+                .collect::<Vec<_>>();
+            if delivered.is_empty() {
+                line.push_str("; nothing delivered");
+            } else {
+                line.push_str(&format!("; delivered {}", delivered.join(", ")));
+            }
+            if action.reconstructed.is_some() {
+                line.push_str(" (time reconstructed)");
+            }
+            return line;
+        };
+        let labels = bound
+            .post_labels
+            .get(subject)
+            .map(|l| policy.labels.names_of(*l).join(", "))
+            .unwrap_or_default();
+        let mut line = format!(
+            "post {}: {}; labels {labels}; published {}",
+            post.id,
+            if post.description.is_empty() {
+                "no description"
+            } else {
+                &post.description
+            },
+            self.show(post.published)
+        );
+        if let Some(r) = post.reported {
+            line.push_str(&format!(", reported {}", self.show(r)));
+        }
+        line.push_str(&match post.removed {
+            Some(r) if r <= self.now => format!(", removed {}", self.show(r)),
+            _ => ", still up".to_owned(),
+        });
+        match duty.opens {
+            Trigger::Reported => {
+                if let Some(r) = post.reported {
+                    line.push_str(&due(r, "reported"));
+                }
+            }
+            _ => line.push_str(&due(post.published, "published")),
+        }
+        if s.posts_mark == Mark::Reconstructed {
+            line.push_str(" (reconstructed)");
+        }
+        line
     }
 }
 

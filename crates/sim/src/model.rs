@@ -235,6 +235,7 @@ impl ScenarioModel {
                     severity: 0,
                     reach: 0,
                     description: p.description.to_owned(),
+                    platform: None,
                 }
             })
             .collect();

@@ -78,6 +78,12 @@ pub struct Verdict {
     pub earliest_permitted: Option<Timestamp>,
     /// When not permitted: judgment calls that, read the other way, would permit it.
     pub would_be_permitted_if: Vec<Flip>,
+    /// The policies whose powers were weighed (those of the candidate powers), by id.
+    pub policies: Vec<String>,
+    /// The last notice the actor gave the party acted against, at or before the action.
+    pub notice_given: Option<Timestamp>,
+    /// The notice the grounds (or, when not permitted, the first candidate) require.
+    pub notice_required: Option<String>,
     /// Why.
     pub explanation: Explanation,
 }
@@ -158,6 +164,12 @@ pub enum Cause {
     Removed(usize),
     /// The deadline for a post passed (index).
     Deadline(usize),
+    /// A party demanded a deliverable (index of the action).
+    Demanded(usize),
+    /// A deliverable was delivered (index of the delivery).
+    Delivered(usize),
+    /// The deadline of a demand passed (index of the action).
+    DemandDeadline(usize),
 }
 
 /// The whole history of one duty.
@@ -173,6 +185,22 @@ pub struct DutyHistory {
     pub changes: Vec<DutyChange>,
     /// Its state at the end of the timeline.
     pub last: DutyStatus,
+    /// Its subjects (posts, or demands) at the end of the timeline, by how they stand.
+    pub tally: DutyTally,
+}
+
+/// A duty's subjects, by how each stands at the end of the timeline: post ids, or demands
+/// written as `demand by apple of 2021-01-08 09:00 PST`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct DutyTally {
+    /// Met in time (removed or delivered by the deadline).
+    pub in_time: Vec<String>,
+    /// Met after the deadline.
+    pub late: Vec<String>,
+    /// Past the deadline and not met.
+    pub overdue: Vec<String>,
+    /// Still within time (or with no time limit), not met.
+    pub open: Vec<String>,
 }
 
 /// One step of a derivation: a claim, the clause it rests on, the posts it concerns, and

@@ -11,7 +11,9 @@ use modsim_policy::{Mark, rfc3339, show_instant};
 use serde::Serialize;
 
 use crate::engine::World;
-use crate::outcome::{AssumptionUse, Cause, ClauseRef, DutyStatus, Explanation, Flip, Outcome};
+use crate::outcome::{
+    AssumptionUse, Cause, ClauseRef, DutyStatus, DutyTally, Explanation, Flip, Outcome,
+};
 use crate::scenario::Provenance;
 
 /// The version of the report's shape.
@@ -28,6 +30,8 @@ pub struct Report {
     pub policies: Vec<PolicyInfo>,
     /// One per action in the timeline.
     pub verdicts: Vec<VerdictReport>,
+    /// The verdicts side by side: one row per action, party by party.
+    pub matrix: Vec<MatrixRow>,
     /// One per power.
     pub earliest: Vec<EarliestReport>,
     /// One per duty.
@@ -129,8 +133,42 @@ pub struct VerdictReport {
     pub earliest_permitted: Option<String>,
     /// When not permitted: judgment calls that would flip it.
     pub would_be_permitted_if: Vec<Flip>,
+    /// The policies whose powers were weighed.
+    pub policies: Vec<String>,
+    /// The last notice the actor gave the party acted against before the action, RFC 3339.
+    pub notice_given: Option<String>,
+    /// The notice the grounds require, in words.
+    pub notice_required: Option<String>,
     /// The derivation.
     pub explanation: Explanation,
+}
+
+/// One row of the verdict matrix: who did what to whom, judged under which policy, on
+/// which grounds and judgment calls, with how much notice.
+#[derive(Clone, Debug, Serialize)]
+pub struct MatrixRow {
+    /// Who acted.
+    pub actor: String,
+    /// What they did.
+    pub action: String,
+    /// Against whom.
+    pub against: String,
+    /// When, for readers.
+    pub at_local: String,
+    /// The policies weighed.
+    pub policies: Vec<String>,
+    /// `permitted` or `not permitted`.
+    pub verdict: &'static str,
+    /// Clause ids of the grounds.
+    pub grounds: Vec<String>,
+    /// The judgment calls the grounds rest on, as `name=value`.
+    pub assumptions: Vec<String>,
+    /// The notice given before the action, for readers, or null.
+    pub notice_given_local: Option<String>,
+    /// How long before the action that notice was given, as `29 h 59 min`, or null.
+    pub notice_lead: Option<String>,
+    /// The notice the grounds require, in words.
+    pub notice_required: Option<String>,
 }
 
 /// When a power first became exercisable.
@@ -177,6 +215,8 @@ pub struct DutyReport {
     pub last: DutyStatus,
     /// Its changes.
     pub history: Vec<DutyChangeReport>,
+    /// Its subjects at the end of the timeline: met in time, late, overdue, open.
+    pub tally: DutyTally,
 }
 
 /// One change of a duty's state.
@@ -285,8 +325,36 @@ pub fn build(world: &World, outcome: &Outcome) -> Report {
                     missing: v.missing.clone(),
                     earliest_permitted: v.earliest_permitted.map(|t| rfc3339(t, zone)),
                     would_be_permitted_if: v.would_be_permitted_if.clone(),
+                    policies: v.policies.clone(),
+                    notice_given: v.notice_given.map(|t| rfc3339(t, zone)),
+                    notice_required: v.notice_required.clone(),
                     explanation: v.explanation.clone(),
                 }
+            })
+            .collect(),
+        matrix: outcome
+            .verdicts
+            .iter()
+            .map(|v| MatrixRow {
+                actor: v.actor.clone(),
+                action: v.action.clone(),
+                against: v.against.clone(),
+                at_local: show_instant(v.at, zone),
+                policies: v.policies.clone(),
+                verdict: if v.permitted {
+                    "permitted"
+                } else {
+                    "not permitted"
+                },
+                grounds: v.grounds.iter().map(|g| g.clause.clone()).collect(),
+                assumptions: v
+                    .assumptions
+                    .iter()
+                    .map(|a| format!("{}={}", a.name, a.value))
+                    .collect(),
+                notice_given_local: v.notice_given.map(|t| show_instant(t, zone)),
+                notice_lead: v.notice_given.map(|t| lead(t, v.at)),
+                notice_required: v.notice_required.clone(),
             })
             .collect(),
         earliest: outcome
@@ -316,27 +384,66 @@ pub fn build(world: &World, outcome: &Outcome) -> Report {
                 title: d.title.clone(),
                 holder: d.holder.clone(),
                 last: d.last,
+                tally: d.tally.clone(),
                 history: d
                     .changes
                     .iter()
                     .map(|c| {
-                        let (what, post) = match c.cause {
-                            Cause::Published(p) => ("published", p),
-                            Cause::Reported(p) => ("reported", p),
-                            Cause::Removed(p) => ("removed", p),
-                            Cause::Deadline(p) => ("deadline passed for", p),
-                        };
-                        let id = post_id(post);
-                        let cause = match what {
-                            "deadline passed for" => format!(
-                                "deadline passed for post {}",
-                                id.clone().unwrap_or_default()
-                            ),
-                            _ => format!("post {} {what}", id.clone().unwrap_or_default()),
-                        } + if reconstructed_posts {
+                        let suffix = if reconstructed_posts {
                             " (reconstructed)"
                         } else {
                             ""
+                        };
+                        let post_cause = |what: &str, p: usize| {
+                            let id = post_id(p);
+                            let text = match what {
+                                "deadline" => format!(
+                                    "deadline passed for post {}",
+                                    id.clone().unwrap_or_default()
+                                ),
+                                _ => format!("post {} {what}", id.clone().unwrap_or_default()),
+                            };
+                            (text + suffix, id)
+                        };
+                        let demand = |k: usize| {
+                            s.actions.get(k).map_or_else(String::new, |a| {
+                                format!(
+                                    "{}'s demand of {}",
+                                    s.party_id(a.actor),
+                                    show_instant(a.at, zone)
+                                )
+                            })
+                        };
+                        let (cause, id) = match c.cause {
+                            Cause::Published(p) => post_cause("published", p),
+                            Cause::Reported(p) => post_cause("reported", p),
+                            Cause::Removed(p) => post_cause("removed", p),
+                            Cause::Deadline(p) => post_cause("deadline", p),
+                            Cause::Demanded(k) => (
+                                format!(
+                                    "{} `{}`",
+                                    demand(k),
+                                    s.actions
+                                        .get(k)
+                                        .and_then(|a| a.demands.clone())
+                                        .unwrap_or_default()
+                                ),
+                                None,
+                            ),
+                            Cause::Delivered(k) => (
+                                s.deliveries.get(k).map_or_else(String::new, |x| {
+                                    format!(
+                                        "{} delivered `{}` to {}",
+                                        s.party_id(x.from),
+                                        x.deliverable,
+                                        s.party_id(x.to)
+                                    )
+                                }),
+                                None,
+                            ),
+                            Cause::DemandDeadline(k) => {
+                                (format!("deadline passed for {}", demand(k)), None)
+                            }
                         };
                         DutyChangeReport {
                             at: rfc3339(c.at, zone),
@@ -356,6 +463,16 @@ pub fn build(world: &World, outcome: &Outcome) -> Report {
             posts: s.posts.len(),
             scenario: s.provenance.clone(),
         },
+    }
+}
+
+/// How long before `at` the instant `given` was: `29 h 59 min`, `0 min`.
+fn lead(given: Timestamp, at: Timestamp) -> String {
+    let minutes = at.duration_since(given).as_secs().max(0) / 60;
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
     }
 }
 

@@ -66,6 +66,10 @@ pub struct Scenario {
     pub notices: Vec<NoticeEvent>,
     /// Actions taken, to be judged.
     pub actions: Vec<ActionEvent>,
+    /// Deliveries of what was demanded (a moderation plan), in time order.
+    pub deliveries: Vec<DeliveryEvent>,
+    /// Scenario facts as they became known (a count of unreviewed reports), in time order.
+    pub facts: Vec<FactEvent>,
     /// What is on the record and what is not.
     pub provenance: Provenance,
     /// The generative model of the uncertain facts, for sweeps.
@@ -94,6 +98,8 @@ impl Scenario {
             reported_to: self.reported_to,
             notices: Vec::new(),
             actions: self.actions.clone(),
+            deliveries: self.deliveries.clone(),
+            facts: self.facts.clone(),
             provenance: self.provenance.clone(),
             model: self.model.clone(),
         }
@@ -110,6 +116,8 @@ impl Scenario {
             || !self.provenance.reconstructed.is_empty()
             || self.notices.iter().any(|n| n.reconstructed.is_some())
             || self.actions.iter().any(|a| a.reconstructed.is_some())
+            || self.deliveries.iter().any(|d| d.reconstructed.is_some())
+            || self.facts.iter().any(|f| f.reconstructed.is_some())
     }
 }
 
@@ -120,6 +128,8 @@ pub struct Party {
     pub id: String,
     /// Full name.
     pub name: String,
+    /// For a user account: its handle, matched against the posts' `author`.
+    pub account: Option<String>,
 }
 
 /// A policy a scenario puts in force, and how its roles are bound.
@@ -152,6 +162,8 @@ pub struct Post {
     pub reach: i64,
     /// A neutral one-line description.
     pub description: String,
+    /// The party on whose service it was published, if the posts file says.
+    pub platform: Option<usize>,
 }
 
 /// A notice from one party to another.
@@ -198,7 +210,45 @@ pub struct ActionEvent {
     pub action: String,
     /// Against whom.
     pub against: usize,
+    /// What the action demands of the party acted against (`demands = "moderation_plan"`).
+    pub demands: Option<String>,
     /// What happened, paraphrased.
+    pub summary: String,
+    /// How it is known.
+    pub mark: Mark,
+    /// What of it is reconstructed, if anything.
+    pub reconstructed: Option<String>,
+}
+
+/// A delivery of something demanded, from the party that owed it to the party that asked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeliveryEvent {
+    /// When it was delivered.
+    pub at: Timestamp,
+    /// Who delivered it.
+    pub from: usize,
+    /// To whom.
+    pub to: usize,
+    /// What was delivered: the name a demand used.
+    pub deliverable: String,
+    /// What it was, paraphrased.
+    pub summary: String,
+    /// How it is known.
+    pub mark: Mark,
+    /// What of it is reconstructed, if anything.
+    pub reconstructed: Option<String>,
+}
+
+/// A scenario fact that became known at an instant, readable by conditions as `facts.NAME`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FactEvent {
+    /// When it became known.
+    pub at: Timestamp,
+    /// Its name.
+    pub name: String,
+    /// Its value from then on.
+    pub value: i64,
+    /// What was said, paraphrased.
     pub summary: String,
     /// How it is known.
     pub mark: Mark,
@@ -376,6 +426,14 @@ struct RawEvent {
     against: Option<Spanned<String>>,
     #[serde(default)]
     cites: Vec<String>,
+    #[serde(default)]
+    demands: Option<Spanned<String>>,
+    #[serde(default)]
+    deliverable: Option<Spanned<String>>,
+    #[serde(default)]
+    fact: Option<Spanned<String>>,
+    #[serde(default)]
+    value: Option<i64>,
     summary: String,
     mark: Spanned<String>,
     #[serde(default)]
@@ -435,11 +493,18 @@ impl Checker {
         };
         let mut parties = Vec::new();
         for (id, value) in raw.parties.get_ref() {
+            let mut account = None;
             let name = match value {
                 toml::Value::String(s) => s.clone(),
                 toml::Value::Table(t)
-                    if t.len() == 1 && matches!(t.get("name"), Some(toml::Value::String(_))) =>
+                    if matches!(t.get("name"), Some(toml::Value::String(_)))
+                        && t.keys().all(|k| k == "name" || k == "account")
+                        && t.get("account").is_none_or(toml::Value::is_str) =>
                 {
+                    account = t
+                        .get("account")
+                        .and_then(toml::Value::as_str)
+                        .map(str::to_owned);
                     t.get("name")
                         .and_then(toml::Value::as_str)
                         .unwrap_or(id)
@@ -452,7 +517,7 @@ impl Checker {
                             Some(raw.parties.span()),
                         )
                         .with_help(format!(
-                            "write `{id} = \"Full Name\"` or `{id} = {{ name = \"Full Name\" }}`"
+                            "write `{id} = \"Full Name\"`, `{id} = {{ name = \"Full Name\" }}`, or for a user account `{id} = {{ name = \"Full Name\", account = \"handle\" }}`"
                         )),
                     );
                     id.clone()
@@ -461,6 +526,7 @@ impl Checker {
             parties.push(Party {
                 id: id.clone(),
                 name,
+                account,
             });
         }
         if parties.is_empty() {
@@ -490,29 +556,52 @@ impl Checker {
 
         let mut notices = Vec::new();
         let mut actions = Vec::new();
+        let mut deliveries = Vec::new();
+        let mut facts = Vec::new();
         for event in &raw.event {
             let at = self.instant(&event.at, &zone);
             let mark = self.mark(&event.mark);
-            let foreign: &[(&str, bool)] = match event.kind.get_ref().as_str() {
-                "notice" => &[
-                    ("actor", event.actor.is_some()),
-                    ("action", event.action.is_some()),
-                    ("against", event.against.is_some()),
+            let present = [
+                ("from", event.from.is_some()),
+                ("to", event.to.is_some()),
+                ("cites", !event.cites.is_empty()),
+                ("actor", event.actor.is_some()),
+                ("action", event.action.is_some()),
+                ("against", event.against.is_some()),
+                ("demands", event.demands.is_some()),
+                ("deliverable", event.deliverable.is_some()),
+                ("fact", event.fact.is_some()),
+                ("value", event.value.is_some()),
+            ];
+            let own: &[&str] = match event.kind.get_ref().as_str() {
+                "notice" => &["from", "to", "cites"],
+                "action" => &["actor", "action", "against", "demands"],
+                "delivery" => &["from", "to", "deliverable"],
+                "fact" => &["fact", "value"],
+                _ => &[
+                    "from",
+                    "to",
+                    "cites",
+                    "actor",
+                    "action",
+                    "against",
+                    "demands",
+                    "deliverable",
+                    "fact",
+                    "value",
                 ],
-                "action" => &[
-                    ("from", event.from.is_some()),
-                    ("to", event.to.is_some()),
-                    ("cites", !event.cites.is_empty()),
-                ],
-                _ => &[],
             };
+            let foreign: Vec<(&str, bool)> = present
+                .into_iter()
+                .filter(|(key, present)| *present && !own.contains(key))
+                .collect();
             for (key, _) in foreign.iter().filter(|(_, present)| *present) {
                 self.error(
                     Problem::error(
                         format!("`{key}` does not apply to a `{}` event", event.kind.get_ref()),
                         Some(event.kind.span()),
                     )
-                    .with_help("a notice has `from`, `to` and `cites`; an action has `actor`, `action` and `against`"),
+                    .with_help("a notice has `from`, `to` and `cites`; an action has `actor`, `action`, `against` and `demands`; a delivery has `from`, `to` and `deliverable`; a fact has `fact` and `value`"),
                 );
             }
             match event.kind.get_ref().as_str() {
@@ -557,6 +646,10 @@ impl Checker {
                             None
                         }
                     };
+                    let demands = event
+                        .demands
+                        .as_ref()
+                        .and_then(|d| self.name(d, "deliverable"));
                     if let (Some(at), Some(actor), Some(action), Some(against), Some(mark)) =
                         (at, actor, action, against, mark)
                     {
@@ -565,6 +658,64 @@ impl Checker {
                             actor,
                             action,
                             against,
+                            demands,
+                            summary: event.summary.clone(),
+                            mark,
+                            reconstructed: event.reconstructed.clone(),
+                        });
+                    }
+                }
+                "delivery" => {
+                    let from = self.party_field(&event.from, "from", &event.kind, &parties);
+                    let to = self.party_field(&event.to, "to", &event.kind, &parties);
+                    let deliverable = match &event.deliverable {
+                        Some(d) => self.name(d, "deliverable"),
+                        None => {
+                            self.error(Problem::error(
+                                "a `delivery` event needs `deliverable`",
+                                Some(event.kind.span()),
+                            ));
+                            None
+                        }
+                    };
+                    if let (Some(at), Some(from), Some(to), Some(deliverable), Some(mark)) =
+                        (at, from, to, deliverable, mark)
+                    {
+                        deliveries.push(DeliveryEvent {
+                            at,
+                            from,
+                            to,
+                            deliverable,
+                            summary: event.summary.clone(),
+                            mark,
+                            reconstructed: event.reconstructed.clone(),
+                        });
+                    }
+                }
+                "fact" => {
+                    let name = match &event.fact {
+                        Some(f) => self.name(f, "fact"),
+                        None => {
+                            self.error(Problem::error(
+                                "a `fact` event needs `fact`",
+                                Some(event.kind.span()),
+                            ));
+                            None
+                        }
+                    };
+                    if event.value.is_none() {
+                        self.error(
+                            Problem::error("a `fact` event needs `value`", Some(event.kind.span()))
+                                .with_help("a whole number, as in `value = 26000`"),
+                        );
+                    }
+                    if let (Some(at), Some(name), Some(value), Some(mark)) =
+                        (at, name, event.value, mark)
+                    {
+                        facts.push(FactEvent {
+                            at,
+                            name,
+                            value,
                             summary: event.summary.clone(),
                             mark,
                             reconstructed: event.reconstructed.clone(),
@@ -576,11 +727,13 @@ impl Checker {
                         format!("unknown event kind `{other}`"),
                         Some(event.kind.span()),
                     )
-                    .suggesting(other, ["notice", "action"]),
+                    .suggesting(other, ["notice", "action", "delivery", "fact"]),
                 ),
             }
         }
         notices.sort_by_key(|n| n.at);
+        deliveries.sort_by_key(|d| d.at);
+        facts.sort_by_key(|f| f.at);
 
         let (reported_by, reported_to, posts_mark, posts) = match &raw.posts {
             Some(p) => (
@@ -628,6 +781,8 @@ impl Checker {
                 reported_to,
                 notices,
                 actions,
+                deliveries,
+                facts,
                 provenance,
                 model,
             },
@@ -661,6 +816,25 @@ impl Checker {
             }
         }
         out
+    }
+
+    /// A name a condition or a duty can refer to: a letter, then letters, digits and `_`.
+    fn name(&mut self, name: &Spanned<String>, what: &str) -> Option<String> {
+        let text = name.get_ref();
+        let ok = text.starts_with(|c: char| c.is_ascii_alphabetic())
+            && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if ok {
+            Some(text.clone())
+        } else {
+            self.error(
+                Problem::error(
+                    format!("`{text}` is not a valid {what} name"),
+                    Some(name.span()),
+                )
+                .with_help("use letters, digits and `_`, starting with a letter"),
+            );
+            None
+        }
     }
 
     fn party(&mut self, name: &Spanned<String>, parties: &[Party]) -> Option<usize> {
@@ -767,6 +941,7 @@ fn read_posts(scenario: &mut Scenario, name: &str, text: &str) -> Result<(), Fil
         "severity",
         "reach",
         "description",
+        "platform",
     ];
     let column = |c: &str| headers.iter().position(|h| h == c);
     for (i, h) in headers.iter().enumerate() {
@@ -861,6 +1036,25 @@ fn read_posts(scenario: &mut Scenario, name: &str, text: &str) -> Result<(), Fil
                 0
             })
         };
+        let platform = match field("platform") {
+            "" => None,
+            party => {
+                let found = scenario.parties.iter().position(|p| p.id == party);
+                if found.is_none() {
+                    let p = Problem::error(
+                        format!("unknown party `{party}` (column `platform`)"),
+                        span_of(party),
+                    );
+                    problems.push(
+                        match did_you_mean(party, scenario.parties.iter().map(|p| p.id.as_str())) {
+                            Some(close) => p.with_help(format!("did you mean `{close}`?")),
+                            None => p.with_help("name a party of the scenario's `[parties]`"),
+                        },
+                    );
+                }
+                found
+            }
+        };
         let severity = number("severity", &mut problems);
         let reach = number("reach", &mut problems);
         let mut labels = LabelSet::EMPTY;
@@ -916,6 +1110,7 @@ fn read_posts(scenario: &mut Scenario, name: &str, text: &str) -> Result<(), Fil
                 severity,
                 reach,
                 description: field("description").to_owned(),
+                platform,
             });
         }
         if problems.len() > 50 {

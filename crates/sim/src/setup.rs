@@ -128,6 +128,20 @@ pub fn prepare(request: &Request, files: &dyn Files) -> Result<Prepared, SetupEr
                 .with_help("posts are judged on the labels the policy knows; declare the others under `[labels]` if they matter")],
             ));
         }
+        if !bound.unknown_facts.is_empty() {
+            warnings.push(FileProblems::new(
+                &bound.policy.file,
+                "",
+                vec![Problem::warning(
+                    format!(
+                        "the scenario states none of these facts the policy reads: {}",
+                        bound.unknown_facts.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
+                    ),
+                    None,
+                )
+                .with_help("conditions read them as 0; add `kind = \"fact\"` events to the scenario if they matter")],
+            ));
+        }
         for (role, party) in bound.policy.roles.iter().zip(&bound.parties) {
             if party.is_none() {
                 warnings.push(FileProblems::new(

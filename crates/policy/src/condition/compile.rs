@@ -50,6 +50,8 @@ pub struct Names<'a> {
     pub duties: &'a [(&'a str, Option<usize>)],
     /// Powers by clause id, with their index, or `None` when taken out.
     pub powers: &'a [(&'a str, Option<usize>)],
+    /// The scenario facts the policy declares, by name (`facts.NAME`).
+    pub facts: &'a [&'a str],
 }
 
 /// A condition that does not check, located in its text.
@@ -114,7 +116,7 @@ impl From<syntax::SyntaxError> for CompileError {
 /// let mut labels = LabelTable::default();
 /// labels.push("incitement", "encourages violence");
 /// labels.push("threat", "threatens violence");
-/// let names = Names { labels: &labels, params: &[], assumptions: &[], clauses: &[], duties: &[], powers: &[] };
+/// let names = Names { labels: &labels, params: &[], assumptions: &[], clauses: &[], duties: &[], powers: &[], facts: &[] };
 /// let cond = compile(r#""incitement" in post.labels || "threat" in post.labels"#, Scope::Prohibition, &names).unwrap();
 /// assert!(matches!(cond, Cond::HasAnyLabel(_)), "two label tests fold into one bitset test");
 /// assert!(compile("post.labels", Scope::Prohibition, &names).is_err(), "not a condition");
@@ -186,7 +188,7 @@ impl Checker<'_> {
         if self.scope.reads_post() {
             roots.insert(0, "post");
         } else {
-            roots.push("state");
+            roots.extend(["state", "account", "facts"]);
         }
         roots
     }
@@ -251,10 +253,14 @@ impl Checker<'_> {
                 span,
             )
             .help(format!("for example `post.labels`; the fields are {}", list(POST_FIELDS)))),
-            "params" | "assumptions" | "state" if self.roots().contains(&name) => Err(
+            "params" | "assumptions" | "state" | "account" | "facts"
+                if self.roots().contains(&name) =>
+            {
+                Err(
                 CompileError::new(format!("`{name}` is a record: name one of its entries"), span)
                     .help(format!("write `{name}.NAME`")),
-            ),
+                )
+            }
             "post" => Err(CompileError::new(
                 format!("`post` cannot be read in {}", self.scope.describe()),
                 span,
@@ -342,6 +348,33 @@ impl Checker<'_> {
                 )
                 .suggest(field, StateCount::NAMES.iter().copied())),
             },
+            "account" if self.scope == Scope::Power => match field {
+                "posts" => Ok(Typed::Num(Num::State(StateCount::AccountPosts))),
+                "prohibited" => Ok(Typed::Num(Num::State(StateCount::AccountProhibited))),
+                "live_prohibited" => Ok(Typed::Num(Num::State(StateCount::AccountLiveProhibited))),
+                _ => Err(CompileError::new(
+                    format!("an account has no count `{field}`"),
+                    field_span,
+                )
+                .suggest(field, StateCount::ACCOUNT_NAMES.iter().copied())),
+            },
+            "facts" if self.scope == Scope::Power => {
+                match self.names.facts.iter().position(|n| *n == field) {
+                    Some(i) => Ok(Typed::Num(Num::Fact(i))),
+                    None if self.names.facts.is_empty() => Err(CompileError::new(
+                        format!("unknown scenario fact `{field}`"),
+                        field_span,
+                    )
+                    .help(format!(
+                        "declare it under `[facts]` first, as in `{field} = \"what it counts\"`"
+                    ))),
+                    None => Err(CompileError::new(
+                        format!("unknown scenario fact `{field}`"),
+                        field_span,
+                    )
+                    .suggest(field, self.names.facts.iter().copied())),
+                }
+            }
             _ => self.ident(root, target.span.clone()),
         }
     }
@@ -372,11 +405,13 @@ impl Checker<'_> {
             }
         };
         match name {
-            "breached" | "available" if self.scope != Scope::Power => Err(CompileError::new(
-                format!("`{name}` cannot be used in {}", self.scope.describe()),
-                span,
-            )
-            .help("only a power's condition reads the state of duties and powers")),
+            "breached" | "available" | "fulfilled" if self.scope != Scope::Power => {
+                Err(CompileError::new(
+                    format!("`{name}` cannot be used in {}", self.scope.describe()),
+                    span,
+                )
+                .help("only a power's condition reads the state of duties and powers"))
+            }
             "breached" => {
                 let (id, id_span) = one_string("clause id")?;
                 self.clause_ref(id, id_span, self.names.duties, "duty", Cond::Breached)
@@ -384,6 +419,10 @@ impl Checker<'_> {
             "available" => {
                 let (id, id_span) = one_string("clause id")?;
                 self.clause_ref(id, id_span, self.names.powers, "power", Cond::Available)
+            }
+            "fulfilled" => {
+                let (id, id_span) = one_string("clause id")?;
+                self.clause_ref(id, id_span, self.names.duties, "duty", Cond::Fulfilled)
             }
             "duration" => {
                 let (text, text_span) = one_string("duration")?;
@@ -420,7 +459,14 @@ impl Checker<'_> {
             _ => Err(
                 CompileError::new(format!("unknown function `{name}`"), span).suggest(
                     name,
-                    ["breached", "available", "duration", "timestamp", "size"],
+                    [
+                        "breached",
+                        "available",
+                        "fulfilled",
+                        "duration",
+                        "timestamp",
+                        "size",
+                    ],
                 ),
             ),
         }
@@ -741,7 +787,7 @@ fn parse_duration(text: &str) -> Option<SignedDuration> {
 
 fn example_for(name: &str) -> &'static str {
     match name {
-        "breached" => "4.2",
+        "breached" | "fulfilled" => "4.2",
         "available" => "6.1(b)",
         "duration" => "48h",
         "timestamp" => "2021-01-06T12:00:00-08:00",
@@ -779,6 +825,7 @@ mod tests {
             clauses: &["AUP", "4.2", "6.1(b)", "7.2(b)(ii)"],
             duties: &[("4.2", Some(0))],
             powers: &[("6.1(b)", Some(0)), ("7.2(b)(ii)", None)],
+            facts: &["unreviewed_reports"],
         };
         f(&names)
     }

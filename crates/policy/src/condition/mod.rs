@@ -55,6 +55,8 @@ pub enum Cond {
     Breached(usize),
     /// `available("ID")`: the condition of power number `.0` holds now.
     Available(usize),
+    /// `fulfilled("ID")`: the duty of clause number `.0` was opened and every instance met in time.
+    Fulfilled(usize),
     /// `assumptions.NAME`: the judgment call number `.0`.
     Assumption(usize),
     /// A reference to a clause that was taken out (`--without`): always false.
@@ -118,6 +120,8 @@ pub enum Num {
     State(StateCount),
     /// `params.NAME`, an integer parameter.
     Param(usize),
+    /// `facts.NAME`, a scenario fact the policy declares, by index.
+    Fact(usize),
     /// `a + b`, `a - b`, `a * b`, `a / b`, `a % b` (saturating; division by zero gives 0).
     Arith(ArithOp, Box<Num>, Box<Num>),
 }
@@ -131,11 +135,19 @@ pub enum StateCount {
     LiveReported,
     /// `state.live_prohibited`: prohibited posts still up, reported or not.
     LiveProhibited,
+    /// `account.posts`: posts published so far by the account the power is held against.
+    AccountPosts,
+    /// `account.prohibited`: of those, the ones prohibited under the policy, removed or not.
+    AccountProhibited,
+    /// `account.live_prohibited`: of those, the ones still up.
+    AccountLiveProhibited,
 }
 
 impl StateCount {
     /// The names under `state.`.
     pub const NAMES: &'static [&'static str] = &["reports", "live_reported", "live_prohibited"];
+    /// The names under `account.`.
+    pub const ACCOUNT_NAMES: &'static [&'static str] = &["posts", "prohibited", "live_prohibited"];
 }
 
 /// Arithmetic operators.
@@ -212,6 +224,14 @@ pub trait Facts {
     fn param(&self, index: usize) -> i64;
     /// A count kept by the engine.
     fn count(&self, count: StateCount) -> i64;
+    /// The duty of index `duty` was opened and every instance so far was met in time.
+    fn fulfilled(&self, _duty: usize) -> bool {
+        false
+    }
+    /// The value now of the scenario fact the policy declares at `index` (0 before it is known).
+    fn fact(&self, _index: usize) -> i64 {
+        0
+    }
 }
 
 /// Facts for content conditions evaluated on their own: no duty, power or count.
@@ -277,6 +297,7 @@ impl Cond {
             }
             Cond::Breached(d) => env.facts.breached(*d),
             Cond::Available(p) => env.facts.available(*p),
+            Cond::Fulfilled(d) => env.facts.fulfilled(*d),
             Cond::Assumption(a) => env.facts.assumption(*a),
             Cond::TakenOut(_) => false,
         }
@@ -303,6 +324,7 @@ impl Num {
             Num::LabelCount => env.post.map_or(0, |p| i64::from(p.labels.len())),
             Num::State(count) => env.facts.count(*count),
             Num::Param(i) => env.facts.param(*i),
+            Num::Fact(i) => env.facts.fact(*i),
             Num::Arith(op, a, b) => {
                 let (a, b) = (a.eval(env), b.eval(env));
                 match op {
