@@ -221,3 +221,51 @@ fn the_seed_model_regenerates_the_committed_posts() {
     assert_eq!(labels, world.scenario.labels, "no new label");
     assert_eq!(posts, world.scenario.posts);
 }
+
+/// Law: the weekend scenario's rows `r001`–`r098` are the seed's reconstruction, unchanged in
+/// every time, label and description (they add only the platform and an author).
+#[test]
+fn the_weekend_reports_are_the_seeds_reconstruction() {
+    let load = |scenario: &str| {
+        let request = Request {
+            scenario: scenario.into(),
+            ..Request::default()
+        };
+        setup::prepare(&request, &Repository)
+            .expect("prepares")
+            .world
+            .scenario
+    };
+    let seed = load(SEED);
+    let weekend = load("seeds/weekend-2021-01/scenario.toml");
+    let names = |s: &modsim_sim::Scenario, p: &modsim_sim::scenario::Post| -> Vec<String> {
+        p.labels
+            .indices()
+            .filter_map(|i| s.labels.get(i).cloned())
+            .collect()
+    };
+    for post in &seed.posts {
+        let copy = weekend
+            .posts
+            .iter()
+            .find(|p| p.id == post.id)
+            .expect("the weekend has the post");
+        assert_eq!(
+            (
+                copy.published,
+                copy.reported,
+                copy.removed,
+                &copy.description
+            ),
+            (
+                post.published,
+                post.reported,
+                post.removed,
+                &post.description
+            ),
+            "{}",
+            post.id
+        );
+        assert_eq!(names(&weekend, copy), names(&seed, post), "{}", post.id);
+    }
+}
