@@ -717,3 +717,84 @@ fn under_the_july_2021_terms_the_suspension_counts_business_days_per_post() {
         .expect("which were not");
     assert!(!overdue["posts"].as_array().expect("posts").is_empty());
 }
+
+// ---------------------------------------------------------------------------------------
+// Classroom: exercises, keys, grading (issue 7).
+
+#[test]
+fn the_exercise_pack_passes_on_the_instructors_keys() {
+    let out = modsim(&["test", "exercises", "--answers-dir", "exercises/keys"]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+    let last = stdout.lines().last().expect("a closing line");
+    let passed: usize = last
+        .split(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("N passed");
+    assert!(passed >= 6, "{last}");
+    assert!(last.ends_with("passed, 0 failed"), "{last}");
+    let exercises = std::fs::read_dir(root().join("exercises"))
+        .expect("exercises")
+        .filter_map(Result::ok)
+        .filter(|e| e.path().join("exercise.toml").is_file())
+        .count();
+    assert!(exercises >= 6, "at least six exercises: {exercises}");
+}
+
+#[test]
+fn a_wrong_student_policy_fails_with_the_exercises_own_messages() {
+    let out = modsim(&[
+        "test",
+        "exercises/03-apple-guideline-1-2/exercise.toml",
+        "--answers",
+        "exercises/keys/apple-guideline-1-2.toml",
+        "--policy",
+        "tests/data/student/apple-late-plan-only.toml",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "a failed case exits 1");
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("FAIL  apple-guideline-1-2  verdict of apple delist parler"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("whether the plan was adequate was Apple's finding, not a fact"),
+        "the key's own message: {stdout}"
+    );
+    assert!(stdout.ends_with("1 passed, 2 failed\n"), "{stdout}");
+}
+
+#[test]
+fn graders_get_one_json_object_per_case() {
+    let out = modsim(&[
+        "test",
+        "exercises/01-suspension-grounds",
+        "--answers-dir",
+        "exercises/keys",
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["schema"], "modsim.test/1");
+    assert_eq!(v["failed"], 0);
+    let cases = v["cases"].as_array().expect("cases");
+    assert_eq!(cases.len(), 4);
+    assert!(
+        cases
+            .iter()
+            .all(|c| c["exercise"] == "suspension-grounds" && c["passed"] == true)
+    );
+}
+
+#[test]
+fn a_hand_out_without_its_key_says_where_the_answers_go() {
+    let out = modsim(&["test", "exercises/01-suspension-grounds/exercise.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("--answers-dir"),
+        "{}",
+        text(&out.stderr)
+    );
+}

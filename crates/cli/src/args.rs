@@ -45,6 +45,17 @@ Examples:
   modsim merge part1.json part2.json --format csv
       The same bytes as the unsharded sweep's CSV.";
 
+const TEST_EXAMPLES: &str = "\
+Examples:
+  modsim test exercises --answers-dir exercises/keys
+      Grade the whole exercise pack against the instructor's keys.
+  modsim test exercises/01-suspension-grounds/exercise.toml --answers exercises/keys/suspension-grounds.toml
+      One exercise, one key.
+  modsim test exercises/03-apple-guideline-1-2/exercise.toml --answers exercises/keys/apple-guideline-1-2.toml --policy policies/apple-app-store-2021-01.toml
+      Grade a policy a student wrote (here, the published encoding) against the key.
+
+Exit codes: 0 every case passed; 1 a case failed; 2 bad input or usage.";
+
 const RECONSTRUCT_EXAMPLES: &str = "\
 Examples:
   modsim reconstruct aws
@@ -85,6 +96,9 @@ pub enum Command {
     /// Merge the shards of a sweep into exactly the whole sweep's output.
     #[command(after_help = MERGE_EXAMPLES)]
     Merge(MergeArgs),
+    /// Run exercise and test files and check their expected results.
+    #[command(after_help = TEST_EXAMPLES)]
+    Test(TestArgs),
     /// Regenerate the reconstructed posts of the seed scenario from the documented generator.
     #[command(after_help = RECONSTRUCT_EXAMPLES)]
     Reconstruct(ReconstructArgs),
@@ -207,6 +221,38 @@ pub struct MergeArgs {
     /// Write the output to this file (whole or not at all) instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// Arguments of `modsim test`.
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Exercise or test files, or folders searched for `exercise.toml` and `*.test.toml`.
+    #[arg(default_value = "exercises")]
+    pub paths: Vec<PathBuf>,
+    /// The expected results, kept apart from a single exercise.
+    #[arg(long, value_name = "FILE", conflicts_with = "answers_dir")]
+    pub answers: Option<PathBuf>,
+    /// A folder of answers files, one per exercise, named `ID.toml` after the exercise's id.
+    #[arg(long, value_name = "DIR")]
+    pub answers_dir: Option<PathBuf>,
+    /// A student's policy, in place of the exercise's (repeatable).
+    #[arg(long = "policy", value_name = "FILE")]
+    pub policies: Vec<PathBuf>,
+    /// A student's reform, in place of the exercise's (repeatable).
+    #[arg(long = "reform", value_name = "FILE")]
+    pub reforms: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TestFormat::Text)]
+    pub format: TestFormat,
+}
+
+/// Output formats of `modsim test`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TestFormat {
+    /// One line per case and a closing `N passed, N failed`.
+    Text,
+    /// For graders: one object per case.
+    Json,
 }
 
 /// Output formats of sweeps.

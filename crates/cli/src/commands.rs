@@ -14,7 +14,7 @@ use modsim_sim::{Request, SetupError, report};
 
 use crate::args::{
     self, Account, Command, CompareArgs, Format, MergeArgs, ReconstructArgs, RunArgs, SweepArgs,
-    SweepFormat,
+    SweepFormat, TestArgs, TestFormat,
 };
 use crate::files::{self, DiskOrSeed, SEED_SCENARIO};
 use crate::render;
@@ -28,6 +28,7 @@ pub fn dispatch(command: Command, matches: &clap::ArgMatches) -> ExitCode {
         Command::Run(a) => run(&a),
         Command::Compare(a) => compare(&a, matches.subcommand_matches("compare")),
         Command::Sweep(a) => sweep(&a),
+        Command::Test(a) => return test(&a),
         Command::Merge(a) => merge(&a),
         Command::Reconstruct(a) => reconstruct(&a),
     };
@@ -354,6 +355,123 @@ fn progress_bar() -> indicatif::ProgressBar {
         bar.set_style(style);
     }
     bar
+}
+
+/// Exit code: a test case failed.
+const TEST_FAILED: u8 = 1;
+
+fn test(a: &TestArgs) -> ExitCode {
+    match run_tests(a) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(TEST_FAILED),
+        Err(failure) => {
+            eprint!("{}", failure.render());
+            ExitCode::from(BAD_INPUT)
+        }
+    }
+}
+
+/// Runs every exercise found; true when every case passed.
+fn run_tests(a: &TestArgs) -> Result<bool, Failure> {
+    let mut found = Vec::new();
+    for path in &a.paths {
+        collect_exercises(path, &mut found)?;
+    }
+    found.sort();
+    found.dedup();
+    if found.is_empty() {
+        return Err(Failure::Usage {
+            message: "no exercise or test file found".into(),
+            help: Some(
+                "name files, or folders holding `exercise.toml` or `*.test.toml` files".into(),
+            ),
+        });
+    }
+    if a.answers.is_some() && found.len() > 1 {
+        return Err(Failure::Usage {
+            message: format!(
+                "`--answers` names one key, but {} exercises were found",
+                found.len()
+            ),
+            help: Some("name one exercise, or use `--answers-dir DIR`".into()),
+        });
+    }
+    let files = DiskOrSeed { embedded: false };
+    let policies: Vec<String> = a.policies.iter().map(|p| path_text(p)).collect();
+    let reforms: Vec<String> = a.reforms.iter().map(|p| path_text(p)).collect();
+    let mut results = Vec::new();
+    for path in &found {
+        let name = path_text(path);
+        let text = files::read_text(path)
+            .map_err(|e| Failure::usage(format!("cannot read `{name}`: {e}")))?;
+        let mut exercise = modsim_sim::exercise::Exercise::parse(&name, &text)
+            .map_err(|p| Failure::Files(vec![p]))?;
+        if !reforms.is_empty() {
+            exercise.request.reforms = reforms.clone();
+        }
+        let key = match (&a.answers, &a.answers_dir) {
+            (Some(file), _) => Some(file.clone()),
+            (None, Some(dir)) => Some(dir.join(format!("{}.toml", exercise.id))),
+            (None, None) => None,
+        };
+        let expect = match key {
+            Some(file) => {
+                let key_name = path_text(&file);
+                let key_text = files::read_text(&file).map_err(|e| {
+                    Failure::usage(format!("cannot read the answers `{key_name}`: {e}"))
+                })?;
+                modsim_sim::exercise::Exercise::answers(&key_name, &key_text)
+                    .map_err(|p| Failure::Files(vec![p]))?
+            }
+            None => exercise.expect.clone(),
+        };
+        results.extend(exercise.check(&expect, &policies, &files)?);
+    }
+    let passed = results.iter().filter(|r| r.passed).count();
+    let failed = results.len() - passed;
+    match a.format {
+        TestFormat::Text => anstream::print!("{}", render::test_results(&results)),
+        TestFormat::Json => {
+            let report = serde_json::json!({
+                "schema": "modsim.test/1",
+                "passed": passed,
+                "failed": failed,
+                "cases": results,
+            });
+            let mut text =
+                serde_json::to_string_pretty(&report).map_err(|e| Failure::usage(e.to_string()))?;
+            text.push('\n');
+            print!("{text}");
+        }
+    }
+    Ok(failed == 0)
+}
+
+/// Exercise files under `path`: the file itself, or `exercise.toml` and `*.test.toml` files in
+/// the folder and its subfolders (hidden folders and `target` skipped).
+fn collect_exercises(path: &Path, found: &mut Vec<PathBuf>) -> Result<(), Failure> {
+    if path.is_file() {
+        found.push(path.to_path_buf());
+        return Ok(());
+    }
+    let entries = std::fs::read_dir(path)
+        .map_err(|e| Failure::usage(format!("cannot read `{}`: {e}", path.display())))?;
+    let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    paths.sort();
+    for p in paths {
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if p.is_dir() {
+            if !name.starts_with('.') && name != "target" {
+                collect_exercises(&p, found)?;
+            }
+        } else if name == "exercise.toml" || name.ends_with(".test.toml") {
+            found.push(p);
+        }
+    }
+    Ok(())
 }
 
 /// A scenario argument: a file, or a folder holding `scenario.toml`.

@@ -451,6 +451,29 @@ pub fn comparison_markdown(c: &modsim_sim::compare::Comparison) -> String {
     out
 }
 
+/// Test results: one line per case, the exercise's message under a failure, and the closing
+/// `N passed, N failed`.
+pub fn test_results(results: &[modsim_sim::exercise::CaseResult]) -> String {
+    let mut out = String::new();
+    for r in results {
+        if r.passed {
+            let _ = writeln!(out, "{GOOD}PASS{GOOD:#}  {}  {}", r.exercise, r.case);
+        } else {
+            let _ = writeln!(
+                out,
+                "{BAD}FAIL{BAD:#}  {}  {}: got {}",
+                r.exercise, r.case, r.actual
+            );
+            if let Some(m) = &r.message {
+                let _ = writeln!(out, "      {WARN}{m}{WARN:#}");
+            }
+        }
+    }
+    let passed = results.iter().filter(|r| r.passed).count();
+    let _ = writeln!(out, "{passed} passed, {} failed", results.len() - passed);
+    out
+}
+
 /// A sweep for people: one block per grid point.
 pub fn sweep(t: &modsim_sim::sweep::Tally) -> String {
     let mut out = String::new();

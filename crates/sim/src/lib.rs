@@ -27,6 +27,7 @@
 
 pub mod compare;
 pub mod engine;
+pub mod exercise;
 mod explain;
 pub mod model;
 pub mod outcome;
