@@ -798,3 +798,226 @@ fn a_hand_out_without_its_key_says_where_the_answers_go() {
         text(&out.stderr)
     );
 }
+
+/// A temporary copy of the repository's data (seeds, policies, reforms, exercises), so that
+/// commands that write files write there.
+fn scratch(name: &str) -> PathBuf {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).expect("folder");
+        for entry in std::fs::read_dir(from)
+            .expect("folder")
+            .filter_map(Result::ok)
+        {
+            let target = to.join(entry.file_name());
+            if entry.path().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), &target).expect("copied");
+            }
+        }
+    }
+    let dir = std::env::temp_dir().join(format!("modsim-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for folder in ["seeds", "policies", "exercises"] {
+        copy(&root().join(folder), &dir.join(folder));
+    }
+    dir
+}
+
+fn modsim_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_modsim"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+/// Splits a command line as a shell would for these examples: words, and single quotes.
+fn words(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    let mut any = false;
+    for c in line.chars() {
+        match c {
+            '\'' => {
+                quoted = !quoted;
+                any = true;
+            }
+            ' ' if !quoted => {
+                if any || !word.is_empty() {
+                    out.push(std::mem::take(&mut word));
+                }
+                any = false;
+            }
+            c => word.push(c),
+        }
+    }
+    if any || !word.is_empty() {
+        out.push(word);
+    }
+    out
+}
+
+#[test]
+fn every_subcommands_help_has_examples_that_run_as_written() {
+    let dir = scratch("examples");
+    let top = text(&modsim(&["--help"]).stdout);
+    let subcommands: Vec<String> = top
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_owned))
+        .filter(|s| s != "help")
+        .collect();
+    assert!(subcommands.len() >= 8, "{subcommands:?}");
+    for sub in &subcommands {
+        let help = text(&modsim(&[sub, "--help"]).stdout);
+        let examples: Vec<&str> = help
+            .lines()
+            .filter(|l| l.starts_with("  modsim "))
+            .collect();
+        assert!(!examples.is_empty(), "`modsim {sub} --help` has no example");
+        for line in examples {
+            let argv = words(line.trim_start());
+            let args: Vec<&str> = argv.iter().skip(1).map(String::as_str).collect();
+            let out = modsim_in(&dir, &args);
+            assert!(
+                out.status.code() == Some(0),
+                "`{line}` exited {:?}: {}",
+                out.status.code(),
+                text(&out.stderr)
+            );
+        }
+    }
+    std::fs::remove_dir_all(&dir).expect("cleanup");
+}
+
+#[test]
+fn new_files_run_as_they_stand() {
+    let dir = scratch("new");
+    for args in [
+        ["new", "policy", "p"],
+        ["new", "scenario", "s"],
+        ["new", "exercise", "exercises/07-mine"],
+    ] {
+        let out = modsim_in(&dir, &args);
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+    }
+    assert!(
+        modsim_in(&dir, &["run", "--policy", "p.toml"])
+            .status
+            .success()
+    );
+    assert!(modsim_in(&dir, &["run", "s"]).status.success());
+    let graded = modsim_in(
+        &dir,
+        &[
+            "test",
+            "exercises/07-mine/exercise.toml",
+            "--answers",
+            "exercises/07-mine/key.toml",
+        ],
+    );
+    assert!(graded.status.success(), "{}", text(&graded.stdout));
+    // Nothing a user wrote is overwritten.
+    std::fs::write(dir.join("p.toml"), "mine").expect("written");
+    let again = modsim_in(&dir, &["new", "policy", "p"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("p.toml")).expect("kept"),
+        "mine"
+    );
+    std::fs::remove_dir_all(&dir).expect("cleanup");
+}
+
+#[test]
+fn the_html_report_is_one_self_contained_page() {
+    let out = modsim(&["run", "--format", "html"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let page = text(&out.stdout);
+    assert!(page.starts_with("<!doctype html>"));
+    assert!(
+        page.contains("<svg") && page.contains("</svg>"),
+        "an inline SVG timeline"
+    );
+    assert!(
+        page.contains("Reconstructed data."),
+        "reconstruction is labelled"
+    );
+    assert!(
+        page.contains("6.1(b) (Suspension for breach)"),
+        "the verdict cites its clause"
+    );
+    for external in ["src=\"http", "href=\"http", "<script", "@import", "url("] {
+        assert!(
+            !page.contains(external),
+            "no network, no script: found `{external}`"
+        );
+    }
+}
+
+/// Renders the seed's HTML report in headless Chromium and checks a screenshot was drawn.
+/// Skips (and says so) where Chromium is absent: `apt-get install chromium` to run it.
+#[test]
+fn the_html_report_draws_in_chromium() {
+    let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .into_iter()
+        .find(|p| Path::new(p).exists());
+    let Some(chromium) = chromium else {
+        eprintln!("skipped: no Chromium (apt-get install chromium)");
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("modsim-html-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let page = dir.join("seed.html");
+    let shot = dir.join("seed.png");
+    let out = modsim(&[
+        "run",
+        "--format",
+        "html",
+        "--output",
+        page.to_str().expect("path"),
+    ]);
+    assert!(out.status.success());
+    let status = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            &format!("--user-data-dir={}", dir.join("profile").display()),
+            "--window-size=1200,1400",
+            &format!("--screenshot={}", shot.display()),
+            &format!("file://{}", page.display()),
+        ])
+        .output()
+        .expect("chromium runs");
+    assert!(status.status.success(), "{}", text(&status.stderr));
+    let png = std::fs::read(&shot).expect("a screenshot");
+    assert!(png.starts_with(b"\x89PNG"), "a PNG");
+    assert!(
+        png.len() > 20_000,
+        "a page with a drawing, not a blank: {} bytes",
+        png.len()
+    );
+    std::fs::remove_dir_all(&dir).expect("cleanup");
+}
+
+#[test]
+fn completions_and_plain_output_off_a_terminal() {
+    let bash = modsim(&["completions", "bash"]);
+    assert!(bash.status.success());
+    assert!(text(&bash.stdout).contains("modsim"));
+    let run = modsim(&["run"]);
+    assert!(
+        !run.stdout.contains(&0x1b),
+        "no colour codes when not a terminal or with NO_COLOR"
+    );
+}

@@ -15,8 +15,10 @@ Examples:
       Parler's reading: the immediate clauses taken out.
   modsim run seeds/parler-aws-2021-parler-account --assume aws_determined_risk=true
       Parler's account of the facts, with AWS's judgment call read for AWS.
-  modsim run --explain 7.2(b)(ii)
+  modsim run --explain '7.2(b)(ii)'
       The derivation of one power's earliest instant.
+  modsim run --format html --output seed-report.html
+      A self-contained page with the timeline, verdicts and explanations, for a browser.
   modsim run seeds/weekend-2021-01 --format md
       Every party's actions of 8-11 January 2021, as a Markdown verdict matrix.
   modsim run seeds/parler-aws-2021 --policy policies/aws-2021-07.toml --explain
@@ -33,12 +35,13 @@ Examples:
 
 const SWEEP_EXAMPLES: &str = "\
 Examples:
-  modsim sweep --vary removal_probability=1 --vary removal_delay_median=1h,24h,72h --replicates 2000 --seed 7 --format csv
+  modsim sweep --vary removal_probability=1 --vary removal_delay_median=1h,24h,72h --replicates 500 --seed 7 --format csv
       How fast would Parler's moderation have had to be? Share of worlds where the suspension is permitted.
   modsim sweep --vary cure_period='10 calendar days,30 calendar days' --replicates 200 --chart cure.svg
       A policy parameter and a chart of the shares.
-  modsim sweep --vary removal_delay_median=1h,24h --replicates 1000 --shard 1/2 --output part1.json
-      One half of a sweep, for a batch system; `modsim merge` puts the halves together.";
+  modsim sweep --vary removal_delay_median=1h,24h --replicates 400 --shard 1/2 --output part1.json
+  modsim sweep --vary removal_delay_median=1h,24h --replicates 400 --shard 2/2 --output part2.json
+      The two halves of a sweep, for a batch system; `modsim merge` puts them together.";
 
 const MERGE_EXAMPLES: &str = "\
 Examples:
@@ -55,6 +58,22 @@ Examples:
       Grade a policy a student wrote (here, the published encoding) against the key.
 
 Exit codes: 0 every case passed; 1 a case failed; 2 bad input or usage.";
+
+const NEW_EXAMPLES: &str = "\
+Examples:
+  modsim new policy my-policy
+      Write my-policy.toml, which `modsim run --policy my-policy.toml` replays on the seed.
+  modsim new scenario my-scenario
+      Write my-scenario/ (scenario.toml, posts.csv, policy.toml); `modsim run my-scenario` replays it.
+  modsim new exercise my-exercise
+      Write my-exercise/ (exercise.toml, handout.md, key.toml) about the seed scenario.";
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  modsim completions bash
+      Print the bash completions; `modsim completions bash > ~/.local/share/bash-completion/completions/modsim` installs them.
+  modsim completions zsh
+      The same for zsh (also fish, elvish, powershell).";
 
 const RECONSTRUCT_EXAMPLES: &str = "\
 Examples:
@@ -73,12 +92,19 @@ Examples:
         Terms of service and hosting contracts are encoded as TOML policies; a scenario is a \
         timeline of posts, reports, notices and actions. `modsim run` says, for every action, \
         whether the rules permitted it, on which clause, from when, and why.",
-    after_help = "Exit codes: 0 done; 2 bad input or usage (the message names the file, line and column)."
+    after_help = "Exit codes: 0 done; 1 a `modsim test` case failed; 2 bad input or usage (the message names the file, line and column).",
+    term_width = 0
 )]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// Say less: no warnings, no progress bar.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Say more: what was read and compiled, on standard error.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
 }
 
 /// The subcommands.
@@ -99,6 +125,12 @@ pub enum Command {
     /// Run exercise and test files and check their expected results.
     #[command(after_help = TEST_EXAMPLES)]
     Test(TestArgs),
+    /// Write a commented starting file: a policy, a scenario, or an exercise.
+    #[command(after_help = NEW_EXAMPLES)]
+    New(NewArgs),
+    /// Print a shell completion script.
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions(CompletionsArgs),
     /// Regenerate the reconstructed posts of the seed scenario from the documented generator.
     #[command(after_help = RECONSTRUCT_EXAMPLES)]
     Reconstruct(ReconstructArgs),
@@ -132,6 +164,9 @@ pub struct RunArgs {
     /// the verdicts of one action (`suspend`).
     #[arg(long, value_name = "WHAT", num_args = 0..=1, default_missing_value = "verdicts")]
     pub explain: Option<String>,
+    /// Write the output to this file (whole or not at all) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Arguments of `modsim compare`.
@@ -275,6 +310,40 @@ pub enum Format {
     Json,
     /// Markdown: the verdict matrix and the report, for notes and course pages.
     Md,
+    /// One self-contained HTML page with an SVG timeline (`run` only), for a browser.
+    Html,
+}
+
+/// Arguments of `modsim new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// What to write.
+    #[arg(value_enum)]
+    pub kind: NewKind,
+    /// Its name: a file (`NAME.toml`) for a policy, a folder for a scenario or an exercise.
+    pub name: PathBuf,
+    /// For an exercise: the scenario it is about.
+    #[arg(long, default_value = "seeds/parler-aws-2021")]
+    pub scenario: PathBuf,
+}
+
+/// What `modsim new` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum NewKind {
+    /// A policy file.
+    Policy,
+    /// A scenario folder with a policy and posts.
+    Scenario,
+    /// An exercise folder with a hand-out and a key.
+    Exercise,
+}
+
+/// Arguments of `modsim completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Arguments of `modsim reconstruct`.

@@ -13,8 +13,8 @@ use modsim_sim::reconstruct::{self, ReportModel};
 use modsim_sim::{Request, SetupError, report};
 
 use crate::args::{
-    self, Account, Command, CompareArgs, Format, MergeArgs, ReconstructArgs, RunArgs, SweepArgs,
-    SweepFormat, TestArgs, TestFormat,
+    self, Account, Command, CompareArgs, Format, MergeArgs, NewArgs, NewKind, ReconstructArgs,
+    RunArgs, SweepArgs, SweepFormat, TestArgs, TestFormat,
 };
 use crate::files::{self, DiskOrSeed, SEED_SCENARIO};
 use crate::render;
@@ -22,12 +22,27 @@ use crate::render;
 /// Exit code: bad input or usage.
 const BAD_INPUT: u8 = 2;
 
+/// How much to say on standard error.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Verbosity {
+    /// No warnings, no progress bar.
+    pub quiet: bool,
+    /// What was read and compiled.
+    pub verbose: bool,
+}
+
 /// Runs a command; `matches` gives the order of repeated options where it matters.
-pub fn dispatch(command: Command, matches: &clap::ArgMatches) -> ExitCode {
+pub fn dispatch(command: Command, matches: &clap::ArgMatches, verbosity: Verbosity) -> ExitCode {
     let result = match command {
-        Command::Run(a) => run(&a),
+        Command::Run(a) => run(&a, verbosity),
+        Command::New(a) => new(&a),
+        Command::Completions(a) => {
+            let mut cmd = <crate::args::Cli as clap::CommandFactory>::command();
+            clap_complete::generate(a.shell, &mut cmd, "modsim", &mut std::io::stdout());
+            Ok(())
+        }
         Command::Compare(a) => compare(&a, matches.subcommand_matches("compare")),
-        Command::Sweep(a) => sweep(&a),
+        Command::Sweep(a) => sweep(&a, verbosity),
         Command::Test(a) => return test(&a),
         Command::Merge(a) => merge(&a),
         Command::Reconstruct(a) => reconstruct(&a),
@@ -135,7 +150,7 @@ fn scenario_choice(path: Option<&Path>) -> Result<(String, bool), Failure> {
     }
 }
 
-fn run(a: &RunArgs) -> Result<(), Failure> {
+fn run(a: &RunArgs, verbosity: Verbosity) -> Result<(), Failure> {
     let overrides = overrides(&a.without, &a.set, &a.assume)?;
     let (scenario, embedded) = scenario_choice(a.scenario.as_deref())?;
     let request = Request {
@@ -146,26 +161,48 @@ fn run(a: &RunArgs) -> Result<(), Failure> {
     };
     let files = DiskOrSeed { embedded };
     let prepared = modsim_sim::prepare(&request, &files)?;
-    for w in &prepared.warnings {
-        eprint!("{}", render_problems(w));
+    if !verbosity.quiet {
+        for w in &prepared.warnings {
+            eprint!("{}", render_problems(w));
+        }
+    }
+    if verbosity.verbose {
+        let s = &prepared.world.scenario;
+        eprintln!(
+            "read {} ({} posts, {} notices, {} actions){}",
+            s.file,
+            s.posts.len(),
+            s.notices.len(),
+            s.actions.len(),
+            if embedded {
+                ", embedded in the binary"
+            } else {
+                ""
+            }
+        );
+        for b in &prepared.world.policies {
+            eprintln!(
+                "compiled {} ({}): {} prohibitions, {} duties, {} powers",
+                b.policy.id,
+                b.policy.file,
+                b.policy.prohibitions.len(),
+                b.policy.duties.len(),
+                b.policy.powers.len()
+            );
+        }
     }
     let outcome = prepared
         .world
         .replay()
         .map_err(|e| Failure::usage(format!("the replay cannot compute {e}")))?;
     let report = report::build(&prepared.world, &outcome);
-    match a.format {
-        Format::Text => {
-            let text = render::text(&report, a.explain.as_deref());
-            anstream::print!("{text}");
-        }
-        Format::Json => {
-            let text = render::json(&report).map_err(|e| Failure::usage(e.to_string()))?;
-            print!("{text}");
-        }
-        Format::Md => print!("{}", render::markdown(&report)),
-    }
-    Ok(())
+    let text = match a.format {
+        Format::Text => render::text(&report, a.explain.as_deref()),
+        Format::Json => render::json(&report).map_err(|e| Failure::usage(e.to_string()))?,
+        Format::Md => render::markdown(&report),
+        Format::Html => crate::html::page(&report, &prepared.world).map_err(Failure::usage)?,
+    };
+    emit(&text, a.output.as_deref())
 }
 
 fn compare(a: &CompareArgs, matches: Option<&clap::ArgMatches>) -> Result<(), Failure> {
@@ -227,6 +264,14 @@ fn compare(a: &CompareArgs, matches: Option<&clap::ArgMatches>) -> Result<(), Fa
     match a.format {
         Format::Text => anstream::print!("{}", render::comparison(&comparison)),
         Format::Md => print!("{}", render::comparison_markdown(&comparison)),
+        Format::Html => {
+            return Err(Failure::Usage {
+                message: "`compare` writes text, JSON or Markdown".into(),
+                help: Some(
+                    "for a page per run, use `modsim run --format html` with each reform".into(),
+                ),
+            });
+        }
         Format::Json => {
             let mut text = serde_json::to_string_pretty(&comparison)
                 .map_err(|e| Failure::usage(e.to_string()))?;
@@ -237,7 +282,7 @@ fn compare(a: &CompareArgs, matches: Option<&clap::ArgMatches>) -> Result<(), Fa
     Ok(())
 }
 
-fn sweep(a: &SweepArgs) -> Result<(), Failure> {
+fn sweep(a: &SweepArgs, verbosity: Verbosity) -> Result<(), Failure> {
     let overrides = overrides(&a.without, &a.set, &a.assume)?;
     let (scenario, embedded) = scenario_choice(a.scenario.as_deref())?;
     let mut vary = Vec::new();
@@ -278,7 +323,11 @@ fn sweep(a: &SweepArgs) -> Result<(), Failure> {
         jobs: a.jobs,
     };
     let files = DiskOrSeed { embedded };
-    let bar = progress_bar();
+    let bar = if verbosity.quiet {
+        indicatif::ProgressBar::hidden()
+    } else {
+        progress_bar()
+    };
     let tally = modsim_sim::sweep::run(&spec, &files, &|p| match p {
         modsim_sim::sweep::Progress::Start(total) => bar.set_length(total),
         modsim_sim::sweep::Progress::Tick => bar.inc(1),
@@ -355,6 +404,64 @@ fn progress_bar() -> indicatif::ProgressBar {
         bar.set_style(style);
     }
     bar
+}
+
+/// Writes a commented starting file, refusing to overwrite anything.
+fn new(a: &NewArgs) -> Result<(), Failure> {
+    use crate::templates;
+    let name = a.name.clone();
+    let write = |path: &Path, text: &str| -> Result<(), Failure> {
+        if path.exists() {
+            return Err(Failure::Usage {
+                message: format!("`{}` already exists", path.display()),
+                help: Some("choose another name; modsim never overwrites a file you wrote".into()),
+            });
+        }
+        files::write_whole(path, text).map_err(Failure::usage)?;
+        eprintln!("wrote {}", path.display());
+        Ok(())
+    };
+    let folder = |name: &Path| -> Result<(), Failure> {
+        if name.exists() {
+            return Err(Failure::Usage {
+                message: format!("`{}` already exists", name.display()),
+                help: Some("choose another name; modsim never overwrites a file you wrote".into()),
+            });
+        }
+        std::fs::create_dir_all(name)
+            .map_err(|e| Failure::usage(format!("cannot create `{}`: {e}", name.display())))
+    };
+    match a.kind {
+        NewKind::Policy => {
+            let file = if name.extension().is_some() {
+                name
+            } else {
+                name.with_extension("toml")
+            };
+            write(&file, templates::POLICY)
+        }
+        NewKind::Scenario => {
+            folder(&name)?;
+            write(&name.join("scenario.toml"), templates::SCENARIO)?;
+            write(&name.join("policy.toml"), templates::POLICY)?;
+            write(&name.join("posts.csv"), templates::POSTS)
+        }
+        NewKind::Exercise => {
+            folder(&name)?;
+            // The scenario, as a path from the exercise's folder.
+            let depth = name
+                .components()
+                .filter(|c| matches!(c, std::path::Component::Normal(_)))
+                .count();
+            let scenario = format!("{}{}", "../".repeat(depth), path_text(&a.scenario));
+            write(
+                &name.join("exercise.toml"),
+                &templates::EXERCISE.replace("SCENARIO_PATH", &scenario),
+            )?;
+            write(&name.join("handout.md"), templates::HANDOUT)?;
+            write(&name.join("key.toml"), templates::KEY)
+        }
+    }
 }
 
 /// Exit code: a test case failed.

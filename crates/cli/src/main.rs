@@ -4,7 +4,9 @@ mod args;
 mod chart;
 mod commands;
 mod files;
+mod html;
 mod render;
+mod templates;
 
 use std::process::ExitCode;
 
@@ -13,7 +15,13 @@ use clap::{CommandFactory, FromArgMatches};
 fn main() -> ExitCode {
     let matches = args::Cli::command().get_matches();
     match args::Cli::from_arg_matches(&matches) {
-        Ok(cli) => commands::dispatch(cli.command, &matches),
+        Ok(cli) => {
+            let verbosity = commands::Verbosity {
+                quiet: cli.quiet,
+                verbose: cli.verbose,
+            };
+            commands::dispatch(cli.command, &matches, verbosity)
+        }
         Err(e) => e.exit(),
     }
 }
