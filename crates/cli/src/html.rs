@@ -275,7 +275,7 @@ fn timeline(report: &Report, world: &World) -> Result<String, String> {
             let mut chart = ChartBuilder::on(&root)
                 .margin(12)
                 .x_label_area_size(36)
-                .y_label_area_size(150)
+                .y_label_area_size(10)
                 .build_cartesian_2d(-0.5f64..end, 0f64..LANES.len() as f64)?;
             let label_origin = origin;
             let zone_for_labels = zone.clone();
@@ -291,16 +291,21 @@ fn timeline(report: &Report, world: &World) -> Result<String, String> {
                         .strftime("%b %d")
                         .to_string()
                 })
-                .y_labels(LANES.len())
-                .y_label_formatter(&|y| {
-                    let lane = y.floor() as usize;
-                    if (y - y.floor()).abs() < 1e-9 {
-                        LANES.get(lane).copied().unwrap_or("").to_owned()
-                    } else {
-                        String::new()
-                    }
-                })
+                .y_labels(0)
                 .draw()?;
+            for (i, lane) in LANES.iter().enumerate() {
+                chart.draw_series(std::iter::once(Text::new(
+                    lane.to_string(),
+                    (-0.3, i as f64 + 0.97),
+                    ("sans-serif", 12).into_font().color(&RGBColor(90, 90, 90)),
+                )))?;
+                if i > 0 {
+                    chart.draw_series(std::iter::once(PathElement::new(
+                        vec![(-0.5, i as f64), (end, i as f64)],
+                        RGBColor(200, 200, 200),
+                    )))?;
+                }
+            }
             // Lane 0: reports per day.
             let mut per_day: Vec<u32> = vec![0; end.max(1.0) as usize + 1];
             for t in s.posts.iter().filter_map(|p| p.reported) {
@@ -343,9 +348,15 @@ fn timeline(report: &Report, world: &World) -> Result<String, String> {
                         RED.stroke_width(4),
                     )))?;
                 }
+                let first_breach = d
+                    .history
+                    .iter()
+                    .find(|c| c.state == modsim_sim::DutyStatus::Breached)
+                    .and_then(|c| c.at.parse::<Timestamp>().ok())
+                    .map_or(0.0, day);
                 chart.draw_series(std::iter::once(Text::new(
-                    d.duty.clone(),
-                    (-0.4, y + 0.05),
+                    format!("duty {}", d.duty),
+                    (first_breach + 0.3, y + 0.16),
                     ("sans-serif", 11),
                 )))?;
             }
@@ -379,8 +390,8 @@ fn timeline(report: &Report, world: &World) -> Result<String, String> {
                     BLUE.mix(0.6).stroke_width(3),
                 )))?;
                 chart.draw_series(std::iter::once(Text::new(
-                    e.power.clone(),
-                    (day(to) + 0.3, y + 0.05),
+                    format!("{} (to {})", e.power, e.at_local.as_deref().unwrap_or("")),
+                    (day(from) + 0.5, y + 0.14),
                     ("sans-serif", 11),
                 )))?;
             }
