@@ -48,7 +48,15 @@ impl LabelSet {
 
     /// The label numbers in the set, in order.
     pub fn indices(self) -> impl Iterator<Item = usize> {
-        (0..MAX_LABELS).filter(move |i| self.0 & (1u128 << i) != 0)
+        let mut rest = self.0;
+        std::iter::from_fn(move || {
+            if rest == 0 {
+                return None;
+            }
+            let i = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            Some(i)
+        })
     }
 }
 

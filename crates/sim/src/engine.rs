@@ -12,6 +12,7 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::sync::Arc;
 
 use jiff::Timestamp;
 use modsim_policy::condition::{Env, Facts, NoState, StateCount};
@@ -25,7 +26,7 @@ use crate::scenario::Scenario;
 #[derive(Clone, Debug)]
 pub struct Bound {
     /// The compiled policy.
-    pub policy: Policy,
+    pub policy: Arc<Policy>,
     /// For each role of the policy, the party bound to it.
     pub parties: Vec<Option<usize>>,
     /// Each post's labels in the policy's numbering.
@@ -66,6 +67,12 @@ impl World {
     /// Binds compiled policies to a scenario. Roles are bound by the scenario's `[[policy]]`
     /// entry (by position in `policies`, when it has one), then by its `[roles]` defaults.
     pub fn bind(scenario: Scenario, policies: Vec<Policy>) -> World {
+        World::bind_shared(scenario, policies.into_iter().map(Arc::new).collect())
+    }
+
+    /// Binds policies that other worlds share (a sweep's replicates): nothing is recompiled
+    /// or copied.
+    pub fn bind_shared(scenario: Scenario, policies: Vec<Arc<Policy>>) -> World {
         let bound = policies
             .into_iter()
             .enumerate()
@@ -228,9 +235,12 @@ impl World {
             slot.at = at;
         }
         scenario.notices.sort_by_key(|n| n.at);
-        World::bind(
+        World::bind_shared(
             scenario,
-            self.policies.iter().map(|b| b.policy.clone()).collect(),
+            self.policies
+                .iter()
+                .map(|b| Arc::clone(&b.policy))
+                .collect(),
         )
     }
 }
@@ -277,6 +287,8 @@ pub(crate) struct DutyState {
     pub(crate) status: DutyStatus,
     pub(crate) since: Option<Timestamp>,
     pub(crate) history: Vec<DutyChange>,
+    /// The state changed since the powers were last re-read.
+    pub(crate) status_changed: bool,
 }
 
 impl DutyState {
@@ -429,10 +441,33 @@ struct Replay<'w> {
     pending_candidates: Vec<Vec<(usize, usize)>>,
     /// Build explanations (a replay for readers) or not (a sweep's replicate).
     explain: bool,
+    /// Some power's condition reads more than duties' states (counts, facts, the clock), so
+    /// the powers are re-read after every step, not only when a duty's state changes.
+    always_dirty: bool,
 }
 
 impl<'w> Replay<'w> {
     fn new(world: &'w World, explain: bool) -> Result<Replay<'w>, ReplayError> {
+        let always_dirty = world.policies.iter().any(|b| {
+            b.policy.powers.iter().any(|p| {
+                let mut only_duty_state = true;
+                p.condition.cond.visit(&mut |c| {
+                    only_duty_state &= matches!(
+                        c,
+                        Cond::Const(_)
+                            | Cond::Not(_)
+                            | Cond::All(_)
+                            | Cond::Any(_)
+                            | Cond::Breached(_)
+                            | Cond::Fulfilled(_)
+                            | Cond::Available(_)
+                            | Cond::Assumption(_)
+                            | Cond::TakenOut(_)
+                    );
+                });
+                !only_duty_state
+            })
+        });
         let s = &world.scenario;
         let sorted = |key: &dyn Fn(&crate::scenario::Post) -> Option<Timestamp>| {
             let mut ix: Vec<u32> = (0..s.posts.len() as u32)
@@ -526,6 +561,7 @@ impl<'w> Replay<'w> {
                     status: DutyStatus::NotTriggered,
                     since: None,
                     history: Vec::new(),
+                    status_changed: false,
                 })
                 .collect();
             states.push(PolicyState {
@@ -556,6 +592,7 @@ impl<'w> Replay<'w> {
             verdicts: Vec::new(),
             pending_candidates: Vec::new(),
             explain,
+            always_dirty,
         })
     }
 
@@ -627,7 +664,7 @@ impl<'w> Replay<'w> {
                     let action = self.actions.get(iaction).copied().unwrap_or(0);
                     iaction += 1;
                     // Conditions may read `now`: bring the powers up to this instant first.
-                    self.update_powers(now);
+                    self.refresh(now, false);
                     self.judge(action, now);
                     // A demand changes the state after it is judged: it opens duties.
                     if !self.demanded(action, now)? {
@@ -635,7 +672,9 @@ impl<'w> Replay<'w> {
                     }
                 }
             }
-            self.update_powers(now);
+            // A notice, or the end of a notice or cure period, can make a power exercisable
+            // even when no condition changed.
+            self.refresh(now, matches!(phase, Phase::Notice | Phase::Check));
         }
         self.finish()
     }
@@ -965,30 +1004,42 @@ impl<'w> Replay<'w> {
         }
     }
 
+    /// Re-reads the powers when something they read may have changed: a duty's state, or
+    /// anything at all when a condition reads more than that (`always_dirty`).
+    fn refresh(&mut self, now: Timestamp, force: bool) {
+        let mut dirty = force || self.always_dirty;
+        for state in &mut self.states {
+            for d in &mut state.duties {
+                dirty |= std::mem::take(&mut d.status_changed);
+            }
+        }
+        if dirty {
+            self.update_powers(now);
+        }
+    }
+
     /// Re-reads every power's condition after a step at `now`, and notes the first instant
     /// each becomes exercisable.
     fn update_powers(&mut self, now: Timestamp) {
         for (p, bound) in self.world.policies.iter().enumerate() {
-            let Some(state) = self.states.get(p) else {
-                continue;
-            };
-            let facts = StateFacts {
-                bound,
-                state,
-                assumptions: &state.assumptions,
-                now,
-                account: None,
-            };
-            let holds: Vec<bool> = bound
-                .policy
-                .powers
-                .iter()
-                .enumerate()
-                .map(|(i, w)| facts.for_power(i).holds(&w.condition.cond))
-                .collect();
-            let mut newly_exercisable = Vec::new();
-            if let Some(state) = self.states.get_mut(p) {
-                for (i, (ps, holds)) in state.powers.iter_mut().zip(holds).enumerate() {
+            // Read each power's condition, then update its state: one at a time, so that no
+            // buffer is allocated per step (`available(...)` re-reads conditions, not states).
+            for (i, power) in bound.policy.powers.iter().enumerate() {
+                let holds = self.states.get(p).is_some_and(|state| {
+                    StateFacts {
+                        bound,
+                        state,
+                        assumptions: &state.assumptions,
+                        now,
+                        account: None,
+                    }
+                    .for_power(i)
+                    .holds(&power.condition.cond)
+                });
+                let Some(ps) = self.states.get_mut(p).and_then(|s| s.powers.get_mut(i)) else {
+                    continue;
+                };
+                {
                     if holds && !ps.holds {
                         ps.holds_since = Some(now);
                         ps.first_held.get_or_insert(now);
@@ -999,17 +1050,13 @@ impl<'w> Replay<'w> {
                     ps.holds = holds;
                     if ps.earliest.is_none()
                         && now != Timestamp::MIN
-                        && let Some(basis) =
-                            exercisable(bound.policy.powers.get(i).map(|w| w.notice), ps, now)
+                        && let Some(basis) = exercisable(Some(power.notice), ps, now)
                     {
-                        newly_exercisable.push((i, basis));
+                        let earliest = self.earliest_instant(p, i, now, basis);
+                        if let Some(ps) = self.states.get_mut(p).and_then(|s| s.powers.get_mut(i)) {
+                            ps.earliest = Some(earliest);
+                        }
                     }
-                }
-            }
-            for (i, basis) in newly_exercisable {
-                let earliest = self.earliest_instant(p, i, now, basis);
-                if let Some(ps) = self.states.get_mut(p).and_then(|s| s.powers.get_mut(i)) {
-                    ps.earliest = Some(earliest);
                 }
             }
         }
@@ -1211,14 +1258,18 @@ impl<'w> Replay<'w> {
         } else {
             "NOT PERMITTED"
         };
-        let text = format!(
-            "{} {} {} at {}: {}",
-            s.party_id(action.actor),
-            action.action,
-            s.party_id(action.against),
-            modsim_policy::show_instant(now, &s.zone),
-            verdict_word
-        );
+        let text = if self.explain {
+            format!(
+                "{} {} {} at {}: {}",
+                s.party_id(action.actor),
+                action.action,
+                s.party_id(action.against),
+                modsim_policy::show_instant(now, &s.zone),
+                verdict_word
+            )
+        } else {
+            String::new()
+        };
         self.verdicts.push(Verdict {
             action_index,
             actor: s.party_id(action.actor).to_owned(),
@@ -1477,6 +1528,7 @@ fn record(ds: &mut DutyState, now: Timestamp, cause: Cause) {
     let status = ds.status_now();
     if status != ds.status {
         ds.status = status;
+        ds.status_changed = true;
         ds.since = Some(now);
         ds.history.push(DutyChange {
             at: now,
