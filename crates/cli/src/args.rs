@@ -142,21 +142,9 @@ pub struct RunArgs {
     /// The scenario: a `scenario.toml`, or a folder holding one. Default: the embedded seed,
     /// seeds/parler-aws-2021.
     pub scenario: Option<PathBuf>,
-    /// Judge under this policy file instead of the scenario's own (repeatable).
-    #[arg(long = "policy", value_name = "FILE")]
-    pub policies: Vec<PathBuf>,
-    /// Apply a reform file to the policies in force, in order (repeatable).
-    #[arg(long = "reform", value_name = "FILE")]
-    pub reforms: Vec<PathBuf>,
-    /// Take a clause out for this run, by id, e.g. `7.2(b)(ii)` (repeatable).
-    #[arg(long, value_name = "CLAUSE")]
-    pub without: Vec<String>,
-    /// Set a parameter, e.g. `cure_period="10 business days"` (repeatable).
-    #[arg(long, value_name = "NAME=VALUE")]
-    pub set: Vec<String>,
-    /// Read a judgment call one way, e.g. `aws_determined_risk=true` (repeatable).
-    #[arg(long, value_name = "NAME=true|false")]
-    pub assume: Vec<String>,
+    /// The policies, reforms and overrides to judge under.
+    #[command(flatten)]
+    pub judged: Judged,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -167,6 +155,34 @@ pub struct RunArgs {
     /// Write the output to this file (whole or not at all) instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// The policies, reforms and overrides a run is judged under (`run`, `sweep`).
+#[derive(Debug, Args)]
+pub struct Judged {
+    /// Judge under this policy file instead of the scenario's own (repeatable).
+    #[arg(long = "policy", value_name = "FILE")]
+    pub policies: Vec<PathBuf>,
+    /// Apply a reform file to the policies in force, in order (repeatable).
+    #[arg(long = "reform", value_name = "FILE")]
+    pub reforms: Vec<PathBuf>,
+    /// Clauses taken out, parameters set, judgment calls read one way.
+    #[command(flatten)]
+    pub overrides: OverrideArgs,
+}
+
+/// `--without`, `--set` and `--assume`.
+#[derive(Debug, Args)]
+pub struct OverrideArgs {
+    /// Take a clause out for this run, by id, e.g. `7.2(b)(ii)` (repeatable).
+    #[arg(long, value_name = "CLAUSE")]
+    pub without: Vec<String>,
+    /// Set a parameter, e.g. `cure_period="10 business days"` (repeatable).
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+    /// Read a judgment call one way, e.g. `aws_determined_risk=true` (repeatable).
+    #[arg(long, value_name = "NAME=true|false")]
+    pub assume: Vec<String>,
 }
 
 /// Arguments of `modsim compare`.
@@ -180,15 +196,9 @@ pub struct CompareArgs {
     /// An alternative: the baseline with this reform applied (repeatable).
     #[arg(long = "reform", value_name = "FILE")]
     pub reforms: Vec<PathBuf>,
-    /// Take a clause out of every run (repeatable).
-    #[arg(long, value_name = "CLAUSE")]
-    pub without: Vec<String>,
-    /// Set a parameter in every run (repeatable).
-    #[arg(long, value_name = "NAME=VALUE")]
-    pub set: Vec<String>,
-    /// Read a judgment call one way in every run (repeatable).
-    #[arg(long, value_name = "NAME=true|false")]
-    pub assume: Vec<String>,
+    /// Overrides for every run, the baseline's and the alternatives'.
+    #[command(flatten)]
+    pub overrides: OverrideArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -224,21 +234,9 @@ pub struct SweepArgs {
     /// Write the output to this file (whole or not at all) instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Judge under this policy file instead of the scenario's own (repeatable).
-    #[arg(long = "policy", value_name = "FILE")]
-    pub policies: Vec<PathBuf>,
-    /// Apply a reform file, in order (repeatable).
-    #[arg(long = "reform", value_name = "FILE")]
-    pub reforms: Vec<PathBuf>,
-    /// Take a clause out (repeatable).
-    #[arg(long, value_name = "CLAUSE")]
-    pub without: Vec<String>,
-    /// Set a parameter for every point (repeatable).
-    #[arg(long, value_name = "NAME=VALUE")]
-    pub set: Vec<String>,
-    /// Read a judgment call one way for every point (repeatable).
-    #[arg(long, value_name = "NAME=true|false")]
-    pub assume: Vec<String>,
+    /// The policies, reforms and overrides every grid point starts from.
+    #[command(flatten)]
+    pub judged: Judged,
 }
 
 /// Arguments of `modsim merge`.

@@ -13,8 +13,8 @@ use modsim_sim::reconstruct::{self, ReportModel};
 use modsim_sim::{Request, SetupError, report};
 
 use crate::args::{
-    self, Account, Command, CompareArgs, Format, MergeArgs, NewArgs, NewKind, ReconstructArgs,
-    RunArgs, SweepArgs, SweepFormat, TestArgs, TestFormat,
+    self, Account, Command, CompareArgs, Format, Judged, MergeArgs, NewArgs, NewKind, OverrideArgs,
+    ReconstructArgs, RunArgs, SweepArgs, SweepFormat, TestArgs, TestFormat,
 };
 use crate::files::{self, DiskOrSeed, SEED_SCENARIO};
 use crate::render;
@@ -124,9 +124,10 @@ impl From<SetupError> for Failure {
 }
 
 /// `--without`, `--set` and `--assume`, validated.
-fn overrides(without: &[String], set: &[String], assume: &[String]) -> Result<Overrides, Failure> {
+fn overrides(o: &OverrideArgs) -> Result<Overrides, Failure> {
+    let (set, assume) = (&o.set, &o.assume);
     let mut overrides = Overrides {
-        without: without.to_vec(),
+        without: o.without.clone(),
         ..Overrides::default()
     };
     for s in set {
@@ -142,6 +143,16 @@ fn overrides(without: &[String], set: &[String], assume: &[String]) -> Result<Ov
     Ok(overrides)
 }
 
+/// A run's request: the scenario, and what it is judged under.
+fn request(scenario: String, judged: &Judged) -> Result<Request, Failure> {
+    Ok(Request {
+        scenario,
+        policies: judged.policies.iter().map(|p| path_text(p)).collect(),
+        reforms: judged.reforms.iter().map(|p| path_text(p)).collect(),
+        overrides: overrides(&judged.overrides)?,
+    })
+}
+
 /// The scenario to read, and whether the embedded seed serves it.
 fn scenario_choice(path: Option<&Path>) -> Result<(String, bool), Failure> {
     match path {
@@ -151,14 +162,8 @@ fn scenario_choice(path: Option<&Path>) -> Result<(String, bool), Failure> {
 }
 
 fn run(a: &RunArgs, verbosity: Verbosity) -> Result<(), Failure> {
-    let overrides = overrides(&a.without, &a.set, &a.assume)?;
     let (scenario, embedded) = scenario_choice(a.scenario.as_deref())?;
-    let request = Request {
-        scenario,
-        policies: a.policies.iter().map(|p| path_text(p)).collect(),
-        reforms: a.reforms.iter().map(|p| path_text(p)).collect(),
-        overrides,
-    };
+    let request = request(scenario, &a.judged)?;
     let files = DiskOrSeed { embedded };
     let prepared = modsim_sim::prepare(&request, &files)?;
     if !verbosity.quiet {
@@ -206,7 +211,7 @@ fn run(a: &RunArgs, verbosity: Verbosity) -> Result<(), Failure> {
 }
 
 fn compare(a: &CompareArgs, matches: Option<&clap::ArgMatches>) -> Result<(), Failure> {
-    let overrides = overrides(&a.without, &a.set, &a.assume)?;
+    let overrides = overrides(&a.overrides)?;
     let (scenario, embedded) = scenario_choice(a.scenario.as_deref())?;
     let baseline = Request {
         scenario,
@@ -283,8 +288,8 @@ fn compare(a: &CompareArgs, matches: Option<&clap::ArgMatches>) -> Result<(), Fa
 }
 
 fn sweep(a: &SweepArgs, verbosity: Verbosity) -> Result<(), Failure> {
-    let overrides = overrides(&a.without, &a.set, &a.assume)?;
     let (scenario, embedded) = scenario_choice(a.scenario.as_deref())?;
+    let base = request(scenario, &a.judged)?;
     let mut vary = Vec::new();
     for v in &a.vary {
         let (name, values) = args::name_value(v, "--vary").map_err(Failure::usage)?;
@@ -310,12 +315,7 @@ fn sweep(a: &SweepArgs, verbosity: Verbosity) -> Result<(), Failure> {
         }
     };
     let spec = modsim_sim::sweep::SweepSpec {
-        base: Request {
-            scenario,
-            policies: a.policies.iter().map(|p| path_text(p)).collect(),
-            reforms: a.reforms.iter().map(|p| path_text(p)).collect(),
-            overrides,
-        },
+        base,
         vary,
         replicates: a.replicates,
         seed: a.seed,

@@ -292,6 +292,26 @@ pub(crate) struct DutyState {
 }
 
 impl DutyState {
+    /// Meets the instance of `subject`: a pending one is fulfilled, a breached one cured.
+    /// True when it changed.
+    fn discharge(&mut self, subject: usize) -> bool {
+        let Some(instance) = self.instances.get_mut(subject) else {
+            return false;
+        };
+        match *instance {
+            Instance::Pending => {
+                *instance = Instance::Fulfilled;
+                self.pending -= 1;
+            }
+            Instance::Breached => {
+                *instance = Instance::Cured;
+                self.breached -= 1;
+            }
+            _ => return false,
+        }
+        true
+    }
+
     fn status_now(&self) -> DutyStatus {
         if self.breached > 0 {
             DutyStatus::Breached
@@ -760,24 +780,11 @@ impl<'w> Replay<'w> {
                 if duty.met_by != Discharge::Removed {
                     continue;
                 }
-                let Some(ds) = state.duties.get_mut(d) else {
-                    continue;
-                };
-                let Some(instance) = ds.instances.get_mut(post) else {
-                    continue;
-                };
-                match *instance {
-                    Instance::Pending => {
-                        *instance = Instance::Fulfilled;
-                        ds.pending -= 1;
-                    }
-                    Instance::Breached => {
-                        *instance = Instance::Cured;
-                        ds.breached -= 1;
-                    }
-                    _ => continue,
+                if let Some(ds) = state.duties.get_mut(d)
+                    && ds.discharge(post)
+                {
+                    record(ds, now, Cause::Removed(post));
                 }
-                record(ds, now, Cause::Removed(post));
             }
         }
     }
@@ -984,21 +991,9 @@ impl<'w> Replay<'w> {
                     {
                         continue;
                     }
-                    let Some(instance) = ds.instances.get_mut(s.posts.len() + k) else {
-                        continue;
-                    };
-                    match *instance {
-                        Instance::Pending => {
-                            *instance = Instance::Fulfilled;
-                            ds.pending -= 1;
-                        }
-                        Instance::Breached => {
-                            *instance = Instance::Cured;
-                            ds.breached -= 1;
-                        }
-                        _ => continue,
+                    if ds.discharge(s.posts.len() + k) {
+                        record(ds, now, Cause::Delivered(index));
                     }
-                    record(ds, now, Cause::Delivered(index));
                 }
             }
         }
