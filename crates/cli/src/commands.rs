@@ -11,7 +11,7 @@ use modsim_policy::{FileProblems, Overrides};
 use modsim_sim::reconstruct::{self, ReportModel};
 use modsim_sim::{Request, SetupError, report};
 
-use crate::args::{self, Account, Command, Format, ReconstructArgs, RunArgs};
+use crate::args::{self, Account, Command, ErrorFormat, Format, ReconstructArgs, RunArgs};
 use crate::files::{self, DiskOrSeed, SEED_SCENARIO};
 use crate::render;
 
@@ -20,14 +20,22 @@ const BAD_INPUT: u8 = 2;
 
 /// Runs a command.
 pub fn dispatch(command: Command) -> ExitCode {
-    let result = match command {
-        Command::Run(a) => run(&a),
-        Command::Reconstruct(a) => reconstruct(&a),
+    let (result, format) = match command {
+        Command::Run(a) => (run(&a), a.error_format),
+        Command::Reconstruct(a) => (reconstruct(&a), ErrorFormat::Human),
+        Command::Check(a) => return crate::check::check(&a),
+        Command::Schema(a) => {
+            print!("{}", crate::schema::text(a.kind));
+            return ExitCode::SUCCESS;
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            eprint!("{}", failure.render());
+            match format {
+                ErrorFormat::Human => eprint!("{}", failure.render()),
+                ErrorFormat::Json => eprint!("{}", failure.render_json()),
+            }
             ExitCode::from(BAD_INPUT)
         }
     }
@@ -60,6 +68,19 @@ impl Failure {
                 s
             }
             Failure::Files(files) => files.iter().map(render_problems).collect(),
+        }
+    }
+
+    fn render_json(&self) -> String {
+        match self {
+            Failure::Usage { message, help } => {
+                let mut problem = modsim_policy::Problem::error(message.clone(), None);
+                if let Some(h) = help {
+                    problem = problem.with_help(h.clone());
+                }
+                crate::diagnostics::json(&[FileProblems::new("", "", vec![problem])])
+            }
+            Failure::Files(files) => crate::diagnostics::json(files),
         }
     }
 }
@@ -126,8 +147,16 @@ fn run(a: &RunArgs) -> Result<(), Failure> {
     };
     let files = DiskOrSeed { embedded };
     let prepared = modsim_sim::prepare(&request, &files)?;
-    for w in &prepared.warnings {
-        eprint!("{}", render_problems(w));
+    match a.error_format {
+        ErrorFormat::Human => {
+            for w in &prepared.warnings {
+                eprint!("{}", render_problems(w));
+            }
+        }
+        ErrorFormat::Json if !prepared.warnings.is_empty() => {
+            eprint!("{}", crate::diagnostics::json(&prepared.warnings));
+        }
+        ErrorFormat::Json => {}
     }
     let outcome = prepared
         .world
@@ -162,7 +191,8 @@ fn scenario_file(path: &Path) -> Result<String, Failure> {
     Ok(path_text(path))
 }
 
-fn path_text(path: &Path) -> String {
+/// A path as shown to the user and as files name each other: `/` separators, no `./`.
+pub fn path_text(path: &Path) -> String {
     let text = path.to_string_lossy().replace('\\', "/");
     text.strip_prefix("./").map(str::to_owned).unwrap_or(text)
 }

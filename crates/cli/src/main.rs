@@ -1,9 +1,12 @@
 //! The `modsim` binary: parses arguments, runs the command, maps the outcome to an exit code.
 
 mod args;
+mod check;
 mod commands;
+mod diagnostics;
 mod files;
 mod render;
+mod schema;
 
 use std::process::ExitCode;
 

@@ -1,0 +1,323 @@
+//! `modsim check`: every policy and scenario under the paths given, read, compiled and
+//! linted, with every problem reported together.
+//!
+//! A file's kind is told by its top-level table ([`FileKind`]); adding a kind (reforms) is
+//! one entry in [`FileKind::ALL`] and one arm in [`check_file`].
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use modsim_policy::load::lint;
+use modsim_policy::{FileProblems, PolicyDoc, Problem};
+use modsim_sim::{Files, Request, SetupError};
+
+use crate::args::{CheckArgs, ErrorFormat};
+use crate::commands::{path_text, render_problems};
+use crate::diagnostics;
+use crate::files::{DiskOrSeed, read_text};
+
+/// Exit code: warnings found, and `--deny-warnings` given.
+const WARNINGS_DENIED: u8 = 1;
+/// Exit code: errors found.
+const ERRORS: u8 = 2;
+
+/// The kinds of file `check` reads, told apart by their top-level table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    /// A policy: `[policy]`.
+    Policy,
+    /// A scenario: `[scenario]`.
+    Scenario,
+}
+
+impl FileKind {
+    /// Every kind, with the top-level table that marks it.
+    pub const ALL: &[(&str, FileKind)] = &[
+        ("policy", FileKind::Policy),
+        ("scenario", FileKind::Scenario),
+    ];
+
+    /// The kind of a file, from the first line that opens one of the marking tables
+    /// (`[policy]`, with spaces or a comment allowed). A lexical scan, so that a file with a
+    /// syntax error still gets its own kind's messages.
+    pub fn detect(text: &str) -> Option<FileKind> {
+        text.lines().find_map(|line| {
+            let line = line.split('#').next().unwrap_or("").trim();
+            let name = line.strip_prefix('[')?.strip_suffix(']')?.trim();
+            Self::ALL
+                .iter()
+                .find(|(table, _)| *table == name)
+                .map(|(_, k)| *k)
+        })
+    }
+}
+
+/// Runs `modsim check` and prints what it found on standard error.
+pub fn check(args: &CheckArgs) -> ExitCode {
+    let mut report = Report::default();
+    let mut queue: Vec<(String, Option<FileKind>)> = Vec::new();
+    for path in &args.paths {
+        if path.is_dir() {
+            let mut found = Vec::new();
+            walk(path, &mut found);
+            if found.is_empty() {
+                report.usage(
+                    &path_text(path),
+                    format!("the folder `{}` holds no `.toml` file", path.display()),
+                    "name a policy or scenario file, or a folder holding some",
+                );
+            }
+            queue.extend(found.into_iter().map(|p| (path_text(&p), None)));
+        } else {
+            queue.push((path_text(path), None));
+        }
+    }
+    let mut done: Vec<String> = Vec::new();
+    let mut next = 0;
+    while let Some((name, kind)) = queue.get(next).cloned() {
+        next += 1;
+        if done.contains(&name) {
+            continue;
+        }
+        done.push(name.clone());
+        for policy in check_file(&name, kind, &mut report) {
+            queue.push((policy, Some(FileKind::Policy)));
+        }
+    }
+
+    let (errors, warnings) = report.counts();
+    match args.error_format {
+        ErrorFormat::Json => eprint!("{}", diagnostics::json(&report.files)),
+        ErrorFormat::Human => {
+            for file in &report.files {
+                eprint!("{}", render_problems(file));
+            }
+            let plural = |n: usize| if n == 1 { "" } else { "s" };
+            eprintln!(
+                "checked {} file{}: {errors} error{}, {warnings} warning{}",
+                done.len(),
+                plural(done.len()),
+                plural(errors),
+                plural(warnings)
+            );
+        }
+    }
+    if errors > 0 {
+        ExitCode::from(ERRORS)
+    } else if warnings > 0 && args.deny_warnings {
+        ExitCode::from(WARNINGS_DENIED)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Every problem found, file by file, without repeats.
+#[derive(Default)]
+struct Report {
+    files: Vec<FileProblems>,
+}
+
+impl Report {
+    fn add(&mut self, found: FileProblems) {
+        let name = found.name().to_owned();
+        match self.files.iter_mut().find(|f| f.name() == name) {
+            Some(known) => {
+                if known.source.inner().is_empty() && !found.source.inner().is_empty() {
+                    known.source = found.source;
+                }
+                for p in found.problems {
+                    if !known.problems.contains(&p) {
+                        known.problems.push(p);
+                    }
+                }
+            }
+            None if !found.problems.is_empty() => self.files.push(found),
+            None => {}
+        }
+    }
+
+    fn usage(&mut self, name: &str, message: String, help: &str) {
+        self.add(FileProblems::new(
+            name,
+            "",
+            vec![Problem::error(message, None).with_help(help)],
+        ));
+    }
+
+    fn counts(&self) -> (usize, usize) {
+        let all = self.files.iter().flat_map(|f| &f.problems);
+        let errors = all.clone().filter(|p| p.is_error()).count();
+        (errors, all.count() - errors)
+    }
+}
+
+/// `.toml` files under `dir`, sorted, skipping hidden folders and `target`.
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    paths.sort();
+    for path in paths {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        let name = name.unwrap_or_default();
+        if path.is_dir() {
+            if !name.starts_with('.') && name != "target" {
+                walk(&path, out);
+            }
+        } else if name.ends_with(".toml") {
+            out.push(path);
+        }
+    }
+}
+
+/// Checks one file; returns the policies a scenario puts in force, to check in turn.
+fn check_file(name: &str, kind: Option<FileKind>, report: &mut Report) -> Vec<String> {
+    let text = match read_file(name) {
+        Ok(text) => text,
+        Err(problem) => {
+            report.add(FileProblems::new(name, "", vec![problem]));
+            return Vec::new();
+        }
+    };
+    let kind = kind.or_else(|| FileKind::detect(&text));
+    match kind {
+        Some(FileKind::Policy) => {
+            match PolicyDoc::parse(name, &text) {
+                Ok(doc) => report.add(FileProblems::new(name, &text, doc.check())),
+                Err(problems) => report.add(problems),
+            }
+            Vec::new()
+        }
+        Some(FileKind::Scenario) => check_scenario(name, report),
+        None => {
+            let tables: Vec<String> = FileKind::ALL
+                .iter()
+                .map(|(t, _)| format!("`[{t}]`"))
+                .collect();
+            let message = if text.trim().is_empty() {
+                "the file is empty".to_owned()
+            } else {
+                "the file is neither a policy nor a scenario".to_owned()
+            };
+            report.add(FileProblems::new(
+                name,
+                &text,
+                vec![Problem::error(message, Some(0..0)).with_help(format!(
+                    "a file's kind is told by its top-level table: {}",
+                    tables.join(" or ")
+                ))],
+            ));
+            Vec::new()
+        }
+    }
+}
+
+/// Reads a file as text; a file that is not UTF-8 is located at its first bad byte.
+fn read_file(name: &str) -> Result<String, Problem> {
+    read_text(Path::new(name)).map_err(|e| {
+        let located = match std::fs::read(name) {
+            Ok(bytes) => match std::str::from_utf8(&bytes) {
+                Err(bad) => {
+                    let at = bad.valid_up_to();
+                    let before = String::from_utf8_lossy(bytes.get(..at).unwrap_or(&[]));
+                    let (line, column) = modsim_policy::diagnostic::line_column(&before, at);
+                    Some(format!(
+                        "the file is not UTF-8 text: byte {at} (line {line}, column {column}) is `0x{:02x}`",
+                        bytes.get(at).copied().unwrap_or(0)
+                    ))
+                }
+                Ok(_) => None,
+            },
+            Err(_) => None,
+        };
+        match located {
+            Some(message) => Problem::error(message, None)
+                .with_help("save the file as UTF-8; policies and scenarios are text"),
+            None => Problem::error(format!("cannot read `{name}`: {e}"), None)
+                .with_help("name a policy or scenario file, or a folder holding some"),
+        }
+    })
+}
+
+/// Reads a scenario with its posts and policies, as a run would, and reports the posts'
+/// labels the policies do not know, located in the posts file.
+fn check_scenario(name: &str, report: &mut Report) -> Vec<String> {
+    let request = Request {
+        scenario: name.to_owned(),
+        ..Request::default()
+    };
+    let files = DiskOrSeed { embedded: false };
+    let prepared = match modsim_sim::prepare(&request, &files) {
+        Ok(prepared) => prepared,
+        Err(SetupError::Files(failure)) => {
+            for f in failure.files {
+                report.add(f);
+            }
+            return Vec::new();
+        }
+        Err(SetupError::Usage { message, help }) => {
+            let text = files.read(name).unwrap_or_default();
+            let mut problem = Problem::error(message, None);
+            if let Some(help) = help {
+                problem = problem.with_help(help);
+            }
+            report.add(FileProblems::new(name, &text, vec![problem]));
+            return Vec::new();
+        }
+    };
+    for mut warning in prepared.warnings {
+        warning
+            .problems
+            .retain(|p| p.code != Some("unknown-scenario-label"));
+        report.add(warning);
+    }
+    let world = &prepared.world;
+    if let Some(posts_file) = &world.scenario.posts_file {
+        let csv = files.read(posts_file).unwrap_or_default();
+        for bound in &world.policies {
+            let known: Vec<&str> = bound.policy.labels.names().collect();
+            let problems = bound
+                .unknown_labels
+                .iter()
+                .map(|label| {
+                    let help = match modsim_policy::diagnostic::did_you_mean(label, known.iter().copied()) {
+                        Some(close) => format!("did you mean `{close}`? Otherwise declare `{label}` under `[labels]` in `{}`", bound.policy.file),
+                        None => format!("declare `{label}` under `[labels]` in `{}` if it matters", bound.policy.file),
+                    };
+                    lint::warning(
+                        "unknown-scenario-label",
+                        format!("label `{label}` is not known to the policy `{}`", bound.policy.id),
+                        label_span(&csv, label),
+                        &help,
+                    )
+                })
+                .collect();
+            report.add(FileProblems::new(posts_file, &csv, problems));
+        }
+    }
+    world
+        .policies
+        .iter()
+        .map(|b| b.policy.file.clone())
+        .collect()
+}
+
+/// The first place `label` stands as a whole field or list item in the posts file.
+fn label_span(csv: &str, label: &str) -> Option<std::ops::Range<usize>> {
+    let separators = [',', ';', '"', '\n', '\r'];
+    let mut from = 0;
+    while let Some(found) = csv.get(from..).and_then(|rest| rest.find(label)) {
+        let start = from + found;
+        let end = start + label.len();
+        let before = csv.get(..start).and_then(|b| b.trim_end().chars().last());
+        let after = csv.get(end..).and_then(|a| a.trim_start().chars().next());
+        if before.is_none_or(|c| separators.contains(&c))
+            && after.is_none_or(|c| separators.contains(&c))
+        {
+            return Some(start..end);
+        }
+        from = end;
+    }
+    None
+}
