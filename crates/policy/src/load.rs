@@ -173,7 +173,10 @@ impl PolicyDoc {
 
 /// The JSON Schema of a policy file, for TOML editors; `modsim schema policy` prints it.
 pub fn json_schema() -> schemars::Schema {
-    schemars::schema_for!(RawPolicy)
+    // Draft 7, the draft TOML editors (Taplo, Even Better TOML) read everywhere.
+    schemars::generate::SchemaSettings::draft07()
+        .into_generator()
+        .into_root_schema_for::<RawPolicy>()
 }
 
 /// Refuses TOML whose arrays and inline tables nest deeper than [`MAX_TOML_DEPTH`], before
@@ -254,6 +257,15 @@ pub fn toml_problem(e: &toml::de::Error) -> Problem {
     let mut first = message.lines().next().unwrap_or("invalid TOML").to_owned();
     if let Some(c) = first.get(..1) {
         first = c.to_lowercase() + first.get(1..).unwrap_or("");
+    }
+    // A whole number beyond 64 bits reaches serde as an i128 it cannot place.
+    if let Some(number) = first
+        .strip_prefix("invalid type: integer `")
+        .and_then(|rest| rest.strip_suffix("` as i128, expected any value"))
+    {
+        return Problem::error(format!("`{number}` is too large a number"), e.span()).with_help(
+            format!("whole numbers lie between {} and {}", i64::MIN, i64::MAX),
+        );
     }
     let problem = Problem::error(first, e.span());
     if message.contains("unknown field") {
