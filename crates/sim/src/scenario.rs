@@ -237,7 +237,10 @@ pub fn resolve_path(base: &str, relative: &str) -> String {
 
 /// The JSON Schema of a scenario file, for TOML editors; `modsim schema scenario` prints it.
 pub fn json_schema() -> schemars::Schema {
-    schemars::schema_for!(RawScenario)
+    // Draft 7, the draft TOML editors (Taplo, Even Better TOML) read everywhere.
+    schemars::generate::SchemaSettings::draft07()
+        .into_generator()
+        .into_root_schema_for::<RawScenario>()
 }
 
 /// Reads a scenario: its TOML text (named `name` to the user) and, through `files`, its posts.
