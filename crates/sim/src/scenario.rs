@@ -24,7 +24,7 @@ pub const MAX_SCENARIO_BYTES: usize = 4 * 1024 * 1024;
 /// Most posts a scenario may hold.
 pub const MAX_POSTS: usize = 5_000_000;
 /// Most events (notices and actions) a scenario may hold.
-pub const MAX_EVENTS: usize = 100_000;
+pub const MAX_EVENTS: usize = 10_000;
 /// Most distinct labels across a scenario's posts.
 pub const MAX_SCENARIO_LABELS: usize = 128;
 
