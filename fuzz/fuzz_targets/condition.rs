@@ -2,10 +2,10 @@
 //! names; what compiles is also evaluated. Never a panic.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
-use modsim_policy::condition::{Names, Scope, compile};
 use jiff::Timestamp;
+use libfuzzer_sys::fuzz_target;
 use modsim_policy::condition::NoState;
+use modsim_policy::condition::{Names, Scope, compile};
 use modsim_policy::{Cond, Env, LabelSet, LabelTable, PostView};
 
 fuzz_target!(|data: &[u8]| {
@@ -40,7 +40,10 @@ fn evaluate(cond: &Cond) {
     for (now, labels) in [
         (Timestamp::MIN, LabelSet::default()),
         (Timestamp::UNIX_EPOCH, LabelSet::default()),
-        (Timestamp::MAX, LabelSet::single(0).union(LabelSet::single(1))),
+        (
+            Timestamp::MAX,
+            LabelSet::single(0).union(LabelSet::single(1)),
+        ),
     ] {
         let post = PostView {
             id: "p",
