@@ -191,6 +191,16 @@ fn check_file(name: &str, kind: Option<FileKind>, report: &mut Report) -> Vec<St
         }
         Some(FileKind::Scenario) => check_scenario(name, report),
         None => {
+            // A syntax error can hide the marking table: report it, located, first.
+            let syntax = modsim_policy::load::check_nesting(&text).err().or_else(|| {
+                text.parse::<toml::Table>()
+                    .err()
+                    .map(|e| modsim_policy::load::toml_problem(&e))
+            });
+            if let Some(problem) = syntax {
+                report.add(FileProblems::new(name, &text, vec![problem]));
+                return Vec::new();
+            }
             let tables: Vec<String> = FileKind::ALL
                 .iter()
                 .map(|(t, _)| format!("`[{t}]`"))
