@@ -331,3 +331,31 @@ fn label_span(csv: &str, label: &str) -> Option<std::ops::Range<usize>> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_are_told_by_their_top_level_table() {
+        for (text, kind) in [
+            ("#:schema x\n[policy]\nid = 1", Some(FileKind::Policy)),
+            ("  [ scenario ]  # the header\n", Some(FileKind::Scenario)),
+            ("[parties]\n[scenario]\n", Some(FileKind::Scenario)),
+            ("[policy.extra]\n", None),
+            ("x = \"[policy]\"\n", None),
+            ("", None),
+        ] {
+            assert_eq!(FileKind::detect(text), kind, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn labels_are_found_as_whole_items() {
+        let csv = "id,labels\nx1,threats\nx2,spam; threat\n";
+        let span = label_span(csv, "threat").unwrap();
+        assert_eq!(csv.get(span.clone()), Some("threat"));
+        assert!(span.start > csv.find("threats").unwrap());
+        assert_eq!(label_span(csv, "thr"), None);
+    }
+}
