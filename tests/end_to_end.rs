@@ -95,6 +95,10 @@ fn golden_runs() {
         let out = modsim(&args);
         assert_eq!(out.status.code(), Some(0), "{name}: {}", text(&out.stderr));
         check_golden(&dir.join("stdout"), &text(&out.stdout));
+        if args.first() == Some(&"check") {
+            // What `check` finds is its standard error: snapshot it too.
+            check_golden(&dir.join("stderr"), &text(&out.stderr));
+        }
     }
 }
 
@@ -818,7 +822,7 @@ fn scratch(name: &str) -> PathBuf {
     }
     let dir = std::env::temp_dir().join(format!("modsim-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    for folder in ["seeds", "policies", "exercises"] {
+    for folder in ["seeds", "policies", "exercises", "schemas"] {
         copy(&root().join(folder), &dir.join(folder));
     }
     dir
@@ -831,33 +835,6 @@ fn modsim_in(dir: &Path, args: &[&str]) -> Output {
         .env("NO_COLOR", "1")
         .output()
         .expect("the binary runs")
-}
-
-/// Splits a command line as a shell would for these examples: words, and single quotes.
-fn words(line: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut word = String::new();
-    let mut quoted = false;
-    let mut any = false;
-    for c in line.chars() {
-        match c {
-            '\'' => {
-                quoted = !quoted;
-                any = true;
-            }
-            ' ' if !quoted => {
-                if any || !word.is_empty() {
-                    out.push(std::mem::take(&mut word));
-                }
-                any = false;
-            }
-            c => word.push(c),
-        }
-    }
-    if any || !word.is_empty() {
-        out.push(word);
-    }
-    out
 }
 
 #[test]
@@ -881,9 +858,16 @@ fn every_subcommands_help_has_examples_that_run_as_written() {
             .collect();
         assert!(!examples.is_empty(), "`modsim {sub} --help` has no example");
         for line in examples {
-            let argv = words(line.trim_start());
-            let args: Vec<&str> = argv.iter().skip(1).map(String::as_str).collect();
-            let out = modsim_in(&dir, &args);
+            // As a reader would run it: through a shell, with `modsim` being this binary.
+            let command = line
+                .trim_start()
+                .replacen("modsim", env!("CARGO_BIN_EXE_modsim"), 1);
+            let out = Command::new("sh")
+                .args(["-c", &command])
+                .current_dir(&dir)
+                .env("NO_COLOR", "1")
+                .output()
+                .expect("sh runs");
             assert!(
                 out.status.code() == Some(0),
                 "`{line}` exited {:?}: {}",
@@ -912,6 +896,21 @@ fn new_files_run_as_they_stand() {
             .success()
     );
     assert!(modsim_in(&dir, &["run", "s"]).status.success());
+    let checked = modsim_in(
+        &dir,
+        &[
+            "check",
+            "--deny-warnings",
+            "p.toml",
+            "s",
+            "exercises/07-mine",
+        ],
+    );
+    assert!(
+        checked.status.success(),
+        "new files pass `modsim check`: {}",
+        text(&checked.stderr)
+    );
     let graded = modsim_in(
         &dir,
         &[
@@ -955,6 +954,127 @@ fn the_html_report_is_one_self_contained_page() {
         assert!(
             !page.contains(external),
             "no network, no script: found `{external}`"
+        );
+    }
+}
+
+/// Every broken input under `tests/data/err/`, checked folder by folder and file by file:
+/// exit 2, a message that names the place, and no panic.
+#[test]
+fn every_broken_input_is_refused_with_a_located_message() {
+    let err = root().join("tests/data/err");
+    let mut checked = 0;
+    for (name, dir, _) in cases("err") {
+        let mut inputs: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .expect("case folder")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        inputs.sort();
+        if inputs.is_empty() {
+            continue; // a case of the command line alone
+        }
+        let relative = |p: &Path| {
+            p.strip_prefix(root())
+                .expect("under the root")
+                .to_string_lossy()
+                .into_owned()
+        };
+        let folder = relative(&dir);
+        for target in std::iter::once(folder.clone()).chain(inputs.iter().map(|p| relative(p))) {
+            let out = modsim(&["check", &target]);
+            let stderr = text(&out.stderr);
+            assert_eq!(
+                out.status.code(),
+                Some(2),
+                "{name}: `check {target}`: {stderr}"
+            );
+            assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+            let located = stderr.contains(&format!("╭─[{folder}/"))
+                || (stderr.contains("(line ") && stderr.contains(", column "))
+                || stderr.contains("cannot read");
+            assert!(
+                located,
+                "{name}: `check {target}` names no place:\n{stderr}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(
+        checked >= 20,
+        "only {checked} inputs under {}",
+        err.display()
+    );
+}
+
+#[test]
+fn the_shipped_policies_and_scenarios_check_clean() {
+    let out = modsim(&["check", "policies", "seeds", "--deny-warnings"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("0 errors, 0 warnings"));
+}
+
+#[test]
+fn warnings_fail_the_check_only_when_denied() {
+    let case = "tests/data/ok/check-lints";
+    assert_eq!(modsim(&["check", case]).status.code(), Some(0));
+    assert_eq!(
+        modsim(&["check", case, "--deny-warnings"]).status.code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn check_speaks_json_for_editors_and_graders() {
+    let out = modsim(&[
+        "check",
+        "--error-format",
+        "json",
+        "tests/data/ok/check-lints",
+        "tests/data/err/unknown-references",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let doc: Value = serde_json::from_slice(&out.stderr).expect("one JSON document");
+    assert_eq!(doc["schema"], "modsim.diagnostics/1");
+    assert_eq!(doc["errors"], 6);
+    assert_eq!(doc["warnings"], 8);
+    let diagnostics = doc["diagnostics"].as_array().expect("diagnostics");
+    assert_eq!(diagnostics.len(), 14);
+    for d in diagnostics {
+        assert!(
+            d["file"].is_string() && d["line"].is_u64() && d["column"].is_u64(),
+            "{d}"
+        );
+    }
+    let lint = diagnostics
+        .iter()
+        .find(|d| d["code"] == "power-without-notice")
+        .expect("a lint");
+    assert_eq!(lint["severity"], "warning");
+    assert_eq!(
+        (lint["line"].as_u64(), lint["column"].as_u64()),
+        (Some(42), Some(127))
+    );
+}
+
+#[test]
+fn the_committed_schemas_are_the_commands_output() {
+    for kind in ["policy", "scenario", "reform"] {
+        let out = modsim(&["schema", kind]);
+        assert!(out.status.success());
+        let path = root().join(format!("schemas/{kind}.schema.json"));
+        let committed = std::fs::read_to_string(&path).expect("committed schema");
+        assert_eq!(
+            text(&out.stdout),
+            committed,
+            "{} is stale: run `modsim schema {kind} > schemas/{kind}.schema.json`",
+            path.display()
+        );
+        let schema: Value = serde_json::from_str(&committed).expect("JSON");
+        assert_eq!(
+            schema["additionalProperties"], false,
+            "unknown keys are flagged"
         );
     }
 }
@@ -1020,4 +1140,36 @@ fn completions_and_plain_output_off_a_terminal() {
         !run.stdout.contains(&0x1b),
         "no colour codes when not a terminal or with NO_COLOR"
     );
+}
+
+#[test]
+fn the_shipped_files_name_their_schema() {
+    let mut files = Vec::new();
+    for (folder, kind, up) in [
+        ("policies", "policy", "../"),
+        ("policies/reforms", "reform", "../../"),
+        ("seeds", "scenario", "../../"),
+    ] {
+        for entry in std::fs::read_dir(root().join(folder)).expect("folder") {
+            let path = entry.expect("entry").path();
+            let file = if path.is_dir() {
+                path.join("scenario.toml")
+            } else {
+                path
+            };
+            if file.extension().is_some_and(|e| e == "toml") && file.is_file() {
+                files.push((file, format!("#:schema {up}schemas/{kind}.schema.json")));
+            }
+        }
+    }
+    assert!(files.len() >= 3);
+    for (file, directive) in files {
+        let text = std::fs::read_to_string(&file).expect("readable");
+        assert_eq!(
+            text.lines().next(),
+            Some(directive.as_str()),
+            "{}: the first line names the schema for TOML editors",
+            file.display()
+        );
+    }
 }

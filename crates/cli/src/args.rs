@@ -134,6 +134,71 @@ pub enum Command {
     /// Regenerate the reconstructed posts of the seed scenario from the documented generator.
     #[command(after_help = RECONSTRUCT_EXAMPLES)]
     Reconstruct(ReconstructArgs),
+    /// Check policies and scenarios: every error and warning, with file, line and column.
+    #[command(after_help = CHECK_EXAMPLES)]
+    Check(CheckArgs),
+    /// Print the JSON Schema of a file kind, for TOML editors (Taplo, Even Better TOML).
+    #[command(after_help = SCHEMA_EXAMPLES)]
+    Schema(SchemaArgs),
+}
+
+const CHECK_EXAMPLES: &str = "\
+Examples:
+  modsim check policies seeds
+      Check every policy and scenario under the two folders (exit 0: no errors).
+  modsim check my-policy.toml --deny-warnings
+      Fail on warnings too (the domain lints of docs/lints.md).
+  modsim check seeds --error-format json
+      The problems as JSON, for editors and graders (docs/json-output.md).
+
+Exit codes: 0 no errors (warnings allowed); 1 warnings, with --deny-warnings; 2 errors.";
+
+const SCHEMA_EXAMPLES: &str = "\
+Examples:
+  modsim schema policy > schemas/policy.schema.json
+      The schema the shipped policies name in their `#:schema` first line.";
+
+/// Arguments of `modsim check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Policy and scenario files, or folders to search for `.toml` files.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Fail (exit 1) when there are warnings, even with no error.
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// How to write the problems found.
+    #[arg(long, value_enum, default_value_t = ErrorFormat::Human)]
+    pub error_format: ErrorFormat,
+}
+
+/// How errors and warnings are written (to standard error).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum ErrorFormat {
+    /// For people: the file excerpt, the value underlined, the fix.
+    #[default]
+    Human,
+    /// For machines: one JSON document (`modsim.diagnostics/1`, docs/json-output.md).
+    Json,
+}
+
+/// Arguments of `modsim schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which file kind.
+    #[arg(value_enum)]
+    pub kind: SchemaKind,
+}
+
+/// The file kinds with a schema.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// A policy file (`policies/*.toml`).
+    Policy,
+    /// A scenario file (`seeds/*/scenario.toml`).
+    Scenario,
+    /// A reform file (`policies/reforms/*.toml`).
+    Reform,
 }
 
 /// Arguments of `modsim run`.
@@ -155,6 +220,9 @@ pub struct RunArgs {
     /// Write the output to this file (whole or not at all) instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// How to write errors and warnings.
+    #[arg(long, value_enum, default_value_t = ErrorFormat::Human)]
+    pub error_format: ErrorFormat,
 }
 
 /// The policies, reforms and overrides a run is judged under (`run`, `sweep`).
@@ -202,6 +270,9 @@ pub struct CompareArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// How to write errors and warnings.
+    #[arg(long, value_enum, default_value_t = ErrorFormat::Human)]
+    pub error_format: ErrorFormat,
 }
 
 /// Arguments of `modsim sweep`.
@@ -237,6 +308,9 @@ pub struct SweepArgs {
     /// The policies, reforms and overrides every grid point starts from.
     #[command(flatten)]
     pub judged: Judged,
+    /// How to write errors and warnings.
+    #[arg(long, value_enum, default_value_t = ErrorFormat::Human)]
+    pub error_format: ErrorFormat,
 }
 
 /// Arguments of `modsim merge`.

@@ -13,8 +13,8 @@ use modsim_sim::reconstruct::{self, ReportModel};
 use modsim_sim::{Request, SetupError, report};
 
 use crate::args::{
-    self, Account, Command, CompareArgs, Format, Judged, MergeArgs, NewArgs, NewKind, OverrideArgs,
-    ReconstructArgs, RunArgs, SweepArgs, SweepFormat, TestArgs, TestFormat,
+    self, Account, Command, CompareArgs, ErrorFormat, Format, Judged, MergeArgs, NewArgs, NewKind,
+    OverrideArgs, ReconstructArgs, RunArgs, SweepArgs, SweepFormat, TestArgs, TestFormat,
 };
 use crate::files::{self, DiskOrSeed, SEED_SCENARIO};
 use crate::render;
@@ -33,24 +33,35 @@ pub struct Verbosity {
 
 /// Runs a command; `matches` gives the order of repeated options where it matters.
 pub fn dispatch(command: Command, matches: &clap::ArgMatches, verbosity: Verbosity) -> ExitCode {
-    let result = match command {
-        Command::Run(a) => run(&a, verbosity),
-        Command::New(a) => new(&a),
+    let (result, format) = match command {
+        Command::Run(a) => (run(&a, verbosity), a.error_format),
+        Command::New(a) => (new(&a), ErrorFormat::Human),
         Command::Completions(a) => {
             let mut cmd = <crate::args::Cli as clap::CommandFactory>::command();
             clap_complete::generate(a.shell, &mut cmd, "modsim", &mut std::io::stdout());
-            Ok(())
+            return ExitCode::SUCCESS;
         }
-        Command::Compare(a) => compare(&a, matches.subcommand_matches("compare")),
-        Command::Sweep(a) => sweep(&a, verbosity),
+        Command::Compare(a) => (
+            compare(&a, matches.subcommand_matches("compare")),
+            a.error_format,
+        ),
+        Command::Sweep(a) => (sweep(&a, verbosity), a.error_format),
         Command::Test(a) => return test(&a),
-        Command::Merge(a) => merge(&a),
-        Command::Reconstruct(a) => reconstruct(&a),
+        Command::Merge(a) => (merge(&a), ErrorFormat::Human),
+        Command::Reconstruct(a) => (reconstruct(&a), ErrorFormat::Human),
+        Command::Check(a) => return crate::check::check(&a),
+        Command::Schema(a) => {
+            print!("{}", crate::schema::text(a.kind));
+            return ExitCode::SUCCESS;
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            eprint!("{}", failure.render());
+            match format {
+                ErrorFormat::Human => eprint!("{}", failure.render()),
+                ErrorFormat::Json => eprint!("{}", failure.render_json()),
+            }
             ExitCode::from(BAD_INPUT)
         }
     }
@@ -83,6 +94,19 @@ impl Failure {
                 s
             }
             Failure::Files(files) => files.iter().map(render_problems).collect(),
+        }
+    }
+
+    fn render_json(&self) -> String {
+        match self {
+            Failure::Usage { message, help } => {
+                let mut problem = modsim_policy::Problem::error(message.clone(), None);
+                if let Some(h) = help {
+                    problem = problem.with_help(h.clone());
+                }
+                crate::diagnostics::json(&[FileProblems::new("", "", vec![problem])])
+            }
+            Failure::Files(files) => crate::diagnostics::json(files),
         }
     }
 }
@@ -167,8 +191,16 @@ fn run(a: &RunArgs, verbosity: Verbosity) -> Result<(), Failure> {
     let files = DiskOrSeed { embedded };
     let prepared = modsim_sim::prepare(&request, &files)?;
     if !verbosity.quiet {
-        for w in &prepared.warnings {
-            eprint!("{}", render_problems(w));
+        match a.error_format {
+            ErrorFormat::Human => {
+                for w in &prepared.warnings {
+                    eprint!("{}", render_problems(w));
+                }
+            }
+            ErrorFormat::Json if !prepared.warnings.is_empty() => {
+                eprint!("{}", crate::diagnostics::json(&prepared.warnings));
+            }
+            ErrorFormat::Json => {}
         }
     }
     if verbosity.verbose {
@@ -596,7 +628,8 @@ fn scenario_file(path: &Path) -> Result<String, Failure> {
     Ok(path_text(path))
 }
 
-fn path_text(path: &Path) -> String {
+/// A path as shown to the user and as files name each other: `/` separators, no `./`.
+pub fn path_text(path: &Path) -> String {
     let text = path.to_string_lossy().replace('\\', "/");
     text.strip_prefix("./").map(str::to_owned).unwrap_or(text)
 }

@@ -2,10 +2,13 @@
 
 mod args;
 mod chart;
+mod check;
 mod commands;
+mod diagnostics;
 mod files;
 mod html;
 mod render;
+mod schema;
 mod templates;
 
 use std::process::ExitCode;

@@ -23,6 +23,8 @@ pub struct Problem {
     pub help: Option<String>,
     /// Error or warning.
     pub severity: Severity,
+    /// The id of the lint or check that found it (`power-without-notice`), when it has one.
+    pub code: Option<&'static str>,
 }
 
 impl Problem {
@@ -34,6 +36,7 @@ impl Problem {
             label: None,
             help: None,
             severity: Severity::Error,
+            code: None,
         }
     }
 
@@ -48,6 +51,12 @@ impl Problem {
     /// Adds the fix.
     pub fn with_help(mut self, help: impl Into<String>) -> Problem {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Names the lint or check that found it.
+    pub fn with_code(mut self, code: &'static str) -> Problem {
+        self.code = Some(code);
         self
     }
 
@@ -91,6 +100,10 @@ impl fmt::Display for Problem {
 impl std::error::Error for Problem {}
 
 impl Diagnostic for Problem {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.code.map(|c| Box::new(c) as Box<dyn fmt::Display>)
+    }
+
     fn severity(&self) -> Option<Severity> {
         Some(self.severity)
     }
@@ -218,6 +231,9 @@ impl Diagnostic for Located<'_> {
             .span
             .as_ref()
             .map(|_| self.source as &dyn SourceCode)
+    }
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Diagnostic::code(self.problem)
     }
     fn severity(&self) -> Option<Severity> {
         Diagnostic::severity(self.problem)

@@ -6,6 +6,7 @@
 
 use std::ops::Range;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use toml::Spanned;
@@ -16,8 +17,14 @@ use crate::diagnostic::{FileProblems, Problem};
 use crate::model::*;
 use crate::period::{HolidayCalendar, Period};
 
+pub mod lint;
+
 /// Largest policy file read, in bytes.
 pub const MAX_POLICY_BYTES: usize = 1024 * 1024;
+
+/// Deepest nesting of TOML arrays and inline tables read, in a policy or a scenario: deeper
+/// files are refused before parsing, so no input can exhaust the stack.
+pub const MAX_TOML_DEPTH: usize = 32;
 
 /// What a run changes in its policies: clauses taken out, parameters set, judgment calls
 /// read one way or the other.
@@ -67,9 +74,12 @@ impl PolicyDoc {
                         ),
                         None,
                     )
-                    .with_help("split the document into several policy files"),
+                    .with_help("split the document into several policy files (the limit is `MAX_POLICY_BYTES` in crates/policy/src/load.rs)"),
                 ],
             ));
+        }
+        if let Err(problem) = check_nesting(text) {
+            return Err(FileProblems::new(name, text, vec![problem]));
         }
         let raw: RawPolicy = toml::from_str(text)
             .map_err(|e| FileProblems::new(name, text, vec![toml_problem(&e)]))?;
@@ -199,12 +209,113 @@ impl PolicyDoc {
     }
 }
 
+/// The JSON Schema of a policy file, for TOML editors; `modsim schema policy` prints it.
+pub fn json_schema() -> schemars::Schema {
+    // Draft 7, the draft TOML editors (Taplo, Even Better TOML) read everywhere.
+    schemars::generate::SchemaSettings::draft07()
+        .into_generator()
+        .into_root_schema_for::<RawPolicy>()
+}
+
+/// Refuses TOML whose arrays and inline tables nest deeper than [`MAX_TOML_DEPTH`], before
+/// a recursive parser sees it. A lexical scan: strings and comments are skipped.
+pub fn check_nesting(text: &str) -> Result<(), Problem> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    let mut line_start = true;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'#' => {
+                while bytes.get(i).is_some_and(|&c| c != b'\n') {
+                    i += 1;
+                }
+                continue;
+            }
+            b'"' | b'\'' => {
+                let triple = bytes.get(i..i + 3) == Some(&[b, b, b][..]);
+                let quote_len = if triple { 3 } else { 1 };
+                i += quote_len;
+                loop {
+                    match bytes.get(i) {
+                        None => return Ok(()),
+                        Some(b'\\') if b == b'"' => i += 2,
+                        Some(b'\n') if !triple => break,
+                        Some(&c) if c == b => {
+                            if !triple || bytes.get(i..i + 3) == Some(&[b, b, b][..]) {
+                                i += quote_len;
+                                break;
+                            }
+                            i += 1;
+                        }
+                        Some(_) => i += 1,
+                    }
+                }
+                line_start = false;
+                continue;
+            }
+            // `[table]` and `[[array]]` headers open at the start of a line and close on it.
+            b'[' if line_start && depth == 0 => {
+                while bytes.get(i).is_some_and(|&c| c != b'\n' && c != b'#') {
+                    i += 1;
+                }
+                continue;
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_TOML_DEPTH {
+                    return Err(Problem::error(
+                        format!("arrays and tables nest deeper than {MAX_TOML_DEPTH} levels"),
+                        Some(i..i + 1),
+                    )
+                    .with_help("flatten the value (the limit is `MAX_TOML_DEPTH` in crates/policy/src/load.rs)"));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b'\n' => {
+                line_start = true;
+                i += 1;
+                continue;
+            }
+            b' ' | b'\t' | b'\r' => {
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        line_start = false;
+        i += 1;
+    }
+    Ok(())
+}
+
 /// The problem a TOML syntax or shape error makes.
 pub fn toml_problem(e: &toml::de::Error) -> Problem {
     let message = e.message().trim().trim_end_matches('.').to_owned();
     let mut first = message.lines().next().unwrap_or("invalid TOML").to_owned();
     if let Some(c) = first.get(..1) {
         first = c.to_lowercase() + first.get(1..).unwrap_or("");
+    }
+    // A whole number beyond 64 bits reaches serde as an i128 it cannot place.
+    if let Some(number) = first
+        .strip_prefix("invalid type: integer `")
+        .and_then(|rest| rest.strip_suffix("` as i128, expected any value"))
+    {
+        return Problem::error(format!("`{number}` is too large a number"), e.span()).with_help(
+            format!("whole numbers lie between {} and {}", i64::MIN, i64::MAX),
+        );
+    }
+    // `unknown field `titel`, expected one of `id`, `title`, ...`: say which one was meant.
+    if let Some((unknown, expected)) = first
+        .strip_prefix("unknown field `")
+        .and_then(|rest| rest.split_once("`, expected one of "))
+    {
+        let unknown = unknown.to_owned();
+        let known: Vec<&str> = expected.split(", ").map(|k| k.trim_matches('`')).collect();
+        if let Some(close) = crate::diagnostic::did_you_mean(&unknown, known.iter().copied()) {
+            return Problem::error(format!("unknown field `{unknown}`"), e.span())
+                .with_help(format!("did you mean `{close}`?"));
+        }
     }
     let problem = Problem::error(first, e.span());
     if message.contains("unknown field") {
@@ -219,111 +330,277 @@ pub fn toml_problem(e: &toml::de::Error) -> Problem {
 // ---------------------------------------------------------------------------------------
 // The raw shape of the file.
 
-#[derive(Clone, Debug, Deserialize)]
+/// A modsim policy: one document (a contract, terms of service) at one version.
+/// See docs/policy-format.md.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Policy", title = "modsim policy")]
 pub(crate) struct RawPolicy {
+    /// The header: id, title, source.
+    #[schemars(with = "RawHeader")]
     pub(crate) policy: Spanned<RawHeader>,
+    /// The parties the document names, as roles: `name = "who it is"`.
     #[serde(default)]
     pub(crate) roles: Entries<String>,
+    /// The kinds of content the document names: `name = "what it means"`.
     #[serde(default)]
     pub(crate) labels: Entries<String>,
+    /// Named periods and numbers, with defaults; `--set NAME=VALUE` overrides one.
     #[serde(default)]
     pub(crate) parameters: Entries<RawParameter>,
+    /// Judgment calls ("if AWS determines that..."), held as named yes/no assumptions.
     #[serde(default)]
     pub(crate) assumptions: Entries<RawAssumption>,
+    /// The clauses, in the document's order.
+    #[serde(default)]
+    #[schemars(with = "Vec<RawClause>")]
+    pub(crate) clause: Vec<Spanned<RawClause>>,
+    /// Facts a scenario reports (a backlog of reports) that conditions may read: `name = "what it counts"`.
     #[serde(default)]
     pub(crate) facts: Entries<String>,
-    #[serde(default)]
-    pub(crate) clause: Vec<Spanned<RawClause>>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+/// The header of a policy.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Header")]
 pub(crate) struct RawHeader {
+    /// Short id, such as `aws-2021-01`.
+    #[schemars(with = "String")]
     pub(crate) id: Spanned<String>,
+    /// Full title.
     pub(crate) title: String,
+    /// Where the text comes from.
     pub(crate) source: String,
+    /// What the document is, for readers.
     #[serde(default)]
     pub(crate) about: Option<String>,
+    /// The calendar business days are counted against: `us-federal` (default) or `weekends-only`.
     #[serde(default)]
+    #[schemars(with = "Option<HolidaysName>")]
     pub(crate) holidays: Option<Spanned<String>>,
+    /// The role on whose service the posts this policy judges are published.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub(crate) content_on: Option<Spanned<String>>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+/// A holiday calendar.
+#[derive(JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[allow(dead_code, reason = "a schema only")]
+enum HolidaysName {
+    /// Weekends and the US federal holidays of 5 U.S.C. § 6103.
+    UsFederal,
+    /// Saturdays and Sundays.
+    WeekendsOnly,
+}
+
+/// A named value.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Parameter")]
 pub(crate) struct RawParameter {
+    /// A whole number, or a period such as `30 calendar days`, `2 business days`, `24 hours`.
+    #[schemars(with = "RawValue")]
     pub(crate) value: Spanned<RawValue>,
+    /// What it is.
     pub(crate) about: String,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(untagged)]
+#[schemars(rename = "ParameterValue")]
 pub(crate) enum RawValue {
     Int(i64),
     Text(String),
 }
 
-#[derive(Clone, Debug, Deserialize)]
+/// A judgment call.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "JudgmentCall")]
 pub(crate) struct RawAssumption {
+    /// The question it answers.
     pub(crate) question: String,
-    pub(crate) default: bool,
+    /// The value used unless `--assume NAME=true|false` says otherwise.
     #[serde(default)]
+    pub(crate) default: Option<bool>,
+    /// The id of the clause it belongs to.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub(crate) clause: Option<Spanned<String>>,
+    /// Why the default is what it is.
     #[serde(default)]
     pub(crate) note: Option<String>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+/// One clause of the document: the unit a verdict cites.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Clause")]
 pub(crate) struct RawClause {
+    /// The id as the document numbers it: `6.1(b)`.
+    #[schemars(with = "String")]
     pub(crate) id: Spanned<String>,
+    /// A short title.
     pub(crate) title: String,
+    /// A paraphrase of the clause, not a long quotation.
     pub(crate) text: String,
+    /// Where the text comes from, such as `AWS Customer Agreement §6.1(b)`.
     pub(crate) source: String,
+    /// How sure we are of the wording.
+    #[schemars(with = "MarkName")]
     pub(crate) mark: Spanned<String>,
+    /// A note for readers.
     #[serde(default)]
     pub(crate) note: Option<String>,
+    /// A condition over a post (CEL) that makes the clause a prohibition.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub(crate) prohibits: Option<Spanned<String>>,
+    /// Makes the clause a duty.
     #[serde(default)]
     pub(crate) duty: Option<RawDuty>,
+    /// Makes the clause a power.
     #[serde(default)]
     pub(crate) power: Option<RawPower>,
+    /// Lints this clause trips on purpose, by id (`docs/lints.md`), such as a power that the
+    /// document really does let a party use without notice.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub(crate) allow: Vec<Spanned<String>>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+/// How a fact or clause is known.
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code, reason = "a schema only")]
+enum MarkName {
+    /// On the record: the primary document, or a faithful reproduction.
+    Record,
+    /// Reported by the press; the primary text was not seen.
+    Reported,
+    /// Inferred, or taken from a neighbouring version.
+    Inferred,
+    /// Made up by a documented generator where the record is silent.
+    Reconstructed,
+}
+
+/// Something a role must do about a post, and by when.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Duty")]
 pub(crate) struct RawDuty {
-    holder: Spanned<String>,
-    opens: Spanned<String>,
+    /// The role that owes the duty.
+    #[schemars(with = "String")]
+    pub(crate) holder: Spanned<String>,
+    /// The event that opens it for a post: `published` or `reported`.
+    #[schemars(with = "TriggerName")]
+    pub(crate) opens: Spanned<String>,
+    /// A condition on the post, checked when the event fires; default `post.prohibited`.
     #[serde(default, rename = "where")]
-    condition: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
+    pub(crate) condition: Option<Spanned<String>>,
+    /// How long the holder has: a period or a period parameter's name; default at once.
     #[serde(default)]
-    within: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
+    pub(crate) within: Option<Spanned<String>>,
+    /// What discharges it: `removed` or `delivered`.
+    #[schemars(with = "DischargeName")]
+    pub(crate) met_by: Spanned<String>,
+    /// For duties opened by a demand: what is demanded, such as `moderation_plan`.
     #[serde(default)]
-    deliverable: Option<Spanned<String>>,
-    met_by: Spanned<String>,
+    #[schemars(with = "Option<String>")]
+    pub(crate) deliverable: Option<Spanned<String>>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code, reason = "a schema only")]
+enum TriggerName {
+    /// The post is published.
+    Published,
+    /// The post is reported.
+    Reported,
+    /// A demand (an action carrying `demands`) is made.
+    Demanded,
+}
+
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code, reason = "a schema only")]
+enum DischargeName {
+    /// The post is removed.
+    Removed,
+    /// The demanded deliverable is delivered.
+    Delivered,
+}
+
+/// Something a role may do to another, on a condition, after notice.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Power")]
 pub(crate) struct RawPower {
-    holder: Spanned<String>,
-    action: Spanned<String>,
-    against: Spanned<String>,
+    /// The role that holds the power.
+    #[schemars(with = "String")]
+    pub(crate) holder: Spanned<String>,
+    /// What it lets the holder do.
+    #[schemars(with = "ActionName")]
+    pub(crate) action: Spanned<String>,
+    /// The role it is exercised against.
+    #[schemars(with = "String")]
+    pub(crate) against: Spanned<String>,
+    /// A condition over the state (CEL), such as `breached("4.2")`; default `true`.
     #[serde(default)]
-    when: Option<Spanned<String>>,
-    notice: Spanned<String>,
+    #[schemars(with = "Option<String>")]
+    pub(crate) when: Option<Spanned<String>>,
+    /// `immediate`, `none`, a period (`30 calendar days`) or a period parameter's name.
+    #[schemars(with = "String")]
+    pub(crate) notice: Spanned<String>,
+    /// A cure period, counted from notice: a period or a period parameter's name.
     #[serde(default)]
-    cure: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
+    pub(crate) cure: Option<Spanned<String>>,
+}
+
+/// An action a power may allow.
+#[derive(JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code, reason = "a schema only")]
+pub(crate) enum ActionName {
+    Warn,
+    DemandPlan,
+    RemoveContent,
+    Suspend,
+    Terminate,
+    Delist,
+    Restore,
+    SuspendAccount,
+    Ban,
 }
 
 /// A TOML table read in the document's order, with each key's span.
 #[derive(Clone, Debug)]
 pub(crate) struct Entries<V>(pub(crate) Vec<(Spanned<String>, V)>);
+
+impl<V: JsonSchema> JsonSchema for Entries<V> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("Table_of_{}", V::schema_name()).into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "object",
+            "propertyNames": { "pattern": "^[A-Za-z][A-Za-z0-9_-]*$" },
+            "additionalProperties": generator.subschema_for::<V>(),
+        })
+    }
+}
 
 impl<V> Default for Entries<V> {
     fn default() -> Self {
@@ -625,6 +902,21 @@ impl Compiler<'_> {
             .collect();
         let mut out = Vec::new();
         for (name, a) in self.unique_entries(&raw.assumptions, "judgment call") {
+            if a.default.is_none() {
+                let span = raw
+                    .assumptions
+                    .0
+                    .iter()
+                    .find(|(k, _)| k.get_ref() == name)
+                    .map(|(k, _)| k.span());
+                self.error(lint::warning(
+                    "judgment-call-without-default",
+                    format!("judgment call `{name}` has no default; it is read as `false`"),
+                    span,
+                    "add `default = false` (or `true`), with a `note` on why",
+                ));
+            }
+            let default = a.default.unwrap_or(false);
             if let Some(clause) = &a.clause
                 && !clause_ids.contains(&clause.get_ref().as_str())
             {
@@ -641,11 +933,11 @@ impl Compiler<'_> {
                 .iter()
                 .rev()
                 .find(|(n, _)| n == name)
-                .map_or(a.default, |(_, v)| *v);
+                .map_or(default, |(_, v)| *v);
             out.push(Assumption {
                 name: name.to_owned(),
                 question: a.question.clone(),
-                default: a.default,
+                default,
                 value,
                 clause: a.clause.as_ref().map(|c| c.get_ref().clone()),
                 note: a.note.clone(),
@@ -1026,7 +1318,8 @@ impl Compiler<'_> {
                                     format!("powers refer to each other in a cycle: {}", cycle.join(" → ")),
                                     span,
                                 )
-                                .with_help("a power may rest on another's availability, but not on its own"),
+                                .with_help("a power may rest on another's availability, but not on its own")
+                                .with_code("power-cycle"),
                             );
                             return;
                         }
@@ -1303,6 +1596,59 @@ power = { holder = "provider", action = "terminate", against = "customer", when 
             err.problems[0].message.contains("wrong kind of value"),
             "{:?}",
             err.problems
+        );
+    }
+}
+
+#[cfg(test)]
+mod limits {
+    use super::*;
+
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        for deep in [
+            format!("[policy]\nx = {}", "[".repeat(200_000)),
+            format!("[policy]\nx = {}", "{ a = ".repeat(100_000)),
+            format!("x = [\n{}", "[\n".repeat(100)),
+        ] {
+            let err = PolicyDoc::parse("deep.toml", &deep).unwrap_err();
+            assert!(
+                err.problems[0]
+                    .message
+                    .contains(&format!("deeper than {MAX_TOML_DEPTH} levels")),
+                "{:?}",
+                err.problems
+            );
+            assert!(
+                err.problems[0]
+                    .help
+                    .as_deref()
+                    .unwrap()
+                    .contains("MAX_TOML_DEPTH")
+            );
+        }
+    }
+
+    #[test]
+    fn nesting_ignores_brackets_in_strings_comments_and_headers() {
+        let text = format!(
+            "# {open}\n[policy]\n[[clause]]\na = \"{open}\"\nb = '{open}'\nc = \"\"\"\n{open}\"\"\"\nd = [[1], [2]]\n",
+            open = "[".repeat(100)
+        );
+        assert!(check_nesting(&text).is_ok());
+    }
+
+    #[test]
+    fn an_oversized_file_names_the_limit() {
+        let big = "#".repeat(MAX_POLICY_BYTES + 1);
+        let err = PolicyDoc::parse("big.toml", &big).unwrap_err();
+        assert!(err.problems[0].message.contains("over the limit"));
+        assert!(
+            err.problems[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("MAX_POLICY_BYTES")
         );
     }
 }

@@ -79,7 +79,14 @@ impl Period {
         let (number, unit) = trimmed
             .split_once(char::is_whitespace)
             .ok_or_else(malformed)?;
-        let n: u32 = number.parse().map_err(|_| malformed())?;
+        let n: u32 = number.parse().map_err(|_| {
+            // All digits, but beyond 32 bits: far longer than any period may be.
+            if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) {
+                PeriodSyntaxError::TooLong(text.to_owned())
+            } else {
+                malformed()
+            }
+        })?;
         let unit = unit.split_whitespace().collect::<Vec<_>>().join(" ");
         let period = match unit.as_str() {
             "calendar day" | "calendar days" => Period::CalendarDays(n),

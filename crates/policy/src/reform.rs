@@ -35,31 +35,58 @@ pub struct ReformDoc {
     raw: RawReform,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+/// A reform file, as written.
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Reform", title = "modsim reform")]
 struct RawReform {
+    /// The header: id, title, the policy it applies to, the clauses it takes out.
     reform: RawReformHeader,
+    /// Parameters set: `name = value`, a period or a whole number of the parameter's kind.
     #[serde(default)]
+    #[schemars(with = "Entries<RawValue>")]
     parameters: Entries<Spanned<RawValue>>,
+    /// Judgment calls' defaults set: `name = true|false`.
     #[serde(default)]
+    #[schemars(with = "Entries<bool>")]
     assumptions: Entries<Spanned<bool>>,
+    /// Clauses of the policy rewritten, by id.
     #[serde(default)]
+    #[schemars(with = "Vec<RawClause>")]
     replace: Vec<Spanned<RawClause>>,
+    /// New clauses.
     #[serde(default)]
+    #[schemars(with = "Vec<RawClause>")]
     add: Vec<Spanned<RawClause>>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+/// The header of a reform.
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "ReformHeader")]
 struct RawReformHeader {
+    /// A short id, shown in reports.
     id: String,
+    /// What the reform asks, in a line.
     title: String,
+    /// Why a class would ask it.
     #[serde(default)]
     about: Option<String>,
+    /// The id of the policy it changes.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     applies_to: Option<Spanned<String>>,
+    /// Clause ids taken out, as `--without` does.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     remove: Vec<Spanned<String>>,
+}
+
+/// The JSON Schema of a reform file; `modsim schema reform` prints it.
+pub fn json_schema() -> schemars::Schema {
+    schemars::generate::SchemaSettings::draft07()
+        .into_generator()
+        .into_root_schema_for::<RawReform>()
 }
 
 impl ReformDoc {
@@ -230,7 +257,7 @@ impl PolicyDoc {
                 .iter_mut()
                 .find(|(k, _)| k.get_ref() == name.get_ref())
             {
-                Some((_, a)) => a.default = *value.get_ref(),
+                Some((_, a)) => a.default = Some(*value.get_ref()),
                 None => problems.push(
                     Problem::error(
                         format!("the policy has no judgment call `{}`", name.get_ref()),

@@ -39,21 +39,42 @@ pub const PARAMETERS: &[&str] = &[
     "notice_window",
 ];
 
-#[derive(Debug, Deserialize)]
+/// A scenario's `[model]` table, as written.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Model")]
 pub(crate) struct RawModel {
+    /// The generator: `reports`.
+    #[schemars(with = "String")]
     generator: Spanned<String>,
+    /// The seed of the committed data.
     seed: u64,
+    /// Reports drawn.
     count: usize,
+    /// The first instant a report may come.
+    #[schemars(with = "String")]
     first_report: Spanned<String>,
+    /// The last instant a report may come.
+    #[schemars(with = "String")]
     last_report: Spanned<String>,
+    /// The report rate at the end of the window over that at its start.
     growth: f64,
+    /// Median time from publication to report (`20 hours`).
+    #[schemars(with = "String")]
     publish_lag_median: Spanned<String>,
+    /// σ of the log of that time.
     publish_lag_spread: f64,
+    /// Chance a reported post is removed before the notice, 0 to 1.
+    #[schemars(with = "f64")]
     removal_probability: Spanned<f64>,
+    /// Median removal delay (`48 hours`).
+    #[schemars(with = "String")]
     removal_delay_median: Spanned<String>,
+    /// σ of the log of the removal delay.
     removal_delay_spread: f64,
+    /// Width of the window, centred on the recorded notice, in which its time is drawn.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     notice_window: Option<Spanned<String>>,
 }
 

@@ -13,6 +13,9 @@ use jiff::tz::TimeZone;
 use modsim_policy::diagnostic::did_you_mean;
 use modsim_policy::load::toml_problem;
 use modsim_policy::{ACTIONS, FileProblems, LabelSet, Mark, Problem};
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -20,6 +23,8 @@ use toml::Spanned;
 pub const MAX_SCENARIO_BYTES: usize = 4 * 1024 * 1024;
 /// Most posts a scenario may hold.
 pub const MAX_POSTS: usize = 5_000_000;
+/// Most events (notices and actions) a scenario may hold.
+pub const MAX_EVENTS: usize = 10_000;
 /// Most distinct labels across a scenario's posts.
 pub const MAX_SCENARIO_LABELS: usize = 128;
 
@@ -308,6 +313,14 @@ pub fn resolve_path(base: &str, relative: &str) -> String {
     }
 }
 
+/// The JSON Schema of a scenario file, for TOML editors; `modsim schema scenario` prints it.
+pub fn json_schema() -> schemars::Schema {
+    // Draft 7, the draft TOML editors (Taplo, Even Better TOML) read everywhere.
+    schemars::generate::SchemaSettings::draft07()
+        .into_generator()
+        .into_root_schema_for::<RawScenario>()
+}
+
 /// Reads a scenario: its TOML text (named `name` to the user) and, through `files`, its posts.
 pub fn load(name: &str, text: &str, files: &dyn Files) -> Result<Scenario, LoadFailure> {
     if text.len() > MAX_SCENARIO_BYTES {
@@ -322,10 +335,13 @@ pub fn load(name: &str, text: &str, files: &dyn Files) -> Result<Scenario, LoadF
                     ),
                     None,
                 )
-                .with_help("put the posts in a CSV file named by `[posts] file`"),
+                .with_help("put the posts in a CSV file named by `[posts] file` (the limit is `MAX_SCENARIO_BYTES` in crates/sim/src/scenario.rs)"),
             ],
         )
         .into());
+    }
+    if let Err(problem) = modsim_policy::load::check_nesting(text) {
+        return Err(FileProblems::new(name, text, vec![problem]).into());
     }
     let raw: RawScenario =
         toml::from_str(text).map_err(|e| FileProblems::new(name, text, vec![toml_problem(&e)]))?;
@@ -361,103 +377,198 @@ pub fn load(name: &str, text: &str, files: &dyn Files) -> Result<Scenario, LoadF
 // ---------------------------------------------------------------------------------------
 // The raw shape of the file.
 
-#[derive(Debug, Deserialize)]
+/// A modsim scenario: the parties, the policies in force, the posts and the timeline of
+/// notices and actions to judge, with provenance. See docs/scenario-format.md.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Scenario", title = "modsim scenario")]
 struct RawScenario {
+    /// The header: id, title, time zone.
     scenario: RawHeader,
+    /// The parties: `id = "Full Name"`.
+    #[schemars(with = "BTreeMap<String, PartyName>")]
     parties: Spanned<toml::Table>,
+    /// Default role bindings for every policy: `role = "party id"`.
     #[serde(default)]
+    #[schemars(with = "Option<BTreeMap<String, String>>")]
     roles: Option<Spanned<toml::Table>>,
+    /// The policies in force.
     #[serde(default)]
     policy: Vec<RawPolicyRef>,
+    /// The posts, from a CSV file.
     #[serde(default)]
     posts: Option<RawPosts>,
+    /// The timeline: notices given and actions taken.
     #[serde(default)]
     event: Vec<RawEvent>,
+    /// What the facts rest on.
     #[serde(default)]
     provenance: Provenance2,
+    /// The generative model of the uncertain facts, for sweeps.
     #[serde(default)]
     model: Option<crate::model::RawModel>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A party's full name, or a table with its `name`.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code, reason = "a schema only")]
+enum PartyName {
+    Name(String),
+    Table {
+        /// Full name.
+        name: String,
+    },
+}
+
+/// The header of a scenario.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Header")]
 struct RawHeader {
+    /// Short id.
     id: String,
+    /// Title.
     title: String,
+    /// The IANA time zone instants are read and shown in, such as `America/Los_Angeles`.
+    #[schemars(with = "String")]
     zone: Spanned<String>,
+    /// What it is about.
     #[serde(default)]
     about: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A policy in force.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "PolicyInForce")]
 struct RawPolicyRef {
+    /// The policy file, relative to this scenario.
+    #[schemars(with = "String")]
     file: Spanned<String>,
+    /// Role bindings for this policy: `role = "party id"`.
     #[serde(default)]
+    #[schemars(with = "Option<BTreeMap<String, String>>")]
     roles: Option<Spanned<toml::Table>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// The posts file and who reported them.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Posts")]
 struct RawPosts {
+    /// The CSV file, relative to this scenario.
+    #[schemars(with = "String")]
     file: Spanned<String>,
+    /// The party that reported them.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     reported_by: Option<Spanned<String>>,
+    /// The party they were reported to.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     reported_to: Option<Spanned<String>>,
+    /// How the posts are known: `record`, `reported`, `inferred` or `reconstructed`.
+    #[schemars(with = "String")]
     mark: Spanned<String>,
 }
 
-#[derive(Debug, Deserialize)]
+/// An event of the timeline: a `notice` (`from`, `to`, `cites`) or an `action` (`actor`,
+/// `action`, `against`).
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Event")]
 struct RawEvent {
+    /// When: `2021-01-09 18:00` in the scenario's zone, or RFC 3339 with an offset.
+    #[schemars(with = "RawTime")]
     at: Spanned<RawTime>,
+    /// `notice` or `action`.
+    #[schemars(with = "EventKind")]
     kind: Spanned<String>,
+    /// A notice's sender (party id).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     from: Option<Spanned<String>>,
+    /// A notice's recipient (party id).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     to: Option<Spanned<String>>,
+    /// An action's actor (party id).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     actor: Option<Spanned<String>>,
+    /// The action taken, one of the policy actions (`suspend`, `terminate`...).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     action: Option<Spanned<String>>,
+    /// Against whom (party id).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     against: Option<Spanned<String>>,
+    /// The clauses (or sections) a notice invokes; none means every clause.
     #[serde(default)]
     cites: Vec<String>,
+    /// An action that demands a deliverable (`moderation_plan`), opening duties to deliver it.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     demands: Option<Spanned<String>>,
+    /// What a `delivery` event delivers.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     deliverable: Option<Spanned<String>>,
+    /// The name of the fact a `fact` event sets.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     fact: Option<Spanned<String>>,
+    /// The value a `fact` event sets.
     #[serde(default)]
     value: Option<i64>,
+    /// What happened, paraphrased.
     summary: String,
+    /// How it is known: `record`, `reported`, `inferred` or `reconstructed`.
+    #[schemars(with = "String")]
     mark: Spanned<String>,
+    /// What of it is reconstructed, if anything.
     #[serde(default)]
     reconstructed: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum RawTime {
-    Text(String),
-    Toml(toml::value::Datetime),
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code, reason = "a schema only")]
+enum EventKind {
+    /// A notice from one party to another.
+    Notice,
+    /// An action taken, to be judged.
+    Action,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+#[schemars(rename = "Instant")]
+enum RawTime {
+    Text(String),
+    Toml(#[schemars(with = "String")] toml::value::Datetime),
+}
+
+/// What the scenario's facts rest on.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Provenance")]
 struct Provenance2 {
+    /// Facts on the record.
     #[serde(default)]
     record: Vec<String>,
+    /// Facts reported by the press.
     #[serde(default)]
     reported: Vec<String>,
+    /// Facts inferred.
     #[serde(default)]
     inferred: Vec<String>,
+    /// Facts reconstructed, and how.
     #[serde(default)]
     reconstructed: Vec<String>,
+    /// The command that regenerates the reconstructed data.
     #[serde(default)]
     generator: Option<String>,
 }
@@ -556,6 +667,19 @@ impl Checker {
 
         let mut notices = Vec::new();
         let mut actions = Vec::new();
+        if raw.event.len() > MAX_EVENTS {
+            self.error(
+                Problem::error(
+                    format!(
+                        "the scenario has {} events, over the limit of {MAX_EVENTS}",
+                        raw.event.len()
+                    ),
+                    raw.event.get(MAX_EVENTS).map(|e| e.kind.span()),
+                )
+                .with_help("split the timeline into several scenarios (the limit is `MAX_EVENTS` in crates/sim/src/scenario.rs)"),
+            );
+            return None;
+        }
         let mut deliveries = Vec::new();
         let mut facts = Vec::new();
         for event in &raw.event {
@@ -984,7 +1108,7 @@ fn read_posts(scenario: &mut Scenario, name: &str, text: &str) -> Result<(), Fil
                     record_span(text, &record),
                 )
                 .with_help(
-                    "split the scenario; the limit is MAX_POSTS in crates/sim/src/scenario.rs",
+                    "split the posts into several scenarios (the limit is `MAX_POSTS` in crates/sim/src/scenario.rs)",
                 ),
             );
             break;

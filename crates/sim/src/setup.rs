@@ -125,7 +125,8 @@ pub fn prepare(request: &Request, files: &dyn Files) -> Result<Prepared, SetupEr
                     ),
                     None,
                 )
-                .with_help("posts are judged on the labels the policy knows; declare the others under `[labels]` if they matter")],
+                .with_help("posts are judged on the labels the policy knows; declare the others under `[labels]` if they matter")
+                .with_code("unknown-scenario-label")],
             ));
         }
         if !bound.unknown_facts.is_empty() {

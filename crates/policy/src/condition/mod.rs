@@ -92,8 +92,9 @@ pub enum CmpOp {
 }
 
 impl CmpOp {
+    /// Compares `a` with `b`.
     #[inline]
-    fn apply<T: PartialOrd>(self, a: T, b: T) -> bool {
+    pub fn apply<T: PartialOrd>(self, a: T, b: T) -> bool {
         match self {
             CmpOp::Eq => a == b,
             CmpOp::Ne => a != b,

@@ -177,7 +177,7 @@ pub fn parse(text: &str) -> Result<Expr, SyntaxError> {
             format!("the condition is {} bytes long, over the limit of {MAX_CONDITION_LEN}", text.len()),
             0..0,
         )
-        .help("split the rule into clauses, or name a part of it as a separate power and refer to it with `available(...)`"));
+        .help("split the rule into clauses, or name a part of it as a separate power and refer to it with `available(...)` (the limit is `MAX_CONDITION_LEN` in crates/policy/src/condition/syntax.rs)"));
     }
     let tokens = lex(text)?;
     let mut parser = Parser {
@@ -377,7 +377,7 @@ impl Parser {
                 span,
             )
             .help(
-                "split it: name a part as a separate power and refer to it with `available(...)`",
+                "split it: name a part as a separate power and refer to it with `available(...)` (the limit is `MAX_DEPTH` in crates/policy/src/condition/syntax.rs)",
             ));
         }
         Ok(())

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Seeds the fuzz corpora from the repository's policies and scenarios (policies/, seeds/).
+# The corpora themselves (fuzz/corpus/) are not committed: libFuzzer grows them.
+set -euo pipefail
+cd "$(dirname "$0")"
+mkdir -p corpus/policy corpus/scenario corpus/condition corpus/run
+for policy in ../policies/*.toml; do
+  cp "$policy" "corpus/policy/$(basename "$policy")"
+  # Every condition of the policy, one file each.
+  grep -oE "(prohibits|when|where) = '[^']*'|(prohibits|when|where) = \"[^\"]*\"" "$policy" \
+    | sed -E "s/^[a-z]+ = ['\"]//; s/['\"]$//" \
+    | while IFS= read -r cond; do
+        printf '%s' "$cond" > "corpus/condition/$(printf '%s' "$cond" | md5sum | cut -c1-16)"
+      done
+done
+for dir in ../seeds/*/; do
+  name=$(basename "$dir")
+  posts=$(head -n 12 "$dir/posts.csv")
+  printf '%s\0%s' "$(cat "$dir/scenario.toml")" "$posts" > "corpus/scenario/$name"
+  for policy in ../policies/*.toml; do
+    printf '%s\0%s\0%s' "$(cat "$policy")" "$(cat "$dir/scenario.toml")" "$posts" \
+      > "corpus/run/$name-$(basename "$policy" .toml)"
+  done
+done
+for expr in 'true' 'post.severity >= params.threshold && now > post.published + duration("24h")' \
+  'breached("2") || available("3") && !assumptions.risk' 'state.live_reported * 2 >= 10' \
+  'post.labels.exists(l, l in ["incitement", "threat"])' 'post.author == "x" || post.id in ["a", "b"]'; do
+  printf '%s' "$expr" > "corpus/condition/$(printf '%s' "$expr" | md5sum | cut -c1-16)"
+done
+echo "seeded: $(ls corpus/policy | wc -l) policy, $(ls corpus/scenario | wc -l) scenario, $(ls corpus/condition | wc -l) condition, $(ls corpus/run | wc -l) run"
