@@ -1,6 +1,18 @@
-//! Shared set-up of modsim's benchmarks: the seed scenario, read from the repository.
+//! modsim's benchmarks and the data they run on: the seed scenario, read from the repository;
+//! a batch of posts and two content rules in five engines ([`eval`]).
 //!
-//! The benchmarks themselves are in `benches/`; run them with `cargo bench -p modsim-bench`.
+//! The criterion benchmarks are in `benches/` (`cargo bench -p modsim-bench`); the quick
+//! side-by-side runner is the `compare` binary.
+//!
+//! ```
+//! use modsim_bench::eval::{Batch, Engine, Prepared, Rule};
+//! let batch = Batch::new(100);
+//! let mut modsim = Prepared::new(Engine::Modsim, Rule::Compound, &batch).unwrap();
+//! let mut native = Prepared::new(Engine::Native, Rule::Compound, &batch).unwrap();
+//! assert_eq!(modsim.count().unwrap(), native.count().unwrap());
+//! ```
+
+pub mod eval;
 
 use modsim_sim::{Files, Prepared, Request, setup};
 
