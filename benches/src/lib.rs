@@ -1,8 +1,10 @@
 //! modsim's benchmarks and the data they run on: the seed scenario, read from the repository;
-//! a batch of posts and two content rules in five engines ([`eval`]).
+//! a batch of posts and two content rules in five engines ([`eval`]); synthetic scenarios of
+//! any size ([`scale`]).
 //!
 //! The criterion benchmarks are in `benches/` (`cargo bench -p modsim-bench`); the quick
-//! side-by-side runner is the `compare` binary.
+//! side-by-side runner is the `compare` binary and the peak-memory probe the `scale` binary.
+//! `BENCHMARKS.md` at the repository's root has the figures and the commands.
 //!
 //! ```
 //! use modsim_bench::eval::{Batch, Engine, Prepared, Rule};
@@ -13,6 +15,7 @@
 //! ```
 
 pub mod eval;
+pub mod scale;
 
 use modsim_sim::{Files, Prepared, Request, setup};
 
