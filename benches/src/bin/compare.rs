@@ -26,15 +26,19 @@ fn main() {
     let mut budget = Duration::from_secs(2);
     let mut json = false;
     let mut posts = 1000;
+    let mut passes = None;
+    let mut only = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--quick" => budget = Duration::from_millis(300),
             "--format" => json = args.next().as_deref() == Some("json"),
             "--posts" => posts = args.next().and_then(|n| n.parse().ok()).unwrap_or(posts),
+            "--passes" => passes = args.next().and_then(|n| n.parse().ok()),
+            "--engine" => only = args.next(),
             "-h" | "--help" => {
                 println!(
-                    "usage: compare [--quick] [--format text|json] [--posts N]\n\n--quick  300 ms per engine and rule instead of 2 s"
+                    "usage: compare [--quick] [--format text|json] [--posts N] [--passes N] [--engine NAME]\n\n--quick   300 ms per engine and rule instead of 2 s\n--passes  a fixed number of passes instead of a time budget (for callgrind)\n--engine  run this engine alone, with the native closure"
                 );
                 return;
             }
@@ -64,8 +68,11 @@ fn main() {
         let mut modsim = f64::NAN;
         let mut native = f64::NAN;
         for engine in Engine::ALL {
+            if only.as_deref().is_some_and(|o| o != engine.name()) && engine != Engine::Native {
+                continue;
+            }
             let mut prepared = Prepared::new(engine, rule, &batch).expect("the rule compiles");
-            let per_eval = measure(&mut prepared, want, budget) / posts as f64;
+            let per_eval = measure(&mut prepared, want, budget, passes) / posts as f64;
             match engine {
                 Engine::Modsim => modsim = per_eval,
                 Engine::Native => native = per_eval,
@@ -83,7 +90,12 @@ fn main() {
             }
             ns.insert(engine.name().into(), round(per_eval).into());
         }
-        let ratio = |e: Engine| ns[e.name()].as_f64().unwrap_or(f64::NAN) / modsim;
+        let ratio = |e: Engine| {
+            ns.get(e.name())
+                .and_then(|v| v.as_f64())
+                .unwrap_or(f64::NAN)
+                / modsim
+        };
         let ratios = serde_json::json!({
             "cel_over_modsim": round(ratio(Engine::Cel)),
             "cedar_over_modsim": round(ratio(Engine::Cedar)),
@@ -124,12 +136,20 @@ fn main() {
 }
 
 /// The median time of one pass over the batch, in nanoseconds: passes are repeated (after one
-/// warm-up pass) until `budget` has elapsed, each checked against `want`.
-fn measure(prepared: &mut Prepared<'_>, want: usize, budget: Duration) -> f64 {
+/// warm-up pass) until `budget` has elapsed, or `passes` times, each checked against `want`.
+fn measure(
+    prepared: &mut Prepared<'_>,
+    want: usize,
+    budget: Duration,
+    passes: Option<usize>,
+) -> f64 {
     assert_eq!(prepared.count().expect("evaluates"), want);
     let mut times = Vec::new();
     let start = Instant::now();
-    while start.elapsed() < budget || times.len() < 5 {
+    while match passes {
+        Some(p) => times.len() < p,
+        None => start.elapsed() < budget || times.len() < 5,
+    } {
         let t = Instant::now();
         let n = black_box(&mut *prepared).count().expect("evaluates");
         times.push(t.elapsed().as_nanos() as f64);
