@@ -1,22 +1,23 @@
 //! `replay/seed`: the full replay of seeds/parler-aws-2021 with verdicts, earliest instants,
-//! duty histories and explanations (rendering excluded); `eval/aup_rule/{modsim,native}`:
-//! the AUP's content rule over the seed's 98 posts, compiled against a hand-written closure;
-//! `sweep/seed/{1,2}`: replicates of the seed drawn from its model, per second, on 1 and 2 threads.
-//! Every benchmark checks its result inside the loop, so it measures real work.
+//! duty histories and explanations (rendering excluded); `replay/scale/<n>/{quiet,explain}`:
+//! synthetic scenarios of 1k to 1m reports under the AWS policy, replayed without
+//! explanations (as sweeps do) and, up to 10k, with them, throughput in timeline events;
+//! `sweep/seed/{1,2}`: replicates of the seed drawn from its model, per second, on 1 and 2
+//! threads. Every benchmark checks its result inside the loop, so it measures real work.
 
 #![allow(
     missing_docs,
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    reason = "a benchmark fails loudly"
 )]
 
 use std::hint::black_box;
+use std::time::Duration;
 
-use criterion::{Criterion, criterion_group, criterion_main};
-use modsim_policy::LabelSet;
-use modsim_policy::condition::{Env, NoState, PostView};
+use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 
 fn replay(c: &mut Criterion) {
     let prepared = modsim_bench::seed().expect("the seed loads");
@@ -29,60 +30,40 @@ fn replay(c: &mut Criterion) {
     });
 }
 
-fn eval(c: &mut Criterion) {
-    let prepared = modsim_bench::seed().expect("the seed loads");
-    let bound = &prepared.world.policies[0];
-    let rule = &bound.policy.prohibitions[0].condition.cond;
-    let posts = &prepared.world.scenario.posts;
-    let views: Vec<PostView<'_>> = posts
-        .iter()
-        .zip(&bound.post_labels)
-        .map(|(p, labels)| PostView {
-            id: &p.id,
-            author: &p.author,
-            labels: *labels,
-            severity: p.severity,
-            reach: p.reach,
-            published: p.published,
-            reported: true,
-            removed: false,
-            prohibited: false,
-        })
-        .collect();
-    let now = posts[0].published;
-    let facts = NoState::default();
-    let mut group = c.benchmark_group("eval/aup_rule");
-    group.bench_function("modsim", |b| {
-        b.iter(|| {
-            let n = black_box(&views)
-                .iter()
-                .filter(|v| {
-                    rule.eval(&Env {
-                        now,
-                        post: Some(v),
-                        facts: &facts,
-                    })
+/// `replay/scale/<n>/quiet` for 1k to 1m reports, and `replay/scale/<n>/explain` up to 10k.
+fn scale(c: &mut Criterion) {
+    for (name, reports) in [
+        ("1k", 1_000),
+        ("10k", 10_000),
+        ("100k", 100_000),
+        ("1m", 1_000_000),
+    ] {
+        let world = modsim_bench::scale::world(reports).expect("the seed loads");
+        let mut group = c.benchmark_group(format!("replay/scale/{name}"));
+        group.throughput(Throughput::Elements(modsim_bench::scale::events(&world)));
+        if reports >= 100_000 {
+            group.sample_size(10);
+            group.sampling_mode(SamplingMode::Flat);
+            group.warm_up_time(Duration::from_secs(1));
+        }
+        group.bench_function("quiet", |b| {
+            b.iter(|| {
+                let outcome = black_box(&world).replay_quiet().expect("replays");
+                assert!(outcome.verdicts[0].permitted);
+                outcome
+            })
+        });
+        if reports <= 10_000 {
+            group.bench_function("explain", |b| {
+                b.iter(|| {
+                    let outcome = black_box(&world).replay().expect("replays");
+                    assert!(outcome.verdicts[0].permitted);
+                    outcome
                 })
-                .count();
-            assert_eq!(n, 98);
-            n
-        })
-    });
-    let wanted = ["incitement", "threat", "hate"]
-        .iter()
-        .filter_map(|l| bound.policy.labels.index(l))
-        .fold(LabelSet::EMPTY, |s, i| s.union(LabelSet::single(i)));
-    group.bench_function("native", |b| {
-        b.iter(|| {
-            let n = black_box(&views)
-                .iter()
-                .filter(|v| v.labels.intersects(wanted))
-                .count();
-            assert_eq!(n, 98);
-            n
-        })
-    });
-    group.finish();
+            });
+        }
+        group.finish();
+    }
 }
 
 /// `sweep/seed/{1,2}`: Monte Carlo replicates of the seed drawn from its model, replayed
@@ -91,7 +72,7 @@ fn sweep(c: &mut Criterion) {
     use modsim_sim::sweep::{SweepSpec, run};
     const REPLICATES: u32 = 400;
     let mut group = c.benchmark_group("sweep/seed");
-    group.throughput(criterion::Throughput::Elements(u64::from(REPLICATES)));
+    group.throughput(Throughput::Elements(u64::from(REPLICATES)));
     group.sample_size(10);
     for jobs in [1, 2] {
         let spec = SweepSpec {
@@ -116,5 +97,5 @@ fn sweep(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, replay, eval, sweep);
+criterion_group!(benches, replay, scale, sweep);
 criterion_main!(benches);

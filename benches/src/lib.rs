@@ -1,6 +1,21 @@
-//! Shared set-up of modsim's benchmarks: the seed scenario, read from the repository.
+//! modsim's benchmarks and the data they run on: the seed scenario, read from the repository;
+//! a batch of posts and two content rules in five engines ([`eval`]); synthetic scenarios of
+//! any size ([`scale`]).
 //!
-//! The benchmarks themselves are in `benches/`; run them with `cargo bench -p modsim-bench`.
+//! The criterion benchmarks are in `benches/` (`cargo bench -p modsim-bench`); the quick
+//! side-by-side runner is the `compare` binary and the peak-memory probe the `scale` binary.
+//! `BENCHMARKS.md` at the repository's root has the figures and the commands.
+//!
+//! ```
+//! use modsim_bench::eval::{Batch, Engine, Prepared, Rule};
+//! let batch = Batch::new(100);
+//! let mut modsim = Prepared::new(Engine::Modsim, Rule::Compound, &batch).unwrap();
+//! let mut native = Prepared::new(Engine::Native, Rule::Compound, &batch).unwrap();
+//! assert_eq!(modsim.count().unwrap(), native.count().unwrap());
+//! ```
+
+pub mod eval;
+pub mod scale;
 
 use modsim_sim::{Files, Prepared, Request, setup};
 

@@ -22,6 +22,7 @@ fuzz_target!(|data: &[u8]| {
         clauses: &["1", "2", "3"],
         duties: &[("2", Some(0))],
         powers: &[("3", Some(0)), ("1", None)],
+        facts: &["backlog"],
     };
     for scope in [Scope::Prohibition, Scope::DutyTrigger, Scope::Power] {
         if let Ok(cond) = compile(text, scope, &names) {
