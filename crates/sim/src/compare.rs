@@ -186,12 +186,11 @@ pub fn differences(
             });
         }
     }
-    let find = |o: &'_ Outcome, e: &EarliestInstant| -> Option<EarliestInstant> {
+    fn find<'o>(o: &'o Outcome, e: &EarliestInstant) -> Option<&'o EarliestInstant> {
         o.earliest
             .iter()
             .find(|x| x.power.policy == e.power.policy && x.power.clause == e.power.clause)
-            .cloned()
-    };
+    }
     for b in &base.earliest {
         let a = find(alt, b);
         let a_at = a.as_ref().and_then(|a| a.at);

@@ -1034,23 +1034,21 @@ impl<'w> Replay<'w> {
                 let Some(ps) = self.states.get_mut(p).and_then(|s| s.powers.get_mut(i)) else {
                     continue;
                 };
+                if holds && !ps.holds {
+                    ps.holds_since = Some(now);
+                    ps.first_held.get_or_insert(now);
+                }
+                if !holds {
+                    ps.holds_since = None;
+                }
+                ps.holds = holds;
+                if ps.earliest.is_none()
+                    && now != Timestamp::MIN
+                    && let Some(basis) = exercisable(Some(power.notice), ps, now)
                 {
-                    if holds && !ps.holds {
-                        ps.holds_since = Some(now);
-                        ps.first_held.get_or_insert(now);
-                    }
-                    if !holds {
-                        ps.holds_since = None;
-                    }
-                    ps.holds = holds;
-                    if ps.earliest.is_none()
-                        && now != Timestamp::MIN
-                        && let Some(basis) = exercisable(Some(power.notice), ps, now)
-                    {
-                        let earliest = self.earliest_instant(p, i, now, basis);
-                        if let Some(ps) = self.states.get_mut(p).and_then(|s| s.powers.get_mut(i)) {
-                            ps.earliest = Some(earliest);
-                        }
+                    let earliest = self.earliest_instant(p, i, now, basis);
+                    if let Some(ps) = self.states.get_mut(p).and_then(|s| s.powers.get_mut(i)) {
+                        ps.earliest = Some(earliest);
                     }
                 }
             }
