@@ -14,7 +14,7 @@ use std::str::FromStr;
 use jiff::{SignedDuration, Timestamp};
 use modsim_policy::LabelSet;
 use modsim_sim::World;
-use modsim_sim::scenario::Post;
+use modsim_sim::scenario::{Post, PostId};
 
 use crate::eval::SplitMix64;
 
@@ -62,8 +62,8 @@ pub fn posts(n: usize) -> Vec<Post> {
                 .filter(|l| mask & (1 << l) != 0)
                 .fold(LabelSet::EMPTY, |s, l| s.union(LabelSet::single(l)));
             Post {
-                id: format!("s{i:07}"),
-                author: String::new(),
+                id: PostId::from(format!("s{i:07}")),
+                author: PostId::default(),
                 published,
                 reported: Some(reported),
                 removed,

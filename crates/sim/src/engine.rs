@@ -1334,7 +1334,30 @@ impl<'w> Replay<'w> {
         flips
     }
 
-    fn finish(self) -> Result<Outcome, ReplayError> {
+    fn finish(mut self) -> Result<Outcome, ReplayError> {
+        // The earliest permitted instant of each refused action, before the earliest instants
+        // are moved out of the power states below.
+        let mut verdicts = std::mem::take(&mut self.verdicts);
+        for (v, candidates) in verdicts.iter_mut().zip(&self.pending_candidates) {
+            if v.permitted {
+                continue;
+            }
+            v.earliest_permitted = candidates
+                .iter()
+                .filter_map(|&(p, i)| self.states.get(p)?.powers.get(i)?.earliest.as_ref()?.at)
+                .min();
+        }
+        let mut found: Vec<Vec<Option<EarliestInstant>>> = self
+            .states
+            .iter_mut()
+            .map(|state| {
+                state
+                    .powers
+                    .iter_mut()
+                    .map(|ps| ps.earliest.take())
+                    .collect()
+            })
+            .collect();
         let mut earliest = Vec::new();
         let mut duties = Vec::new();
         for (p, bound) in self.world.policies.iter().enumerate() {
@@ -1342,8 +1365,12 @@ impl<'w> Replay<'w> {
                 continue;
             };
             for (i, ps) in state.powers.iter().enumerate() {
-                let e = match &ps.earliest {
-                    Some(e) => e.clone(),
+                let e = match found
+                    .get_mut(p)
+                    .and_then(|f| f.get_mut(i))
+                    .and_then(Option::take)
+                {
+                    Some(e) => e,
                     None => {
                         let mut e = self.blank_earliest(p, i);
                         e.condition_first_held = ps.first_held;
@@ -1372,7 +1399,7 @@ impl<'w> Replay<'w> {
                         |x| self.world.scenario.party_id(x).to_owned(),
                     );
                 let explainer = Explainer::new(self.world, &self.states, p, self.last_instant());
-                let with = |state: Instance| -> Vec<String> {
+                let with = |state: Instance| -> Vec<crate::scenario::PostId> {
                     let subjects: Vec<usize> = ds
                         .instances
                         .iter()
@@ -1401,16 +1428,6 @@ impl<'w> Replay<'w> {
                     last: ds.status,
                 });
             }
-        }
-        let mut verdicts = self.verdicts;
-        for (v, candidates) in verdicts.iter_mut().zip(&self.pending_candidates) {
-            if v.permitted {
-                continue;
-            }
-            v.earliest_permitted = candidates
-                .iter()
-                .filter_map(|&(p, i)| self.states.get(p)?.powers.get(i)?.earliest.as_ref()?.at)
-                .min();
         }
         Ok(Outcome {
             verdicts,

@@ -9,6 +9,7 @@ use modsim_policy::{Cond, Mark, Notice, Trigger, show_instant};
 
 use crate::engine::{Basis, Instance, PolicyState, PowerState, StateFacts, World};
 use crate::outcome::{AssumptionUse, DutyStatus, Explanation};
+use crate::scenario::PostId;
 
 /// How many posts an explanation describes one by one.
 const POSTS_SHOWN: usize = 3;
@@ -548,7 +549,7 @@ impl<'a> Explainer<'a> {
                     })
                     .into_iter()
                     .collect();
-                let shown: Vec<&str> = ids.iter().take(TALLY_SHOWN).map(String::as_str).collect();
+                let shown: Vec<&str> = ids.iter().take(TALLY_SHOWN).map(PostId::as_str).collect();
                 let more = if ids.len() > TALLY_SHOWN {
                     format!(", and {} more", ids.len() - TALLY_SHOWN)
                 } else {
@@ -587,7 +588,7 @@ impl<'a> Explainer<'a> {
     }
 
     /// The ids of a duty's subjects: post ids, or `demand by apple of 2021-01-08 09:00 PST`.
-    pub(crate) fn subject_ids(&self, subjects: &[usize]) -> Vec<String> {
+    pub(crate) fn subject_ids(&self, subjects: &[usize]) -> Vec<PostId> {
         let s = &self.world.scenario;
         subjects
             .iter()
@@ -595,7 +596,7 @@ impl<'a> Explainer<'a> {
                 Some(post) => Some(post.id.clone()),
                 None => {
                     let action = s.actions.get(i.checked_sub(s.posts.len())?)?;
-                    Some(format!(
+                    Some(smol_str::format_smolstr!(
                         "demand by {} of {}",
                         s.party_id(action.actor),
                         self.show(action.at)

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::reconstruct::{RemovalDelay, ReportModel};
-use crate::scenario::{Post, parse_instant};
+use crate::scenario::{Post, PostId, parse_instant};
 
 /// A scenario's model: the report generator, its seed, and the notice's uncertainty.
 #[derive(Clone, Debug, PartialEq)]
@@ -248,7 +248,7 @@ impl ScenarioModel {
                 }
                 Post {
                     id: p.id,
-                    author: String::new(),
+                    author: PostId::default(),
                     published: p.published,
                     reported: Some(p.reported),
                     removed: p.removed,

@@ -7,6 +7,8 @@
 use jiff::Timestamp;
 use serde::Serialize;
 
+use crate::scenario::PostId;
+
 /// Everything one replay found.
 #[derive(Clone, Debug, Default)]
 pub struct Outcome {
@@ -194,13 +196,13 @@ pub struct DutyHistory {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct DutyTally {
     /// Met in time (removed or delivered by the deadline).
-    pub in_time: Vec<String>,
+    pub in_time: Vec<PostId>,
     /// Met after the deadline.
-    pub late: Vec<String>,
+    pub late: Vec<PostId>,
     /// Past the deadline and not met.
-    pub overdue: Vec<String>,
+    pub overdue: Vec<PostId>,
     /// Still within time (or with no time limit), not met.
-    pub open: Vec<String>,
+    pub open: Vec<PostId>,
 }
 
 /// One step of a derivation: a claim, the clause it rests on, the posts it concerns, and
@@ -214,7 +216,7 @@ pub struct Explanation {
     pub clause: Option<String>,
     /// The posts it concerns, by id.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub posts: Vec<String>,
+    pub posts: Vec<PostId>,
     /// The claims beneath it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<Explanation>,
@@ -239,7 +241,11 @@ impl Explanation {
     /// Adds the claims beneath.
     #[must_use]
     pub fn with(mut self, children: Vec<Explanation>) -> Explanation {
-        self.children.extend(children);
+        if self.children.is_empty() {
+            self.children = children;
+        } else {
+            self.children.extend(children);
+        }
         self
     }
 }

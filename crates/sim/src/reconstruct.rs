@@ -17,6 +17,8 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, LogNormal};
 
+use crate::scenario::PostId;
+
 /// The seed of the committed reconstruction.
 pub const SEED: u64 = 20_210_109;
 
@@ -112,7 +114,7 @@ pub struct ReportModel {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PostRecord {
     /// `r001` to `r098`, in order of report.
-    pub id: String,
+    pub id: PostId,
     /// Published.
     pub published: Timestamp,
     /// Reported by AWS to Parler.
@@ -222,7 +224,7 @@ impl ReportModel {
                 let removed = Some(minute(reported, delay.max(60.0)))
                     .filter(|r| removed_at_all && *r < self.cutoff);
                 PostRecord {
-                    id: format!("r{:03}", n + 1),
+                    id: smol_str::format_smolstr!("r{:03}", n + 1),
                     published,
                     reported,
                     removed,

@@ -14,7 +14,7 @@ use crate::engine::World;
 use crate::outcome::{
     AssumptionUse, Cause, ClauseRef, DutyStatus, DutyTally, Explanation, Flip, Outcome,
 };
-use crate::scenario::Provenance;
+use crate::scenario::{PostId, Provenance};
 
 /// The version of the report's shape.
 pub const SCHEMA: &str = "modsim.run/1";
@@ -231,7 +231,7 @@ pub struct DutyChangeReport {
     /// The event that caused it.
     pub cause: String,
     /// The post concerned.
-    pub post: Option<String>,
+    pub post: Option<PostId>,
     /// Instances in breach right after.
     pub open_breaches: u32,
 }
