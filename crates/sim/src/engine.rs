@@ -18,7 +18,7 @@ use jiff::Timestamp;
 use modsim_policy::condition::{Env, Facts, NoState, StateCount};
 use modsim_policy::{Cond, Discharge, LabelSet, Notice, Policy, PostView, Trigger};
 
-use crate::explain::Explainer;
+use crate::explain::{Explainer, Memo};
 use crate::outcome::*;
 use crate::scenario::Scenario;
 
@@ -461,6 +461,8 @@ struct Replay<'w> {
     pending_candidates: Vec<Vec<(usize, usize)>>,
     /// Build explanations (a replay for readers) or not (a sweep's replicate).
     explain: bool,
+    /// Explanations written once and reused within a step (see [`Memo`]).
+    memo: Memo,
     /// Some power's condition reads more than duties' states (counts, facts, the clock), so
     /// the powers are re-read after every step, not only when a duty's state changes.
     always_dirty: bool,
@@ -612,6 +614,7 @@ impl<'w> Replay<'w> {
             verdicts: Vec::new(),
             pending_candidates: Vec::new(),
             explain,
+            memo: Memo::default(),
             always_dirty,
         })
     }
@@ -649,6 +652,8 @@ impl<'w> Replay<'w> {
             let Some((now, phase)) = candidates.into_iter().flatten().min() else {
                 break;
             };
+            // Every step may change the duties that explanations describe.
+            self.memo.next_step();
             match phase {
                 Phase::Published => {
                     let post = self.by_published.get(ip).copied().unwrap_or(0) as usize;
@@ -690,6 +695,7 @@ impl<'w> Replay<'w> {
                     if !self.demanded(action, now)? {
                         continue;
                     }
+                    self.memo.next_step();
                 }
             }
             // A notice, or the end of a notice or cure period, can make a power exercisable
@@ -1063,7 +1069,7 @@ impl<'w> Replay<'w> {
         basis: Basis,
     ) -> EarliestInstant {
         let explanation = if self.explain {
-            Explainer::new(self.world, &self.states, p, now)
+            Explainer::new(self.world, &self.states, p, now, &self.memo)
                 .power(i, Some(&basis))
                 .0
         } else {
@@ -1144,7 +1150,7 @@ impl<'w> Replay<'w> {
             };
             let notice = bound.policy.powers.get(i).map(|w| w.notice);
             let basis = exercisable(notice, ps, now);
-            let explainer = Explainer::new(self.world, &self.states, p, now);
+            let explainer = Explainer::new(self.world, &self.states, p, now, &self.memo);
             let (explanation, used) = if self.explain {
                 explainer.power(i, basis.as_ref())
             } else {
@@ -1335,6 +1341,7 @@ impl<'w> Replay<'w> {
     }
 
     fn finish(mut self) -> Result<Outcome, ReplayError> {
+        self.memo.next_step();
         // The earliest permitted instant of each refused action, before the earliest instants
         // are moved out of the power states below.
         let mut verdicts = std::mem::take(&mut self.verdicts);
@@ -1376,7 +1383,7 @@ impl<'w> Replay<'w> {
                         e.condition_first_held = ps.first_held;
                         if self.explain {
                             let end = self.last_instant();
-                            let explainer = Explainer::new(self.world, &self.states, p, end);
+                            let explainer = Explainer::new(self.world, &self.states, p, end, &self.memo);
                             e.explanation = explainer.never(i, ps);
                         }
                         e
@@ -1398,7 +1405,7 @@ impl<'w> Replay<'w> {
                         || "(unbound)".to_owned(),
                         |x| self.world.scenario.party_id(x).to_owned(),
                     );
-                let explainer = Explainer::new(self.world, &self.states, p, self.last_instant());
+                let explainer = Explainer::new(self.world, &self.states, p, self.last_instant(), &self.memo);
                 let with = |state: Instance| -> Vec<crate::scenario::PostId> {
                     let subjects: Vec<usize> = ds
                         .instances

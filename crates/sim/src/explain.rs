@@ -4,6 +4,9 @@
 //! Built from the replay's state at the instant being explained; every claim that rests on
 //! reconstructed data says so.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use jiff::Timestamp;
 use modsim_policy::{Cond, Mark, Notice, Trigger, show_instant};
 
@@ -22,6 +25,32 @@ pub(crate) struct Explainer<'a> {
     states: &'a [PolicyState],
     policy: usize,
     now: Timestamp,
+    memo: &'a Memo,
+}
+
+/// Explanations a replay builds more than once, kept so that they are written once.
+///
+/// A power's explanation reads its duties (`breached("4.2")`) and other powers
+/// (`available("6.1(b)")`), and several powers are explained at the same step: the duty
+/// explanations of one step are kept until the state changes ([`Memo::next_step`]). A post's
+/// line under a duty (its times, labels and deadline) changes only when the post is removed,
+/// so it is kept for the whole replay.
+#[derive(Debug, Default)]
+pub(crate) struct Memo {
+    /// Duty explanations of the current step, by (policy, duty, instant explained).
+    duties: RefCell<HashMap<(usize, usize, Timestamp), Explanation>>,
+    /// Subject lines, by (policy, duty, post, removed by now).
+    lines: RefCell<HashMap<(usize, usize, usize, bool), String>>,
+}
+
+impl Memo {
+    /// Forgets what depends on the state: called whenever the replay's state may change.
+    pub(crate) fn next_step(&mut self) {
+        let duties = self.duties.get_mut();
+        if !duties.is_empty() {
+            duties.clear();
+        }
+    }
 }
 
 impl<'a> Explainer<'a> {
@@ -30,12 +59,14 @@ impl<'a> Explainer<'a> {
         states: &'a [PolicyState],
         policy: usize,
         now: Timestamp,
+        memo: &'a Memo,
     ) -> Explainer<'a> {
         Explainer {
             world,
             states,
             policy,
             now,
+            memo,
         }
     }
 
@@ -403,8 +434,18 @@ impl<'a> Explainer<'a> {
         out
     }
 
-    /// Explains the state of duty `d` now, down to its posts or demands.
+    /// Explains the state of duty `d` now, down to its posts or demands: once per step.
     fn duty(&self, d: usize) -> Explanation {
+        let key = (self.policy, d, self.now);
+        if let Some(e) = self.memo.duties.borrow().get(&key) {
+            return e.clone();
+        }
+        let e = self.write_duty(d);
+        self.memo.duties.borrow_mut().insert(key, e.clone());
+        e
+    }
+
+    fn write_duty(&self, d: usize) -> Explanation {
         let (Some(bound), Some(state)) = (
             self.world.policies.get(self.policy),
             self.states.get(self.policy),
@@ -608,6 +649,26 @@ impl<'a> Explainer<'a> {
 
     /// One subject of duty `d` described: a post with its times and deadline, or a demand.
     fn subject_line(&self, d: usize, subject: usize) -> String {
+        let s = &self.world.scenario;
+        let Some(post) = s.posts.get(subject) else {
+            // A demand's line reads the deliveries made by now: written each time.
+            return self.write_subject_line(d, subject);
+        };
+        let key = (
+            self.policy,
+            d,
+            subject,
+            post.removed.is_some_and(|r| r <= self.now),
+        );
+        if let Some(line) = self.memo.lines.borrow().get(&key) {
+            return line.clone();
+        }
+        let line = self.write_subject_line(d, subject);
+        self.memo.lines.borrow_mut().insert(key, line.clone());
+        line
+    }
+
+    fn write_subject_line(&self, d: usize, subject: usize) -> String {
         let s = &self.world.scenario;
         let Some(bound) = self.world.policies.get(self.policy) else {
             return String::new();
