@@ -491,16 +491,9 @@ impl<'w> Replay<'w> {
             })
         });
         let s = &world.scenario;
-        let sorted = |key: &dyn Fn(&crate::scenario::Post) -> Option<Timestamp>| {
-            let mut ix: Vec<u32> = (0..s.posts.len() as u32)
-                .filter(|&i| s.posts.get(i as usize).and_then(key).is_some())
-                .collect();
-            ix.sort_by_key(|&i| (s.posts.get(i as usize).and_then(key), i));
-            ix
-        };
-        let by_published = sorted(&|p| Some(p.published));
-        let by_reported = sorted(&|p| p.reported);
-        let by_removed = sorted(&|p| p.removed);
+        let by_published = in_order_of(&s.posts, |p| Some(p.published));
+        let by_reported = in_order_of(&s.posts, |p| p.reported);
+        let by_removed = in_order_of(&s.posts, |p| p.removed);
         let mut actions: Vec<usize> = (0..s.actions.len()).collect();
         actions.sort_by_key(|&i| (s.actions.get(i).map(|a| a.at), i));
 
@@ -1185,7 +1178,7 @@ impl<'w> Replay<'w> {
         for bound in &self.world.policies {
             for clause in bound.policy.clauses.iter().filter(|c| c.taken_out) {
                 children.push(
-                    Explanation::leaf(format!(
+                    Explanation::leaf(text!(
                         "clause {} ({}) is taken out for this run (`--without` or a reform)",
                         clause.id, clause.title
                     ))
@@ -1460,6 +1453,27 @@ impl<'w> Replay<'w> {
         }
         last.max(self.checks.last().copied().unwrap_or(last))
     }
+}
+
+/// The indices of the posts that have an instant under `key`, in order of that instant (ties
+/// in the posts' order). Posts files are usually written in order of time already; that case
+/// costs one pass.
+fn in_order_of(
+    posts: &[crate::scenario::Post],
+    key: impl Fn(&crate::scenario::Post) -> Option<Timestamp>,
+) -> Vec<u32> {
+    let mut ix: Vec<u32> = posts
+        .iter()
+        .zip(0u32..)
+        .filter(|(p, _)| key(p).is_some())
+        .map(|(_, i)| i)
+        .collect();
+    let at = |i: u32| posts.get(i as usize).and_then(&key);
+    if !ix.is_sorted_by_key(|&i| at(i)) {
+        // Keys are unique with the index, so an unstable sort gives the one order.
+        ix.sort_unstable_by_key(|&i| (at(i), i));
+    }
+    ix
 }
 
 /// A notice that counts for a power, and when it makes the power ready.

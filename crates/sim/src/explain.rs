@@ -13,6 +13,27 @@ use modsim_policy::{Cond, Mark, Notice, Trigger, show_instant};
 use crate::engine::{Basis, Instance, PolicyState, PowerState, StateFacts, World};
 use crate::outcome::{AssumptionUse, DutyStatus, Explanation};
 use crate::scenario::PostId;
+use smol_str::SmolStr;
+
+/// Formats `args` into a buffer kept per thread, then copies the text out at its exact length.
+///
+/// Explanation sentences are long and built from many pieces; `format!` would start each from
+/// a small guess and reallocate it several times on the way.
+pub(crate) fn exact(args: std::fmt::Arguments<'_>) -> SmolStr {
+    use std::fmt::Write as _;
+    thread_local! {
+        static SCRATCH: RefCell<String> = const { RefCell::new(String::new()) };
+    }
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut scratch) => {
+            scratch.clear();
+            let _ = scratch.write_fmt(args);
+            SmolStr::new(scratch.as_str())
+        }
+        // Formatting inside formatting (a `Display` that writes explanation text itself).
+        Err(_) => SmolStr::from(std::fmt::format(args)),
+    })
+}
 
 /// How many posts an explanation describes one by one.
 const POSTS_SHOWN: usize = 3;
@@ -40,7 +61,7 @@ pub(crate) struct Memo {
     /// Duty explanations of the current step, by (policy, duty, instant explained).
     duties: RefCell<HashMap<(usize, usize, Timestamp), Explanation>>,
     /// Subject lines, by (policy, duty, post, removed by now).
-    lines: RefCell<HashMap<(usize, usize, usize, bool), String>>,
+    lines: RefCell<HashMap<(usize, usize, usize, bool), SmolStr>>,
 }
 
 impl Memo {
@@ -91,14 +112,14 @@ impl<'a> Explainer<'a> {
         self.facts().map(|f| f.for_power(i))
     }
 
-    fn party(&self, role: usize) -> String {
+    fn party(&self, role: usize) -> SmolStr {
         self.world
             .policies
             .get(self.policy)
             .and_then(|b| b.parties.get(role).copied().flatten())
             .map_or_else(
-                || "(unbound)".to_owned(),
-                |p| self.world.scenario.party_id(p).to_owned(),
+                || SmolStr::new_static("(unbound)"),
+                |p| SmolStr::new(self.world.scenario.party_id(p)),
             )
     }
 
@@ -127,7 +148,7 @@ impl<'a> Explainer<'a> {
         };
         let mut children = vec![clause_leaf(clause)];
         children.push(
-            Explanation::leaf(format!(
+            Explanation::leaf(text!(
                 "condition `{}` {} at {}",
                 power.condition.text,
                 if holds { "holds" } else { "does not hold" },
@@ -136,7 +157,7 @@ impl<'a> Explainer<'a> {
             .with(self.cond(&power.condition.cond, &facts, &mut used)),
         );
         children.push(self.notice(i, basis));
-        let head = format!(
+        let head = text!(
             "{} {}: {} may {} {}: {standing}",
             clause.id,
             clause.title,
@@ -158,14 +179,14 @@ impl<'a> Explainer<'a> {
             return Explanation::default();
         };
         let requirement = match (power.notice, power.cure) {
-            (Notice::None, _) => "no notice is required".to_owned(),
-            (Notice::Immediate, None) => "exercisable immediately upon notice".to_owned(),
-            (Notice::Immediate, Some(c)) => format!(
+            (Notice::None, _) => SmolStr::new_static("no notice is required"),
+            (Notice::Immediate, None) => SmolStr::new_static("exercisable immediately upon notice"),
+            (Notice::Immediate, Some(c)) => text!(
                 "exercisable upon notice once the breach stays uncured for {}",
                 c.period
             ),
-            (Notice::Advance(p), None) => format!("needs {} of advance notice", p.period),
-            (Notice::Advance(p), Some(c)) => format!(
+            (Notice::Advance(p), None) => text!("needs {} of advance notice", p.period),
+            (Notice::Advance(p), Some(c)) => text!(
                 "needs {} of advance notice and a cure period of {}",
                 p.period, c.period
             ),
@@ -175,59 +196,59 @@ impl<'a> Explainer<'a> {
             Some(b) => {
                 let mut text = b.arithmetic.clone();
                 if let Some(n) = b.notice.and_then(|n| s.notices.get(n)) {
-                    text.push_str(&format!(" — \"{}\"", n.summary));
+                    text.push_str(&text!(" — \"{}\"", n.summary));
                 }
                 Explanation::leaf(text)
             }
             None => Explanation::leaf(self.notice_lack(i)),
         };
-        Explanation::leaf(format!("notice: {requirement}")).with(vec![detail])
+        Explanation::leaf(text!("notice: {requirement}")).with(vec![detail])
     }
 
-    fn notice_lack(&self, i: usize) -> String {
+    fn notice_lack(&self, i: usize) -> SmolStr {
         let (Some(bound), Some(state)) = (
             self.world.policies.get(self.policy),
             self.states.get(self.policy),
         ) else {
-            return String::new();
+            return SmolStr::default();
         };
         let (Some(power), Some(ps)) = (bound.policy.powers.get(i), state.powers.get(i)) else {
-            return String::new();
+            return SmolStr::default();
         };
         if power.notice == Notice::None {
             return "no notice needed".into();
         }
         match ps.ready.first() {
-            None => format!(
+            None => text!(
                 "no notice from {} to {} under this clause in the timeline",
                 self.party(power.holder),
                 self.party(power.against)
             ),
             Some(r) if r.given > self.now => {
-                format!("notice is given only later, at {}", self.show(r.given))
+                text!("notice is given only later, at {}", self.show(r.given))
             }
             Some(r) if r.ready > self.now => {
-                format!("not before {}: {}", self.show(r.ready), r.arithmetic)
+                text!("not before {}: {}", self.show(r.ready), r.arithmetic)
             }
-            Some(r) if r.continuous => format!(
+            Some(r) if r.continuous => text!(
                 "the condition did not hold without a break from the notice of {} on",
                 self.show(r.given)
             ),
-            Some(r) => format!("notice given {}", self.show(r.given)),
+            Some(r) => text!("notice given {}", self.show(r.given)),
         }
     }
 
     /// A one-line reason why power `i` is not exercisable now.
-    pub(crate) fn missing(&self, i: usize) -> String {
+    pub(crate) fn missing(&self, i: usize) -> SmolStr {
         let (Some(bound), Some(facts)) = (self.world.policies.get(self.policy), self.facts_for(i))
         else {
-            return String::new();
+            return SmolStr::default();
         };
         let Some(power) = bound.policy.powers.get(i) else {
-            return String::new();
+            return SmolStr::default();
         };
         if !facts.holds(&power.condition.cond) {
-            format!("its condition `{}` does not hold", power.condition.text)
+            text!("its condition `{}` does not hold", power.condition.text)
         } else {
             self.notice_lack(i)
         }
@@ -243,14 +264,14 @@ impl<'a> Explainer<'a> {
         };
         let clause = bound.policy.power_clause(power);
         let held = match ps.first_held {
-            Some(t) if t == Timestamp::MIN => "its condition holds from the start".to_owned(),
-            Some(t) => format!("its condition first held at {}", self.show(t)),
-            None => format!("its condition `{}` never held", power.condition.text),
+            Some(t) if t == Timestamp::MIN => SmolStr::new_static("its condition holds from the start"),
+            Some(t) => text!("its condition first held at {}", self.show(t)),
+            None => text!("its condition `{}` never held", power.condition.text),
         };
         let notices = if power.notice == Notice::None {
-            "no notice is needed".to_owned()
+            SmolStr::new_static("no notice is needed")
         } else if ps.ready.is_empty() {
-            format!(
+            text!(
                 "no notice from {} to {} under this clause in the timeline",
                 self.party(power.holder),
                 self.party(power.against)
@@ -260,7 +281,7 @@ impl<'a> Explainer<'a> {
                 .ready
                 .iter()
                 .map(|r| {
-                    format!(
+                    text!(
                         "notice of {}: ready {}",
                         self.show(r.given),
                         self.show(r.ready)
@@ -268,12 +289,12 @@ impl<'a> Explainer<'a> {
                 })
                 .collect::<Vec<_>>()
                 .join("; ");
-            format!(
+            text!(
                 "{any_ready_with_condition}; the condition did not hold when the notice allowed it"
             )
         };
         let (explanation, _) = self.power(i, None);
-        Explanation::leaf(format!(
+        Explanation::leaf(text!(
             "{} {}: never exercisable in this timeline",
             clause.id, clause.title
         ))
@@ -305,7 +326,7 @@ impl<'a> Explainer<'a> {
             Cond::Not(inner) => {
                 let v = facts.holds(inner);
                 vec![
-                    Explanation::leaf(format!(
+                    Explanation::leaf(text!(
                         "it is not the case that the following {}",
                         if v { "holds (so this fails)" } else { "holds" }
                     ))
@@ -337,7 +358,7 @@ impl<'a> Explainer<'a> {
                 let facts = &facts.for_power(*q);
                 let v = facts.holds(&other.condition.cond);
                 vec![
-                    Explanation::leaf(format!(
+                    Explanation::leaf(text!(
                         "the power of {} ({}) {} available: its condition `{}` {}",
                         clause.id,
                         clause.title,
@@ -369,7 +390,7 @@ impl<'a> Explainer<'a> {
                     default: assumption.default,
                     question: assumption.question.clone(),
                 });
-                let mut e = Explanation::leaf(format!(
+                let mut e = Explanation::leaf(text!(
                     "judgment call `{}` is taken as {value} ({origin}): {}",
                     assumption.name, assumption.question
                 ));
@@ -380,13 +401,13 @@ impl<'a> Explainer<'a> {
             }
             Cond::TakenOut(id) => {
                 vec![
-                    Explanation::leaf(format!(
+                    Explanation::leaf(text!(
                         "clause {id} is taken out for this run (`--without` or a reform)"
                     ))
                     .citing(id),
                 ]
             }
-            other => vec![Explanation::leaf(format!(
+            other => vec![Explanation::leaf(text!(
                 "{} (counts now: {} reports, {} reported prohibited posts up, {} prohibited posts up{})",
                 if facts.holds(other) {
                     "the comparison holds"
@@ -407,7 +428,7 @@ impl<'a> Explainer<'a> {
         let mut out = String::new();
         if let Some(a) = facts.account {
             let get = |v: &[i64]| v.get(a).copied().unwrap_or(0);
-            out.push_str(&format!(
+            out.push_str(&text!(
                 "; account of {}: {} posts, {} prohibited, {} prohibited still up",
                 s.party_id(a),
                 get(&facts.state.account_posts),
@@ -422,13 +443,13 @@ impl<'a> Explainer<'a> {
                 .rev()
                 .find(|f| f.name == name.name && f.at <= self.now);
             out.push_str(&match known {
-                Some(f) => format!(
+                Some(f) => text!(
                     "; fact {} = {value}, known from {} ({})",
                     name.name,
                     self.show(f.at),
                     f.mark
                 ),
-                None => format!("; fact {} not yet known (0)", name.name),
+                None => text!("; fact {} not yet known (0)", name.name),
             });
         }
         out
@@ -469,15 +490,15 @@ impl<'a> Explainer<'a> {
         };
         let breached = with(Instance::Breached);
         let what = match duty.opens {
-            Trigger::Published => "prohibited and still up".to_owned(),
+            Trigger::Published => SmolStr::new_static("prohibited and still up"),
             Trigger::Reported if duty.within.period.is_zero() && !duty.open_ended => {
-                "reported, prohibited and not removed".to_owned()
+                SmolStr::new_static("reported, prohibited and not removed")
             }
-            Trigger::Reported => format!(
+            Trigger::Reported => text!(
                 "reported, prohibited and not removed within {}",
                 duty.within.period
             ),
-            Trigger::Demanded => format!(
+            Trigger::Demanded => text!(
                 "demand{{s}} of `{}` not met within {}",
                 duty.deliverable.as_deref().unwrap_or(""),
                 duty.within.period
@@ -491,7 +512,7 @@ impl<'a> Explainer<'a> {
         };
         let what = what.replace("{s}", if breached.len() == 1 { "" } else { "s" });
         let text = match ds.status {
-            DutyStatus::Breached => format!(
+            DutyStatus::Breached => text!(
                 "duty {} ({}), owed by {}, is breached since {}: {}{noun}{} {what}{}",
                 clause.id,
                 clause.title,
@@ -509,14 +530,14 @@ impl<'a> Explainer<'a> {
                     ""
                 }
             ),
-            status => format!(
+            status => text!(
                 "duty {} ({}), owed by {}, is {}{}",
                 clause.id,
                 clause.title,
                 self.party(duty.holder),
                 status.word(),
                 ds.since
-                    .map_or_else(String::new, |t| format!(" since {}", self.show(t)))
+                    .map_or_else(SmolStr::default, |t| text!(" since {}", self.show(t)))
             ),
         };
         let mut children = vec![clause_leaf(clause)];
@@ -535,7 +556,7 @@ impl<'a> Explainer<'a> {
                 let c = policy.clauses.get(prohibition.clause);
                 let id = c.map_or("", |c| c.id.as_str());
                 children.push(
-                    Explanation::leaf(format!(
+                    Explanation::leaf(text!(
                         "{n} of them prohibited under {id} ({}): `{}`",
                         c.map_or("", |c| c.title.as_str()),
                         prohibition.condition.text
@@ -548,7 +569,7 @@ impl<'a> Explainer<'a> {
             children.push(Explanation::leaf(self.subject_line(d, p)));
         }
         if breached.len() > POSTS_SHOWN {
-            children.push(Explanation::leaf(format!(
+            children.push(Explanation::leaf(text!(
                 "and {} more {}",
                 breached.len() - POSTS_SHOWN,
                 if duty.opens == Trigger::Demanded {
@@ -561,9 +582,9 @@ impl<'a> Explainer<'a> {
         // A duty with a deadline (or none) per subject: which were met in time, and which not.
         if duty.open_ended || !duty.within.period.is_zero() {
             let limit = if duty.open_ended {
-                "no time limit".to_owned()
+                SmolStr::new_static("no time limit")
             } else {
-                format!("{} each", duty.within.period)
+                text!("{} each", duty.within.period)
             };
             let opened = ds
                 .instances
@@ -586,25 +607,25 @@ impl<'a> Explainer<'a> {
                 let example: Vec<Explanation> = subjects
                     .first()
                     .map(|&first| {
-                        Explanation::leaf(format!("e.g. {}", self.subject_line(d, first)))
+                        Explanation::leaf(text!("e.g. {}", self.subject_line(d, first)))
                     })
                     .into_iter()
                     .collect();
                 let shown: Vec<&str> = ids.iter().take(TALLY_SHOWN).map(PostId::as_str).collect();
                 let more = if ids.len() > TALLY_SHOWN {
-                    format!(", and {} more", ids.len() - TALLY_SHOWN)
+                    text!(", and {} more", ids.len() - TALLY_SHOWN)
                 } else {
-                    String::new()
+                    SmolStr::default()
                 };
                 tally.push(Explanation {
-                    text: format!("{} {words}: {}{more}", ids.len(), shown.join(", ")),
+                    text: text!("{} {words}: {}{more}", ids.len(), shown.join(", ")),
                     clause: None,
                     posts: ids,
                     children: example,
                 });
             }
             children.push(
-                Explanation::leaf(format!(
+                Explanation::leaf(text!(
                     "at {}: {opened} opened ({limit}){}",
                     self.show(self.now),
                     if reconstructed && duty.opens != Trigger::Demanded {
@@ -618,7 +639,7 @@ impl<'a> Explainer<'a> {
         }
         Explanation {
             text,
-            clause: Some(clause.id.clone()),
+            clause: Some(SmolStr::new(&clause.id)),
             posts: breached
                 .iter()
                 .filter_map(|&p| s.posts.get(p))
@@ -648,7 +669,7 @@ impl<'a> Explainer<'a> {
     }
 
     /// One subject of duty `d` described: a post with its times and deadline, or a demand.
-    fn subject_line(&self, d: usize, subject: usize) -> String {
+    fn subject_line(&self, d: usize, subject: usize) -> SmolStr {
         let s = &self.world.scenario;
         let Some(post) = s.posts.get(subject) else {
             // A demand's line reads the deliveries made by now: written each time.
@@ -668,42 +689,45 @@ impl<'a> Explainer<'a> {
         line
     }
 
-    fn write_subject_line(&self, d: usize, subject: usize) -> String {
+    fn write_subject_line(&self, d: usize, subject: usize) -> SmolStr {
+        use std::fmt::Write as _;
         let s = &self.world.scenario;
         let Some(bound) = self.world.policies.get(self.policy) else {
-            return String::new();
+            return SmolStr::default();
         };
         let policy = &bound.policy;
         let Some(duty) = policy.duties.get(d) else {
-            return String::new();
+            return SmolStr::default();
         };
-        let due = |from: Timestamp, what: &str| -> String {
+        let mut line = String::with_capacity(256);
+        let due = |line: &mut String, from: Timestamp, what: &str| {
             if duty.open_ended || duty.within.period.is_zero() {
-                return String::new();
+                return;
             }
-            match duty
+            let _ = match duty
                 .within
                 .period
                 .add_written(from, &s.zone, policy.holidays)
             {
-                Ok((_, text)) => format!("; due: {what} {text}"),
-                Err(e) => format!("; due: cannot be computed ({e})"),
-            }
+                Ok((_, text)) => write!(line, "; due: {what} {text}"),
+                Err(e) => write!(line, "; due: cannot be computed ({e})"),
+            };
         };
         let Some(post) = s.posts.get(subject) else {
             let Some(action) = subject
                 .checked_sub(s.posts.len())
                 .and_then(|k| s.actions.get(k))
             else {
-                return String::new();
+                return SmolStr::default();
             };
-            let mut line = format!(
-                "demand by {} of {}: \"{}\"{}",
+            let _ = write!(
+                line,
+                "demand by {} of {}: \"{}\"",
                 s.party_id(action.actor),
                 self.show(action.at),
                 action.summary,
-                due(action.at, "demanded")
             );
+            due(&mut line, action.at, "demanded");
             let delivered = s
                 .deliveries
                 .iter()
@@ -718,53 +742,56 @@ impl<'a> Explainer<'a> {
             if delivered.is_empty() {
                 line.push_str("; nothing delivered");
             } else {
-                line.push_str(&format!("; delivered {}", delivered.join(", ")));
+                let _ = write!(line, "; delivered {}", delivered.join(", "));
             }
             if action.reconstructed.is_some() {
                 line.push_str(" (time reconstructed)");
             }
-            return line;
+            return SmolStr::from(line);
         };
-        let labels = bound
-            .post_labels
-            .get(subject)
-            .map(|l| policy.labels.names_of(*l).join(", "))
-            .unwrap_or_default();
-        let mut line = format!(
-            "post {}: {}; labels {labels}; published {}",
-            post.id,
+        let _ = write!(line, "post {}: {}; labels ", post.id, {
             if post.description.is_empty() {
                 "no description"
             } else {
                 &post.description
-            },
-            self.show(post.published)
-        );
-        if let Some(r) = post.reported {
-            line.push_str(&format!(", reported {}", self.show(r)));
-        }
-        line.push_str(&match post.removed {
-            Some(r) if r <= self.now => format!(", removed {}", self.show(r)),
-            _ => ", still up".to_owned(),
+            }
         });
+        if let Some(labels) = bound.post_labels.get(subject) {
+            for (k, name) in policy.labels.names_of(*labels).iter().enumerate() {
+                if k > 0 {
+                    line.push_str(", ");
+                }
+                line.push_str(name);
+            }
+        }
+        let _ = write!(line, "; published {}", self.show(post.published));
+        if let Some(r) = post.reported {
+            let _ = write!(line, ", reported {}", self.show(r));
+        }
+        match post.removed {
+            Some(r) if r <= self.now => {
+                let _ = write!(line, ", removed {}", self.show(r));
+            }
+            _ => line.push_str(", still up"),
+        }
         match duty.opens {
             Trigger::Reported => {
                 if let Some(r) = post.reported {
-                    line.push_str(&due(r, "reported"));
+                    due(&mut line, r, "reported");
                 }
             }
-            _ => line.push_str(&due(post.published, "published")),
+            _ => due(&mut line, post.published, "published"),
         }
         if s.posts_mark == Mark::Reconstructed {
             line.push_str(" (reconstructed)");
         }
-        line
+        SmolStr::from(line)
     }
 }
 
 /// A clause's paraphrase with its source and mark.
 fn clause_leaf(clause: &modsim_policy::Clause) -> Explanation {
-    Explanation::leaf(format!(
+    Explanation::leaf(text!(
         "{} {}: \"{}\" ({}; {})",
         clause.id, clause.title, clause.text, clause.source, clause.mark
     ))

@@ -25,6 +25,14 @@
 //! assert!(suspension.grounds.iter().any(|g| g.clause == "6.1(b)"));
 //! ```
 
+/// `format!` for explanation text: the same text, allocated once at its exact length (see
+/// `explain::exact`).
+macro_rules! text {
+    ($($arg:tt)*) => {
+        $crate::explain::exact(format_args!($($arg)*))
+    };
+}
+
 pub mod compare;
 pub mod engine;
 pub mod exercise;

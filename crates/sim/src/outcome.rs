@@ -7,6 +7,8 @@
 use jiff::Timestamp;
 use serde::Serialize;
 
+use smol_str::SmolStr;
+
 use crate::scenario::PostId;
 
 /// Everything one replay found.
@@ -207,13 +209,16 @@ pub struct DutyTally {
 
 /// One step of a derivation: a claim, the clause it rests on, the posts it concerns, and
 /// the claims beneath it.
+///
+/// Its strings are [`SmolStr`]s: a clause's paraphrase or a post's line appears in many
+/// explanations of one replay, and a clone shares the text instead of copying it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Explanation {
     /// The claim, in a sentence.
-    pub text: String,
+    pub text: SmolStr,
     /// The clause it cites.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub clause: Option<String>,
+    pub clause: Option<SmolStr>,
     /// The posts it concerns, by id.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub posts: Vec<PostId>,
@@ -224,7 +229,7 @@ pub struct Explanation {
 
 impl Explanation {
     /// A claim with nothing beneath it.
-    pub fn leaf(text: impl Into<String>) -> Explanation {
+    pub fn leaf(text: impl Into<SmolStr>) -> Explanation {
         Explanation {
             text: text.into(),
             ..Explanation::default()
@@ -234,7 +239,7 @@ impl Explanation {
     /// Cites a clause.
     #[must_use]
     pub fn citing(mut self, clause: &str) -> Explanation {
-        self.clause = Some(clause.to_owned());
+        self.clause = Some(SmolStr::new(clause));
         self
     }
 
