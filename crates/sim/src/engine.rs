@@ -292,6 +292,20 @@ pub(crate) struct DutyState {
 }
 
 impl DutyState {
+    /// The subjects (posts, then demands) whose instance stands as `state`, in order.
+    pub(crate) fn subjects(&self, state: Instance) -> Vec<usize> {
+        let n = self.instances.iter().filter(|i| **i == state).count();
+        let mut subjects = Vec::with_capacity(n);
+        subjects.extend(
+            self.instances
+                .iter()
+                .enumerate()
+                .filter(|(_, i)| **i == state)
+                .map(|(k, _)| k),
+        );
+        subjects
+    }
+
     /// Meets the instance of `subject`: a pending one is fulfilled, a breached one cured.
     /// True when it changed.
     fn discharge(&mut self, subject: usize) -> bool {
@@ -1399,16 +1413,7 @@ impl<'w> Replay<'w> {
                         |x| self.world.scenario.party_id(x).to_owned(),
                     );
                 let explainer = Explainer::new(self.world, &self.states, p, self.last_instant(), &self.memo);
-                let with = |state: Instance| -> Vec<crate::scenario::PostId> {
-                    let subjects: Vec<usize> = ds
-                        .instances
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, i)| **i == state)
-                        .map(|(k, _)| k)
-                        .collect();
-                    explainer.subject_ids(&subjects)
-                };
+                let with = |state: Instance| explainer.subject_ids(&ds.subjects(state));
                 let tally = DutyTally {
                     in_time: with(Instance::Fulfilled),
                     late: with(Instance::Cured),

@@ -480,14 +480,7 @@ impl<'a> Explainer<'a> {
         let clause = policy.duty_clause(duty);
         let s = &self.world.scenario;
         let reconstructed = s.posts_mark == Mark::Reconstructed;
-        let with = |state: Instance| -> Vec<usize> {
-            ds.instances
-                .iter()
-                .enumerate()
-                .filter(|(_, i)| **i == state)
-                .map(|(p, _)| p)
-                .collect()
-        };
+        let with = |state: Instance| ds.subjects(state);
         let breached = with(Instance::Breached);
         let what = match duty.opens {
             Trigger::Published => SmolStr::new_static("prohibited and still up"),
@@ -640,11 +633,12 @@ impl<'a> Explainer<'a> {
         Explanation {
             text,
             clause: Some(SmolStr::new(&clause.id)),
-            posts: breached
-                .iter()
-                .filter_map(|&p| s.posts.get(p))
-                .map(|p| p.id.clone())
-                .collect(),
+            posts: {
+                // Posts only: a breached demand is not a post.
+                let mut ids = Vec::with_capacity(breached.len());
+                ids.extend(breached.iter().filter_map(|&p| s.posts.get(p).map(|p| p.id.clone())));
+                ids
+            },
             children,
         }
     }
@@ -652,9 +646,8 @@ impl<'a> Explainer<'a> {
     /// The ids of a duty's subjects: post ids, or `demand by apple of 2021-01-08 09:00 PST`.
     pub(crate) fn subject_ids(&self, subjects: &[usize]) -> Vec<PostId> {
         let s = &self.world.scenario;
-        subjects
-            .iter()
-            .filter_map(|&i| match s.posts.get(i) {
+        let mut ids = Vec::with_capacity(subjects.len());
+        ids.extend(subjects.iter().filter_map(|&i| match s.posts.get(i) {
                 Some(post) => Some(post.id.clone()),
                 None => {
                     let action = s.actions.get(i.checked_sub(s.posts.len())?)?;
@@ -664,8 +657,8 @@ impl<'a> Explainer<'a> {
                         self.show(action.at)
                     ))
                 }
-            })
-            .collect()
+            }));
+        ids
     }
 
     /// One subject of duty `d` described: a post with its times and deadline, or a demand.
