@@ -447,7 +447,7 @@ impl<'a> StateFacts<'a> {
     }
 }
 
-/// Phases within one instant, in the order they are applied.
+/// Phases within one instant, in the order they are applied: each is also a source of events.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Phase {
     Published,
@@ -459,6 +459,21 @@ enum Phase {
     Deadline,
     Check,
     Action,
+}
+
+impl Phase {
+    /// Every phase, in order (`Phase::ALL[p as usize] == p`).
+    const ALL: [Phase; 9] = [
+        Phase::Published,
+        Phase::Reported,
+        Phase::Removed,
+        Phase::Notice,
+        Phase::Fact,
+        Phase::Delivery,
+        Phase::Deadline,
+        Phase::Check,
+        Phase::Action,
+    ];
 }
 
 struct Replay<'w> {
@@ -627,74 +642,60 @@ impl<'w> Replay<'w> {
     }
 
     fn run(mut self) -> Result<Outcome, ReplayError> {
-        let s = &self.world.scenario;
         // Conditions that hold before anything happens (such as `true`) hold from the start.
         self.update_powers(Timestamp::MIN);
-        let (mut ip, mut ir, mut irm, mut inotice, mut icheck, mut iaction) = (0, 0, 0, 0, 0, 0);
-        let (mut ifact, mut idelivery) = (0, 0);
+        // One cursor per source of events, and the instant of each source's next event: only
+        // the source that was taken moves, and the deadlines' heap is peeked each step.
+        let mut cursor = [0usize; Phase::ALL.len()];
+        let mut next = Phase::ALL.map(|phase| self.next_at(phase, 0));
         loop {
-            let post_at =
-                |ix: &[u32], i: usize, key: fn(&crate::scenario::Post) -> Option<Timestamp>| {
-                    ix.get(i)
-                        .and_then(|&p| s.posts.get(p as usize))
-                        .and_then(key)
-                };
-            let candidates = [
-                post_at(&self.by_published, ip, |p| Some(p.published))
-                    .map(|t| (t, Phase::Published)),
-                post_at(&self.by_reported, ir, |p| p.reported).map(|t| (t, Phase::Reported)),
-                post_at(&self.by_removed, irm, |p| p.removed).map(|t| (t, Phase::Removed)),
-                s.notices.get(inotice).map(|n| (n.at, Phase::Notice)),
-                s.facts.get(ifact).map(|f| (f.at, Phase::Fact)),
-                s.deliveries.get(idelivery).map(|d| (d.at, Phase::Delivery)),
-                self.deadlines
-                    .peek()
-                    .map(|Reverse((t, ..))| (*t, Phase::Deadline)),
-                self.checks.get(icheck).map(|t| (*t, Phase::Check)),
-                self.actions
-                    .get(iaction)
-                    .and_then(|&a| s.actions.get(a))
-                    .map(|a| (a.at, Phase::Action)),
-            ];
-            let Some((now, phase)) = candidates.into_iter().flatten().min() else {
+            if let Some(slot) = next.get_mut(Phase::Deadline as usize) {
+                *slot = self.deadlines.peek().map(|Reverse((t, ..))| *t);
+            }
+            // The earliest event; at the same instant, the earlier phase.
+            let mut earliest: Option<(Timestamp, Phase)> = None;
+            for (phase, at) in Phase::ALL.into_iter().zip(next) {
+                if let Some(at) = at
+                    && earliest.is_none_or(|(t, _)| at < t)
+                {
+                    earliest = Some((at, phase));
+                }
+            }
+            let Some((now, phase)) = earliest else {
                 break;
             };
+            let i = cursor.get(phase as usize).copied().unwrap_or(0);
+            if let Some(c) = cursor.get_mut(phase as usize) {
+                *c += 1;
+            }
+            if let Some(slot) = next.get_mut(phase as usize) {
+                *slot = self.next_at(phase, i + 1);
+            }
             // Every step may change the duties that explanations describe.
             self.memo.next_step();
             match phase {
                 Phase::Published => {
-                    let post = self.by_published.get(ip).copied().unwrap_or(0) as usize;
-                    ip += 1;
+                    let post = self.by_published.get(i).copied().unwrap_or(0) as usize;
                     self.published(post, now)?;
                 }
                 Phase::Reported => {
-                    let post = self.by_reported.get(ir).copied().unwrap_or(0) as usize;
-                    ir += 1;
+                    let post = self.by_reported.get(i).copied().unwrap_or(0) as usize;
                     self.reported(post, now)?;
                 }
                 Phase::Removed => {
-                    let post = self.by_removed.get(irm).copied().unwrap_or(0) as usize;
-                    irm += 1;
+                    let post = self.by_removed.get(i).copied().unwrap_or(0) as usize;
                     self.removed(post, now);
                 }
-                Phase::Notice => inotice += 1,
-                Phase::Fact => {
-                    self.fact(ifact);
-                    ifact += 1;
-                }
-                Phase::Delivery => {
-                    self.delivered(idelivery, now);
-                    idelivery += 1;
-                }
+                Phase::Notice | Phase::Check => {}
+                Phase::Fact => self.fact(i),
+                Phase::Delivery => self.delivered(i, now),
                 Phase::Deadline => {
                     if let Some(Reverse((_, post, policy, duty))) = self.deadlines.pop() {
                         self.deadline(policy as usize, duty as usize, post as usize, now);
                     }
                 }
-                Phase::Check => icheck += 1,
                 Phase::Action => {
-                    let action = self.actions.get(iaction).copied().unwrap_or(0);
-                    iaction += 1;
+                    let action = self.actions.get(i).copied().unwrap_or(0);
                     // Conditions may read `now`: bring the powers up to this instant first.
                     self.refresh(now, false);
                     self.judge(action, now);
@@ -710,6 +711,28 @@ impl<'w> Replay<'w> {
             self.refresh(now, matches!(phase, Phase::Notice | Phase::Check));
         }
         self.finish()
+    }
+
+    /// The instant of the `i`-th event of source `phase`, if it has one. Deadlines come from
+    /// their heap instead.
+    fn next_at(&self, phase: Phase, i: usize) -> Option<Timestamp> {
+        let s = &self.world.scenario;
+        let post = |ix: &[u32]| ix.get(i).and_then(|&p| s.posts.get(p as usize));
+        match phase {
+            Phase::Published => post(&self.by_published).map(|p| p.published),
+            Phase::Reported => post(&self.by_reported).and_then(|p| p.reported),
+            Phase::Removed => post(&self.by_removed).and_then(|p| p.removed),
+            Phase::Notice => s.notices.get(i).map(|n| n.at),
+            Phase::Fact => s.facts.get(i).map(|f| f.at),
+            Phase::Delivery => s.deliveries.get(i).map(|d| d.at),
+            Phase::Deadline => None,
+            Phase::Check => self.checks.get(i).copied(),
+            Phase::Action => self
+                .actions
+                .get(i)
+                .and_then(|&a| s.actions.get(a))
+                .map(|a| a.at),
+        }
     }
 
     fn published(&mut self, post: usize, now: Timestamp) -> Result<(), ReplayError> {
