@@ -70,7 +70,7 @@ pub fn posts(n: usize) -> Vec<Post> {
                 labels,
                 severity: 0,
                 reach: 0,
-                description: String::new(),
+                description: Box::default(),
                 platform: None,
             }
         })

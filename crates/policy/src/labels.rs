@@ -6,49 +6,63 @@ use std::fmt;
 pub const MAX_LABELS: usize = 128;
 
 /// A set of a policy's labels, one bit each.
+///
+/// Kept as two 64-bit words rather than a `u128` so that it needs only 8-byte alignment: a
+/// scenario's posts carry one each, and a 16-byte alignment would pad every post.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct LabelSet(u128);
+pub struct LabelSet([u64; 2]);
 
 impl LabelSet {
     /// No label.
-    pub const EMPTY: LabelSet = LabelSet(0);
+    pub const EMPTY: LabelSet = LabelSet([0; 2]);
+
+    #[inline]
+    fn bits(self) -> u128 {
+        (u128::from(self.0[1]) << 64) | u128::from(self.0[0])
+    }
+
+    #[inline]
+    fn from_bits(bits: u128) -> LabelSet {
+        // Truncation keeps the low word, by design.
+        LabelSet([bits as u64, (bits >> 64) as u64])
+    }
 
     /// The set holding only label number `index`.
     pub fn single(index: usize) -> LabelSet {
-        LabelSet(1u128.checked_shl(index as u32).unwrap_or(0))
+        LabelSet::from_bits(1u128.checked_shl(index as u32).unwrap_or(0))
     }
 
     /// Both sets' labels.
     #[must_use]
     pub fn union(self, other: LabelSet) -> LabelSet {
-        LabelSet(self.0 | other.0)
+        LabelSet::from_bits(self.bits() | other.bits())
     }
 
     /// True when the sets share a label.
     #[inline]
     pub fn intersects(self, other: LabelSet) -> bool {
-        self.0 & other.0 != 0
+        self.bits() & other.bits() != 0
     }
 
     /// True when every label of `other` is in `self`.
     #[inline]
     pub fn contains_all(self, other: LabelSet) -> bool {
-        self.0 & other.0 == other.0
+        self.bits() & other.bits() == other.bits()
     }
 
     /// How many labels.
     pub fn len(self) -> u32 {
-        self.0.count_ones()
+        self.bits().count_ones()
     }
 
     /// True for the empty set.
     pub fn is_empty(self) -> bool {
-        self.0 == 0
+        self.bits() == 0
     }
 
     /// The label numbers in the set, in order.
     pub fn indices(self) -> impl Iterator<Item = usize> {
-        let mut rest = self.0;
+        let mut rest = self.bits();
         std::iter::from_fn(move || {
             if rest == 0 {
                 return None;
@@ -128,7 +142,7 @@ impl LabelTable {
 
 impl fmt::Display for LabelSet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:#x}", self.0)
+        write!(f, "{:#x}", self.bits())
     }
 }
 

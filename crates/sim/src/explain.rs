@@ -188,7 +188,8 @@ impl<'a> Explainer<'a> {
             (Notice::Advance(p), None) => text!("needs {} of advance notice", p.period),
             (Notice::Advance(p), Some(c)) => text!(
                 "needs {} of advance notice and a cure period of {}",
-                p.period, c.period
+                p.period,
+                c.period
             ),
         };
         let s = &self.world.scenario;
@@ -264,7 +265,9 @@ impl<'a> Explainer<'a> {
         };
         let clause = bound.policy.power_clause(power);
         let held = match ps.first_held {
-            Some(t) if t == Timestamp::MIN => SmolStr::new_static("its condition holds from the start"),
+            Some(t) if t == Timestamp::MIN => {
+                SmolStr::new_static("its condition holds from the start")
+            }
             Some(t) => text!("its condition first held at {}", self.show(t)),
             None => text!("its condition `{}` never held", power.condition.text),
         };
@@ -296,7 +299,8 @@ impl<'a> Explainer<'a> {
         let (explanation, _) = self.power(i, None);
         Explanation::leaf(text!(
             "{} {}: never exercisable in this timeline",
-            clause.id, clause.title
+            clause.id,
+            clause.title
         ))
         .citing(&clause.id)
         .with(vec![
@@ -392,7 +396,8 @@ impl<'a> Explainer<'a> {
                 });
                 let mut e = Explanation::leaf(text!(
                     "judgment call `{}` is taken as {value} ({origin}): {}",
-                    assumption.name, assumption.question
+                    assumption.name,
+                    assumption.question
                 ));
                 if let Some(clause) = &assumption.clause {
                     e = e.citing(clause);
@@ -537,7 +542,7 @@ impl<'a> Explainer<'a> {
         // Which prohibitions the breaching posts fall under.
         let mut by_rule: Vec<(u16, usize)> = Vec::new();
         for &p in &breached {
-            if let Some(rule) = bound.prohibited_by.get(p).copied().flatten() {
+            if let Some(rule) = bound.prohibited_by.get(p as usize).copied().flatten() {
                 match by_rule.iter_mut().find(|(r, _)| *r == rule) {
                     Some((_, n)) => *n += 1,
                     None => by_rule.push((rule, 1)),
@@ -559,7 +564,7 @@ impl<'a> Explainer<'a> {
             }
         }
         for &p in breached.iter().take(POSTS_SHOWN) {
-            children.push(Explanation::leaf(self.subject_line(d, p)));
+            children.push(Explanation::leaf(self.subject_line(d, p as usize)));
         }
         if breached.len() > POSTS_SHOWN {
             children.push(Explanation::leaf(text!(
@@ -600,7 +605,7 @@ impl<'a> Explainer<'a> {
                 let example: Vec<Explanation> = subjects
                     .first()
                     .map(|&first| {
-                        Explanation::leaf(text!("e.g. {}", self.subject_line(d, first)))
+                        Explanation::leaf(text!("e.g. {}", self.subject_line(d, first as usize)))
                     })
                     .into_iter()
                     .collect();
@@ -636,7 +641,11 @@ impl<'a> Explainer<'a> {
             posts: {
                 // Posts only: a breached demand is not a post.
                 let mut ids = Vec::with_capacity(breached.len());
-                ids.extend(breached.iter().filter_map(|&p| s.posts.get(p).map(|p| p.id.clone())));
+                ids.extend(
+                    breached
+                        .iter()
+                        .filter_map(|&p| s.posts.get(p as usize).map(|p| p.id.clone())),
+                );
                 ids
             },
             children,
@@ -644,20 +653,10 @@ impl<'a> Explainer<'a> {
     }
 
     /// The ids of a duty's subjects: post ids, or `demand by apple of 2021-01-08 09:00 PST`.
-    pub(crate) fn subject_ids(&self, subjects: &[usize]) -> Vec<PostId> {
+    fn subject_ids(&self, subjects: &[u32]) -> Vec<PostId> {
         let s = &self.world.scenario;
         let mut ids = Vec::with_capacity(subjects.len());
-        ids.extend(subjects.iter().filter_map(|&i| match s.posts.get(i) {
-                Some(post) => Some(post.id.clone()),
-                None => {
-                    let action = s.actions.get(i.checked_sub(s.posts.len())?)?;
-                    Some(smol_str::format_smolstr!(
-                        "demand by {} of {}",
-                        s.party_id(action.actor),
-                        self.show(action.at)
-                    ))
-                }
-            }));
+        ids.extend(subjects.iter().filter_map(|&i| s.subject_id(i as usize)));
         ids
     }
 
@@ -786,7 +785,11 @@ impl<'a> Explainer<'a> {
 fn clause_leaf(clause: &modsim_policy::Clause) -> Explanation {
     Explanation::leaf(text!(
         "{} {}: \"{}\" ({}; {})",
-        clause.id, clause.title, clause.text, clause.source, clause.mark
+        clause.id,
+        clause.title,
+        clause.text,
+        clause.source,
+        clause.mark
     ))
     .citing(&clause.id)
 }

@@ -255,7 +255,7 @@ impl ScenarioModel {
                     labels: set,
                     severity: 0,
                     reach: 0,
-                    description: p.description.to_owned(),
+                    description: p.description.into(),
                     platform: None,
                 }
             })

@@ -193,18 +193,22 @@ pub struct DutyHistory {
     pub tally: DutyTally,
 }
 
-/// A duty's subjects, by how each stands at the end of the timeline: post ids, or demands
-/// written as `demand by apple of 2021-01-08 09:00 PST`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+/// A duty's subjects, by how each stands at the end of the timeline, as subject numbers:
+/// a post's index in the scenario, or for a demand the number of posts plus the index of the
+/// demanding action (see [`Scenario::subject_id`](crate::scenario::Scenario::subject_id)).
+///
+/// Numbers rather than ids: at a million reports a tally holds a million subjects, and the
+/// report writes their ids out only when it is asked for.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DutyTally {
     /// Met in time (removed or delivered by the deadline).
-    pub in_time: Vec<PostId>,
+    pub in_time: Vec<u32>,
     /// Met after the deadline.
-    pub late: Vec<PostId>,
+    pub late: Vec<u32>,
     /// Past the deadline and not met.
-    pub overdue: Vec<PostId>,
+    pub overdue: Vec<u32>,
     /// Still within time (or with no time limit), not met.
-    pub open: Vec<PostId>,
+    pub open: Vec<u32>,
 }
 
 /// One step of a derivation: a claim, the clause it rests on, the posts it concerns, and

@@ -216,7 +216,37 @@ pub struct DutyReport {
     /// Its changes.
     pub history: Vec<DutyChangeReport>,
     /// Its subjects at the end of the timeline: met in time, late, overdue, open.
-    pub tally: DutyTally,
+    pub tally: TallyReport,
+}
+
+/// A duty's subjects at the end of the timeline, by id: post ids, or demands written as
+/// `demand by apple of 2021-01-08 09:00 PST`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct TallyReport {
+    /// Met in time (removed or delivered by the deadline).
+    pub in_time: Vec<PostId>,
+    /// Met after the deadline.
+    pub late: Vec<PostId>,
+    /// Past the deadline and not met.
+    pub overdue: Vec<PostId>,
+    /// Still within time (or with no time limit), not met.
+    pub open: Vec<PostId>,
+}
+
+impl TallyReport {
+    fn new(tally: &DutyTally, s: &crate::scenario::Scenario) -> TallyReport {
+        let ids = |subjects: &[u32]| -> Vec<PostId> {
+            let mut ids = Vec::with_capacity(subjects.len());
+            ids.extend(subjects.iter().filter_map(|&k| s.subject_id(k as usize)));
+            ids
+        };
+        TallyReport {
+            in_time: ids(&tally.in_time),
+            late: ids(&tally.late),
+            overdue: ids(&tally.overdue),
+            open: ids(&tally.open),
+        }
+    }
 }
 
 /// One change of a duty's state.
@@ -384,7 +414,7 @@ pub fn build(world: &World, outcome: &Outcome) -> Report {
                 title: d.title.clone(),
                 holder: d.holder.clone(),
                 last: d.last,
-                tally: d.tally.clone(),
+                tally: TallyReport::new(&d.tally, s),
                 history: d
                     .changes
                     .iter()

@@ -115,6 +115,22 @@ impl Scenario {
         self.parties.get(index).map_or("?", |p| p.id.as_str())
     }
 
+    /// A duty's subject by its number: the post's id, or for a demand (numbered after the
+    /// posts, by action) `demand by apple of 2021-01-08 09:00 PST`.
+    pub fn subject_id(&self, subject: usize) -> Option<PostId> {
+        match self.posts.get(subject) {
+            Some(post) => Some(post.id.clone()),
+            None => {
+                let action = self.actions.get(subject.checked_sub(self.posts.len())?)?;
+                Some(smol_str::format_smolstr!(
+                    "demand by {} of {}",
+                    self.party_id(action.actor),
+                    modsim_policy::show_instant(action.at, &self.zone)
+                ))
+            }
+        }
+    }
+
     /// True when any of the scenario's data is reconstructed.
     pub fn has_reconstruction(&self) -> bool {
         self.posts_mark == Mark::Reconstructed
@@ -171,9 +187,9 @@ pub struct Post {
     /// Reach, 0 when not given.
     pub reach: i64,
     /// A neutral one-line description.
-    pub description: String,
+    pub description: Box<str>,
     /// The party on whose service it was published, if the posts file says.
-    pub platform: Option<usize>,
+    pub platform: Option<u32>,
 }
 
 /// A notice from one party to another.
@@ -1168,7 +1184,11 @@ fn read_posts(scenario: &mut Scenario, name: &str, text: &str) -> Result<(), Fil
         let platform = match field("platform") {
             "" => None,
             party => {
-                let found = scenario.parties.iter().position(|p| p.id == party);
+                let found = scenario
+                    .parties
+                    .iter()
+                    .position(|p| p.id == party)
+                    .and_then(|i| u32::try_from(i).ok());
                 if found.is_none() {
                     let p = Problem::error(
                         format!("unknown party `{party}` (column `platform`)"),
@@ -1238,7 +1258,7 @@ fn read_posts(scenario: &mut Scenario, name: &str, text: &str) -> Result<(), Fil
                 labels,
                 severity,
                 reach,
-                description: field("description").to_owned(),
+                description: field("description").into(),
                 platform,
             });
         }
