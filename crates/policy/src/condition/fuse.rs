@@ -255,7 +255,7 @@ impl Fused {
     /// Evaluates the condition. Never allocates.
     ///
     /// Not recursive itself, so that a [`PostTest`] (the whole of most content rules) is
-    /// evaluated inline in the caller; `All`, `Any` and `Not` go through [`Fused::eval_parts`].
+    /// evaluated inline in the caller; `All`, `Any` and `Not` go through a function of their own.
     #[inline]
     pub fn eval<F: Facts>(&self, env: &Env<'_, F>) -> bool {
         match self {
