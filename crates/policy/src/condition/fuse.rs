@@ -23,8 +23,9 @@
 //!   the first (that would be an "or" inside the "and"), so it becomes a [`PostTest`] of its own,
 //!   a separate part of the `All`;
 //! - inside an `Any`, the `HasAnyLabel` tests are merged into one set;
-//! - a test of the post on its own (`"threat" in post.labels`, `!post.removed`) is a
-//!   [`PostTest`] too.
+//! - a label test on its own (`"threat" in post.labels`, the whole of most prohibitions) is
+//!   [`Fused::AnyLabel`], one bit test; any other test of the post on its own (`!post.removed`)
+//!   is a [`PostTest`].
 //!
 //! The compound rule above fuses to a single [`PostTest`]: a few bit tests and two timestamp
 //! comparisons, behind one check that there is a post.
@@ -49,6 +50,9 @@ use crate::labels::LabelSet;
 #[derive(Clone, Debug, PartialEq)]
 #[repr(u8)]
 pub enum Fused {
+    /// The post carries at least one of these labels (false without a post): a label test on
+    /// its own, the whole of most prohibitions, kept to the one bit test it needs.
+    AnyLabel(LabelSet),
     /// Tests of the post, all of which must hold (false without a post).
     Post(PostTest),
     /// Every part holds.
@@ -189,7 +193,8 @@ impl Fused {
         match cond {
             Cond::All(parts) => Fused::all(parts),
             Cond::Any(parts) => Fused::any(parts),
-            // A test of the post on its own (`!post.removed` included) is a `PostTest` too.
+            Cond::HasAnyLabel(set) => Fused::AnyLabel(*set),
+            // Any other test of the post on its own (`!post.removed`) is a `PostTest` too.
             _ if test.absorb(cond) => Fused::Post(test),
             Cond::Not(inner) => match Fused::new(inner) {
                 Fused::Leaf(_) => Fused::Leaf(cond.clone()),
@@ -232,7 +237,7 @@ impl Fused {
             }
         }
         if let Some(set) = labels {
-            rest.insert(0, Fused::new(&Cond::HasAnyLabel(set)));
+            rest.insert(0, Fused::AnyLabel(set));
         }
         Fused::join(rest, false)
     }
@@ -259,6 +264,7 @@ impl Fused {
     #[inline]
     pub fn eval<F: Facts>(&self, env: &Env<'_, F>) -> bool {
         match self {
+            Fused::AnyLabel(set) => env.post.is_some_and(|post| post.labels.intersects(*set)),
             Fused::Post(test) => env.post.is_some_and(|post| test.holds(post)),
             Fused::Leaf(cond) => cond.eval(env),
             Fused::All(_) | Fused::Any(_) | Fused::Not(_) => self.eval_parts(env),
@@ -271,7 +277,7 @@ impl Fused {
             Fused::All(parts) => parts.iter().all(|p| p.eval(env)),
             Fused::Any(parts) => parts.iter().any(|p| p.eval(env)),
             Fused::Not(part) => !part.eval(env),
-            Fused::Post(_) | Fused::Leaf(_) => self.eval(env),
+            Fused::AnyLabel(_) | Fused::Post(_) | Fused::Leaf(_) => self.eval(env),
         }
     }
 }
@@ -634,11 +640,15 @@ mod tests {
 
     #[test]
     fn shapes() {
-        // One label alone is a test of the post too.
+        // A label test alone is one bit test; a flag alone is a `PostTest`.
         assert_eq!(
             Fused::new(&compile_trigger(r#""hate" in post.labels"#)),
+            Fused::AnyLabel(set(&["hate"]))
+        );
+        assert_eq!(
+            Fused::new(&compile_trigger("!post.removed")),
             Fused::Post(PostTest {
-                all: set(&["hate"]),
+                clear: PostTest::bit(PostFlag::Removed),
                 ..PostTest::TRUE
             })
         );
@@ -657,11 +667,7 @@ mod tests {
                     set: 1,
                     ..
                 }),
-                Fused::Post(PostTest {
-                    any: Some(_),
-                    set: 0,
-                    ..
-                })
+                Fused::AnyLabel(_)
             ]
         ));
         // `!=` and comparisons with `now` are left as compiled; the rest is gathered first.
@@ -690,10 +696,7 @@ mod tests {
         assert_eq!(
             Fused::new(&any),
             Fused::Any(Box::new([
-                Fused::Post(PostTest {
-                    any: Some(set(&["hate", "spam"])),
-                    ..PostTest::TRUE
-                }),
+                Fused::AnyLabel(set(&["hate", "spam"])),
                 Fused::Post(PostTest {
                     set: 1,
                     ..PostTest::TRUE
