@@ -24,7 +24,9 @@ for dir in ../seeds/*/; do
 done
 for expr in 'true' 'post.severity >= params.threshold && now > post.published + duration("24h")' \
   'breached("2") || available("3") && !assumptions.risk' 'state.live_reported * 2 >= 10' \
-  'post.labels.exists(l, l in ["incitement", "threat"])' 'post.author == "x" || post.id in ["a", "b"]'; do
+  'post.labels.exists(l, l in ["incitement", "threat"])' 'post.author == "x" || post.id in ["a", "b"]' \
+  'post.labels.exists(l, l in ["incitement", "threat"]) && !post.removed && post.reported && post.published > timestamp("2020-12-15T00:00:00Z")' \
+  '!(post.published >= timestamp("2021-01-06T12:00:00Z") && post.published != now) || ("threat" in post.labels && post.prohibited)'; do
   printf '%s' "$expr" > "corpus/condition/$(printf '%s' "$expr" | md5sum | cut -c1-16)"
 done
 echo "seeded: $(ls corpus/policy | wc -l) policy, $(ls corpus/scenario | wc -l) scenario, $(ls corpus/condition | wc -l) condition, $(ls corpus/run | wc -l) run"

@@ -48,7 +48,7 @@ fn engines(c: &mut Criterion) {
 fn aup_rule(c: &mut Criterion) {
     let prepared = modsim_bench::seed().expect("the seed loads");
     let bound = &prepared.world.policies[0];
-    let rule = &bound.policy.prohibitions[0].condition.cond;
+    let rule = &bound.policy.prohibitions[0].condition;
     let posts = &prepared.world.scenario.posts;
     let views: Vec<PostView<'_>> = posts
         .iter()

@@ -1,10 +1,11 @@
 //! The condition compiler on arbitrary text, in every scope, against a small fixed set of
-//! names; what compiles is also evaluated. Never a panic.
+//! names; what compiles is also evaluated, compiled and fused, and the two forms must agree.
+//! Never a panic.
 #![no_main]
 
 use jiff::Timestamp;
 use libfuzzer_sys::fuzz_target;
-use modsim_policy::condition::NoState;
+use modsim_policy::condition::{Fused, NoState};
 use modsim_policy::condition::{Names, Scope, compile};
 use modsim_policy::{Cond, Env, LabelSet, LabelTable, PostView};
 
@@ -32,8 +33,10 @@ fuzz_target!(|data: &[u8]| {
 });
 
 /// Evaluates at a few instants, on a post with and without labels: the arithmetic of
-/// numbers and instants must not overflow into a panic either.
+/// numbers and instants must not overflow into a panic either, and the fused form the engine
+/// evaluates must give the compiled tree's answer.
 fn evaluate(cond: &Cond) {
+    let fused = Fused::new(cond);
     let facts = NoState {
         assumptions: &[true],
         params: &[i64::MAX, 0],
@@ -57,10 +60,11 @@ fn evaluate(cond: &Cond) {
             removed: false,
             prohibited: true,
         };
-        let _ = cond.eval(&Env {
+        let env = Env {
             now,
             post: Some(&post),
             facts: &facts,
-        });
+        };
+        assert_eq!(fused.eval(&env), cond.eval(&env), "{cond:?} fused as {fused:?}");
     }
 }

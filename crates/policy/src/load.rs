@@ -1057,10 +1057,7 @@ impl Compiler<'_> {
         names: &Names<'_>,
     ) -> Option<Condition> {
         match condition::compile(text.get_ref(), scope, names) {
-            Ok(cond) => Some(Condition {
-                text: text.get_ref().clone(),
-                cond,
-            }),
+            Ok(cond) => Some(Condition::new(text.get_ref().clone(), cond)),
             Err(e) => {
                 let span = inner_span(self.text(), text, e.span.clone());
                 let mut problem = Problem::error(e.message, Some(span));
@@ -1175,14 +1172,11 @@ impl Compiler<'_> {
         let condition = match &raw.condition {
             Some(_) if demanded => None,
             Some(text) => self.condition(text, Scope::DutyTrigger, names),
-            None if demanded => Some(Condition {
-                text: "true".into(),
-                cond: condition::Cond::Const(true),
-            }),
-            None => Some(Condition {
-                text: "post.prohibited".into(),
-                cond: condition::Cond::PostFlag(condition::PostFlag::Prohibited),
-            }),
+            None if demanded => Some(Condition::new("true", condition::Cond::Const(true))),
+            None => Some(Condition::new(
+                "post.prohibited",
+                condition::Cond::PostFlag(condition::PostFlag::Prohibited),
+            )),
         };
         Some(Duty {
             clause,
@@ -1241,10 +1235,7 @@ impl Compiler<'_> {
         }
         let condition = match &raw.when {
             Some(text) => self.condition(text, Scope::Power, names),
-            None => Some(Condition {
-                text: "true".into(),
-                cond: condition::Cond::Const(true),
-            }),
+            None => Some(Condition::new("true", condition::Cond::Const(true))),
         };
         Some(Power {
             clause,

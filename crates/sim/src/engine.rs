@@ -188,7 +188,7 @@ impl World {
                         policy
                             .prohibitions
                             .iter()
-                            .position(|p| p.condition.cond.eval(&env))
+                            .position(|p| p.condition.eval(&env))
                             .map(|i| i as u16)
                     })
                     .collect();
@@ -397,7 +397,7 @@ impl Facts for StateFacts<'_> {
     fn available(&self, power: usize) -> bool {
         self.bound.policy.powers.get(power).is_some_and(|p| {
             let facts = self.for_power(power);
-            p.condition.cond.eval(&Env {
+            p.condition.eval(&Env {
                 now: self.now,
                 post: None,
                 facts: &facts,
@@ -881,7 +881,7 @@ impl<'w> Replay<'w> {
                     params: &state.params,
                     assumptions: &state.assumptions,
                 };
-                duty.condition.cond.eval(&Env {
+                duty.condition.eval(&Env {
                     now,
                     post: Some(&view),
                     facts: &facts,

@@ -6,24 +6,59 @@
 //! state of the world (`breached("4.2")`, `available("6.1(b)")`, `state.live_reported`). Both
 //! may read `now`, `params.NAME` and `assumptions.NAME`. See `docs/policy-format.md` for the
 //! full list.
+//!
+//! A [`Condition`] keeps both the compiled tree, which the lints and the explanations walk, and
+//! its fused form ([`fuse`]), which is what the engine evaluates.
 
+pub mod fuse;
 pub mod syntax;
 
 mod compile;
 
 pub use compile::{CompileError, Names, Scope, compile};
+pub use fuse::{Fused, PostTest};
 
 use jiff::{SignedDuration, Timestamp};
 
 use crate::labels::LabelSet;
 
-/// A compiled condition, with its text kept for explanations.
+/// A compiled condition, with its text kept for explanations and its fused form for evaluation.
+///
+/// Build it with [`Condition::new`], which fuses the tree once; evaluate it with
+/// [`Condition::eval`]. `cond` is the tree as compiled, for analysis (lints, explanations):
+/// changing it afterwards does not change what [`Condition::eval`] evaluates.
 #[derive(Clone, Debug)]
 pub struct Condition {
     /// The CEL text as written in the policy.
     pub text: String,
-    /// The compiled tree.
+    /// The compiled tree, as the text says it (not fused).
     pub cond: Cond,
+    /// The evaluation form of `cond`.
+    fused: Fused,
+}
+
+impl Condition {
+    /// A condition from its text and its compiled tree, fused for evaluation.
+    pub fn new(text: impl Into<String>, cond: Cond) -> Condition {
+        let fused = Fused::new(&cond);
+        Condition {
+            text: text.into(),
+            cond,
+            fused,
+        }
+    }
+
+    /// Evaluates the condition in its fused form: the same answer as `self.cond.eval(env)`,
+    /// except that tests of the post are false without a post (see [`fuse`]). Never allocates.
+    #[inline]
+    pub fn eval<F: Facts>(&self, env: &Env<'_, F>) -> bool {
+        self.fused.eval(env)
+    }
+
+    /// The evaluation form.
+    pub fn fused(&self) -> &Fused {
+        &self.fused
+    }
 }
 
 /// A compiled boolean expression.
