@@ -190,12 +190,15 @@ impl ReportModel {
             };
             reports.push((minute(self.first_report, x * window), i as u64));
         }
-        reports.sort();
+        // The stream numbers make every key distinct: an unstable sort gives the one order.
+        reports.sort_unstable();
+        // Every post's generator is the seed's, on a stream of its own: seeded once, cloned.
+        let seeded = ChaCha8Rng::seed_from_u64(seed);
         reports
             .into_iter()
             .enumerate()
             .map(|(n, (reported, stream))| {
-                let mut rng = ChaCha8Rng::seed_from_u64(seed);
+                let mut rng = seeded.clone();
                 rng.set_stream(stream + 1);
                 let lag = lognormal(&mut rng, self.publish_lag_median, self.publish_lag_spread);
                 let published = minute(reported, -lag.max(60.0));
@@ -224,7 +227,7 @@ impl ReportModel {
                 let removed = Some(minute(reported, delay.max(60.0)))
                     .filter(|r| removed_at_all && *r < self.cutoff);
                 PostRecord {
-                    id: smol_str::format_smolstr!("r{:03}", n + 1),
+                    id: report_id(n + 1),
                     published,
                     reported,
                     removed,
@@ -298,11 +301,41 @@ fn lognormal(rng: &mut ChaCha8Rng, median: SignedDuration, spread: f64) -> f64 {
 
 /// `start` shifted by `seconds`, truncated to the whole minute.
 fn minute(start: Timestamp, seconds: f64) -> Timestamp {
-    let shifted = start
-        .checked_add(SignedDuration::from_secs(seconds.clamp(-1e12, 1e12) as i64))
-        .unwrap_or(start);
+    let whole = seconds.clamp(-1e12, 1e12) as i64;
+    let shifted = if start.subsec_nanosecond() == 0 {
+        // On whole seconds (every instant the models use), in plain integers.
+        start
+            .as_second()
+            .checked_add(whole)
+            .and_then(|s| Timestamp::from_second(s).ok())
+            .unwrap_or(start)
+    } else {
+        start
+            .checked_add(SignedDuration::from_secs(whole))
+            .unwrap_or(start)
+    };
     let secs = shifted.as_second();
     Timestamp::from_second(secs - secs.rem_euclid(60)).unwrap_or(shifted)
+}
+
+/// `r001`, `r002`, ...: `format!("r{:03}", n)` without the formatting machinery, which cost
+/// more than the rest of drawing a post.
+fn report_id(n: usize) -> PostId {
+    let mut digits = [b'0'; 20];
+    let mut rest = n;
+    let mut len = 0;
+    while rest > 0 || len < 3 {
+        if let Some(d) = digits.get_mut(len) {
+            *d = b'0' + (rest % 10) as u8;
+        }
+        rest /= 10;
+        len += 1;
+    }
+    let mut id = [b'r'; 21];
+    for (slot, &d) in id.iter_mut().skip(1).zip(digits.iter().take(len).rev()) {
+        *slot = d;
+    }
+    PostId::new(std::str::from_utf8(id.get(..=len).unwrap_or_default()).unwrap_or_default())
 }
 
 fn ts(text: &str) -> Timestamp {
@@ -311,6 +344,13 @@ fn ts(text: &str) -> Timestamp {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn report_ids_are_zero_padded_to_three_digits() {
+        for n in [0, 1, 9, 10, 98, 99, 100, 999, 1000, 12_345, usize::MAX] {
+            assert_eq!(super::report_id(n), format!("r{n:03}"), "{n}");
+        }
+    }
+
     use super::*;
 
     #[test]
