@@ -52,11 +52,11 @@ fn aup_rule(c: &mut Criterion) {
     let posts = &prepared.world.scenario.posts;
     let views: Vec<PostView<'_>> = posts
         .iter()
-        .zip(&bound.post_labels)
-        .map(|(p, labels)| PostView {
+        .enumerate()
+        .map(|(i, p)| PostView {
             id: &p.id,
             author: &p.author,
-            labels: *labels,
+            labels: bound.post_labels(&prepared.world.scenario, i),
             severity: p.severity,
             reach: p.reach,
             published: p.published,

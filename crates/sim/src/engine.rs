@@ -29,8 +29,8 @@ pub struct Bound {
     pub policy: Arc<Policy>,
     /// For each role of the policy, the party bound to it.
     pub parties: Vec<Option<usize>>,
-    /// Each post's labels in the policy's numbering.
-    pub post_labels: Vec<LabelSet>,
+    /// Each scenario label (by number) as a set of the policy's labels: one or none.
+    pub translate: Vec<LabelSet>,
     /// For each post, the first prohibition that matches it.
     pub prohibited_by: Vec<Option<u16>>,
     /// Scenario labels the policy does not know.
@@ -38,10 +38,42 @@ pub struct Bound {
     /// For each post, whether the policy judges it: true unless the policy sets `content_on`
     /// and the post was published on another party's service.
     pub visible: Vec<bool>,
-    /// For each post, the party whose account wrote it (its `author` is the party's `account`).
-    pub accounts: Vec<Option<u32>>,
+    /// The posts written from a party's account (their `author` is the party's `account`), as
+    /// (post, party), in order of post: few posts are, and the rest need no entry.
+    pub accounts: Vec<(u32, u32)>,
     /// The scenario facts the policy declares that the scenario never states.
     pub unknown_facts: Vec<String>,
+}
+
+impl Bound {
+    /// Post number `post`'s labels in the policy's numbering: none when the policy does not
+    /// judge it. Worked out on demand rather than stored, at a few instructions per label.
+    pub fn post_labels(&self, scenario: &Scenario, post: usize) -> LabelSet {
+        match scenario.posts.get(post) {
+            Some(p) if self.visible.get(post).copied().unwrap_or(false) => {
+                translated(&self.translate, p.labels)
+            }
+            _ => LabelSet::EMPTY,
+        }
+    }
+
+    /// The party whose account wrote post number `post`, if a party's did.
+    pub fn account(&self, post: usize) -> Option<usize> {
+        let post = u32::try_from(post).ok()?;
+        self.accounts
+            .binary_search_by_key(&post, |&(k, _)| k)
+            .ok()
+            .and_then(|i| self.accounts.get(i))
+            .map(|&(_, party)| party as usize)
+    }
+}
+
+/// Scenario labels as a set of a policy's labels, through the policy's `translate` table.
+fn translated(translate: &[LabelSet], labels: LabelSet) -> LabelSet {
+    labels
+        .indices()
+        .filter_map(|i| translate.get(i))
+        .fold(LabelSet::EMPTY, |acc, s| acc.union(*s))
 }
 
 /// A scenario with its policies compiled and bound: ready to replay.
@@ -130,32 +162,16 @@ impl World {
                     })
                     .map(|(_, name)| name)
                     .collect();
-                let post_labels: Vec<LabelSet> = scenario
-                    .posts
-                    .iter()
-                    .zip(&visible)
-                    .map(|(post, seen)| {
-                        if !seen {
-                            return LabelSet::EMPTY;
-                        }
-                        post.labels
-                            .indices()
-                            .filter_map(|i| translate.get(i))
-                            .fold(LabelSet::EMPTY, |acc, s| acc.union(*s))
-                    })
-                    .collect();
                 let accounts = scenario
                     .posts
                     .iter()
-                    .map(|post| {
-                        scenario
-                            .parties
-                            .iter()
-                            .position(|party| {
-                                !post.author.is_empty()
-                                    && party.account.as_deref() == Some(post.author.as_str())
-                            })
-                            .and_then(|i| u32::try_from(i).ok())
+                    .zip(0u32..)
+                    .filter(|(post, _)| !post.author.is_empty())
+                    .filter_map(|(post, k)| {
+                        let party = scenario.parties.iter().position(|party| {
+                            party.account.as_deref() == Some(post.author.as_str())
+                        })?;
+                        Some((k, u32::try_from(party).ok()?))
                     })
                     .collect();
                 let unknown_facts = policy
@@ -164,22 +180,25 @@ impl World {
                     .filter(|f| !scenario.facts.iter().any(|e| e.name == f.name))
                     .map(|f| f.name.clone())
                     .collect();
+                let (params, assumptions) = (policy.param_values(), policy.assumption_values());
+                let facts = NoState {
+                    params: &params,
+                    assumptions: &assumptions,
+                };
                 let prohibited_by = scenario
                     .posts
                     .iter()
-                    .zip(&post_labels)
                     .zip(&visible)
-                    .map(|((post, labels), seen)| {
+                    .map(|(post, seen)| {
                         if !seen {
                             return None;
                         }
-                        let view = post_view(post, *labels, post.published, false);
-                        let (params, assumptions) =
-                            (policy.param_values(), policy.assumption_values());
-                        let facts = NoState {
-                            params: &params,
-                            assumptions: &assumptions,
-                        };
+                        let view = post_view(
+                            post,
+                            translated(&translate, post.labels),
+                            post.published,
+                            false,
+                        );
                         let env = Env {
                             now: post.published,
                             post: Some(&view),
@@ -195,7 +214,7 @@ impl World {
                 Bound {
                     policy,
                     parties,
-                    post_labels,
+                    translate,
                     prohibited_by,
                     unknown_labels,
                     visible,
@@ -756,12 +775,12 @@ impl<'w> Replay<'w> {
                 if prohibited && !removed_already {
                     state.live_prohibited += 1;
                 }
-                if let Some(a) = bound.accounts.get(post).copied().flatten() {
-                    bump(&mut state.account_posts, a as usize, 1);
+                if let Some(a) = bound.account(post) {
+                    bump(&mut state.account_posts, a, 1);
                     if prohibited {
-                        bump(&mut state.account_prohibited, a as usize, 1);
+                        bump(&mut state.account_prohibited, a, 1);
                         if !removed_already {
-                            bump(&mut state.account_live, a as usize, 1);
+                            bump(&mut state.account_live, a, 1);
                         }
                     }
                 }
@@ -812,8 +831,8 @@ impl<'w> Replay<'w> {
                 if was_reported {
                     state.live_reported -= 1;
                 }
-                if let Some(a) = bound.accounts.get(post).copied().flatten() {
-                    bump(&mut state.account_live, a as usize, -1);
+                if let Some(a) = bound.account(post) {
+                    bump(&mut state.account_live, a, -1);
                 }
             }
             for (d, duty) in bound.policy.duties.iter().enumerate() {
@@ -869,7 +888,7 @@ impl<'w> Replay<'w> {
         if !bound.visible.get(post).copied().unwrap_or(false) {
             return Ok(());
         }
-        let labels = bound.post_labels.get(post).copied().unwrap_or_default();
+        let labels = bound.post_labels(&world.scenario, post);
         let prohibited = bound.prohibited_by.get(post).copied().flatten().is_some();
         let view = post_view(x, labels, now, prohibited);
         for (d, duty) in bound.policy.duties.iter().enumerate() {

@@ -748,8 +748,9 @@ impl<'a> Explainer<'a> {
                 &post.description
             }
         });
-        if let Some(labels) = bound.post_labels.get(subject) {
-            for (k, name) in policy.labels.names_of(*labels).iter().enumerate() {
+        {
+            let labels = bound.post_labels(s, subject);
+            for (k, name) in policy.labels.names_of(labels).iter().enumerate() {
                 if k > 0 {
                     line.push_str(", ");
                 }

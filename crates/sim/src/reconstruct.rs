@@ -180,13 +180,14 @@ impl ReportModel {
         let total_weight: u32 = CATEGORIES.iter().map(|c| c.weight).sum();
         let mut reports: Vec<(Timestamp, u64)> = Vec::with_capacity(self.count);
         let mut arrivals = ChaCha8Rng::seed_from_u64(seed);
+        let log_growth = libm::log(growth);
         for i in 0..self.count {
             // Inverse of the CDF of a density rising exponentially by `growth` over the window.
             let u: f64 = arrivals.random();
             let x = if (growth - 1.0).abs() < 1e-9 {
                 u
             } else {
-                libm::log(1.0 + u * (growth - 1.0)) / libm::log(growth)
+                libm::log(1.0 + u * (growth - 1.0)) / log_growth
             };
             reports.push((minute(self.first_report, x * window), i as u64));
         }
@@ -194,13 +195,18 @@ impl ReportModel {
         reports.sort_unstable();
         // Every post's generator is the seed's, on a stream of its own: seeded once, cloned.
         let seeded = ChaCha8Rng::seed_from_u64(seed);
+        let publish_lag = Lag::new(self.publish_lag_median, self.publish_lag_spread);
+        let removal_lag = match self.removal_delay {
+            RemovalDelay::LogNormal { median, spread } => Some(Lag::new(median, spread)),
+            RemovalDelay::Uniform { .. } => None,
+        };
         reports
             .into_iter()
             .enumerate()
             .map(|(n, (reported, stream))| {
                 let mut rng = seeded.clone();
                 rng.set_stream(stream + 1);
-                let lag = lognormal(&mut rng, self.publish_lag_median, self.publish_lag_spread);
+                let lag = publish_lag.draw(&mut rng);
                 let published = minute(reported, -lag.max(60.0));
                 let mut pick = rng.random_range(0..total_weight.max(1));
                 let category = CATEGORIES
@@ -215,11 +221,10 @@ impl ReportModel {
                     })
                     .or(CATEGORIES.last());
                 let removed_at_all = rng.random::<f64>() < self.removal_probability;
-                let delay = match self.removal_delay {
-                    RemovalDelay::LogNormal { median, spread } => {
-                        lognormal(&mut rng, median, spread)
-                    }
-                    RemovalDelay::Uniform { min, max } => {
+                let delay = match (self.removal_delay, &removal_lag) {
+                    (_, Some(lag)) => lag.draw(&mut rng),
+                    (RemovalDelay::LogNormal { median, .. }, None) => median.as_secs_f64(),
+                    (RemovalDelay::Uniform { min, max }, None) => {
                         let (a, b) = (min.as_secs_f64(), max.as_secs_f64().max(min.as_secs_f64()));
                         a + rng.random::<f64>() * (b - a)
                     }
@@ -294,9 +299,27 @@ pub fn header(which: &str, model: &ReportModel, seed: u64) -> String {
     )
 }
 
-fn lognormal(rng: &mut ChaCha8Rng, median: SignedDuration, spread: f64) -> f64 {
-    let mu = libm::log(median.as_secs_f64().max(1.0));
-    LogNormal::new(mu, spread.max(0.0)).map_or(median.as_secs_f64(), |d| d.sample(rng))
+/// A log-normal delay in seconds, by its median and spread (σ): built once per generation.
+struct Lag {
+    median: f64,
+    distribution: Option<LogNormal<f64>>,
+}
+
+impl Lag {
+    fn new(median: SignedDuration, spread: f64) -> Lag {
+        let mu = libm::log(median.as_secs_f64().max(1.0));
+        Lag {
+            median: median.as_secs_f64(),
+            distribution: LogNormal::new(mu, spread.max(0.0)).ok(),
+        }
+    }
+
+    /// A draw, or the median when the distribution cannot be formed.
+    fn draw(&self, rng: &mut ChaCha8Rng) -> f64 {
+        self.distribution
+            .as_ref()
+            .map_or(self.median, |d| d.sample(rng))
+    }
 }
 
 /// `start` shifted by `seconds`, truncated to the whole minute.
