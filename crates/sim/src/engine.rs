@@ -502,9 +502,9 @@ impl Phase {
 struct Replay<'w> {
     world: &'w World,
     states: Vec<PolicyState>,
-    by_published: Vec<u32>,
-    by_reported: Vec<u32>,
-    by_removed: Vec<u32>,
+    by_published: PostOrder,
+    by_reported: PostOrder,
+    by_removed: PostOrder,
     checks: Vec<Timestamp>,
     actions: Vec<usize>,
     deadlines: BinaryHeap<Reverse<(Timestamp, u32, u16, u16)>>,
@@ -543,9 +543,9 @@ impl<'w> Replay<'w> {
             })
         });
         let s = &world.scenario;
-        let by_published = in_order_of(&s.posts, |p| Some(p.published));
-        let by_reported = in_order_of(&s.posts, |p| p.reported);
-        let by_removed = in_order_of(&s.posts, |p| p.removed);
+        let by_published = PostOrder::new(&s.posts, |p| Some(p.published));
+        let by_reported = PostOrder::new(&s.posts, |p| p.reported);
+        let by_removed = PostOrder::new(&s.posts, |p| p.removed);
         let mut actions: Vec<usize> = (0..s.actions.len()).collect();
         actions.sort_by_key(|&i| (s.actions.get(i).map(|a| a.at), i));
 
@@ -698,15 +698,15 @@ impl<'w> Replay<'w> {
             self.memo.next_step();
             match phase {
                 Phase::Published => {
-                    let post = self.by_published.get(i).copied().unwrap_or(0) as usize;
+                    let post = self.by_published.get(i).unwrap_or(0);
                     self.published(post, now)?;
                 }
                 Phase::Reported => {
-                    let post = self.by_reported.get(i).copied().unwrap_or(0) as usize;
+                    let post = self.by_reported.get(i).unwrap_or(0);
                     self.reported(post, now)?;
                 }
                 Phase::Removed => {
-                    let post = self.by_removed.get(i).copied().unwrap_or(0) as usize;
+                    let post = self.by_removed.get(i).unwrap_or(0);
                     self.removed(post, now);
                 }
                 Phase::Notice | Phase::Check => {}
@@ -740,7 +740,7 @@ impl<'w> Replay<'w> {
     /// their heap instead.
     fn next_at(&self, phase: Phase, i: usize) -> Option<Timestamp> {
         let s = &self.world.scenario;
-        let post = |ix: &[u32]| ix.get(i).and_then(|&p| s.posts.get(p as usize));
+        let post = |order: &PostOrder| order.get(i).and_then(|p| s.posts.get(p));
         match phase {
             Phase::Published => post(&self.by_published).map(|p| p.published),
             Phase::Reported => post(&self.by_reported).and_then(|p| p.reported),
@@ -1507,27 +1507,91 @@ impl<'w> Replay<'w> {
     }
 }
 
-/// The indices of the posts that have an instant under `key`, in order of that instant (ties
-/// in the posts' order). Posts files are usually written in order of time already; that case
-/// costs one pass.
-fn in_order_of(
+/// The posts that have an instant under some key (publication, report, removal), in order of
+/// that instant, ties in the posts' order.
+#[derive(Debug)]
+enum PostOrder {
+    /// Every post, in the posts' own order: posts files are usually written in order of time,
+    /// and then no index is kept at all.
+    AsWritten(usize),
+    /// Post numbers, in order.
+    Sorted(Vec<u32>),
+}
+
+impl PostOrder {
+    /// Orders `posts` by `key`, leaving out the posts without an instant.
+    fn new(
+        posts: &[crate::scenario::Post],
+        key: impl Fn(&crate::scenario::Post) -> Option<Timestamp>,
+    ) -> PostOrder {
+        let mut last = None;
+        let in_order = posts.iter().all(|p| match key(p) {
+            Some(t) => last.replace(t).is_none_or(|before| before <= t),
+            None => false,
+        });
+        if in_order {
+            return PostOrder::AsWritten(posts.len());
+        }
+        PostOrder::Sorted(sorted_by(posts, key))
+    }
+
+    /// The number of the `i`-th post in order.
+    fn get(&self, i: usize) -> Option<usize> {
+        match self {
+            PostOrder::AsWritten(n) => (i < *n).then_some(i),
+            PostOrder::Sorted(ix) => ix.get(i).map(|&p| p as usize),
+        }
+    }
+}
+
+/// The numbers of the posts that have an instant under `key`, sorted by it.
+///
+/// When every instant is a whole second and they span less than 2³² seconds (136 years), each
+/// post's key packs into one `u64` (seconds from the earliest, then the post's number) and the
+/// sort runs over those: no indirection into the posts, which at a million posts is most of
+/// the cost. Otherwise the post numbers are sorted by looking their instants up.
+fn sorted_by(
     posts: &[crate::scenario::Post],
     key: impl Fn(&crate::scenario::Post) -> Option<Timestamp>,
 ) -> Vec<u32> {
-    // Counted first, so that a million posts take four bytes each and no slack.
-    let mut ix: Vec<u32> = Vec::with_capacity(posts.iter().filter(|p| key(p).is_some()).count());
-    ix.extend(
+    let keyed = || {
         posts
             .iter()
             .zip(0u32..)
-            .filter(|(p, _)| key(p).is_some())
-            .map(|(_, i)| i),
+            .filter_map(|(p, i)| Some((key(p)?, i)))
+    };
+    // One pass: how many, the earliest and latest second, and whether all are whole seconds.
+    let (count, earliest, latest, whole) = keyed().fold(
+        (0usize, i64::MAX, i64::MIN, true),
+        |(n, lo, hi, whole), (t, _)| {
+            let second = t.as_second();
+            (
+                n + 1,
+                lo.min(second),
+                hi.max(second),
+                whole && t.subsec_nanosecond() == 0,
+            )
+        },
     );
-    let at = |i: u32| posts.get(i as usize).and_then(&key);
-    if !ix.is_sorted_by_key(|&i| at(i)) {
-        // Keys are unique with the index, so an unstable sort gives the one order.
-        ix.sort_unstable_by_key(|&i| (at(i), i));
+    let span = latest.saturating_sub(earliest);
+    if whole && count > 0 && u32::try_from(span).is_ok() {
+        let mut packed: Vec<u64> = Vec::with_capacity(count);
+        packed.extend(
+            keyed().map(|(t, i)| {
+                ((t.as_second().saturating_sub(earliest) as u64) << 32) | u64::from(i)
+            }),
+        );
+        packed.sort_unstable();
+        let mut ix = Vec::with_capacity(count);
+        // The low half of each key is the post's number.
+        ix.extend(packed.iter().map(|&k| k as u32));
+        return ix;
     }
+    let mut ix: Vec<u32> = Vec::with_capacity(count);
+    ix.extend(keyed().map(|(_, i)| i));
+    let at = |i: u32| posts.get(i as usize).and_then(&key);
+    // Keys are unique with the number, so an unstable sort gives the one order.
+    ix.sort_unstable_by_key(|&i| (at(i), i));
     ix
 }
 
@@ -1622,5 +1686,93 @@ fn record(ds: &mut DutyState, now: Timestamp, cause: Cause) {
             cause,
             open_breaches: ds.breached,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{Post, PostId};
+
+    fn post(id: usize, published: Timestamp, removed: Option<Timestamp>) -> Post {
+        Post {
+            id: PostId::from(format!("p{id}")),
+            author: PostId::default(),
+            published,
+            reported: None,
+            removed,
+            labels: LabelSet::EMPTY,
+            severity: 0,
+            reach: 0,
+            description: Box::default(),
+            platform: None,
+        }
+    }
+
+    /// The order every path must give: by instant, ties in the posts' order.
+    fn expected(posts: &[Post], key: fn(&Post) -> Option<Timestamp>) -> Vec<usize> {
+        let mut ix: Vec<usize> = (0..posts.len())
+            .filter(|&i| key(&posts[i]).is_some())
+            .collect();
+        ix.sort_by_key(|&i| key(&posts[i]));
+        ix
+    }
+
+    fn order(posts: &[Post], key: fn(&Post) -> Option<Timestamp>) -> Vec<usize> {
+        let order = PostOrder::new(posts, key);
+        (0..).map_while(|i| order.get(i)).collect()
+    }
+
+    /// Law: whichever way the posts are ordered (as written, packed keys, looked-up keys), the
+    /// order is by instant with ties in the posts' order, and posts without the instant are
+    /// left out.
+    #[test]
+    fn post_orders_are_by_instant_then_by_post() {
+        let t = |s: i64, ns: i32| Timestamp::new(1_610_000_000 + s, ns).unwrap();
+        let mut state = 7u64;
+        let mut next = move |n: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            (state >> 33) % n
+        };
+        for nanos in [false, true] {
+            for len in [0, 1, 2, 17, 300] {
+                let posts: Vec<Post> = (0..len)
+                    .map(|i| {
+                        let ns = if nanos { next(3) as i32 } else { 0 };
+                        let published = t(next(50) as i64 * 60, ns);
+                        let removed = (next(3) == 0).then(|| t(next(40) as i64 * 60 + 3600, 0));
+                        post(i, published, removed)
+                    })
+                    .collect();
+                for key in [
+                    (|p: &Post| Some(p.published)) as fn(&Post) -> Option<Timestamp>,
+                    |p: &Post| p.removed,
+                ] {
+                    assert_eq!(order(&posts, key), expected(&posts, key), "len {len}");
+                }
+                let mut sorted = posts.clone();
+                sorted.sort_by_key(|p| p.published);
+                let published = |p: &Post| Some(p.published);
+                assert!(matches!(
+                    PostOrder::new(&sorted, published),
+                    PostOrder::AsWritten(_)
+                ));
+                assert_eq!(order(&sorted, published), (0..len).collect::<Vec<_>>());
+            }
+        }
+    }
+
+    /// Instants more than 2³² seconds apart take the looked-up path, in the same order.
+    #[test]
+    fn far_apart_instants_are_ordered_too() {
+        let posts = vec![
+            post(0, Timestamp::from_second(5_000_000_000).unwrap(), None),
+            post(1, Timestamp::from_second(-5_000_000_000).unwrap(), None),
+            post(2, Timestamp::from_second(0).unwrap(), None),
+        ];
+        let published = |p: &Post| Some(p.published);
+        assert_eq!(order(&posts, published), vec![1, 2, 0]);
     }
 }
