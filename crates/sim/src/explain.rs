@@ -5,7 +5,6 @@
 //! reconstructed data says so.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use jiff::Timestamp;
 use modsim_policy::{Cond, Mark, Notice, Trigger, show_instant};
@@ -59,9 +58,9 @@ pub(crate) struct Explainer<'a> {
 #[derive(Debug, Default)]
 pub(crate) struct Memo {
     /// Duty explanations of the current step, by (policy, duty, instant explained).
-    duties: RefCell<HashMap<(usize, usize, Timestamp), Explanation>>,
+    duties: RefCell<Kept<(usize, usize, Timestamp), Explanation>>,
     /// Subject lines, by (policy, duty, post, removed by now).
-    lines: RefCell<HashMap<(usize, usize, usize, bool), SmolStr>>,
+    lines: RefCell<Kept<(usize, usize, usize, bool), SmolStr>>,
 }
 
 impl Memo {
@@ -71,6 +70,40 @@ impl Memo {
         if !duties.is_empty() {
             duties.clear();
         }
+    }
+}
+
+/// A few kept values by key, searched in order: a step explains a handful of duties and a
+/// replay shows a handful of posts, so a list beats hashing.
+#[derive(Debug)]
+struct Kept<K, V>(Vec<(K, V)>);
+
+impl<K, V> Default for Kept<K, V> {
+    fn default() -> Self {
+        Kept(Vec::new())
+    }
+}
+
+impl<K: PartialEq, V> Kept<K, V> {
+    fn get(&self, key: &K) -> Option<&V> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// Keeps `value`; past 64 values, forgets the older ones first (it is only a cache, and a
+    /// long list would cost more to search than to rebuild).
+    fn insert(&mut self, key: K, value: V) {
+        if self.0.len() >= 64 {
+            self.0.clear();
+        }
+        self.0.push((key, value));
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn clear(&mut self) {
+        self.0.clear();
     }
 }
 
@@ -618,7 +651,7 @@ impl<'a> Explainer<'a> {
                 tally.push(Explanation {
                     text: text!("{} {words}: {}{more}", ids.len(), shown.join(", ")),
                     clause: None,
-                    posts: ids,
+                    posts: ids.into(),
                     children: example,
                 });
             }
@@ -646,7 +679,7 @@ impl<'a> Explainer<'a> {
                         .iter()
                         .filter_map(|&p| s.posts.get(p as usize).map(|p| p.id.clone())),
                 );
-                ids
+                ids.into()
             },
             children,
         }

@@ -7,6 +7,8 @@
 use jiff::Timestamp;
 use serde::Serialize;
 
+use std::sync::Arc;
+
 use smol_str::SmolStr;
 
 use crate::scenario::PostId;
@@ -223,12 +225,17 @@ pub struct Explanation {
     /// The clause it cites.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub clause: Option<SmolStr>,
-    /// The posts it concerns, by id.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub posts: Vec<PostId>,
+    /// The posts it concerns, by id: shared, since the same list appears in every
+    /// explanation of the duty at one instant.
+    #[serde(skip_serializing_if = "no_posts")]
+    pub posts: Arc<[PostId]>,
     /// The claims beneath it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<Explanation>,
+}
+
+fn no_posts(posts: &Arc<[PostId]>) -> bool {
+    posts.is_empty()
 }
 
 impl Explanation {
