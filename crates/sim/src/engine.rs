@@ -21,6 +21,7 @@ use modsim_policy::{Cond, Discharge, LabelSet, Notice, Policy, PostView, Trigger
 use crate::explain::{Explainer, Memo};
 use crate::outcome::*;
 use crate::scenario::Scenario;
+use smol_str::SmolStr;
 
 /// A policy bound to a scenario's parties, with the posts seen through its labels.
 #[derive(Clone, Debug)]
@@ -235,7 +236,8 @@ impl World {
     }
 
     /// Replays the timeline for its answers alone: verdicts, grounds, earliest instants and
-    /// duty histories, without explanations, missing-lists or flips. What sweeps use.
+    /// duty histories, without explanations, the notice arithmetic written out, missing-lists
+    /// or flips. What sweeps use.
     pub fn replay_quiet(&self) -> Result<Outcome, ReplayError> {
         Replay::new(self, false)?.run()
     }
@@ -327,6 +329,33 @@ impl DutyState {
                 .map(|(_, k)| k),
         );
         subjects
+    }
+
+    /// Every subject by how it stands: two passes over the instances, whatever the states.
+    fn tally(&self) -> DutyTally {
+        let mut counts = [0usize; 5];
+        for i in &self.instances {
+            if let Some(n) = counts.get_mut(*i as usize) {
+                *n += 1;
+            }
+        }
+        let count = |state: Instance| counts.get(state as usize).copied().unwrap_or(0);
+        let mut tally = DutyTally {
+            in_time: Vec::with_capacity(count(Instance::Fulfilled)),
+            late: Vec::with_capacity(count(Instance::Cured)),
+            overdue: Vec::with_capacity(count(Instance::Breached)),
+            open: Vec::with_capacity(count(Instance::Pending)),
+        };
+        for (i, k) in self.instances.iter().zip(0u32..) {
+            match i {
+                Instance::Unopened => {}
+                Instance::Fulfilled => tally.in_time.push(k),
+                Instance::Cured => tally.late.push(k),
+                Instance::Breached => tally.overdue.push(k),
+                Instance::Pending => tally.open.push(k),
+            }
+        }
+        tally
     }
 
     /// Meets the instance of `subject`: a pending one is fulfilled, a breached one cured.
@@ -576,19 +605,30 @@ impl<'w> Replay<'w> {
                         power.cure.map(|c| (c.period, "cure period")),
                     ];
                     for (period, what) in periods.into_iter().flatten() {
-                        let (end, text) = period
-                            .add_written(notice.at, &s.zone, policy.holidays)
-                            .map_err(|error| ReplayError {
+                        let failed = |error| ReplayError {
                             what: format!("the {what} of `{clause}` from the notice"),
                             error,
-                        })?;
-                        written.push(format!("{what}: notice {text}"));
+                        };
+                        // The arithmetic is written out for readers only.
+                        let end = if explain {
+                            let (end, text) = period
+                                .add_written(notice.at, &s.zone, policy.holidays)
+                                .map_err(failed)?;
+                            written.push(format!("{what}: notice {text}"));
+                            end
+                        } else {
+                            period
+                                .add_to(notice.at, &s.zone, policy.holidays)
+                                .map_err(failed)?
+                        };
                         at = at.max(end);
                     }
                     if at > notice.at {
                         checks.push(at);
                     }
-                    let mut arithmetic = if written.is_empty() {
+                    let mut arithmetic = if !explain {
+                        String::new()
+                    } else if written.is_empty() {
                         format!(
                             "immediately upon notice: notice given {}",
                             modsim_policy::show_instant(notice.at, &s.zone)
@@ -596,14 +636,14 @@ impl<'w> Replay<'w> {
                     } else {
                         written.join("; ")
                     };
-                    if notice.reconstructed.is_some() {
+                    if explain && notice.reconstructed.is_some() {
                         arithmetic.push_str(" (the notice's time is reconstructed)");
                     }
                     ready.push(Readiness {
                         notice: n,
                         given: notice.at,
                         ready: at,
-                        arithmetic,
+                        arithmetic: SmolStr::from(arithmetic),
                         continuous: power.cure.is_some(),
                     });
                 }
@@ -1136,7 +1176,7 @@ impl<'w> Replay<'w> {
             .notice
             .and_then(|n| self.world.scenario.notices.get(n))
             .map(|n| n.at);
-        e.arithmetic = Some(basis.arithmetic).filter(|a| !a.is_empty());
+        e.arithmetic = Some(basis.arithmetic.to_string()).filter(|a| !a.is_empty());
         e.explanation = explanation;
         e
     }
@@ -1460,13 +1500,7 @@ impl<'w> Replay<'w> {
                         || "(unbound)".to_owned(),
                         |x| self.world.scenario.party_id(x).to_owned(),
                     );
-                let with = |state: Instance| ds.subjects(state);
-                let tally = DutyTally {
-                    in_time: with(Instance::Fulfilled),
-                    late: with(Instance::Cured),
-                    overdue: with(Instance::Breached),
-                    open: with(Instance::Pending),
-                };
+                let tally = ds.tally();
                 duties.push(DutyHistory {
                     tally,
                     duty: ClauseRef {
@@ -1604,8 +1638,8 @@ pub(crate) struct Readiness {
     pub(crate) given: Timestamp,
     /// When the power may be exercised on it: after any advance notice and cure period.
     pub(crate) ready: Timestamp,
-    /// The arithmetic, written out.
-    pub(crate) arithmetic: String,
+    /// The arithmetic, written out (empty in a quiet replay).
+    pub(crate) arithmetic: SmolStr,
     /// The condition must hold without a break from the notice on (a cure period).
     pub(crate) continuous: bool,
 }
@@ -1614,7 +1648,7 @@ pub(crate) struct Readiness {
 #[derive(Clone, Debug)]
 pub(crate) struct Basis {
     pub(crate) notice: Option<usize>,
-    pub(crate) arithmetic: String,
+    pub(crate) arithmetic: SmolStr,
 }
 
 /// The basis on which a power is exercisable at `now`, if it is.
@@ -1640,7 +1674,7 @@ pub(crate) fn notice_basis(
     if notice == Notice::None {
         return Some(Basis {
             notice: None,
-            arithmetic: "no notice needed".into(),
+            arithmetic: SmolStr::new_static("no notice needed"),
         });
     }
     ps.ready

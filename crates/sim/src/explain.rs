@@ -228,10 +228,10 @@ impl<'a> Explainer<'a> {
         let s = &self.world.scenario;
         let detail = match basis {
             Some(b) => {
-                let mut text = b.arithmetic.clone();
-                if let Some(n) = b.notice.and_then(|n| s.notices.get(n)) {
-                    text.push_str(&text!(" — \"{}\"", n.summary));
-                }
+                let text = match b.notice.and_then(|n| s.notices.get(n)) {
+                    Some(n) => text!("{} — \"{}\"", b.arithmetic, n.summary),
+                    None => b.arithmetic.clone(),
+                };
                 Explanation::leaf(text)
             }
             None => Explanation::leaf(self.notice_lack(i)),
