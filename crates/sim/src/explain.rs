@@ -61,6 +61,10 @@ pub(crate) struct Memo {
     duties: RefCell<Kept<(usize, usize, Timestamp), Explanation>>,
     /// Subject lines, by (policy, duty, post, removed by now).
     lines: RefCell<Kept<(usize, usize, usize, bool), SmolStr>>,
+    /// Instants as written, by instant.
+    instants: RefCell<Kept<Timestamp, SmolStr>>,
+    /// Clauses' paraphrases, by (policy, clause id).
+    clauses: RefCell<Kept<(usize, SmolStr), Explanation>>,
 }
 
 impl Memo {
@@ -124,8 +128,36 @@ impl<'a> Explainer<'a> {
         }
     }
 
-    fn show(&self, at: Timestamp) -> String {
-        show_instant(at, &self.world.scenario.zone)
+    /// An instant as readers see it, in the scenario's zone: each instant written once per
+    /// replay (the notice's, the judged action's and the deadlines' recur).
+    fn show(&self, at: Timestamp) -> SmolStr {
+        if let Some(text) = self.memo.instants.borrow().get(&at) {
+            return text.clone();
+        }
+        let text = SmolStr::from(show_instant(at, &self.world.scenario.zone));
+        self.memo.instants.borrow_mut().insert(at, text.clone());
+        text
+    }
+
+    /// A clause's paraphrase with its source and mark: written once per replay.
+    fn clause_leaf(&self, clause: &modsim_policy::Clause) -> Explanation {
+        let found = self
+            .memo
+            .clauses
+            .borrow()
+            .0
+            .iter()
+            .find(|((p, id), _)| *p == self.policy && id == &clause.id)
+            .map(|(_, e)| e.clone());
+        if let Some(e) = found {
+            return e;
+        }
+        let e = clause_leaf(clause);
+        self.memo
+            .clauses
+            .borrow_mut()
+            .insert((self.policy, SmolStr::new(&clause.id)), e.clone());
+        e
     }
 
     fn facts(&self) -> Option<StateFacts<'a>> {
@@ -179,7 +211,8 @@ impl<'a> Explainer<'a> {
         } else {
             "not exercisable"
         };
-        let mut children = vec![clause_leaf(clause)];
+        let mut children = Vec::with_capacity(8);
+        children.push(self.clause_leaf(clause));
         children.push(
             Explanation::leaf(text!(
                 "condition `{}` {} at {}",
@@ -548,7 +581,7 @@ impl<'a> Explainer<'a> {
                 clause.id,
                 clause.title,
                 self.party(duty.holder),
-                ds.since.map_or_else(String::new, |t| self.show(t)),
+                ds.since.map_or_else(SmolStr::default, |t| self.show(t)),
                 breached.len(),
                 if duty.opens == Trigger::Demanded {
                     verb
@@ -571,7 +604,8 @@ impl<'a> Explainer<'a> {
                     .map_or_else(SmolStr::default, |t| text!(" since {}", self.show(t)))
             ),
         };
-        let mut children = vec![clause_leaf(clause)];
+        let mut children = Vec::with_capacity(8);
+        children.push(self.clause_leaf(clause));
         // Which prohibitions the breaching posts fall under.
         let mut by_rule: Vec<(u16, usize)> = Vec::new();
         for &p in &breached {

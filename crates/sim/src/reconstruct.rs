@@ -358,7 +358,8 @@ fn report_id(n: usize) -> PostId {
     for (slot, &d) in id.iter_mut().skip(1).zip(digits.iter().take(len).rev()) {
         *slot = d;
     }
-    PostId::new(std::str::from_utf8(id.get(..=len).unwrap_or_default()).unwrap_or_default())
+    // ASCII digits, at most 21 bytes: always valid, always inline.
+    PostId::new_inline(std::str::from_utf8(id.get(..=len).unwrap_or_default()).unwrap_or_default())
 }
 
 fn ts(text: &str) -> Timestamp {
