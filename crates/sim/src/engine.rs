@@ -317,22 +317,8 @@ pub(crate) struct DutyState {
 }
 
 impl DutyState {
-    /// The subjects (posts, then demands) whose instance stands as `state`, in order.
-    pub(crate) fn subjects(&self, state: Instance) -> Vec<u32> {
-        let n = self.instances.iter().filter(|i| **i == state).count();
-        let mut subjects = Vec::with_capacity(n);
-        subjects.extend(
-            self.instances
-                .iter()
-                .zip(0u32..)
-                .filter(|(i, _)| **i == state)
-                .map(|(_, k)| k),
-        );
-        subjects
-    }
-
     /// Every subject by how it stands: two passes over the instances, whatever the states.
-    fn tally(&self) -> DutyTally {
+    pub(crate) fn tally(&self) -> DutyTally {
         let mut counts = [0usize; 5];
         for i in &self.instances {
             if let Some(n) = counts.get_mut(*i as usize) {

@@ -9,7 +9,7 @@ use std::cell::RefCell;
 use jiff::Timestamp;
 use modsim_policy::{Cond, Mark, Notice, Trigger, show_instant};
 
-use crate::engine::{Basis, Instance, PolicyState, PowerState, StateFacts, World};
+use crate::engine::{Basis, PolicyState, PowerState, StateFacts, World};
 use crate::outcome::{AssumptionUse, DutyStatus, Explanation};
 use crate::scenario::PostId;
 use smol_str::SmolStr;
@@ -551,8 +551,8 @@ impl<'a> Explainer<'a> {
         let clause = policy.duty_clause(duty);
         let s = &self.world.scenario;
         let reconstructed = s.posts_mark == Mark::Reconstructed;
-        let with = |state: Instance| ds.subjects(state);
-        let breached = with(Instance::Breached);
+        let subjects = ds.tally();
+        let breached = &subjects.overdue;
         let what = match duty.opens {
             Trigger::Published => SmolStr::new_static("prohibited and still up"),
             Trigger::Reported if duty.within.period.is_zero() && !duty.open_ended => {
@@ -608,7 +608,7 @@ impl<'a> Explainer<'a> {
         children.push(self.clause_leaf(clause));
         // Which prohibitions the breaching posts fall under.
         let mut by_rule: Vec<(u16, usize)> = Vec::new();
-        for &p in &breached {
+        for &p in breached {
             if let Some(rule) = bound.prohibited_by.get(p as usize).copied().flatten() {
                 match by_rule.iter_mut().find(|(r, _)| *r == rule) {
                     Some((_, n)) => *n += 1,
@@ -651,20 +651,18 @@ impl<'a> Explainer<'a> {
             } else {
                 text!("{} each", duty.within.period)
             };
-            let opened = ds
-                .instances
-                .iter()
-                .filter(|i| **i != Instance::Unopened)
-                .count();
+            let opened = subjects.in_time.len()
+                + subjects.late.len()
+                + subjects.overdue.len()
+                + subjects.open.len();
             let mut tally = Vec::new();
-            for (state, words) in [
-                (Instance::Fulfilled, "met in time"),
-                (Instance::Cured, "met late"),
-                (Instance::Breached, "overdue and not met"),
-                (Instance::Pending, "still within time, not yet met"),
+            for (subjects, words) in [
+                (&subjects.in_time, "met in time"),
+                (&subjects.late, "met late"),
+                (&subjects.overdue, "overdue and not met"),
+                (&subjects.open, "still within time, not yet met"),
             ] {
-                let subjects = with(state);
-                let ids = self.subject_ids(&subjects);
+                let ids = self.subject_ids(subjects);
                 if ids.is_empty() {
                     continue;
                 }
