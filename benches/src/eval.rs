@@ -80,21 +80,44 @@ impl Rule {
     }
 
     /// The rule as a hand-written Rust predicate over modsim's view of a post: the practical
-    /// limit of any engine.
-    pub fn native(self, labels: &LabelTable) -> impl Fn(&PostView<'_>) -> bool + use<> {
+    /// limit of any engine. A plain struct with an inlined method, not a boxed closure, so that
+    /// the loop over the batch compiles to straight-line code.
+    pub fn native(self, labels: &LabelTable) -> Native {
         let set = |names: &[&str]| {
             names
                 .iter()
                 .filter_map(|n| labels.index(n))
                 .fold(LabelSet::EMPTY, |s, i| s.union(LabelSet::single(i)))
         };
-        let incitement = set(&["incitement"]);
-        let violent = set(&["incitement", "threat"]);
-        let after = after();
-        move |v: &PostView<'_>| match self {
-            Rule::OneLabel => v.labels.intersects(incitement),
+        Native {
+            rule: self,
+            incitement: set(&["incitement"]),
+            violent: set(&["incitement", "threat"]),
+            after: after(),
+        }
+    }
+}
+
+/// A rule written by hand in Rust (see [`Rule::native`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Native {
+    rule: Rule,
+    incitement: LabelSet,
+    violent: LabelSet,
+    after: Timestamp,
+}
+
+impl Native {
+    /// True when the post matches the rule.
+    #[inline]
+    pub fn matches(&self, v: &PostView<'_>) -> bool {
+        match self.rule {
+            Rule::OneLabel => v.labels.intersects(self.incitement),
             Rule::Compound => {
-                v.labels.intersects(violent) && !v.removed && v.reported && v.published > after
+                v.labels.intersects(self.violent)
+                    && !v.removed
+                    && v.reported
+                    && v.published > self.after
             }
         }
     }
@@ -223,7 +246,7 @@ enum Inner<'b> {
         now: Timestamp,
     },
     Native {
-        rule: Box<dyn Fn(&PostView<'_>) -> bool>,
+        rule: Native,
         views: Vec<PostView<'b>>,
     },
     Cel(Box<CelRun>),
@@ -273,7 +296,7 @@ impl<'b> Prepared<'b> {
                 }
             }
             Engine::Native => Inner::Native {
-                rule: Box::new(rule.native(&table)),
+                rule: rule.native(&table),
                 views: views(batch, &table),
             },
             Engine::Cel => Inner::Cel(Box::new(CelRun::new(rule, batch)?)),
@@ -299,7 +322,7 @@ impl<'b> Prepared<'b> {
                     })
                     .count())
             }
-            Inner::Native { rule, views } => Ok(views.iter().filter(|v| rule(v)).count()),
+            Inner::Native { rule, views } => Ok(views.iter().filter(|v| rule.matches(v)).count()),
             Inner::Cel(run) => run.count(),
             Inner::Cedar(run) => Ok(run.count()),
             Inner::Regorus(run) => run.count(),

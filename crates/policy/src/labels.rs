@@ -35,19 +35,22 @@ impl LabelSet {
     /// Both sets' labels.
     #[must_use]
     pub fn union(self, other: LabelSet) -> LabelSet {
-        LabelSet::from_bits(self.bits() | other.bits())
+        let ([a0, a1], [b0, b1]) = (self.0, other.0);
+        LabelSet([a0 | b0, a1 | b1])
     }
 
     /// True when the sets share a label.
     #[inline]
     pub fn intersects(self, other: LabelSet) -> bool {
-        self.bits() & other.bits() != 0
+        let ([a0, a1], [b0, b1]) = (self.0, other.0);
+        (a0 & b0) | (a1 & b1) != 0
     }
 
     /// True when every label of `other` is in `self`.
     #[inline]
     pub fn contains_all(self, other: LabelSet) -> bool {
-        self.bits() & other.bits() == other.bits()
+        let ([a0, a1], [b0, b1]) = (self.0, other.0);
+        (b0 & !a0) | (b1 & !a1) == 0
     }
 
     /// How many labels.
@@ -57,7 +60,7 @@ impl LabelSet {
 
     /// True for the empty set.
     pub fn is_empty(self) -> bool {
-        self.bits() == 0
+        self.0[0] | self.0[1] == 0
     }
 
     /// The label numbers in the set, in order.

@@ -115,9 +115,10 @@ impl PostTest {
     /// True when the post passes every test.
     #[inline]
     pub fn holds(&self, post: &PostView<'_>) -> bool {
+        // The label tests first: they are the ones most posts fail.
         let flags = PostTest::flags(post);
-        post.labels.contains_all(self.all)
-            && self.any.is_none_or(|any| post.labels.intersects(any))
+        self.any.is_none_or(|any| post.labels.intersects(any))
+            && post.labels.contains_all(self.all)
             && flags & self.set == self.set
             && flags & self.clear == 0
             && self.earliest <= post.published
