@@ -914,24 +914,33 @@ impl<'w> Replay<'w> {
         if !bound.visible.get(post).copied().unwrap_or(false) {
             return Ok(());
         }
-        let labels = bound.post_labels(&world.scenario, post);
         let prohibited = bound.prohibited_by.get(post).copied().flatten().is_some();
-        let view = post_view(x, labels, now, prohibited);
+        let removed = x.removed.is_some_and(|t| t <= now);
+        // The post as conditions see it: built only for a trigger that reads more than
+        // `prohibited`, and then once.
+        let mut view = None;
         for (d, duty) in bound.policy.duties.iter().enumerate() {
             if duty.opens != trigger {
                 continue;
             }
-            let applies = self.states.get(p).is_some_and(|state| {
-                let facts = NoState {
-                    params: &state.params,
-                    assumptions: &state.assumptions,
-                };
-                duty.condition.eval(&Env {
-                    now,
-                    post: Some(&view),
-                    facts: &facts,
+            let applies = if duty.condition.is_prohibited() {
+                prohibited
+            } else {
+                let view = view.get_or_insert_with(|| {
+                    post_view(x, bound.post_labels(&world.scenario, post), now, prohibited)
+                });
+                self.states.get(p).is_some_and(|state| {
+                    let facts = NoState {
+                        params: &state.params,
+                        assumptions: &state.assumptions,
+                    };
+                    duty.condition.eval(&Env {
+                        now,
+                        post: Some(view),
+                        facts: &facts,
+                    })
                 })
-            });
+            };
             if !applies {
                 continue;
             }
@@ -945,7 +954,7 @@ impl<'w> Replay<'w> {
                 continue;
             }
             ds.opened += 1;
-            if view.removed {
+            if removed {
                 *instance = Instance::Fulfilled;
             } else if duty.open_ended {
                 *instance = Instance::Pending;

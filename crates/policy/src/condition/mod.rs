@@ -59,6 +59,12 @@ impl Condition {
     pub fn fused(&self) -> &Fused {
         &self.fused
     }
+
+    /// True when the condition is `prohibited` and nothing else (a duty's usual trigger): it
+    /// holds exactly for the posts a prohibition matches, and no view of the post is needed.
+    pub fn is_prohibited(&self) -> bool {
+        self.cond == Cond::PostFlag(PostFlag::Prohibited)
+    }
 }
 
 /// A compiled boolean expression.
