@@ -314,6 +314,9 @@ pub(crate) struct DutyState {
     pub(crate) history: Vec<DutyChange>,
     /// The state changed since the powers were last re-read.
     pub(crate) status_changed: bool,
+    /// Counts every change of an instance (each one is [`record`]ed): explanations of the
+    /// duty written at one version hold for all of it.
+    pub(crate) version: u32,
 }
 
 impl DutyState {
@@ -655,6 +658,7 @@ impl<'w> Replay<'w> {
                     since: None,
                     history: Vec::new(),
                     status_changed: false,
+                    version: 0,
                 })
                 .collect();
             states.push(PolicyState {
@@ -720,8 +724,6 @@ impl<'w> Replay<'w> {
             if let Some(slot) = next.get_mut(phase as usize) {
                 *slot = self.next_at(phase, i + 1);
             }
-            // Every step may change the duties that explanations describe.
-            self.memo.next_step();
             match phase {
                 Phase::Published => {
                     let post = self.by_published.get(i).unwrap_or(0);
@@ -752,7 +754,6 @@ impl<'w> Replay<'w> {
                     if !self.demanded(action, now)? {
                         continue;
                     }
-                    self.memo.next_step();
                 }
             }
             // A notice, or the end of a notice or cure period, can make a power exercisable
@@ -1430,7 +1431,6 @@ impl<'w> Replay<'w> {
     }
 
     fn finish(mut self) -> Result<Outcome, ReplayError> {
-        self.memo.next_step();
         // The earliest permitted instant of each refused action, before the earliest instants
         // are moved out of the power states below.
         let mut verdicts = std::mem::take(&mut self.verdicts);
@@ -1704,6 +1704,7 @@ fn bump(counts: &mut [i64], party: usize, by: i64) {
 
 /// Records a duty's change of state, if its state changed.
 fn record(ds: &mut DutyState, now: Timestamp, cause: Cause) {
+    ds.version = ds.version.wrapping_add(1);
     let status = ds.status_now();
     if status != ds.status {
         ds.status = status;

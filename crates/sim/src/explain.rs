@@ -51,14 +51,15 @@ pub(crate) struct Explainer<'a> {
 /// Explanations a replay builds more than once, kept so that they are written once.
 ///
 /// A power's explanation reads its duties (`breached("4.2")`) and other powers
-/// (`available("6.1(b)")`), and several powers are explained at the same step: the duty
-/// explanations of one step are kept until the state changes ([`Memo::next_step`]). A post's
-/// line under a duty (its times, labels and deadline) changes only when the post is removed,
-/// so it is kept for the whole replay.
+/// (`available("6.1(b)")`), and several powers are explained at the same step or while a
+/// duty stands unchanged: a duty's explanation is kept by what it is written from
+/// ([`DutyKey`]). A post's line under a duty (its times, labels and deadline) changes only
+/// when the post is removed, so it is kept for the whole replay. Instants as written and
+/// clauses' paraphrases never change.
 #[derive(Debug, Default)]
 pub(crate) struct Memo {
-    /// Duty explanations of the current step, by (policy, duty, instant explained).
-    duties: RefCell<Kept<(usize, usize, Timestamp), Explanation>>,
+    /// Duty explanations, by what they are written from: see [`Explainer::duty`].
+    duties: RefCell<Kept<DutyKey, Explanation>>,
     /// Subject lines, by (policy, duty, post, removed by now).
     lines: RefCell<Kept<(usize, usize, usize, bool), SmolStr>>,
     /// Instants as written, by instant.
@@ -67,14 +68,16 @@ pub(crate) struct Memo {
     clauses: RefCell<Kept<(usize, SmolStr), Explanation>>,
 }
 
-impl Memo {
-    /// Forgets what depends on the state: called whenever the replay's state may change.
-    pub(crate) fn next_step(&mut self) {
-        let duties = self.duties.get_mut();
-        if !duties.is_empty() {
-            duties.clear();
-        }
-    }
+/// What a duty's explanation is written from besides the policy and the scenario: the duty's
+/// state (its version), which posts are removed by the instant explained (their lines say so),
+/// and that instant itself when the text shows it (a duty with deadlines tallies "at" it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct DutyKey {
+    policy: usize,
+    duty: usize,
+    version: u32,
+    removed: usize,
+    at: Option<Timestamp>,
 }
 
 /// A few kept values by key, searched in order: a step explains a handful of duties and a
@@ -100,14 +103,6 @@ impl<K: PartialEq, V> Kept<K, V> {
             self.0.clear();
         }
         self.0.push((key, value));
-    }
-
-    fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    fn clear(&mut self) {
-        self.0.clear();
     }
 }
 
@@ -526,10 +521,37 @@ impl<'a> Explainer<'a> {
         out
     }
 
-    /// Explains the state of duty `d` now, down to its posts or demands: once per step.
+    /// Explains the state of duty `d` now, down to its posts or demands: written once for each
+    /// [`DutyKey`].
     fn duty(&self, d: usize) -> Explanation {
-        let key = (self.policy, d, self.now);
+        let s = &self.world.scenario;
+        let reads_now = self
+            .world
+            .policies
+            .get(self.policy)
+            .and_then(|b| b.policy.duties.get(d))
+            // A tally "at" the instant; a demand's line lists the deliveries made by it.
+            .is_some_and(|duty| {
+                duty.open_ended || !duty.within.period.is_zero() || duty.opens == Trigger::Demanded
+            });
+        let key = DutyKey {
+            policy: self.policy,
+            duty: d,
+            version: self
+                .states
+                .get(self.policy)
+                .and_then(|state| state.duties.get(d))
+                .map_or(0, |ds| ds.version),
+            removed: s
+                .posts
+                .iter()
+                .filter(|p| p.removed.is_some_and(|t| t <= self.now))
+                .count(),
+            at: reads_now.then_some(self.now),
+        };
         if let Some(e) = self.memo.duties.borrow().get(&key) {
+            // Test builds check that the key holds everything the explanation is written from.
+            debug_assert_eq!(*e, self.write_duty(d), "a kept explanation went stale");
             return e.clone();
         }
         let e = self.write_duty(d);
@@ -739,6 +761,11 @@ impl<'a> Explainer<'a> {
             post.removed.is_some_and(|r| r <= self.now),
         );
         if let Some(line) = self.memo.lines.borrow().get(&key) {
+            debug_assert_eq!(
+                *line,
+                self.write_subject_line(d, subject),
+                "a kept line went stale"
+            );
             return line.clone();
         }
         let line = self.write_subject_line(d, subject);
