@@ -35,6 +35,8 @@ pub struct Condition {
     pub cond: Cond,
     /// The evaluation form of `cond`.
     fused: Fused,
+    /// `cond` is `prohibited` alone.
+    prohibited_only: bool,
 }
 
 impl Condition {
@@ -43,6 +45,7 @@ impl Condition {
         let fused = Fused::new(&cond);
         Condition {
             text: text.into(),
+            prohibited_only: cond == Cond::PostFlag(PostFlag::Prohibited),
             cond,
             fused,
         }
@@ -62,8 +65,9 @@ impl Condition {
 
     /// True when the condition is `prohibited` and nothing else (a duty's usual trigger): it
     /// holds exactly for the posts a prohibition matches, and no view of the post is needed.
+    #[inline]
     pub fn is_prohibited(&self) -> bool {
-        self.cond == Cond::PostFlag(PostFlag::Prohibited)
+        self.prohibited_only
     }
 }
 
