@@ -32,13 +32,11 @@ pub struct Bound {
     pub parties: Vec<Option<usize>>,
     /// Each scenario label (by number) as a set of the policy's labels: one or none.
     pub translate: Vec<LabelSet>,
-    /// For each post, the first prohibition that matches it.
-    pub prohibited_by: Vec<Option<u16>>,
+    /// How the policy judges each post: one small entry per post, so that a step reads one
+    /// place for it.
+    pub judged: Vec<Judged>,
     /// Scenario labels the policy does not know.
     pub unknown_labels: Vec<String>,
-    /// For each post, whether the policy judges it: true unless the policy sets `content_on`
-    /// and the post was published on another party's service.
-    pub visible: Vec<bool>,
     /// The posts written from a party's account (their `author` is the party's `account`), as
     /// (post, party), in order of post: few posts are, and the rest need no entry.
     pub accounts: Vec<(u32, u32)>,
@@ -46,14 +44,39 @@ pub struct Bound {
     pub unknown_facts: Vec<String>,
 }
 
+/// How a policy judges one post.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Judged {
+    /// Not at all: the policy sets `content_on` and the post was published on another
+    /// party's service.
+    Unseen,
+    /// No prohibition matches it.
+    Allowed,
+    /// Prohibition number `.0` is the first that matches it.
+    Prohibited(u16),
+}
+
 impl Bound {
+    /// Whether the policy judges post number `post` at all.
+    #[inline]
+    pub fn visible(&self, post: usize) -> bool {
+        !matches!(self.judged.get(post), None | Some(Judged::Unseen))
+    }
+
+    /// The first prohibition that matches post number `post`, if one does.
+    #[inline]
+    pub fn prohibited_by(&self, post: usize) -> Option<u16> {
+        match self.judged.get(post) {
+            Some(Judged::Prohibited(rule)) => Some(*rule),
+            _ => None,
+        }
+    }
+
     /// Post number `post`'s labels in the policy's numbering: none when the policy does not
     /// judge it. Worked out on demand rather than stored, at a few instructions per label.
     pub fn post_labels(&self, scenario: &Scenario, post: usize) -> LabelSet {
         match scenario.posts.get(post) {
-            Some(p) if self.visible.get(post).copied().unwrap_or(false) => {
-                translated(&self.translate, p.labels)
-            }
+            Some(p) if self.visible(post) => translated(&self.translate, p.labels),
             _ => LabelSet::EMPTY,
         }
     }
@@ -186,13 +209,13 @@ impl World {
                     params: &params,
                     assumptions: &assumptions,
                 };
-                let prohibited_by = scenario
+                let judged = scenario
                     .posts
                     .iter()
                     .zip(&visible)
                     .map(|(post, seen)| {
                         if !seen {
-                            return None;
+                            return Judged::Unseen;
                         }
                         let view = post_view(
                             post,
@@ -209,16 +232,15 @@ impl World {
                             .prohibitions
                             .iter()
                             .position(|p| p.condition.eval(&env))
-                            .map(|i| i as u16)
+                            .map_or(Judged::Allowed, |i| Judged::Prohibited(i as u16))
                     })
                     .collect();
                 Bound {
                     policy,
                     parties,
                     translate,
-                    prohibited_by,
+                    judged,
                     unknown_labels,
-                    visible,
                     accounts,
                     unknown_facts,
                 }
@@ -787,10 +809,10 @@ impl<'w> Replay<'w> {
 
     fn published(&mut self, post: usize, now: Timestamp) -> Result<(), ReplayError> {
         for (p, bound) in self.world.policies.iter().enumerate() {
-            if !bound.visible.get(post).copied().unwrap_or(false) {
+            if !bound.visible(post) {
                 continue;
             }
-            let prohibited = bound.prohibited_by.get(post).copied().flatten().is_some();
+            let prohibited = bound.prohibited_by(post).is_some();
             let removed_already = self
                 .world
                 .scenario
@@ -826,10 +848,10 @@ impl<'w> Replay<'w> {
             .and_then(|x| x.removed)
             .is_some_and(|r| r < now); // likewise
         for (p, bound) in self.world.policies.iter().enumerate() {
-            if !bound.visible.get(post).copied().unwrap_or(false) {
+            if !bound.visible(post) {
                 continue;
             }
-            let prohibited = bound.prohibited_by.get(post).copied().flatten().is_some();
+            let prohibited = bound.prohibited_by(post).is_some();
             if let Some(state) = self.states.get_mut(p) {
                 state.reports += 1;
                 if prohibited && !removed {
@@ -846,10 +868,10 @@ impl<'w> Replay<'w> {
         let Some(x) = s.posts.get(post) else { return };
         let was_reported = x.reported.is_some_and(|r| r <= now);
         for (p, bound) in self.world.policies.iter().enumerate() {
-            if !bound.visible.get(post).copied().unwrap_or(false) {
+            if !bound.visible(post) {
                 continue;
             }
-            let prohibited = bound.prohibited_by.get(post).copied().flatten().is_some();
+            let prohibited = bound.prohibited_by(post).is_some();
             let Some(state) = self.states.get_mut(p) else {
                 continue;
             };
@@ -912,10 +934,10 @@ impl<'w> Replay<'w> {
         let Some(x) = world.scenario.posts.get(post) else {
             return Ok(());
         };
-        if !bound.visible.get(post).copied().unwrap_or(false) {
+        if !bound.visible(post) {
             return Ok(());
         }
-        let prohibited = bound.prohibited_by.get(post).copied().flatten().is_some();
+        let prohibited = bound.prohibited_by(post).is_some();
         let removed = x.removed.is_some_and(|t| t <= now);
         // The post as conditions see it: built only for a trigger that reads more than
         // `prohibited`, and then once.

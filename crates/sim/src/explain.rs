@@ -631,7 +631,7 @@ impl<'a> Explainer<'a> {
         // Which prohibitions the breaching posts fall under.
         let mut by_rule: Vec<(u16, usize)> = Vec::new();
         for &p in breached {
-            if let Some(rule) = bound.prohibited_by.get(p as usize).copied().flatten() {
+            if let Some(rule) = bound.prohibited_by(p as usize) {
                 match by_rule.iter_mut().find(|(r, _)| *r == rule) {
                     Some((_, n)) => *n += 1,
                     None => by_rule.push((rule, 1)),
