@@ -1,4 +1,4 @@
-//! What the data-driven test harnesses (`tests/cases.rs`) share: where the
+//! What the data-driven test harnesses (`tests/cases.rs`, `tests/docs.rs`) share: where the
 //! repository is, how to run the built `modsim`, and snapshots compared with `snapbox`.
 //!
 //! A snapshot that differs fails its test with the diff. `SNAPSHOTS=overwrite` (snapbox's own
