@@ -7,8 +7,8 @@
 //!   it to the next; words are split as a POSIX shell would (`shell-words`), and a character
 //!   the shell would read as syntax (`(`, `|`, `$`, `*`, ...) outside quotes fails the test,
 //!   so `--explain 7.2(b)(i)` must be quoted;
-//! - an inline code span in prose that starts with `modsim` or `cargo run` (a span in a
-//!   heading, or a bare subcommand such as `modsim check`, is a name, not a command).
+//! - an inline code span in prose that starts with `modsim` or `cargo` (a span in a heading,
+//!   or a bare subcommand such as `modsim check`, is a name, not a command).
 //!
 //! `modsim ARGS`, `cargo run [--release] -- ARGS` and `./target/*/modsim ARGS` all run the
 //! binary this test was built with. Commands run in order, in a fresh temporary copy of the
@@ -138,10 +138,10 @@ fn rules() -> Vec<Trial> {
             "rules::commands_that_cannot_run_are_skipped_by_name",
             || {
                 let shown = parsed(
-                    "```sh\nsudo apt-get install chromium\ncargo install --path crates/cli\nmodsim check FILE\n```\n\n## `modsim run --format json`\n",
+                    "```sh\nsudo apt-get install chromium\ncargo install --path crates/cli\nmodsim check FILE\n```\n\n## `modsim run --format json`\n\nUpdate with `SNAPSHOTS=overwrite cargo test`.\n",
                 )?;
                 ensure(
-                    shown.len() == 4 && shown.iter().all(|s| matches!(s.action, Action::Skip(_))),
+                    shown.len() == 5 && shown.iter().all(|s| matches!(s.action, Action::Skip(_))),
                     || format!("{shown:?}"),
                 )?;
                 ensure(parsed("```sh\nrm -rf /\n```\n").is_err(), || {
@@ -526,10 +526,9 @@ fn inline_command(
 ) -> Result<Option<Shown>, Failed> {
     let span = span.trim();
     let words = shell_words::split(span).unwrap_or_default();
+    let words = without_environment(&words);
     let program = words.first().map(String::as_str).unwrap_or_default();
-    let is_command = program == "modsim"
-        || program.ends_with("/modsim")
-        || words.get(..2).is_some_and(|w| w == ["cargo", "run"]);
+    let is_command = program == "modsim" || program.ends_with("/modsim") || program == "cargo";
     if !is_command {
         return Ok(None);
     }
@@ -583,6 +582,13 @@ fn parse_command(place: String, line: &str) -> Result<Shown, Failed> {
 
 /// How to run a command, or the rule that skips it, or why no rule applies.
 fn classify(words: &[String]) -> Result<Action, String> {
+    let command = without_environment(words);
+    if command.len() < words.len() {
+        return match classify(command)? {
+            skip @ Action::Skip(_) => Ok(skip),
+            Action::Run(_) => Err("no rule sets environment variables for a run".to_owned()),
+        };
+    }
     let words: Vec<&str> = words.iter().map(String::as_str).collect();
     let args = |rest: &[&str]| rest.iter().map(|w| (*w).to_owned()).collect::<Vec<_>>();
     let action = match words.as_slice() {
@@ -648,6 +654,20 @@ fn has_angle_placeholder(command: &str) -> bool {
                     .all(|c| c.is_alphanumeric() || " -_".contains(c))
         })
     })
+}
+
+/// A command without the environment assignments before it (`SNAPSHOTS=overwrite cargo ...`).
+fn without_environment(words: &[String]) -> &[String] {
+    let assignment = |w: &String| {
+        w.split_once('=').is_some_and(|(name, _)| {
+            !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        })
+    };
+    let skip = words.iter().take_while(|w| assignment(w)).count();
+    &words[skip..]
 }
 
 /// Whether an argument is a placeholder for the reader to fill in: `FILE`, `NAME=VALUE`,
