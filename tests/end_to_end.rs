@@ -1,11 +1,8 @@
-//! End-to-end tests of the `modsim` binary against `seeds/` and `policies/`.
+//! End-to-end tests of the `modsim` binary against `seeds/` and `policies/`: named tests
+//! that assert, mostly on the JSON output, the answers the issues require.
 //!
-//! Golden outputs live in `tests/data/ok/NAME/` (arguments in `args`, one per line; the
-//! expected standard output in `stdout`) and `tests/data/err/NAME/` (expected standard error
-//! in `stderr`, exit code 2). Rewrite them with `UPDATE_GOLDEN=1 cargo test --workspace` and
-//! review the diff: never by hand.
-//!
-//! The named tests below assert, on the JSON output, the answers the issues require.
+//! The golden runs and refused inputs under `tests/data/` are `tests/cases.rs`, one test per
+//! case; the commands of the docs are `tests/docs.rs`.
 
 #![allow(
     clippy::expect_used,
@@ -45,97 +42,6 @@ fn json(args: &[&str]) -> Value {
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).expect("UTF-8 output")
-}
-
-/// Compares `actual` with the golden file, or rewrites it under `UPDATE_GOLDEN=1`.
-fn check_golden(path: &Path, actual: &str) {
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(path, actual).expect("golden written");
-        return;
-    }
-    let expected = std::fs::read_to_string(path)
-        .unwrap_or_else(|_| panic!("{} is missing: run with UPDATE_GOLDEN=1", path.display()));
-    if expected != actual {
-        let line = expected
-            .lines()
-            .zip(actual.lines())
-            .position(|(e, a)| e != a)
-            .unwrap_or_else(|| expected.lines().count().min(actual.lines().count()));
-        panic!(
-            "{} differs from the output, first at line {}:\n  expected: {:?}\n  actual:   {:?}\n(UPDATE_GOLDEN=1 rewrites it; review the diff)",
-            path.display(),
-            line + 1,
-            expected.lines().nth(line).unwrap_or("<end>"),
-            actual.lines().nth(line).unwrap_or("<end>"),
-        );
-    }
-}
-
-fn cases(kind: &str) -> Vec<(String, PathBuf, Vec<String>)> {
-    let dir = root().join("tests/data").join(kind);
-    let mut cases: Vec<_> = std::fs::read_dir(&dir)
-        .expect("case folder")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.join("args").is_file())
-        .map(|p| {
-            let args = std::fs::read_to_string(p.join("args")).expect("args");
-            let name = p.file_name().expect("name").to_string_lossy().into_owned();
-            (name, p, args.lines().map(str::to_owned).collect())
-        })
-        .collect();
-    cases.sort();
-    assert!(!cases.is_empty(), "no cases under {}", dir.display());
-    cases
-}
-
-#[test]
-fn golden_runs() {
-    for (name, dir, args) in cases("ok") {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let out = modsim(&args);
-        assert_eq!(out.status.code(), Some(0), "{name}: {}", text(&out.stderr));
-        check_golden(&dir.join("stdout"), &text(&out.stdout));
-        if args.first() == Some(&"check") {
-            // What `check` finds is its standard error: snapshot it too.
-            check_golden(&dir.join("stderr"), &text(&out.stderr));
-        }
-    }
-}
-
-#[test]
-fn golden_errors_are_located_and_exit_2() {
-    for (name, dir, args) in cases("err") {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let out = modsim(&args);
-        let stderr = text(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
-        assert!(out.stdout.is_empty(), "{name}: nothing on stdout");
-        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
-        check_golden(&dir.join("stderr"), &stderr);
-    }
-}
-
-#[test]
-fn file_errors_name_file_line_and_column_and_underline() {
-    for (case, located) in [
-        ("toml-syntax", "tests/data/err/toml-syntax/policy.toml:"),
-        (
-            "unknown-clause",
-            "tests/data/err/unknown-clause/policy.toml:75:",
-        ),
-        ("wrong-type", "tests/data/err/wrong-type/policy.toml:41:"),
-        ("dst-gap", "tests/data/err/dst-gap/scenario.toml:31:"),
-        ("bad-posts", "tests/data/err/bad-posts/posts.csv:3:"),
-    ] {
-        let stderr =
-            std::fs::read_to_string(root().join("tests/data/err").join(case).join("stderr"))
-                .expect("golden");
-        assert!(
-            stderr.contains(&format!("╭─[{located}")),
-            "{case}: no `{located}` in\n{stderr}"
-        );
-        assert!(stderr.contains('─'), "{case}: the value is underlined");
-    }
 }
 
 #[test]
@@ -965,55 +871,6 @@ fn the_html_report_is_one_self_contained_page() {
             "no network, no script: found `{external}`"
         );
     }
-}
-
-/// Every broken input under `tests/data/err/`, checked folder by folder and file by file:
-/// exit 2, a message that names the place, and no panic.
-#[test]
-fn every_broken_input_is_refused_with_a_located_message() {
-    let err = root().join("tests/data/err");
-    let mut checked = 0;
-    for (name, dir, _) in cases("err") {
-        let mut inputs: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .expect("case folder")
-            .map(|e| e.expect("entry").path())
-            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-            .collect();
-        inputs.sort();
-        if inputs.is_empty() {
-            continue; // a case of the command line alone
-        }
-        let relative = |p: &Path| {
-            p.strip_prefix(root())
-                .expect("under the root")
-                .to_string_lossy()
-                .into_owned()
-        };
-        let folder = relative(&dir);
-        for target in std::iter::once(folder.clone()).chain(inputs.iter().map(|p| relative(p))) {
-            let out = modsim(&["check", &target]);
-            let stderr = text(&out.stderr);
-            assert_eq!(
-                out.status.code(),
-                Some(2),
-                "{name}: `check {target}`: {stderr}"
-            );
-            assert!(!stderr.contains("panicked"), "{name}: {stderr}");
-            let located = stderr.contains(&format!("╭─[{folder}/"))
-                || (stderr.contains("(line ") && stderr.contains(", column "))
-                || stderr.contains("cannot read");
-            assert!(
-                located,
-                "{name}: `check {target}` names no place:\n{stderr}"
-            );
-            checked += 1;
-        }
-    }
-    assert!(
-        checked >= 20,
-        "only {checked} inputs under {}",
-        err.display()
-    );
 }
 
 #[test]
