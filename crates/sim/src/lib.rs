@@ -44,6 +44,7 @@ pub mod report;
 pub mod scenario;
 pub mod setup;
 pub mod sweep;
+pub mod timeline;
 
 pub use engine::{ReplayError, World};
 pub use outcome::{DutyStatus, EarliestInstant, Explanation, Outcome, Verdict};
