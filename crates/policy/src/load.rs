@@ -289,16 +289,20 @@ pub fn toml_problem(e: &toml::de::Error) -> Problem {
             format!("whole numbers lie between {} and {}", i64::MIN, i64::MAX),
         );
     }
-    // `unknown field `titel`, expected one of `id`, `title`, ...`: say which one was meant.
-    if let Some((unknown, expected)) = first
-        .strip_prefix("unknown field `")
-        .and_then(|rest| rest.split_once("`, expected one of "))
+    // `unknown field `titel`, expected one of `id`, `title`, ...`, and a vocabulary's
+    // `unknown mark `guesed`, expected one of ...` (`crate::vocabulary`): say which was meant.
+    if let Some((what, rest)) = first
+        .strip_prefix("unknown ")
+        .and_then(|rest| rest.split_once(" `"))
+        && let Some((unknown, expected)) = rest.split_once("`, expected one of ")
     {
-        let unknown = unknown.to_owned();
         let known: Vec<&str> = expected.split(", ").map(|k| k.trim_matches('`')).collect();
-        if let Some(close) = crate::diagnostic::did_you_mean(&unknown, known.iter().copied()) {
-            return Problem::error(format!("unknown field `{unknown}`"), e.span())
-                .with_help(format!("did you mean `{close}`?"));
+        let problem = Problem::error(format!("unknown {what} `{unknown}`"), e.span());
+        if what != "field" {
+            return problem.suggesting(unknown, known.iter().copied());
+        }
+        if let Some(close) = crate::diagnostic::did_you_mean(unknown, known.iter().copied()) {
+            return problem.with_help(format!("did you mean `{close}`?"));
         }
     }
     let problem = Problem::error(first, e.span());

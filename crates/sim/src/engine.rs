@@ -1220,7 +1220,7 @@ impl<'w> Replay<'w> {
                 },
             },
             holder: party(power.map(|w| w.holder)),
-            action: power.map_or(String::new(), |w| w.action.clone()),
+            action: power.map_or(String::new(), |w| w.action.to_string()),
             against: party(power.map(|w| w.against)),
             at: None,
             condition_first_held: None,
@@ -1384,7 +1384,7 @@ impl<'w> Replay<'w> {
         self.verdicts.push(Verdict {
             action_index,
             actor: s.party_id(action.actor).to_owned(),
-            action: action.action.clone(),
+            action: action.action.to_string(),
             against: s.party_id(action.against).to_owned(),
             at: now,
             permitted,

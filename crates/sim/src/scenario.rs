@@ -225,4 +225,64 @@ mark = "record"
             ]
         );
     }
+
+    #[test]
+    fn unknown_words_are_located_together_with_a_suggestion() {
+        let bad = SCENARIO
+            .replacen("kind = \"notice\"", "kind = \"notise\"", 1)
+            .replacen("action = \"suspend\"", "action = \"suspnd\"", 1)
+            .replacen("mark = \"reconstructed\"", "mark = \"guessed\"", 1);
+        let failure = load_with(&bad, "id,published\n").unwrap_err();
+        let helps: Vec<Option<String>> = failure.files[0]
+            .problems
+            .iter()
+            .map(|p| p.help.clone())
+            .collect();
+        assert_eq!(
+            messages(failure),
+            [
+                "s/t/scenario.toml:21:8: unknown event kind `notise`",
+                "s/t/scenario.toml:30:10: unknown action `suspnd`",
+                "s/t/scenario.toml:18:8: unknown mark `guessed`",
+            ]
+        );
+        assert_eq!(
+            helps,
+            [
+                Some("did you mean `notice`?".to_owned()),
+                Some("did you mean `suspend`?".to_owned()),
+                Some(
+                    "expected one of `record`, `reported`, `inferred`, `reconstructed`".to_owned()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn every_event_kind_loads() {
+        let more = format!(
+            "{SCENARIO}{}",
+            r#"
+[[event]]
+at = "2021-01-11 09:00"
+kind = "delivery"
+from = "site"
+to = "host"
+deliverable = "moderation_plan"
+summary = "a plan"
+mark = "reported"
+[[event]]
+at = "2021-01-11 10:00"
+kind = "fact"
+fact = "unreviewed_reports"
+value = 26000
+summary = "a backlog"
+mark = "inferred"
+"#
+        );
+        let s = load_with(&more, "id,published\n").unwrap();
+        assert_eq!(s.deliveries[0].deliverable, "moderation_plan");
+        assert_eq!(s.facts[0].value, 26000);
+        assert_eq!(s.actions[0].action, modsim_policy::Action::Suspend);
+    }
 }

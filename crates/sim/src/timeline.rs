@@ -5,7 +5,7 @@
 use jiff::Timestamp;
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
-use modsim_policy::{LabelSet, Mark};
+use modsim_policy::{Action, LabelSet, Mark};
 
 /// A party to the scenario.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,6 +48,33 @@ pub struct Post {
     pub platform: Option<u32>,
 }
 
+modsim_policy::vocabulary! {
+    /// What an event of a scenario's timeline is (its `kind`).
+    pub enum EventKind: "event kind" {
+        /// A notice from one party to another.
+        Notice = "notice",
+        /// An action a party took, to be judged.
+        Action = "action",
+        /// A delivery of something demanded.
+        Delivery = "delivery",
+        /// A scenario fact that became known.
+        Fact = "fact",
+    }
+}
+
+impl EventKind {
+    /// The keys an event of this kind has, besides `at`, `kind`, `summary`, `mark` and
+    /// `reconstructed`.
+    pub fn keys(self) -> &'static [&'static str] {
+        match self {
+            EventKind::Notice => &["from", "to", "cites"],
+            EventKind::Action => &["actor", "action", "against", "demands"],
+            EventKind::Delivery => &["from", "to", "deliverable"],
+            EventKind::Fact => &["fact", "value"],
+        }
+    }
+}
+
 /// A notice from one party to another.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NoticeEvent {
@@ -88,8 +115,8 @@ pub struct ActionEvent {
     pub at: Timestamp,
     /// Who took it.
     pub actor: usize,
-    /// What it was: one of the policy actions.
-    pub action: String,
+    /// What it was.
+    pub action: Action,
     /// Against whom.
     pub against: usize,
     /// What the action demands of the party acted against (`demands = "moderation_plan"`).

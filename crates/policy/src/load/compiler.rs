@@ -13,6 +13,7 @@ use crate::condition::{self, Condition, Names, Scope};
 use crate::diagnostic::Problem;
 use crate::model::*;
 use crate::period::{HolidayCalendar, Period};
+use crate::vocabulary::{Vocabulary, Word};
 
 pub(super) struct Compiler<'t> {
     /// The policy's text, then each reform's.
@@ -52,16 +53,7 @@ impl Compiler<'_> {
         }
         let holidays = match &header.holidays {
             None => HolidayCalendar::default(),
-            Some(name) => HolidayCalendar::by_name(name.get_ref()).unwrap_or_else(|| {
-                self.error(
-                    Problem::error(
-                        format!("unknown holiday calendar `{}`", name.get_ref()),
-                        Some(name.span()),
-                    )
-                    .suggesting(name.get_ref(), HolidayCalendar::NAMES.iter().copied()),
-                );
-                HolidayCalendar::default()
-            }),
+            Some(name) => self.word(name).unwrap_or_default(),
         };
 
         let roles = self.unique_entries(&raw.roles, "role");
@@ -225,6 +217,11 @@ impl Compiler<'_> {
             }
         }
         seen
+    }
+
+    /// A word of a closed vocabulary, or `None` and its problem.
+    pub(super) fn word<V: Vocabulary>(&mut self, word: &Spanned<Word<V>>) -> Option<V> {
+        Word::check(word).map_err(|p| self.error(p)).ok()
     }
 
     pub(super) fn role(

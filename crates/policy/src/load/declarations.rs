@@ -140,16 +140,7 @@ impl Compiler<'_> {
                         )),
                 );
             }
-            let mark = Mark::by_name(c.mark.get_ref()).unwrap_or_else(|| {
-                self.error(
-                    Problem::error(
-                        format!("unknown mark `{}`", c.mark.get_ref()),
-                        Some(c.mark.span()),
-                    )
-                    .suggesting(c.mark.get_ref(), Mark::NAMES.iter().copied()),
-                );
-                Mark::Inferred
-            });
+            let mark = self.word(&c.mark).unwrap_or(Mark::Inferred);
             out.push(Clause {
                 id: id.clone(),
                 title: c.title.clone(),

@@ -6,6 +6,10 @@ use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use toml::Spanned;
 
+use crate::model::{Action, Discharge, Mark, Trigger};
+use crate::period::HolidayCalendar;
+use crate::vocabulary::Word;
+
 /// A modsim policy: one document (a contract, terms of service) at one version.
 /// See docs/policy-format.md.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
@@ -53,23 +57,12 @@ pub(crate) struct RawHeader {
     pub(crate) about: Option<String>,
     /// The calendar business days are counted against: `us-federal` (default) or `weekends-only`.
     #[serde(default)]
-    #[schemars(with = "Option<HolidaysName>")]
-    pub(crate) holidays: Option<Spanned<String>>,
+    #[schemars(with = "Option<HolidayCalendar>")]
+    pub(crate) holidays: Option<Spanned<Word<HolidayCalendar>>>,
     /// The role on whose service the posts this policy judges are published.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub(crate) content_on: Option<Spanned<String>>,
-}
-
-/// A holiday calendar.
-#[derive(JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-#[allow(dead_code, reason = "a schema only")]
-enum HolidaysName {
-    /// Weekends and the US federal holidays of 5 U.S.C. § 6103.
-    UsFederal,
-    /// Saturdays and Sundays.
-    WeekendsOnly,
 }
 
 /// A named value.
@@ -126,8 +119,8 @@ pub(crate) struct RawClause {
     /// Where the text comes from, such as `AWS Customer Agreement §6.1(b)`.
     pub(crate) source: String,
     /// How sure we are of the wording.
-    #[schemars(with = "MarkName")]
-    pub(crate) mark: Spanned<String>,
+    #[schemars(with = "Mark")]
+    pub(crate) mark: Spanned<Word<Mark>>,
     /// A note for readers.
     #[serde(default)]
     pub(crate) note: Option<String>,
@@ -148,21 +141,6 @@ pub(crate) struct RawClause {
     pub(crate) allow: Vec<Spanned<String>>,
 }
 
-/// How a fact or clause is known.
-#[derive(JsonSchema)]
-#[serde(rename_all = "lowercase")]
-#[allow(dead_code, reason = "a schema only")]
-enum MarkName {
-    /// On the record: the primary document, or a faithful reproduction.
-    Record,
-    /// Reported by the press; the primary text was not seen.
-    Reported,
-    /// Inferred, or taken from a neighbouring version.
-    Inferred,
-    /// Made up by a documented generator where the record is silent.
-    Reconstructed,
-}
-
 /// Something a role must do about a post, and by when.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -172,8 +150,8 @@ pub(crate) struct RawDuty {
     #[schemars(with = "String")]
     pub(crate) holder: Spanned<String>,
     /// The event that opens it for a post: `published` or `reported`.
-    #[schemars(with = "TriggerName")]
-    pub(crate) opens: Spanned<String>,
+    #[schemars(with = "Trigger")]
+    pub(crate) opens: Spanned<Word<Trigger>>,
     /// A condition on the post, checked when the event fires; default `post.prohibited`.
     #[serde(default, rename = "where")]
     #[schemars(with = "Option<String>")]
@@ -183,34 +161,12 @@ pub(crate) struct RawDuty {
     #[schemars(with = "Option<String>")]
     pub(crate) within: Option<Spanned<String>>,
     /// What discharges it: `removed` or `delivered`.
-    #[schemars(with = "DischargeName")]
-    pub(crate) met_by: Spanned<String>,
+    #[schemars(with = "Discharge")]
+    pub(crate) met_by: Spanned<Word<Discharge>>,
     /// For duties opened by a demand: what is demanded, such as `moderation_plan`.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub(crate) deliverable: Option<Spanned<String>>,
-}
-
-#[derive(JsonSchema)]
-#[serde(rename_all = "lowercase")]
-#[allow(dead_code, reason = "a schema only")]
-enum TriggerName {
-    /// The post is published.
-    Published,
-    /// The post is reported.
-    Reported,
-    /// A demand (an action carrying `demands`) is made.
-    Demanded,
-}
-
-#[derive(JsonSchema)]
-#[serde(rename_all = "lowercase")]
-#[allow(dead_code, reason = "a schema only")]
-enum DischargeName {
-    /// The post is removed.
-    Removed,
-    /// The demanded deliverable is delivered.
-    Delivered,
 }
 
 /// Something a role may do to another, on a condition, after notice.
@@ -222,8 +178,8 @@ pub(crate) struct RawPower {
     #[schemars(with = "String")]
     pub(crate) holder: Spanned<String>,
     /// What it lets the holder do.
-    #[schemars(with = "ActionName")]
-    pub(crate) action: Spanned<String>,
+    #[schemars(with = "Action")]
+    pub(crate) action: Spanned<Word<Action>>,
     /// The role it is exercised against.
     #[schemars(with = "String")]
     pub(crate) against: Spanned<String>,
@@ -238,22 +194,6 @@ pub(crate) struct RawPower {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub(crate) cure: Option<Spanned<String>>,
-}
-
-/// An action a power may allow.
-#[derive(JsonSchema)]
-#[serde(rename_all = "snake_case")]
-#[allow(dead_code, reason = "a schema only")]
-pub(crate) enum ActionName {
-    Warn,
-    DemandPlan,
-    RemoveContent,
-    Suspend,
-    Terminate,
-    Delist,
-    Restore,
-    SuspendAccount,
-    Ban,
 }
 
 /// A TOML table read in the document's order, with each key's span.

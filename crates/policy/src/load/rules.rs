@@ -17,32 +17,8 @@ impl Compiler<'_> {
         names: &Names<'_>,
     ) -> Option<Duty> {
         let holder = self.role(&raw.holder, declared);
-        let opens = match raw.opens.get_ref().as_str() {
-            "published" => Some(Trigger::Published),
-            "reported" => Some(Trigger::Reported),
-            "demanded" => Some(Trigger::Demanded),
-            other => {
-                self.error(
-                    Problem::error(format!("unknown trigger `{other}`"), Some(raw.opens.span()))
-                        .suggesting(other, Trigger::NAMES.iter().copied()),
-                );
-                None
-            }
-        };
-        let met_by = match raw.met_by.get_ref().as_str() {
-            "removed" => Some(Discharge::Removed),
-            "delivered" => Some(Discharge::Delivered),
-            other => {
-                self.error(
-                    Problem::error(
-                        format!("unknown discharge `{other}`"),
-                        Some(raw.met_by.span()),
-                    )
-                    .suggesting(other, Discharge::NAMES.iter().copied()),
-                );
-                None
-            }
-        };
+        let opens = self.word(&raw.opens);
+        let met_by = self.word(&raw.met_by);
         let open_ended = raw
             .within
             .as_ref()
@@ -138,16 +114,7 @@ impl Compiler<'_> {
     ) -> Option<Power> {
         let holder = self.role(&raw.holder, declared);
         let against = self.role(&raw.against, declared);
-        let action = raw.action.get_ref();
-        if !ACTIONS.contains(&action.as_str()) {
-            self.error(
-                Problem::error(
-                    format!("unknown action `{action}`"),
-                    Some(raw.action.span()),
-                )
-                .suggesting(action, ACTIONS.iter().copied()),
-            );
-        }
+        let action = self.word(&raw.action);
         let notice = match raw.notice.get_ref().trim() {
             "immediate" => Some(Notice::Immediate),
             "none" => Some(Notice::None),
@@ -179,7 +146,7 @@ impl Compiler<'_> {
         Some(Power {
             clause,
             holder: holder?,
-            action: action.clone(),
+            action: action?,
             against: against?,
             condition: condition?,
             notice: notice?,

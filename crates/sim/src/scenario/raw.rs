@@ -7,7 +7,10 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
+use modsim_policy::{Action, Mark, Word};
+
 use crate::model::RawModel;
+use crate::timeline::EventKind;
 
 /// A modsim scenario: the parties, the policies in force, the posts and the timeline of
 /// notices and actions to judge, with provenance. See docs/scenario-format.md.
@@ -100,13 +103,14 @@ pub(super) struct RawPosts {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub(super) reported_to: Option<Spanned<String>>,
-    /// How the posts are known: `record`, `reported`, `inferred` or `reconstructed`.
-    #[schemars(with = "String")]
-    pub(super) mark: Spanned<String>,
+    /// How the posts are known.
+    #[schemars(with = "Mark")]
+    pub(super) mark: Spanned<Word<Mark>>,
 }
 
-/// An event of the timeline: a `notice` (`from`, `to`, `cites`) or an `action` (`actor`,
-/// `action`, `against`).
+/// An event of the timeline: a `notice` (`from`, `to`, `cites`), an `action` (`actor`,
+/// `action`, `against`, `demands`), a `delivery` (`from`, `to`, `deliverable`) or a `fact`
+/// (`fact`, `value`).
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Event")]
@@ -114,14 +118,14 @@ pub(super) struct RawEvent {
     /// When: `2021-01-09 18:00` in the scenario's zone, or RFC 3339 with an offset.
     #[schemars(with = "RawTime")]
     pub(super) at: Spanned<RawTime>,
-    /// `notice` or `action`.
+    /// What the event is.
     #[schemars(with = "EventKind")]
-    pub(super) kind: Spanned<String>,
-    /// A notice's sender (party id).
+    pub(super) kind: Spanned<Word<EventKind>>,
+    /// A notice's or a delivery's sender (party id).
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub(super) from: Option<Spanned<String>>,
-    /// A notice's recipient (party id).
+    /// A notice's or a delivery's recipient (party id).
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub(super) to: Option<Spanned<String>>,
@@ -129,10 +133,10 @@ pub(super) struct RawEvent {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub(super) actor: Option<Spanned<String>>,
-    /// The action taken, one of the policy actions (`suspend`, `terminate`...).
+    /// The action taken.
     #[serde(default)]
-    #[schemars(with = "Option<String>")]
-    pub(super) action: Option<Spanned<String>>,
+    #[schemars(with = "Option<Action>")]
+    pub(super) action: Option<Spanned<Word<Action>>>,
     /// Against whom (party id).
     #[serde(default)]
     #[schemars(with = "Option<String>")]
@@ -157,22 +161,12 @@ pub(super) struct RawEvent {
     pub(super) value: Option<i64>,
     /// What happened, paraphrased.
     pub(super) summary: String,
-    /// How it is known: `record`, `reported`, `inferred` or `reconstructed`.
-    #[schemars(with = "String")]
-    pub(super) mark: Spanned<String>,
+    /// How it is known.
+    #[schemars(with = "Mark")]
+    pub(super) mark: Spanned<Word<Mark>>,
     /// What of it is reconstructed, if anything.
     #[serde(default)]
     pub(super) reconstructed: Option<String>,
-}
-
-#[derive(JsonSchema)]
-#[serde(rename_all = "lowercase")]
-#[allow(dead_code, reason = "a schema only")]
-enum EventKind {
-    /// A notice from one party to another.
-    Notice,
-    /// An action taken, to be judged.
-    Action,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
