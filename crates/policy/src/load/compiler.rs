@@ -8,7 +8,7 @@ use toml::Spanned;
 
 use super::overrides::Overrides;
 use super::raw::{Entries, RawPolicy};
-use crate::LabelTable;
+use super::rules::rule_ids;
 use crate::condition::{self, Condition, Names, Scope};
 use crate::diagnostic::Problem;
 use crate::model::*;
@@ -55,35 +55,9 @@ impl Compiler<'_> {
             None => HolidayCalendar::default(),
             Some(name) => self.word(name).unwrap_or_default(),
         };
-
-        let roles = self.unique_entries(&raw.roles, "role");
-        let roles: Vec<Role> = roles
-            .into_iter()
-            .map(|(name, about)| Role {
-                name: name.to_owned(),
-                about: about.clone(),
-            })
-            .collect();
-
-        let mut labels = LabelTable::default();
-        for (name, meaning) in self.unique_entries(&raw.labels, "label") {
-            if labels.push(name, meaning).is_none() {
-                self.error(Problem::error(
-                    format!("more than {} labels", crate::labels::MAX_LABELS),
-                    None,
-                ));
-                break;
-            }
-        }
-
-        let facts: Vec<FactName> = self
-            .unique_entries(&raw.facts, "scenario fact")
-            .into_iter()
-            .map(|(name, about)| FactName {
-                name: name.to_owned(),
-                about: about.clone(),
-            })
-            .collect();
+        let roles = self.roles(raw);
+        let labels = self.labels(raw);
+        let facts = self.facts(raw);
         let parameters = self.parameters(raw, overrides);
         let assumptions = self.assumptions(raw, overrides);
         let clauses = self.clauses(raw, overrides);
@@ -95,21 +69,8 @@ impl Compiler<'_> {
                 .map(|p| (p.name.as_str(), Some(p.value)))
                 .collect(),
         };
-
         // Index duties and powers before compiling, so conditions can refer to any of them.
-        let mut duty_ids: Vec<(&str, Option<usize>)> = Vec::new();
-        let mut power_ids: Vec<(&str, Option<usize>)> = Vec::new();
-        for (clause, compiled) in raw.clause.iter().zip(&clauses) {
-            let c = clause.get_ref();
-            if c.duty.is_some() {
-                let next = duty_ids.iter().filter(|(_, i)| i.is_some()).count();
-                duty_ids.push((c.id.get_ref(), (!compiled.taken_out).then_some(next)));
-            }
-            if c.power.is_some() {
-                let next = power_ids.iter().filter(|(_, i)| i.is_some()).count();
-                power_ids.push((c.id.get_ref(), (!compiled.taken_out).then_some(next)));
-            }
-        }
+        let (duty_ids, power_ids) = rule_ids(raw, &clauses);
         let param_types: Vec<(&str, bool)> = parameters
             .iter()
             .map(|p| (p.name.as_str(), matches!(p.value, ParamValue::Int(_))))
@@ -130,40 +91,7 @@ impl Compiler<'_> {
             duties: &duty_ids,
             powers: &power_ids,
         };
-
-        let mut prohibitions = Vec::new();
-        let mut duties = Vec::new();
-        let mut powers = Vec::new();
-        for (index, (clause, compiled)) in raw.clause.iter().zip(&clauses).enumerate() {
-            if compiled.taken_out {
-                continue;
-            }
-            self.set_origin(index);
-            let c = clause.get_ref();
-            if let Some(text) = &c.prohibits
-                && let Some(condition) = self.condition(text, Scope::Prohibition, &names)
-            {
-                prohibitions.push(Prohibition {
-                    clause: index,
-                    condition,
-                });
-            }
-            if let Some(duty) = &c.duty
-                && let Some(duty) = self.duty(index, duty, &declared, &names)
-            {
-                duties.push(duty);
-            }
-            if let Some(power) = &c.power
-                && let Some(power) = self.power(index, power, &declared, &names)
-            {
-                powers.push(power);
-            }
-        }
-        self.origin = 0;
-        // Indices are only consistent when every power compiled.
-        if !self.problems.iter().any(|(_, p)| p.is_error()) {
-            self.check_power_cycles(raw, &powers, &clauses);
-        }
+        let rules = self.rules(raw, &clauses, &declared, &names);
 
         Policy {
             id: header.id.get_ref().clone(),
@@ -179,9 +107,9 @@ impl Compiler<'_> {
             parameters,
             assumptions,
             clauses,
-            prohibitions,
-            duties,
-            powers,
+            prohibitions: rules.prohibitions,
+            duties: rules.duties,
+            powers: rules.powers,
             reforms: Vec::new(),
         }
     }

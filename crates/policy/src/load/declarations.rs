@@ -1,15 +1,50 @@
-//! The names a policy declares before its rules: parameters (with `--set`), judgment calls
-//! (with `--assume`) and clauses (with `--without`).
+//! The names a policy declares before its rules: roles, labels, scenario facts, parameters
+//! (with `--set`), judgment calls (with `--assume`) and clauses (with `--without`).
 
 use super::compiler::Compiler;
 use super::lint;
 use super::overrides::Overrides;
 use super::raw::{RawPolicy, RawValue};
+use crate::LabelTable;
 use crate::diagnostic::Problem;
 use crate::model::*;
 use crate::period::Period;
 
 impl Compiler<'_> {
+    pub(super) fn roles(&mut self, raw: &RawPolicy) -> Vec<Role> {
+        self.unique_entries(&raw.roles, "role")
+            .into_iter()
+            .map(|(name, about)| Role {
+                name: name.to_owned(),
+                about: about.clone(),
+            })
+            .collect()
+    }
+
+    pub(super) fn labels(&mut self, raw: &RawPolicy) -> LabelTable {
+        let mut labels = LabelTable::default();
+        for (name, meaning) in self.unique_entries(&raw.labels, "label") {
+            if labels.push(name, meaning).is_none() {
+                self.error(Problem::error(
+                    format!("more than {} labels", crate::labels::MAX_LABELS),
+                    None,
+                ));
+                break;
+            }
+        }
+        labels
+    }
+
+    pub(super) fn facts(&mut self, raw: &RawPolicy) -> Vec<FactName> {
+        self.unique_entries(&raw.facts, "scenario fact")
+            .into_iter()
+            .map(|(name, about)| FactName {
+                name: name.to_owned(),
+                about: about.clone(),
+            })
+            .collect()
+    }
+
     pub(super) fn parameters(&mut self, raw: &RawPolicy, overrides: &Overrides) -> Vec<Parameter> {
         let mut out = Vec::new();
         for (name, param) in self.unique_entries(&raw.parameters, "parameter") {

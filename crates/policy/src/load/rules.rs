@@ -8,7 +8,83 @@ use crate::diagnostic::Problem;
 use crate::model::*;
 use crate::period::Period;
 
+/// The rules of a policy's clauses in force.
+pub(super) struct Rules {
+    pub(super) prohibitions: Vec<Prohibition>,
+    pub(super) duties: Vec<Duty>,
+    pub(super) powers: Vec<Power>,
+}
+
+/// The ids of the clauses that make duties and powers, each with its index among the duties
+/// (or powers) in force, `None` for a clause taken out.
+pub(super) type RuleIds<'r> = Vec<(&'r str, Option<usize>)>;
+
+/// The duties' and the powers' ids, for conditions that name them.
+pub(super) fn rule_ids<'r>(raw: &'r RawPolicy, clauses: &[Clause]) -> (RuleIds<'r>, RuleIds<'r>) {
+    let mut duty_ids: RuleIds<'r> = Vec::new();
+    let mut power_ids: RuleIds<'r> = Vec::new();
+    for (clause, compiled) in raw.clause.iter().zip(clauses) {
+        let c = clause.get_ref();
+        if c.duty.is_some() {
+            let next = duty_ids.iter().filter(|(_, i)| i.is_some()).count();
+            duty_ids.push((c.id.get_ref(), (!compiled.taken_out).then_some(next)));
+        }
+        if c.power.is_some() {
+            let next = power_ids.iter().filter(|(_, i)| i.is_some()).count();
+            power_ids.push((c.id.get_ref(), (!compiled.taken_out).then_some(next)));
+        }
+    }
+    (duty_ids, power_ids)
+}
+
 impl Compiler<'_> {
+    /// The prohibitions, duties and powers of the clauses in force, then the check that powers
+    /// do not rest on their own availability.
+    pub(super) fn rules(
+        &mut self,
+        raw: &RawPolicy,
+        clauses: &[Clause],
+        declared: &Declared<'_>,
+        names: &Names<'_>,
+    ) -> Rules {
+        let mut rules = Rules {
+            prohibitions: Vec::new(),
+            duties: Vec::new(),
+            powers: Vec::new(),
+        };
+        for (index, (clause, compiled)) in raw.clause.iter().zip(clauses).enumerate() {
+            if compiled.taken_out {
+                continue;
+            }
+            self.set_origin(index);
+            let c = clause.get_ref();
+            if let Some(text) = &c.prohibits
+                && let Some(condition) = self.condition(text, Scope::Prohibition, names)
+            {
+                rules.prohibitions.push(Prohibition {
+                    clause: index,
+                    condition,
+                });
+            }
+            if let Some(duty) = &c.duty
+                && let Some(duty) = self.duty(index, duty, declared, names)
+            {
+                rules.duties.push(duty);
+            }
+            if let Some(power) = &c.power
+                && let Some(power) = self.power(index, power, declared, names)
+            {
+                rules.powers.push(power);
+            }
+        }
+        self.origin = 0;
+        // Indices are only consistent when every power compiled.
+        if !self.problems.iter().any(|(_, p)| p.is_error()) {
+            self.check_power_cycles(raw, &rules.powers, clauses);
+        }
+        rules
+    }
+
     pub(super) fn duty(
         &mut self,
         clause: usize,
@@ -35,6 +111,37 @@ impl Compiler<'_> {
             }),
         };
         let demanded = opens == Some(Trigger::Demanded);
+        self.check_demand(raw, demanded, opens.is_some(), met_by);
+        let condition = match &raw.condition {
+            Some(_) if demanded => None,
+            Some(text) => self.condition(text, Scope::DutyTrigger, names),
+            None if demanded => Some(Condition::new("true", condition::Cond::Const(true))),
+            None => Some(Condition::new(
+                "post.prohibited",
+                condition::Cond::PostFlag(condition::PostFlag::Prohibited),
+            )),
+        };
+        Some(Duty {
+            clause,
+            holder: holder?,
+            opens: opens?,
+            condition: condition?,
+            within: within?,
+            open_ended,
+            deliverable: raw.deliverable.as_ref().map(|d| d.get_ref().clone()),
+            met_by: met_by?,
+        })
+    }
+
+    /// A duty opened by a demand names a deliverable, is met by its delivery and concerns no
+    /// post; any other duty, none of these.
+    fn check_demand(
+        &mut self,
+        raw: &RawDuty,
+        demanded: bool,
+        opens_known: bool,
+        met_by: Option<Discharge>,
+    ) {
         match (&raw.deliverable, demanded) {
             (None, true) => self.error(
                 Problem::error(
@@ -66,7 +173,7 @@ impl Compiler<'_> {
                 )
                 .with_help("set `met_by = \"delivered\"`"),
             ),
-            (Some(Discharge::Delivered), false) if opens.is_some() => self.error(
+            (Some(Discharge::Delivered), false) if opens_known => self.error(
                 Problem::error(
                     "only a duty opened by a demand is met by a delivery",
                     Some(raw.met_by.span()),
@@ -84,25 +191,6 @@ impl Compiler<'_> {
                 .with_help("remove `where`"),
             );
         }
-        let condition = match &raw.condition {
-            Some(_) if demanded => None,
-            Some(text) => self.condition(text, Scope::DutyTrigger, names),
-            None if demanded => Some(Condition::new("true", condition::Cond::Const(true))),
-            None => Some(Condition::new(
-                "post.prohibited",
-                condition::Cond::PostFlag(condition::PostFlag::Prohibited),
-            )),
-        };
-        Some(Duty {
-            clause,
-            holder: holder?,
-            opens: opens?,
-            condition: condition?,
-            within: within?,
-            open_ended,
-            deliverable: raw.deliverable.as_ref().map(|d| d.get_ref().clone()),
-            met_by: met_by?,
-        })
     }
 
     pub(super) fn power(
@@ -199,30 +287,12 @@ impl Compiler<'_> {
                             path.push((target, 0));
                         }
                         Some(1) => {
-                            let cycle: Vec<String> = path
+                            let cycle: Vec<usize> = path
                                 .iter()
-                                .skip_while(|(n, _)| *n != target)
-                                .filter_map(|(n, _)| powers.get(*n))
-                                .filter_map(|p| clauses.get(p.clause))
-                                .map(|c| format!("`{}`", c.id))
+                                .map(|(n, _)| *n)
+                                .skip_while(|n| *n != target)
                                 .collect();
-                            if let Some(p) = powers.get(node) {
-                                self.set_origin(p.clause);
-                            }
-                            let span = powers
-                                .get(node)
-                                .and_then(|p| raw.clause.get(p.clause))
-                                .and_then(|c| c.get_ref().power.as_ref())
-                                .and_then(|p| p.when.as_ref())
-                                .map(|w| w.span());
-                            self.error(
-                                Problem::error(
-                                    format!("powers refer to each other in a cycle: {}", cycle.join(" → ")),
-                                    span,
-                                )
-                                .with_help("a power may rest on another's availability, but not on its own")
-                                .with_code("power-cycle"),
-                            );
+                            self.power_cycle(raw, powers, clauses, &cycle, node);
                             return;
                         }
                         _ => {}
@@ -235,6 +305,40 @@ impl Compiler<'_> {
                 }
             }
         }
+    }
+
+    /// The error of powers `cycle` (indices), found at power `node`: on its condition.
+    fn power_cycle(
+        &mut self,
+        raw: &RawPolicy,
+        powers: &[Power],
+        clauses: &[Clause],
+        cycle: &[usize],
+        node: usize,
+    ) {
+        let ids: Vec<String> = cycle
+            .iter()
+            .filter_map(|n| powers.get(*n))
+            .filter_map(|p| clauses.get(p.clause))
+            .map(|c| format!("`{}`", c.id))
+            .collect();
+        if let Some(p) = powers.get(node) {
+            self.set_origin(p.clause);
+        }
+        let span = powers
+            .get(node)
+            .and_then(|p| raw.clause.get(p.clause))
+            .and_then(|c| c.get_ref().power.as_ref())
+            .and_then(|p| p.when.as_ref())
+            .map(|w| w.span());
+        self.error(
+            Problem::error(
+                format!("powers refer to each other in a cycle: {}", ids.join(" → ")),
+                span,
+            )
+            .with_help("a power may rest on another's availability, but not on its own")
+            .with_code("power-cycle"),
+        );
     }
 }
 
