@@ -4,6 +4,7 @@
 //! The format is documented in `docs/policy-format.md`; `policies/aws-2021-01.toml` is the
 //! worked example.
 
+mod assemble;
 mod compiler;
 mod declarations;
 pub mod lint;
