@@ -169,4 +169,57 @@ mod tests {
             failures[0]
         );
     }
+
+    /// The text of `doc` that documents a vocabulary: each table row, or paragraph, that
+    /// starts with `start`.
+    fn documented(doc: &str, start: &str) -> Vec<String> {
+        let text = std::fs::read_to_string(root().join(doc)).unwrap();
+        let mut found = Vec::new();
+        let mut lines = text.lines();
+        while let Some(line) = lines.next() {
+            if line.starts_with(start) {
+                let mut block = line.to_owned();
+                if !line.starts_with('|') {
+                    for next in lines.by_ref().take_while(|l| !l.trim().is_empty()) {
+                        block.push(' ');
+                        block.push_str(next);
+                    }
+                }
+                found.push(block);
+            }
+        }
+        assert!(!found.is_empty(), "{doc} has no `{start}`");
+        found
+    }
+
+    /// Words of `V` that a documenting text of `doc` leaves out.
+    fn undocumented<V: modsim_policy::Vocabulary>(doc: &str, start: &str) -> Vec<String> {
+        documented(doc, start)
+            .iter()
+            .flat_map(|text| {
+                V::names()
+                    .filter(|w| !text.contains(&format!("`{w}`")))
+                    .map(move |w| format!("{doc}: `{start}...` does not list `{w}` ({})", V::WHAT))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_format_docs_list_every_word_of_each_vocabulary() {
+        use modsim_policy::{Action, Discharge, HolidayCalendar, Mark, Trigger};
+        use modsim_sim::timeline::EventKind;
+        let policy = "docs/policy-format.md";
+        let scenario = "docs/scenario-format.md";
+        let missing: Vec<String> = [
+            undocumented::<Action>(policy, "The actions ("),
+            undocumented::<HolidayCalendar>(policy, "| `holidays` |"),
+            undocumented::<Trigger>(policy, "| `opens` |"),
+            undocumented::<Discharge>(policy, "| `met_by` |"),
+            undocumented::<Action>(scenario, "| `action` |"),
+            undocumented::<EventKind>(scenario, "| `kind` |"),
+            undocumented::<Mark>(scenario, "| `mark` |"),
+        ]
+        .concat();
+        assert!(missing.is_empty(), "{}", missing.join("\n"));
+    }
 }
