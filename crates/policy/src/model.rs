@@ -335,6 +335,6 @@ crate::vocabulary! {
 
 impl fmt::Display for Action {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(crate::vocabulary::Vocabulary::name(*self))
+        f.write_str(self.name())
     }
 }

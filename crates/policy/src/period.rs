@@ -321,7 +321,7 @@ impl HolidayCalendar {
 
 impl fmt::Display for HolidayCalendar {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(crate::vocabulary::Vocabulary::name(*self))
+        f.write_str(self.name())
     }
 }
 

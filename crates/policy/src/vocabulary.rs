@@ -139,20 +139,27 @@ macro_rules! vocabulary {
             $( $(#[$variant_meta])* #[serde(rename = $word)] $variant, )+
         }
 
-        impl $crate::vocabulary::Vocabulary for $name {
-            const WHAT: &'static str = $what;
-            const ALL: &'static [Self] = &[$($name::$variant),+];
-
-            fn name(self) -> &'static str {
+        impl $name {
+            /// The word as files write it.
+            pub const fn name(self) -> &'static str {
                 match self {
                     $($name::$variant => $word,)+
                 }
             }
         }
 
+        impl $crate::vocabulary::Vocabulary for $name {
+            const WHAT: &'static str = $what;
+            const ALL: &'static [Self] = &[$($name::$variant),+];
+
+            fn name(self) -> &'static str {
+                $name::name(self)
+            }
+        }
+
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str($crate::vocabulary::Vocabulary::name(*self))
+                serializer.serialize_str(self.name())
             }
         }
 

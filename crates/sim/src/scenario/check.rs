@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use modsim_policy::{Mark, Problem, Vocabulary, Word};
+use modsim_policy::{Mark, Problem, Word};
 use toml::Spanned;
 
 use super::contents::{PolicyRef, Provenance, Scenario};
