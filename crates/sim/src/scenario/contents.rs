@@ -30,7 +30,7 @@ pub struct Scenario {
     pub policies: Vec<PolicyRef>,
     /// The posts.
     pub posts: Vec<Post>,
-    /// The labels used by the posts; a post's [`LabelSet`] numbers them in this order.
+    /// The labels used by the posts; a post's [`LabelSet`](modsim_policy::LabelSet) numbers them in this order.
     pub labels: Vec<String>,
     /// The posts file, as named to the user.
     pub posts_file: Option<String>,
