@@ -1,14 +1,81 @@
-//! Problems found in a file a user wrote, located by byte span, collected together.
+//! Problems found in files a user wrote, each located by byte span in its own file,
+//! collected together.
 //!
-//! A [`Problem`] is one error or warning; [`FileProblems`] is every problem of one file with
-//! the file's text, so a renderer (miette's, or the JSON one) can show file, line, column and
-//! the underlined value. Messages follow one style: lowercase, no final period, user input in
-//! backticks, the fix in `help`.
+//! A [`Problem`] is one error or warning; it carries its [`Source`] (the file's name and text,
+//! shared, like cedar's `Loc { span, src }`), so the problems of every file of a run (policy,
+//! reforms, scenario, posts, exercise, key) travel in one [`FileProblems`] and a renderer
+//! (miette's, or the JSON one) can show each with its file, line, column and underlined value.
+//! A problem of the command line itself (`--without 7.2(c)`) has no source.
+//!
+//! Problems are built where they are found with a span only ([`Problem::error`]); the file is
+//! stamped on them where they are collected ([`FileProblems::new`]), so a check need not
+//! know which file it reads. Messages follow one style: lowercase, no final period, user input
+//! in backticks, the fix in `help`.
 
 use std::fmt;
 use std::ops::Range;
+use std::sync::Arc;
 
-use miette::{Diagnostic, LabeledSpan, NamedSource, Severity, SourceCode};
+use miette::{
+    Diagnostic, LabeledSpan, MietteError, NamedSource, Severity, SourceCode, SpanContents,
+};
+
+/// A file as named to the user, with its text: cheap to clone (shared), so every problem
+/// found in the file can carry it.
+#[derive(Clone)]
+pub struct Source(Arc<NamedSource<String>>);
+
+impl Source {
+    /// The file `name`, whose text is `text`.
+    pub fn new(name: &str, text: &str) -> Source {
+        Source(Arc::new(
+            NamedSource::new(name, text.to_owned()).with_language("toml"),
+        ))
+    }
+
+    /// The file's name as shown to the user.
+    pub fn name(&self) -> &str {
+        self.0.name()
+    }
+
+    /// The file's text.
+    pub fn text(&self) -> &str {
+        self.0.inner()
+    }
+
+    /// 1-based line and column (in characters) of a byte offset in the file.
+    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        line_column(self.text(), offset)
+    }
+}
+
+impl PartialEq for Source {
+    fn eq(&self, other: &Source) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+            || (self.name() == other.name() && self.text() == other.text())
+    }
+}
+
+impl Eq for Source {}
+
+impl fmt::Debug for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The name is enough to tell sources apart in a test's output; the text is long.
+        f.debug_tuple("Source").field(&self.name()).finish()
+    }
+}
+
+impl SourceCode for Source {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        self.0
+            .read_span(span, context_lines_before, context_lines_after)
+    }
+}
 
 /// One error or warning, located in its file when it can be.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -17,14 +84,16 @@ pub struct Problem {
     pub message: String,
     /// Byte range of the offending value in the file, when known.
     pub span: Option<Range<usize>>,
-    /// Short text under the underline.
-    pub label: Option<String>,
+    /// Short text under the underline (boxed: a problem stays small enough to return).
+    pub label: Option<Box<str>>,
     /// How to fix it.
     pub help: Option<String>,
     /// Error or warning.
     pub severity: Severity,
     /// The id of the lint or check that found it (`power-without-notice`), when it has one.
     pub code: Option<&'static str>,
+    /// The file it is found in; `None` for a problem of the command line.
+    pub source: Option<Source>,
 }
 
 impl Problem {
@@ -37,6 +106,7 @@ impl Problem {
             help: None,
             severity: Severity::Error,
             code: None,
+            source: None,
         }
     }
 
@@ -62,7 +132,15 @@ impl Problem {
 
     /// Adds the text under the underline.
     pub fn with_label(mut self, label: impl Into<String>) -> Problem {
-        self.label = Some(label.into());
+        self.label = Some(label.into().into_boxed_str());
+        self
+    }
+
+    /// Places it in `source`, unless it already knows its file.
+    pub fn in_file(mut self, source: &Source) -> Problem {
+        if self.source.is_none() {
+            self.source = Some(source.clone());
+        }
         self
     }
 
@@ -89,6 +167,23 @@ impl Problem {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+
+    /// The name of its file, or `None` for a problem of the command line.
+    pub fn file(&self) -> Option<&str> {
+        self.source.as_ref().map(Source::name)
+    }
+
+    /// 1-based line and column where its value starts, when it has a place in a file.
+    pub fn line_column(&self) -> Option<(usize, usize)> {
+        let (source, span) = (self.source.as_ref()?, self.span.as_ref()?);
+        Some(source.line_column(span.start))
+    }
+
+    /// 1-based line and column where its value ends, when it has a place in a file.
+    pub fn end_line_column(&self) -> Option<(usize, usize)> {
+        let (source, span) = (self.source.as_ref()?, self.span.as_ref()?);
+        Some(source.line_column(span.end))
+    }
 }
 
 impl fmt::Display for Problem {
@@ -114,37 +209,60 @@ impl Diagnostic for Problem {
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        // A problem without a place in its file (a file too large to read) shows no excerpt.
+        self.span.as_ref()?;
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = self.span.clone()?;
         Some(Box::new(std::iter::once(LabeledSpan::new(
-            self.label.clone(),
+            self.label.as_deref().map(str::to_owned),
             span.start,
             span.end.saturating_sub(span.start),
         ))))
     }
 }
 
-/// Every problem found in one file, with the file's name and text.
-#[derive(Debug)]
+/// Every problem found, each knowing its file: one file's, or every file's of a run, in the
+/// order found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FileProblems {
-    /// The file as named to the user, with its text.
-    pub source: NamedSource<String>,
     /// The problems, in the order found.
     pub problems: Vec<Problem>,
 }
 
 impl FileProblems {
-    /// The problems of `name`, whose text is `text`.
+    /// The problems of `name`, whose text is `text`: each not yet placed is placed there.
     pub fn new(name: &str, text: &str, problems: Vec<Problem>) -> FileProblems {
+        if problems.iter().all(|p| p.source.is_some()) {
+            return FileProblems { problems };
+        }
+        let source = Source::new(name, text);
+        FileProblems::in_source(&source, problems)
+    }
+
+    /// The problems of `source`: each not yet placed is placed there.
+    pub fn in_source(source: &Source, problems: Vec<Problem>) -> FileProblems {
         FileProblems {
-            source: NamedSource::new(name, text.to_owned()).with_language("toml"),
-            problems,
+            problems: problems.into_iter().map(|p| p.in_file(source)).collect(),
         }
     }
 
-    /// The file's name as shown to the user.
-    pub fn name(&self) -> &str {
-        self.source.name()
+    /// Adds one problem.
+    pub fn push(&mut self, problem: Problem) {
+        self.problems.push(problem);
+    }
+
+    /// Adds every problem of `other`, after these.
+    pub fn append(&mut self, other: FileProblems) {
+        self.problems.extend(other.problems);
+    }
+
+    /// True when there is no problem at all.
+    pub fn is_empty(&self) -> bool {
+        self.problems.is_empty()
     }
 
     /// True when any problem is an error.
@@ -152,38 +270,74 @@ impl FileProblems {
         self.problems.iter().any(Problem::is_error)
     }
 
-    /// 1-based line and column of a byte offset in the file.
-    pub fn line_column(&self, offset: usize) -> (usize, usize) {
-        line_column(self.source.inner(), offset)
+    /// How many errors, and how many warnings.
+    pub fn counts(&self) -> (usize, usize) {
+        let errors = self.problems.iter().filter(|p| p.is_error()).count();
+        (errors, self.problems.len() - errors)
+    }
+
+    /// The problems grouped by file (by name), files in the order their first problem was
+    /// found; the command line's problems (no file) form a group of their own.
+    pub fn by_file(&self) -> Vec<(Option<&str>, Vec<&Problem>)> {
+        let mut groups: Vec<(Option<&str>, Vec<&Problem>)> = Vec::new();
+        for p in &self.problems {
+            let file = p.file();
+            match groups.iter_mut().find(|(f, _)| *f == file) {
+                Some((_, found)) => found.push(p),
+                None => groups.push((file, vec![p])),
+            }
+        }
+        groups
+    }
+}
+
+impl From<Problem> for FileProblems {
+    fn from(problem: Problem) -> FileProblems {
+        FileProblems {
+            problems: vec![problem],
+        }
+    }
+}
+
+impl Extend<Problem> for FileProblems {
+    fn extend<I: IntoIterator<Item = Problem>>(&mut self, iter: I) {
+        self.problems.extend(iter);
+    }
+}
+
+impl IntoIterator for FileProblems {
+    type Item = Problem;
+    type IntoIter = std::vec::IntoIter<Problem>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.problems.into_iter()
     }
 }
 
 impl fmt::Display for FileProblems {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let errors = self.problems.iter().filter(|p| p.is_error()).count();
-        let warnings = self.problems.len() - errors;
-        let plural = |n: usize| if n == 1 { "" } else { "s" };
-        match (errors, warnings) {
-            (0, w) => write!(f, "`{}`: {w} warning{}", self.name(), plural(w)),
-            (e, 0) => write!(f, "`{}`: {e} error{}", self.name(), plural(e)),
-            (e, w) => write!(
-                f,
-                "`{}`: {e} error{}, {w} warning{}",
-                self.name(),
-                plural(e),
-                plural(w)
-            ),
+        let (errors, warnings) = self.counts();
+        let files = self.by_file().iter().filter(|(s, _)| s.is_some()).count();
+        write!(f, "{}", counted(errors, warnings))?;
+        if files > 1 {
+            write!(f, " in {files} files")?;
         }
+        Ok(())
+    }
+}
+
+/// "2 errors", "1 warning", "1 error, 3 warnings".
+pub fn counted(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    match (errors, warnings) {
+        (0, w) => format!("{w} warning{}", plural(w)),
+        (e, 0) => format!("{e} error{}", plural(e)),
+        (e, w) => format!("{e} error{}, {w} warning{}", plural(e), plural(w)),
     }
 }
 
 impl std::error::Error for FileProblems {}
 
 impl Diagnostic for FileProblems {
-    fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.source)
-    }
-
     fn severity(&self) -> Option<Severity> {
         Some(if self.has_errors() {
             Severity::Error
@@ -194,55 +348,6 @@ impl Diagnostic for FileProblems {
 
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
         Some(Box::new(self.problems.iter().map(|p| p as &dyn Diagnostic)))
-    }
-}
-
-/// One problem with its file, to render on its own.
-#[derive(Debug)]
-pub struct Located<'a> {
-    /// The problem.
-    pub problem: &'a Problem,
-    /// Its file.
-    pub source: &'a NamedSource<String>,
-}
-
-impl FileProblems {
-    /// Each problem with its file, in order.
-    pub fn each(&self) -> impl Iterator<Item = Located<'_>> {
-        self.problems.iter().map(|problem| Located {
-            problem,
-            source: &self.source,
-        })
-    }
-}
-
-impl fmt::Display for Located<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.problem.fmt(f)
-    }
-}
-
-impl std::error::Error for Located<'_> {}
-
-impl Diagnostic for Located<'_> {
-    fn source_code(&self) -> Option<&dyn SourceCode> {
-        // A problem without a place in the file (a command-line override) shows no excerpt.
-        self.problem
-            .span
-            .as_ref()
-            .map(|_| self.source as &dyn SourceCode)
-    }
-    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Diagnostic::code(self.problem)
-    }
-    fn severity(&self) -> Option<Severity> {
-        Diagnostic::severity(self.problem)
-    }
-    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Diagnostic::help(self.problem)
-    }
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Diagnostic::labels(self.problem)
     }
 }
 

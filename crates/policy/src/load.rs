@@ -13,7 +13,7 @@ use toml::Spanned;
 
 use crate::LabelTable;
 use crate::condition::{self, Condition, Names, Scope};
-use crate::diagnostic::{FileProblems, Problem};
+use crate::diagnostic::{FileProblems, Problem, Source};
 use crate::model::*;
 use crate::period::{HolidayCalendar, Period};
 
@@ -180,31 +180,29 @@ impl PolicyDoc {
         effective.without.extend(self.removed.iter().cloned());
         let mut policy = cx.policy(&self.raw, &effective, &self.name);
         policy.reforms = self.reforms.iter().map(|(_, _, id)| id.clone()).collect();
-        // Problems belong to the file they point into: the policy's, or a reform's.
-        let file = |origin: usize| -> (&str, &str) {
-            match origin.checked_sub(1).and_then(|k| self.reforms.get(k)) {
-                Some((name, text, _)) => (name, text),
-                None => (&self.name, &self.text),
-            }
+        // Problems belong to the file they point into: the policy's, or a reform's, each
+        // file's text shared by its problems.
+        let file = |origin: usize| match origin.checked_sub(1).and_then(|k| self.reforms.get(k)) {
+            Some((name, text, _)) => Source::new(name, text),
+            None => Source::new(&self.name, &self.text),
         };
-        let failing = cx
-            .problems
-            .iter()
-            .filter(|(_, p)| p.is_error())
-            .map(|(origin, _)| *origin)
-            .min();
-        match failing {
-            Some(origin) => {
-                let (name, text) = file(origin);
-                let problems = cx
-                    .problems
-                    .into_iter()
-                    .filter(|(o, _)| *o == origin)
-                    .map(|(_, p)| p)
-                    .collect();
-                Err(FileProblems::new(name, text, problems))
-            }
-            None => Ok((policy, cx.problems.into_iter().map(|(_, p)| p).collect())),
+        let mut sources: Vec<(usize, Source)> = Vec::new();
+        let mut placed = FileProblems::default();
+        for (origin, problem) in cx.problems {
+            let source = match sources.iter().find(|(o, _)| *o == origin) {
+                Some((_, source)) => source.clone(),
+                None => {
+                    let source = file(origin);
+                    sources.push((origin, source.clone()));
+                    source
+                }
+            };
+            placed.push(problem.in_file(&source));
+        }
+        if placed.has_errors() {
+            Err(placed)
+        } else {
+            Ok((policy, placed.problems))
         }
     }
 }
@@ -1457,11 +1455,8 @@ power = { holder = "provider", action = "terminate", against = "customer", when 
         let err = compile(&text, &Overrides::default()).unwrap_err();
         err.problems
             .iter()
-            .map(|p| match &p.span {
-                Some(span) => {
-                    let (l, c) = err.line_column(span.start);
-                    format!("{l}:{c}: {}", p.message)
-                }
+            .map(|p| match p.line_column() {
+                Some((l, c)) => format!("{l}:{c}: {}", p.message),
                 None => p.message.clone(),
             })
             .collect()
@@ -1563,7 +1558,7 @@ power = { holder = "provider", action = "terminate", against = "customer", when 
     fn toml_errors_are_located() {
         let err = compile("[policy]\nid = \"x\"\ntitle = \n", &Overrides::default()).unwrap_err();
         let p = &err.problems[0];
-        assert_eq!(err.line_column(p.span.clone().unwrap().start).0, 3);
+        assert_eq!(p.line_column().unwrap().0, 3);
         let err = compile(
             &MINIMAL.replacen("title = \"No threats\"", "titel = \"No threats\"", 1),
             &Overrides::default(),

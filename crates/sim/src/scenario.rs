@@ -297,16 +297,22 @@ pub struct Provenance {
     pub generator: Option<String>,
 }
 
-/// Every problem found while reading a scenario and its files.
-#[derive(Debug)]
+/// Every problem found while reading a scenario and its files, with the policies it names.
+#[derive(Debug, Default)]
 pub struct LoadFailure {
-    /// Problems, file by file.
-    pub files: Vec<FileProblems>,
+    /// Every problem, each with its file (the scenario's or the posts file's).
+    pub problems: FileProblems,
+    /// The policy files the scenario names, resolved against its folder, when it could be
+    /// read that far: a run still reads them, so their problems come with the scenario's.
+    pub policies: Vec<String>,
 }
 
 impl From<FileProblems> for LoadFailure {
-    fn from(p: FileProblems) -> LoadFailure {
-        LoadFailure { files: vec![p] }
+    fn from(problems: FileProblems) -> LoadFailure {
+        LoadFailure {
+            problems,
+            policies: Vec::new(),
+        }
     }
 }
 
@@ -366,31 +372,41 @@ pub fn load(name: &str, text: &str, files: &dyn Files) -> Result<Scenario, LoadF
     }
     let raw: RawScenario =
         toml::from_str(text).map_err(|e| FileProblems::new(name, text, vec![toml_problem(&e)]))?;
+    let policies = raw
+        .policy
+        .iter()
+        .map(|p| resolve_path(name, p.file.get_ref()))
+        .collect();
     let mut cx = Checker {
         problems: Vec::new(),
     };
     let scenario = cx.scenario(name, raw);
-    let mut failure = LoadFailure { files: Vec::new() };
-    if cx.problems.iter().any(Problem::is_error) {
-        failure
-            .files
-            .push(FileProblems::new(name, text, cx.problems));
+    // The posts are read even when the scenario has errors, so theirs come too.
+    let mut failure = LoadFailure {
+        problems: FileProblems::new(name, text, cx.problems),
+        policies,
+    };
+    let Some((mut scenario, posts)) = scenario else {
         return Err(failure);
-    }
-    let (mut scenario, posts) = scenario.ok_or(failure)?;
+    };
     if let Some((path, span)) = posts {
-        let csv_text = files.read(&path).map_err(|e| {
-            FileProblems::new(
+        match files.read(&path) {
+            Ok(csv_text) => match read_posts(&mut scenario, &path, &csv_text) {
+                Ok(()) => scenario.posts_file = Some(path),
+                Err(problems) => failure.problems.append(problems),
+            },
+            Err(e) => failure.problems.append(FileProblems::new(
                 name,
                 text,
                 vec![Problem::error(
                     format!("cannot read the posts file `{path}`: {e}"),
                     Some(span),
                 )],
-            )
-        })?;
-        read_posts(&mut scenario, &path, &csv_text)?;
-        scenario.posts_file = Some(path);
+            )),
+        }
+    }
+    if failure.problems.has_errors() {
+        return Err(failure);
     }
     Ok(scenario)
 }
@@ -1396,13 +1412,12 @@ mark = "record"
 
     fn messages(failure: LoadFailure) -> Vec<String> {
         failure
-            .files
+            .problems
+            .problems
             .iter()
-            .flat_map(|f| {
-                f.problems.iter().map(move |p| {
-                    let (l, c) = p.span.clone().map_or((0, 0), |s| f.line_column(s.start));
-                    format!("{}:{l}:{c}: {}", f.name(), p.message)
-                })
+            .map(|p| {
+                let (l, c) = p.line_column().unwrap_or((0, 0));
+                format!("{}:{l}:{c}: {}", p.file().unwrap_or("?"), p.message)
             })
             .collect()
     }

@@ -88,7 +88,8 @@ impl PolicyDoc {
         match self.compile(&super::Overrides::default()) {
             Err(failure) => failure.problems,
             Ok((policy, mut warnings)) => {
-                warnings.extend(self.lint(&policy));
+                let source = crate::diagnostic::Source::new(&self.name, &self.text);
+                warnings.extend(self.lint(&policy).into_iter().map(|p| p.in_file(&source)));
                 warnings
             }
         }
