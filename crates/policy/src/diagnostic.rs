@@ -26,10 +26,10 @@ use miette::{
 pub struct Source(Arc<NamedSource<String>>);
 
 impl Source {
-    /// The file `name`, whose text is `text`.
-    pub fn new(name: &str, text: &str) -> Source {
+    /// The file `name`, whose text is `text` (taken as it is when owned, copied otherwise).
+    pub fn new(name: &str, text: impl Into<String>) -> Source {
         Source(Arc::new(
-            NamedSource::new(name, text.to_owned()).with_language("toml"),
+            NamedSource::new(name, text.into()).with_language("toml"),
         ))
     }
 

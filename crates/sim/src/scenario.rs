@@ -10,6 +10,7 @@ use std::ops::Range;
 use jiff::Timestamp;
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
+use modsim_policy::diagnostic::Source;
 use modsim_policy::diagnostic::did_you_mean;
 use modsim_policy::load::toml_problem;
 use modsim_policy::{ACTIONS, FileProblems, LabelSet, Mark, Problem};
@@ -79,6 +80,34 @@ pub struct Scenario {
     pub provenance: Provenance,
     /// The generative model of the uncertain facts, for sweeps.
     pub model: Option<crate::model::ScenarioModel>,
+    /// Where its parts are written, for problems found after it is read.
+    pub places: Places,
+}
+
+/// Where a scenario's parts are written, for the problems found once it is read (a policy
+/// bound to it that does not know a label): its files, shared, and the spans binding needs.
+#[derive(Clone, Debug, Default)]
+pub struct Places {
+    /// The scenario file.
+    pub scenario: Option<Source>,
+    /// The posts file, when the posts came from one.
+    pub posts: Option<Source>,
+    /// The `[roles]` table.
+    pub roles: Option<Range<usize>>,
+    /// Each `[[policy]]` entry's `file`, in order.
+    pub policies: Vec<Range<usize>>,
+    /// Where each label first stands in the posts file, by name.
+    pub labels: Vec<(Box<str>, Range<usize>)>,
+}
+
+impl Places {
+    /// Where `label` first stands in the posts file.
+    pub fn label(&self, label: &str) -> Option<Range<usize>> {
+        self.labels
+            .iter()
+            .find(|(l, _)| &**l == label)
+            .map(|(_, span)| span.clone())
+    }
 }
 
 impl Scenario {
@@ -107,6 +136,7 @@ impl Scenario {
             facts: self.facts.clone(),
             provenance: self.provenance.clone(),
             model: self.model.clone(),
+            places: self.places.clone(),
         }
     }
 
@@ -377,6 +407,12 @@ pub fn load(name: &str, text: &str, files: &dyn Files) -> Result<Scenario, LoadF
         .iter()
         .map(|p| resolve_path(name, p.file.get_ref()))
         .collect();
+    let places = Places {
+        scenario: Some(Source::new(name, text)),
+        roles: raw.roles.as_ref().map(Spanned::span),
+        policies: raw.policy.iter().map(|p| p.file.span()).collect(),
+        ..Places::default()
+    };
     let mut cx = Checker {
         problems: Vec::new(),
     };
@@ -389,10 +425,14 @@ pub fn load(name: &str, text: &str, files: &dyn Files) -> Result<Scenario, LoadF
     let Some((mut scenario, posts)) = scenario else {
         return Err(failure);
     };
+    scenario.places = places;
     if let Some((path, span)) = posts {
         match files.read(&path) {
             Ok(csv_text) => match read_posts(&mut scenario, &path, &csv_text) {
-                Ok(()) => scenario.posts_file = Some(path),
+                Ok(()) => {
+                    scenario.places.posts = Some(Source::new(&path, csv_text));
+                    scenario.posts_file = Some(path);
+                }
                 Err(problems) => failure.problems.append(problems),
             },
             Err(e) => failure.problems.append(FileProblems::new(
@@ -946,6 +986,7 @@ impl Checker {
                 facts,
                 provenance,
                 model,
+                places: Places::default(),
             },
             posts,
         ))
@@ -1151,7 +1192,11 @@ fn read_posts(scenario: &mut Scenario, name: &str, text: &str) -> Result<(), Fil
             break;
         }
         let field = |c: &str| column(c).and_then(|i| record.get(i)).unwrap_or("");
-        let span_of = |value: &str| field_span(text, &record, value);
+        let span_of = |c: &str| {
+            column(c)
+                .and_then(|i| field_span(text, &record, i))
+                .or_else(|| record_span(text, &record))
+        };
         let time = |c: &str, problems: &mut Vec<Problem>| -> Option<Timestamp> {
             let value = field(c);
             if value.is_empty() {
@@ -1161,7 +1206,7 @@ fn read_posts(scenario: &mut Scenario, name: &str, text: &str) -> Result<(), Fil
                 Ok(t) => Some(t),
                 Err((message, help)) => {
                     problems.push(
-                        Problem::error(format!("{message} (column `{c}`)"), span_of(value))
+                        Problem::error(format!("{message} (column `{c}`)"), span_of(c))
                             .with_help(help),
                     );
                     None
@@ -1192,7 +1237,7 @@ fn read_posts(scenario: &mut Scenario, name: &str, text: &str) -> Result<(), Fil
             value.parse().unwrap_or_else(|_| {
                 problems.push(Problem::error(
                     format!("`{value}` is not a whole number (column `{c}`)"),
-                    span_of(value),
+                    span_of(c),
                 ));
                 0
             })
@@ -1208,7 +1253,7 @@ fn read_posts(scenario: &mut Scenario, name: &str, text: &str) -> Result<(), Fil
                 if found.is_none() {
                     let p = Problem::error(
                         format!("unknown party `{party}` (column `platform`)"),
-                        span_of(party),
+                        span_of("platform"),
                     );
                     problems.push(
                         match did_you_mean(party, scenario.parties.iter().map(|p| p.id.as_str())) {
@@ -1223,6 +1268,8 @@ fn read_posts(scenario: &mut Scenario, name: &str, text: &str) -> Result<(), Fil
         let severity = number("severity", &mut problems);
         let reach = number("reach", &mut problems);
         let mut labels = LabelSet::EMPTY;
+        let labels_span = span_of("labels");
+        let label_span = |label: &str| labels_span.clone().map(|s| item_span(text, s, label));
         for label in field("labels")
             .split(';')
             .map(str::trim)
@@ -1231,13 +1278,16 @@ fn read_posts(scenario: &mut Scenario, name: &str, text: &str) -> Result<(), Fil
             let index = match scenario.labels.iter().position(|l| l == label) {
                 Some(i) => i,
                 None if scenario.labels.len() < MAX_SCENARIO_LABELS => {
+                    if let Some(span) = label_span(label) {
+                        scenario.places.labels.push((label.into(), span));
+                    }
                     scenario.labels.push(label.to_owned());
                     scenario.labels.len() - 1
                 }
                 None => {
                     problems.push(Problem::error(
                         format!("more than {MAX_SCENARIO_LABELS} distinct labels"),
-                        span_of(label),
+                        label_span(label),
                     ));
                     continue;
                 }
@@ -1250,7 +1300,7 @@ fn read_posts(scenario: &mut Scenario, name: &str, text: &str) -> Result<(), Fil
                     problems.push(
                         Problem::error(
                             format!("post `{id}` is {what} before it is published"),
-                            span_of(field(what)),
+                            span_of(what),
                         )
                         .with_help("check the post's times and their offsets"),
                     );
@@ -1340,16 +1390,54 @@ fn record_span(text: &str, record: &csv::StringRecord) -> Option<Range<usize>> {
     Some(start..end)
 }
 
-fn field_span(text: &str, record: &csv::StringRecord, value: &str) -> Option<Range<usize>> {
+/// Where field `index` of `record` stands in `text`: between its commas, without the spaces
+/// and quotes around it. Found by position, not by value, so a `1` is underlined in its own
+/// column and not inside `p12`.
+fn field_span(text: &str, record: &csv::StringRecord, index: usize) -> Option<Range<usize>> {
     let line = record_span(text, record)?;
-    let found = text
-        .get(line.clone())?
-        .find(value)
-        .filter(|_| !value.is_empty());
-    Some(match found {
-        Some(offset) => line.start + offset..line.start + offset + value.len(),
-        None => line,
-    })
+    let (mut field, mut start, mut quoted) = (0, line.start, false);
+    // The line ends at its `\n` or at the end of the text.
+    for at in line.start..=line.end {
+        match text.as_bytes().get(at) {
+            Some(b'"') => quoted = !quoted,
+            Some(b',') if quoted => {}
+            Some(b',' | b'\n') | None => {
+                if field == index {
+                    return Some(trimmed(text, start..at));
+                }
+                field += 1;
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `range` without the spaces around it, nor the quotes around a quoted field.
+fn trimmed(text: &str, range: Range<usize>) -> Range<usize> {
+    let raw = text.get(range.clone()).unwrap_or("");
+    let start = range.start + (raw.len() - raw.trim_start().len());
+    let inner = raw.trim();
+    let end = start + inner.len();
+    if inner.len() >= 2 && inner.starts_with('"') && inner.ends_with('"') {
+        start + 1..end - 1
+    } else {
+        start..end
+    }
+}
+
+/// Where `item` stands among the `;`-separated items of the field at `field`.
+fn item_span(text: &str, field: Range<usize>, item: &str) -> Range<usize> {
+    let mut start = field.start;
+    for part in text.get(field.clone()).unwrap_or("").split(';') {
+        let span = trimmed(text, start..start + part.len());
+        if text.get(span.clone()) == Some(item) {
+            return span;
+        }
+        start += part.len() + 1;
+    }
+    field
 }
 
 #[cfg(test)]
@@ -1465,6 +1553,29 @@ mark = "record"
                 "s/t/posts.csv:3:25: post `r2` is reported before it is published",
                 "s/t/posts.csv:4:1: this row has 2 fields where the header has 3",
             ]
+        );
+    }
+
+    #[test]
+    fn a_csv_value_is_underlined_in_its_own_column() {
+        // Found in review: the posts-file locator searched the line for the value, so a `1x`
+        // was underlined inside the id `p1x`.
+        let csv =
+            "id, published ,severity,labels\np1x,2021-01-01T00:00:00Z,\"1x\" ,threat; threat2\n";
+        assert_eq!(
+            messages(load_with(SCENARIO, csv).unwrap_err()),
+            ["s/t/posts.csv:2:27: `1x` is not a whole number (column `severity`)"]
+        );
+        let csv = "id,published,labels\np1,2021-01-01T00:00:00Z,threats; threat\n";
+        let scenario = load_with(SCENARIO, csv).unwrap();
+        let at = |label: &str| {
+            let span = scenario.places.label(label).unwrap();
+            &csv[span]
+        };
+        assert_eq!((at("threat"), at("threats")), ("threat", "threats"));
+        assert_eq!(
+            scenario.places.label("threat").unwrap().start,
+            csv.rfind("threat").unwrap()
         );
     }
 
