@@ -7,7 +7,6 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use modsim_policy::load::lint;
 use modsim_policy::{FileProblems, PolicyDoc, Problem};
 use modsim_sim::exercise::Exercise;
 use modsim_sim::{Files, Request, SetupError};
@@ -333,8 +332,8 @@ fn read_file(name: &str) -> Result<String, Problem> {
     })
 }
 
-/// Reads a scenario with its posts and policies, as a run would, and reports the posts'
-/// labels the policies do not know, located in the posts file.
+/// Reads a scenario with its posts and policies, as a run would, with what binding finds
+/// (the scenario lints); returns the policies it puts in force, to check on their own.
 fn check_scenario(name: &str, report: &mut Report) -> Vec<String> {
     let request = Request {
         scenario: name.to_owned(),
@@ -357,59 +356,13 @@ fn check_scenario(name: &str, report: &mut Report) -> Vec<String> {
             return Vec::new();
         }
     };
-    let mut warnings = prepared.warnings;
-    warnings
-        .problems
-        .retain(|p| p.code != Some("unknown-scenario-label"));
-    report.add(warnings);
+    report.add(prepared.warnings);
     let world = &prepared.world;
-    if let Some(posts_file) = &world.scenario.posts_file {
-        let csv = files.read(posts_file).unwrap_or_default();
-        for bound in &world.policies {
-            let known: Vec<&str> = bound.policy.labels.names().collect();
-            let problems = bound
-                .unknown_labels
-                .iter()
-                .map(|label| {
-                    let help = match modsim_policy::diagnostic::did_you_mean(label, known.iter().copied()) {
-                        Some(close) => format!("did you mean `{close}`? Otherwise declare `{label}` under `[labels]` in `{}`", bound.policy.file),
-                        None => format!("declare `{label}` under `[labels]` in `{}` if it matters", bound.policy.file),
-                    };
-                    lint::warning(
-                        "unknown-scenario-label",
-                        format!("label `{label}` is not known to the policy `{}`", bound.policy.id),
-                        label_span(&csv, label),
-                        &help,
-                    )
-                })
-                .collect();
-            report.add(FileProblems::new(posts_file, &csv, problems));
-        }
-    }
     world
         .policies
         .iter()
         .map(|b| b.policy.file.clone())
         .collect()
-}
-
-/// The first place `label` stands as a whole field or list item in the posts file.
-fn label_span(csv: &str, label: &str) -> Option<std::ops::Range<usize>> {
-    let separators = [',', ';', '"', '\n', '\r'];
-    let mut from = 0;
-    while let Some(found) = csv.get(from..).and_then(|rest| rest.find(label)) {
-        let start = from + found;
-        let end = start + label.len();
-        let before = csv.get(..start).and_then(|b| b.trim_end().chars().last());
-        let after = csv.get(end..).and_then(|a| a.trim_start().chars().next());
-        if before.is_none_or(|c| separators.contains(&c))
-            && after.is_none_or(|c| separators.contains(&c))
-        {
-            return Some(start..end);
-        }
-        from = end;
-    }
-    None
 }
 
 #[cfg(test)]
@@ -428,14 +381,5 @@ mod tests {
         ] {
             assert_eq!(FileKind::detect(text), kind, "{text:?}");
         }
-    }
-
-    #[test]
-    fn labels_are_found_as_whole_items() {
-        let csv = "id,labels\nx1,threats\nx2,spam; threat\n";
-        let span = label_span(csv, "threat").unwrap();
-        assert_eq!(csv.get(span.clone()), Some("threat"));
-        assert!(span.start > csv.find("threats").unwrap());
-        assert_eq!(label_span(csv, "thr"), None);
     }
 }

@@ -180,6 +180,9 @@ impl PolicyDoc {
         effective.without.extend(self.removed.iter().cloned());
         let mut policy = cx.policy(&self.raw, &effective, &self.name);
         policy.reforms = self.reforms.iter().map(|(_, _, id)| id.clone()).collect();
+        // The lints of the compile stage read the policy file (`judgment-call-without-default`).
+        let linted = self.lint(&policy, lint::Stage::Compile);
+        cx.problems.extend(linted.into_iter().map(|p| (0, p)));
         // Problems belong to the file they point into: the policy's, or a reform's, each
         // file's text shared by its problems.
         let file = |origin: usize| match origin.checked_sub(1).and_then(|k| self.reforms.get(k)) {
@@ -900,20 +903,6 @@ impl Compiler<'_> {
             .collect();
         let mut out = Vec::new();
         for (name, a) in self.unique_entries(&raw.assumptions, "judgment call") {
-            if a.default.is_none() {
-                let span = raw
-                    .assumptions
-                    .0
-                    .iter()
-                    .find(|(k, _)| k.get_ref() == name)
-                    .map(|(k, _)| k.span());
-                self.error(lint::warning(
-                    "judgment-call-without-default",
-                    format!("judgment call `{name}` has no default; it is read as `false`"),
-                    span,
-                    "add `default = false` (or `true`), with a `note` on why",
-                ));
-            }
             let default = a.default.unwrap_or(false);
             if let Some(clause) = &a.clause
                 && !clause_ids.contains(&clause.get_ref().as_str())

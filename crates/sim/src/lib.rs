@@ -37,6 +37,7 @@ pub mod compare;
 pub mod engine;
 pub mod exercise;
 mod explain;
+pub mod lint;
 pub mod model;
 pub mod outcome;
 pub mod reconstruct;

@@ -6,6 +6,7 @@ use modsim_policy::diagnostic::did_you_mean;
 use modsim_policy::{FileProblems, Overrides, PolicyDoc, Problem, ReformDoc};
 
 use crate::engine::World;
+use crate::lint;
 use crate::scenario::{self, Files};
 
 /// What a run asks for.
@@ -107,52 +108,7 @@ pub fn prepare(request: &Request, files: &dyn Files) -> Result<Prepared, SetupEr
     };
     let world = World::bind(scenario, compiled);
     let mut warnings = problems;
-    for bound in &world.policies {
-        if !bound.unknown_labels.is_empty() {
-            warnings.append(FileProblems::new(
-                &bound.policy.file,
-                "",
-                vec![Problem::warning(
-                    format!(
-                        "the scenario's posts carry labels this policy does not know: {}",
-                        bound.unknown_labels.iter().map(|l| format!("`{l}`")).collect::<Vec<_>>().join(", ")
-                    ),
-                    None,
-                )
-                .with_help("posts are judged on the labels the policy knows; declare the others under `[labels]` if they matter")
-                .with_code("unknown-scenario-label")],
-            ));
-        }
-        if !bound.unknown_facts.is_empty() {
-            warnings.append(FileProblems::new(
-                &bound.policy.file,
-                "",
-                vec![Problem::warning(
-                    format!(
-                        "the scenario states none of these facts the policy reads: {}",
-                        bound.unknown_facts.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
-                    ),
-                    None,
-                )
-                .with_help("conditions read them as 0; add `kind = \"fact\"` events to the scenario if they matter")],
-            ));
-        }
-        for (role, party) in bound.policy.roles.iter().zip(&bound.parties) {
-            if party.is_none() {
-                warnings.append(FileProblems::new(
-                    &bound.policy.file,
-                    "",
-                    vec![
-                        Problem::warning(
-                            format!("role `{}` is bound to no party of the scenario", role.name),
-                            None,
-                        )
-                        .with_help("bind it under the scenario's `[roles]`"),
-                    ],
-                ));
-            }
-        }
-    }
+    warnings.append(lint::check(&world, &docs));
     Ok(Prepared { world, warnings })
 }
 
