@@ -7,7 +7,7 @@ use jiff::{Timestamp, Unit, Zoned};
 use modsim_policy::show_instant;
 use serde::Serialize;
 
-use crate::engine::World;
+use crate::bind::World;
 use crate::outcome::{EarliestInstant, Outcome};
 use crate::report::{self, Report};
 use crate::scenario::Files;

@@ -9,8 +9,9 @@ use std::cell::RefCell;
 use jiff::Timestamp;
 use modsim_policy::{Cond, Mark, Notice, Trigger, show_instant};
 
-use crate::engine::{Basis, PolicyState, PowerState, StateFacts, World};
+use crate::bind::World;
 use crate::outcome::{AssumptionUse, DutyStatus, Explanation};
+use crate::replay::state::{Basis, PolicyState, PowerState, StateFacts};
 use crate::scenario::PostId;
 use smol_str::SmolStr;
 

@@ -33,21 +33,23 @@ macro_rules! text {
     };
 }
 
+pub mod bind;
 pub mod compare;
-pub mod engine;
 pub mod exercise;
 mod explain;
 pub mod lint;
 pub mod model;
 pub mod outcome;
 pub mod reconstruct;
+mod replay;
 pub mod report;
 pub mod scenario;
 pub mod setup;
 pub mod sweep;
 
-pub use engine::{ReplayError, World};
+pub use bind::World;
 pub use outcome::{DutyStatus, EarliestInstant, Explanation, Outcome, Verdict};
+pub use replay::ReplayError;
 pub use report::Report;
 pub use scenario::{Files, Scenario};
 pub use setup::{Prepared, Request, SetupError, prepare};

@@ -9,7 +9,7 @@ use modsim_policy::diagnostic::did_you_mean;
 use modsim_policy::load::lint::{Lint, Stage};
 use modsim_policy::{FileProblems, PolicyDoc, Problem};
 
-use crate::engine::{Bound, World};
+use crate::bind::{Bound, World};
 use crate::scenario::Scenario;
 
 /// What a scenario lint reads: one policy as bound to the scenario.

@@ -10,7 +10,7 @@ use jiff::tz::TimeZone;
 use modsim_policy::{Mark, rfc3339, show_instant};
 use serde::Serialize;
 
-use crate::engine::World;
+use crate::bind::World;
 use crate::outcome::{
     AssumptionUse, Cause, ClauseRef, DutyStatus, DutyTally, Explanation, Flip, Outcome,
 };
