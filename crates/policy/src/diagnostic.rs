@@ -277,7 +277,7 @@ impl FileProblems {
     }
 
     /// The problems grouped by file (by name), files in the order their first problem was
-    /// found; the command line's problems (no file) form a group of their own.
+    /// found; the command line's problems (no file) come last, as a group of their own.
     pub fn by_file(&self) -> Vec<(Option<&str>, Vec<&Problem>)> {
         let mut groups: Vec<(Option<&str>, Vec<&Problem>)> = Vec::new();
         for p in &self.problems {
@@ -287,6 +287,7 @@ impl FileProblems {
                 None => groups.push((file, vec![p])),
             }
         }
+        groups.sort_by_key(|(file, _)| file.is_none());
         groups
     }
 }
@@ -433,6 +434,45 @@ mod tests {
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("same", "same"), 0);
         assert_eq!(edit_distance("pots", "post"), 1, "a swap is one edit");
+    }
+
+    #[test]
+    fn problems_group_by_file_the_command_line_last() {
+        let (a, b) = (Source::new("a.toml", "x = 1\n"), Source::new("b.toml", ""));
+        let mut all = FileProblems::default();
+        all.push(Problem::error("flag", None));
+        all.append(FileProblems::in_source(&a, vec![Problem::error("one", Some(0..1))]));
+        all.push(Problem::warning("two", None).in_file(&b));
+        all.append(FileProblems::new("a.toml", "x = 1\n", vec![Problem::error("three", None)]));
+        let groups: Vec<(Option<&str>, Vec<&str>)> = all
+            .by_file()
+            .into_iter()
+            .map(|(f, ps)| (f, ps.iter().map(|p| p.message.as_str()).collect()))
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                (Some("a.toml"), vec!["one", "three"]),
+                (Some("b.toml"), vec!["two"]),
+                (None, vec!["flag"]),
+            ]
+        );
+        assert_eq!(all.counts(), (3, 1));
+        assert_eq!(all.to_string(), "3 errors, 1 warning in 2 files");
+        assert_eq!(all.problems[1].line_column(), Some((1, 1)));
+        assert_eq!(all.problems[0].line_column(), None, "the command line has no place");
+    }
+
+    #[test]
+    fn a_file_is_stamped_only_on_problems_that_have_none() {
+        let b = Source::new("b.toml", "");
+        let placed = FileProblems::new(
+            "a.toml",
+            "",
+            vec![Problem::error("here", None), Problem::error("there", None).in_file(&b)],
+        );
+        let files: Vec<Option<&str>> = placed.problems.iter().map(Problem::file).collect();
+        assert_eq!(files, [Some("a.toml"), Some("b.toml")]);
     }
 
     #[test]
