@@ -441,9 +441,16 @@ mod tests {
         let (a, b) = (Source::new("a.toml", "x = 1\n"), Source::new("b.toml", ""));
         let mut all = FileProblems::default();
         all.push(Problem::error("flag", None));
-        all.append(FileProblems::in_source(&a, vec![Problem::error("one", Some(0..1))]));
+        all.append(FileProblems::in_source(
+            &a,
+            vec![Problem::error("one", Some(0..1))],
+        ));
         all.push(Problem::warning("two", None).in_file(&b));
-        all.append(FileProblems::new("a.toml", "x = 1\n", vec![Problem::error("three", None)]));
+        all.append(FileProblems::new(
+            "a.toml",
+            "x = 1\n",
+            vec![Problem::error("three", None)],
+        ));
         let groups: Vec<(Option<&str>, Vec<&str>)> = all
             .by_file()
             .into_iter()
@@ -460,7 +467,11 @@ mod tests {
         assert_eq!(all.counts(), (3, 1));
         assert_eq!(all.to_string(), "3 errors, 1 warning in 2 files");
         assert_eq!(all.problems[1].line_column(), Some((1, 1)));
-        assert_eq!(all.problems[0].line_column(), None, "the command line has no place");
+        assert_eq!(
+            all.problems[0].line_column(),
+            None,
+            "the command line has no place"
+        );
     }
 
     #[test]
@@ -469,7 +480,10 @@ mod tests {
         let placed = FileProblems::new(
             "a.toml",
             "",
-            vec![Problem::error("here", None), Problem::error("there", None).in_file(&b)],
+            vec![
+                Problem::error("here", None),
+                Problem::error("there", None).in_file(&b),
+            ],
         );
         let files: Vec<Option<&str>> = placed.problems.iter().map(Problem::file).collect();
         assert_eq!(files, [Some("a.toml"), Some("b.toml")]);
