@@ -456,8 +456,45 @@ fn test(a: &TestArgs) -> ExitCode {
     }
 }
 
-/// Runs every exercise found; true when every case passed.
+/// Runs every exercise found; true when every case passed. The problems of every exercise
+/// and key come together, and then no case is reported.
 fn run_tests(a: &TestArgs) -> Result<bool, Failure> {
+    let found = exercises(a)?;
+    let files = DiskOrSeed { embedded: false };
+    let policies: Vec<String> = a.policies.iter().map(|p| path_text(p)).collect();
+    let mut results = Vec::new();
+    let mut problems = FileProblems::default();
+    for path in &found {
+        match test_one(a, path, &policies, &files) {
+            Ok(found) => results.extend(found),
+            Err(Failure(found)) => problems.append(found),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Failure(problems));
+    }
+    let passed = results.iter().filter(|r| r.passed).count();
+    let failed = results.len() - passed;
+    match a.format {
+        TestFormat::Text => anstream::print!("{}", render::test_results(&results)),
+        TestFormat::Json => {
+            let report = serde_json::json!({
+                "schema": "modsim.test/1",
+                "passed": passed,
+                "failed": failed,
+                "cases": results,
+            });
+            let mut text =
+                serde_json::to_string_pretty(&report).map_err(|e| Failure::usage(e.to_string()))?;
+            text.push('\n');
+            print!("{text}");
+        }
+    }
+    Ok(failed == 0)
+}
+
+/// The exercise files the paths name, sorted, at least one, and one only with `--answers`.
+fn exercises(a: &TestArgs) -> Result<Vec<PathBuf>, Failure> {
     let mut found = Vec::new();
     for path in &a.paths {
         collect_exercises(path, &mut found)?;
@@ -479,53 +516,54 @@ fn run_tests(a: &TestArgs) -> Result<bool, Failure> {
             "name one exercise, or use `--answers-dir DIR`",
         ));
     }
-    let files = DiskOrSeed { embedded: false };
-    let policies: Vec<String> = a.policies.iter().map(|p| path_text(p)).collect();
-    let reforms: Vec<String> = a.reforms.iter().map(|p| path_text(p)).collect();
-    let mut results = Vec::new();
-    for path in &found {
-        let name = path_text(path);
-        let text = files::read_text(path)
-            .map_err(|e| Failure::usage(format!("cannot read `{name}`: {e}")))?;
-        let mut exercise = modsim_sim::exercise::Exercise::parse(&name, &text).map_err(Failure)?;
-        if !reforms.is_empty() {
-            exercise.request.reforms = reforms.clone();
+    Ok(found)
+}
+
+/// One exercise checked against its own expectations or its key: the problems of both
+/// files together when either has some.
+fn test_one(
+    a: &TestArgs,
+    path: &Path,
+    policies: &[String],
+    files: &DiskOrSeed,
+) -> Result<Vec<modsim_sim::exercise::CaseResult>, Failure> {
+    let name = path_text(path);
+    let text =
+        files::read_text(path).map_err(|e| Failure::usage(format!("cannot read `{name}`: {e}")))?;
+    let exercise = modsim_sim::exercise::Exercise::parse(&name, &text);
+    let key = match (&a.answers, &a.answers_dir, &exercise) {
+        (Some(file), _, _) => Some(file.clone()),
+        (None, Some(dir), Ok(exercise)) => Some(dir.join(format!("{}.toml", exercise.id))),
+        (None, _, _) => None,
+    };
+    let answers = key.map(|file| {
+        let key_name = path_text(&file);
+        let key_text = files::read_text(&file).map_err(|e| {
+            FileProblems::from(Problem::error(
+                format!("cannot read the answers `{key_name}`: {e}"),
+                None,
+            ))
+        })?;
+        modsim_sim::exercise::Exercise::answers(&key_name, &key_text)
+    });
+    let (mut exercise, expect) = match (exercise, answers) {
+        (Ok(exercise), None) => {
+            let expect = exercise.expect.clone();
+            (exercise, expect)
         }
-        let key = match (&a.answers, &a.answers_dir) {
-            (Some(file), _) => Some(file.clone()),
-            (None, Some(dir)) => Some(dir.join(format!("{}.toml", exercise.id))),
-            (None, None) => None,
-        };
-        let expect = match key {
-            Some(file) => {
-                let key_name = path_text(&file);
-                let key_text = files::read_text(&file).map_err(|e| {
-                    Failure::usage(format!("cannot read the answers `{key_name}`: {e}"))
-                })?;
-                modsim_sim::exercise::Exercise::answers(&key_name, &key_text).map_err(Failure)?
-            }
-            None => exercise.expect.clone(),
-        };
-        results.extend(exercise.check(&expect, &policies, &files)?);
-    }
-    let passed = results.iter().filter(|r| r.passed).count();
-    let failed = results.len() - passed;
-    match a.format {
-        TestFormat::Text => anstream::print!("{}", render::test_results(&results)),
-        TestFormat::Json => {
-            let report = serde_json::json!({
-                "schema": "modsim.test/1",
-                "passed": passed,
-                "failed": failed,
-                "cases": results,
-            });
-            let mut text =
-                serde_json::to_string_pretty(&report).map_err(|e| Failure::usage(e.to_string()))?;
-            text.push('\n');
-            print!("{text}");
+        (Ok(exercise), Some(Ok(expect))) => (exercise, expect),
+        (Ok(_), Some(Err(problems))) | (Err(problems), None | Some(Ok(_))) => {
+            return Err(Failure(problems));
         }
+        (Err(mut problems), Some(Err(more))) => {
+            problems.append(more);
+            return Err(Failure(problems));
+        }
+    };
+    if !a.reforms.is_empty() {
+        exercise.request.reforms = a.reforms.iter().map(|p| path_text(p)).collect();
     }
-    Ok(failed == 0)
+    Ok(exercise.check(&expect, policies, files)?)
 }
 
 /// Exercise files under `path`: the file itself, or `exercise.toml` and `*.test.toml` files in
