@@ -73,12 +73,17 @@ struct Failure(FileProblems);
 impl Failure {
     /// A problem of the command line.
     fn usage(message: impl Into<String>) -> Failure {
-        Failure(Problem::error(message, None).into())
+        Failure(Problem::error(message, None).on_command_line().into())
     }
 
     /// A problem of the command line, with its fix.
     fn help(message: impl Into<String>, help: impl Into<String>) -> Failure {
-        Failure(Problem::error(message, None).with_help(help).into())
+        Failure(
+            Problem::error(message, None)
+                .with_help(help)
+                .on_command_line()
+                .into(),
+        )
     }
 }
 

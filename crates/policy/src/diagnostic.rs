@@ -5,7 +5,7 @@
 //! shared, like cedar's `Loc { span, src }`), so the problems of every file of a run (policy,
 //! reforms, scenario, posts, exercise, key) travel in one [`FileProblems`] and a renderer
 //! (miette's, or the JSON one) can show each with its file, line, column and underlined value.
-//! A problem of the command line itself (`--without 7.2(c)`) has no source.
+//! A problem of the command line itself (`--without 7.2(c)`) is placed there, with no file.
 //!
 //! Problems are built where they are found with a span only ([`Problem::error`]); the file is
 //! stamped on them where they are collected ([`FileProblems::new`]), so a check need not
@@ -92,8 +92,21 @@ pub struct Problem {
     pub severity: Severity,
     /// The id of the lint or check that found it (`power-without-notice`), when it has one.
     pub code: Option<&'static str>,
-    /// The file it is found in; `None` for a problem of the command line.
-    pub source: Option<Source>,
+    /// Where it is: a file, or the command line.
+    pub place: Place,
+}
+
+/// Where a problem is.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Place {
+    /// Not yet placed: found by a check that does not know its file, to be placed where the
+    /// file's problems are collected ([`FileProblems::new`]).
+    #[default]
+    Unplaced,
+    /// In a file.
+    File(Source),
+    /// On the command line (`--set`, `--without`, `--assume`), which no file is to blame for.
+    CommandLine,
 }
 
 impl Problem {
@@ -106,7 +119,7 @@ impl Problem {
             help: None,
             severity: Severity::Error,
             code: None,
-            source: None,
+            place: Place::Unplaced,
         }
     }
 
@@ -136,12 +149,26 @@ impl Problem {
         self
     }
 
-    /// Places it in `source`, unless it already knows its file.
+    /// Places it in `source`, unless it is already placed.
     pub fn in_file(mut self, source: &Source) -> Problem {
-        if self.source.is_none() {
-            self.source = Some(source.clone());
+        if self.place == Place::Unplaced {
+            self.place = Place::File(source.clone());
         }
         self
+    }
+
+    /// Places it on the command line: no file is to blame.
+    pub fn on_command_line(mut self) -> Problem {
+        self.place = Place::CommandLine;
+        self
+    }
+
+    /// Its file, when it is in one.
+    pub fn source(&self) -> Option<&Source> {
+        match &self.place {
+            Place::File(source) => Some(source),
+            Place::Unplaced | Place::CommandLine => None,
+        }
     }
 
     /// Adds "did you mean `x`?" when one of `known` is close to `name`, or lists them.
@@ -170,18 +197,18 @@ impl Problem {
 
     /// The name of its file, or `None` for a problem of the command line.
     pub fn file(&self) -> Option<&str> {
-        self.source.as_ref().map(Source::name)
+        self.source().map(Source::name)
     }
 
     /// 1-based line and column where its value starts, when it has a place in a file.
     pub fn line_column(&self) -> Option<(usize, usize)> {
-        let (source, span) = (self.source.as_ref()?, self.span.as_ref()?);
+        let (source, span) = (self.source()?, self.span.as_ref()?);
         Some(source.line_column(span.start))
     }
 
     /// 1-based line and column where its value ends, when it has a place in a file.
     pub fn end_line_column(&self) -> Option<(usize, usize)> {
-        let (source, span) = (self.source.as_ref()?, self.span.as_ref()?);
+        let (source, span) = (self.source()?, self.span.as_ref()?);
         Some(source.line_column(span.end))
     }
 }
@@ -212,7 +239,7 @@ impl Diagnostic for Problem {
     fn source_code(&self) -> Option<&dyn SourceCode> {
         // A problem without a place in its file (a file too large to read) shows no excerpt.
         self.span.as_ref()?;
-        self.source.as_ref().map(|s| s as &dyn SourceCode)
+        self.source().map(|s| s as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
@@ -236,7 +263,7 @@ pub struct FileProblems {
 impl FileProblems {
     /// The problems of `name`, whose text is `text`: each not yet placed is placed there.
     pub fn new(name: &str, text: &str, problems: Vec<Problem>) -> FileProblems {
-        if problems.iter().all(|p| p.source.is_some()) {
+        if problems.iter().all(|p| p.place != Place::Unplaced) {
             return FileProblems { problems };
         }
         let source = Source::new(name, text);
@@ -440,7 +467,7 @@ mod tests {
     fn problems_group_by_file_the_command_line_last() {
         let (a, b) = (Source::new("a.toml", "x = 1\n"), Source::new("b.toml", ""));
         let mut all = FileProblems::default();
-        all.push(Problem::error("flag", None));
+        all.push(Problem::error("flag", None).on_command_line());
         all.append(FileProblems::in_source(
             &a,
             vec![Problem::error("one", Some(0..1))],
@@ -483,10 +510,11 @@ mod tests {
             vec![
                 Problem::error("here", None),
                 Problem::error("there", None).in_file(&b),
+                Problem::error("`--set x=1`", None).on_command_line(),
             ],
         );
         let files: Vec<Option<&str>> = placed.problems.iter().map(Problem::file).collect();
-        assert_eq!(files, [Some("a.toml"), Some("b.toml")]);
+        assert_eq!(files, [Some("a.toml"), Some("b.toml"), None]);
     }
 
     #[test]

@@ -874,14 +874,16 @@ impl Compiler<'_> {
                         .with_help(format!(
                             "`{name}` is {}, such as `{default}`",
                             kind_of(default)
-                        )),
+                        ))
+                        .on_command_line(),
                     ),
                     (_, Err(help)) => self.error(
                         Problem::error(
                             format!("`--set {name}={text}`: `{text}` is not a value"),
                             None,
                         )
-                        .with_help(help),
+                        .with_help(help)
+                        .on_command_line(),
                     ),
                 }
             }

@@ -199,7 +199,8 @@ fn check_overrides(overrides: &Overrides, docs: &[PolicyDoc]) -> Vec<Problem> {
         let problem = Problem::error(
             format!("`{flag} {name}`: no policy in force has a {what} `{name}`"),
             None,
-        );
+        )
+        .on_command_line();
         match did_you_mean(name, known.iter().copied()) {
             Some(close) => problem.with_help(format!("did you mean `{close}`?")),
             None => problem.with_help(format!(
