@@ -7,7 +7,7 @@ use modsim_policy::{FileProblems, Overrides, PolicyDoc, Problem, ReformDoc};
 
 use crate::bind::World;
 use crate::lint;
-use crate::scenario::{self, Files};
+use crate::scenario::{self, Files, Places};
 
 /// What a run asks for.
 #[derive(Clone, Debug, Default)]
@@ -58,27 +58,28 @@ pub fn prepare(request: &Request, files: &dyn Files) -> Result<Prepared, SetupEr
             help: Some("name a scenario file, or a folder holding `scenario.toml`".into()),
         })?;
     let mut problems = FileProblems::default();
-    let (mut scenario, named) = match scenario::load(&request.scenario, &text, files) {
+    let (mut scenario, named, places) = match scenario::load(&request.scenario, &text, files) {
         Ok(scenario) => {
             let named = scenario.policies.iter().map(|p| p.file.clone()).collect();
-            (Some(scenario), named)
+            let places = scenario.places.clone();
+            (Some(scenario), named, places)
         }
         Err(failure) => {
             problems.append(failure.problems);
-            (None, failure.policies)
+            (None, failure.policies, failure.places)
         }
     };
-    let paths: Vec<String> = if request.policies.is_empty() {
-        named
+    let in_force = if request.policies.is_empty() {
+        InForce::Scenario(named, places)
     } else {
         // Policies named on the command line are bound by the scenario's `[roles]` alone:
         // the `[[policy]]` entries' own bindings belong to the files they name.
         if let Some(scenario) = &mut scenario {
             scenario.policies.clear();
         }
-        request.policies.clone()
+        InForce::CommandLine(request.policies.clone())
     };
-    if paths.is_empty() && !problems.has_errors() {
+    if in_force.paths().is_empty() && !problems.has_errors() {
         return Err(SetupError::Usage {
             message: format!(
                 "the scenario `{}` puts no policy in force",
@@ -87,7 +88,7 @@ pub fn prepare(request: &Request, files: &dyn Files) -> Result<Prepared, SetupEr
             help: Some("add a `[[policy]]` entry to the scenario, or pass `--policy FILE`".into()),
         });
     }
-    let (docs, all_read) = policies(&paths, &request.reforms, files, &mut problems);
+    let (docs, all_read) = policies(&in_force, &request.reforms, files, &mut problems);
     // An override can be checked only against every policy in force, each fully read.
     if all_read {
         problems.extend(check_overrides(&request.overrides, &docs));
@@ -112,28 +113,58 @@ pub fn prepare(request: &Request, files: &dyn Files) -> Result<Prepared, SetupEr
     Ok(Prepared { world, warnings })
 }
 
-/// The policies at `paths`, each with the reforms that apply to it, and whether every one of
+/// The policies in force: the scenario's (with where it names each), or the command line's.
+enum InForce {
+    Scenario(Vec<String>, Places),
+    CommandLine(Vec<String>),
+}
+
+impl InForce {
+    fn paths(&self) -> &[String] {
+        match self {
+            InForce::Scenario(paths, _) | InForce::CommandLine(paths) => paths,
+        }
+    }
+
+    /// A problem with the `index`th policy as a file: at the scenario's `[[policy]]` entry
+    /// that names it, or on the command line.
+    fn blame(&self, index: usize, problem: Problem) -> Problem {
+        match self {
+            InForce::Scenario(_, places) => match &places.scenario {
+                Some(scenario) => Problem {
+                    span: places.policies.get(index).cloned(),
+                    ..problem
+                }
+                .in_file(scenario),
+                None => problem,
+            },
+            InForce::CommandLine(_) => problem.on_command_line(),
+        }
+    }
+}
+
+/// The policies in force, each with the reforms that apply to it, and whether every one of
 /// them was read and reformed; the problems of each file go to `problems`.
 fn policies(
-    paths: &[String],
+    in_force: &InForce,
     reforms: &[String],
     files: &dyn Files,
     problems: &mut FileProblems,
 ) -> (Vec<PolicyDoc>, bool) {
     let mut docs = Vec::new();
-    for path in paths {
+    for (index, path) in in_force.paths().iter().enumerate() {
         match files.read(path) {
             Ok(text) => match PolicyDoc::parse(path, &text) {
                 Ok(doc) => docs.push(doc),
                 Err(found) => problems.append(found),
             },
-            Err(e) => problems.push(Problem::error(
-                format!("cannot read the policy `{path}`: {e}"),
-                None,
+            Err(e) => problems.push(in_force.blame(
+                index,
+                Problem::error(format!("cannot read the policy `{path}`: {e}"), None),
             )),
         }
     }
-    let mut all_read = docs.len() == paths.len();
+    let mut all_read = docs.len() == in_force.paths().len();
     for path in reforms {
         match apply_reform(path, files, &mut docs, all_read) {
             Ok(()) => {}
@@ -156,10 +187,9 @@ fn apply_reform(
     all_read: bool,
 ) -> Result<(), FileProblems> {
     let text = files.read(path).map_err(|e| {
-        FileProblems::from(Problem::error(
-            format!("cannot read the reform `{path}`: {e}"),
-            None,
-        ))
+        FileProblems::from(
+            Problem::error(format!("cannot read the reform `{path}`: {e}"), None).on_command_line(),
+        )
     })?;
     let reform = ReformDoc::parse(path, &text)?;
     let in_reform = |problem: Problem| FileProblems::new(path, reform.text(), vec![problem]);
