@@ -86,8 +86,8 @@ pub struct Problem {
     pub span: Option<Range<usize>>,
     /// Short text under the underline (boxed: a problem stays small enough to return).
     pub label: Option<Box<str>>,
-    /// How to fix it.
-    pub help: Option<String>,
+    /// How to fix it (boxed, as the label: a problem stays small enough to return).
+    pub help: Option<Box<str>>,
     /// Error or warning.
     pub severity: Severity,
     /// The id of the lint or check that found it (`power-without-notice`), when it has one.
@@ -133,7 +133,7 @@ impl Problem {
 
     /// Adds the fix.
     pub fn with_help(mut self, help: impl Into<String>) -> Problem {
-        self.help = Some(help.into());
+        self.help = Some(help.into().into_boxed_str());
         self
     }
 

@@ -335,8 +335,9 @@ pub struct LoadFailure {
     /// The policy files the scenario names, resolved against its folder, when it could be
     /// read that far: a run still reads them, so their problems come with the scenario's.
     pub policies: Vec<String>,
-    /// Where the scenario's parts are written, as far as it was read.
-    pub places: Places,
+    /// Where the scenario's parts are written, as far as it was read (boxed: the failure
+    /// is returned, and kept small).
+    pub places: Box<Places>,
 }
 
 impl From<FileProblems> for LoadFailure {
@@ -423,12 +424,12 @@ pub fn load(name: &str, text: &str, files: &dyn Files) -> Result<Scenario, LoadF
     let mut failure = LoadFailure {
         problems: FileProblems::new(name, text, cx.problems),
         policies,
-        places,
+        places: Box::new(places),
     };
     let Some((mut scenario, posts)) = scenario else {
         return Err(failure);
     };
-    scenario.places = failure.places.clone();
+    scenario.places = (*failure.places).clone();
     if let Some((path, span)) = posts {
         match files.read(&path) {
             Ok(csv_text) => match read_posts(&mut scenario, &path, &csv_text) {

@@ -66,7 +66,7 @@ pub fn prepare(request: &Request, files: &dyn Files) -> Result<Prepared, SetupEr
         }
         Err(failure) => {
             problems.append(failure.problems);
-            (None, failure.policies, failure.places)
+            (None, failure.policies, *failure.places)
         }
     };
     let in_force = if request.policies.is_empty() {
