@@ -7,6 +7,7 @@ mod commands;
 mod diagnostics;
 mod files;
 mod html;
+mod prose;
 mod render;
 mod schema;
 mod templates;

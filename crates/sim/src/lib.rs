@@ -25,18 +25,10 @@
 //! assert!(suspension.grounds.iter().any(|g| g.clause == "6.1(b)"));
 //! ```
 
-/// `format!` for explanation text: the same text, allocated once at its exact length (see
-/// `explain::exact`).
-macro_rules! text {
-    ($($arg:tt)*) => {
-        $crate::explain::exact(format_args!($($arg)*))
-    };
-}
-
 pub mod bind;
 pub mod compare;
 pub mod exercise;
-mod explain;
+pub mod explanation;
 pub mod lint;
 pub mod model;
 pub mod outcome;
@@ -48,7 +40,8 @@ pub mod setup;
 pub mod sweep;
 
 pub use bind::World;
-pub use outcome::{DutyStatus, EarliestInstant, Explanation, Outcome, Verdict};
+pub use explanation::{Explanation, Node};
+pub use outcome::{DutyStatus, EarliestInstant, Outcome, Verdict};
 pub use replay::ReplayError;
 pub use report::Report;
 pub use scenario::{Files, Scenario};

@@ -112,11 +112,7 @@ impl Replay<'_> {
             return;
         };
         let posts = self.world.scenario.posts.len();
-        if let Some(instance @ Instance::Pending) = ds.instances.get_mut(post) {
-            *instance = Instance::Breached;
-            ds.pending -= 1;
-            ds.breached += 1;
-            ds.ever_breached = true;
+        if ds.breach(post) {
             let cause = match post.checked_sub(posts) {
                 Some(demand) => Cause::DemandDeadline(demand),
                 None => Cause::Deadline(post),
@@ -173,44 +169,19 @@ impl Replay<'_> {
             if !applies {
                 continue;
             }
-            let Some(ds) = self.states.get_mut(p).and_then(|s| s.duties.get_mut(d)) else {
-                continue;
-            };
-            let Some(instance) = ds.instances.get_mut(post) else {
-                continue;
-            };
-            if *instance != Instance::Unopened {
+            let opened = self.open_instance(p, d, post, now, removed, || {
+                format!(
+                    "the deadline of `{}` for post `{}`",
+                    bound.policy.duty_clause(duty).id,
+                    x.id
+                )
+            })?;
+            if !opened {
                 continue;
             }
-            ds.opened += 1;
-            if removed {
-                *instance = Instance::Fulfilled;
-            } else if duty.open_ended {
-                *instance = Instance::Pending;
-                ds.pending += 1;
-            } else if duty.within.period.is_zero() {
-                *instance = Instance::Breached;
-                ds.breached += 1;
-                ds.ever_breached = true;
-            } else {
-                *instance = Instance::Pending;
-                ds.pending += 1;
-                let due = duty
-                    .within
-                    .period
-                    .add_to(now, &world.scenario.zone, bound.policy.holidays)
-                    .map_err(|error| ReplayError {
-                        what: format!(
-                            "the deadline of `{}` for post `{}`",
-                            bound.policy.duty_clause(duty).id,
-                            x.id
-                        ),
-                        error,
-                    })?;
-                self.deadlines
-                    .push(Reverse((due, post as u32, p as u16, d as u16)));
+            if let Some(ds) = self.states.get_mut(p).and_then(|s| s.duties.get_mut(d)) {
+                record(ds, now, cause.clone());
             }
-            record(ds, now, cause.clone());
         }
         Ok(())
     }
@@ -258,39 +229,19 @@ impl Replay<'_> {
                 {
                     continue;
                 }
-                let Some(ds) = self.states.get_mut(p).and_then(|s| s.duties.get_mut(d)) else {
+                let opened = self.open_instance(p, d, instance_index, now, false, || {
+                    format!(
+                        "the deadline of `{}` for the demand of {}",
+                        bound.policy.duty_clause(duty).id,
+                        modsim_policy::show_instant(now, &s.zone)
+                    )
+                })?;
+                if !opened {
                     continue;
-                };
-                let Some(instance) = ds.instances.get_mut(instance_index) else {
-                    continue;
-                };
-                ds.opened += 1;
-                if duty.open_ended {
-                    *instance = Instance::Pending;
-                    ds.pending += 1;
-                } else if duty.within.period.is_zero() {
-                    *instance = Instance::Breached;
-                    ds.breached += 1;
-                    ds.ever_breached = true;
-                } else {
-                    *instance = Instance::Pending;
-                    ds.pending += 1;
-                    let due = duty
-                        .within
-                        .period
-                        .add_to(now, &s.zone, bound.policy.holidays)
-                        .map_err(|error| ReplayError {
-                            what: format!(
-                                "the deadline of `{}` for the demand of {}",
-                                bound.policy.duty_clause(duty).id,
-                                modsim_policy::show_instant(now, &s.zone)
-                            ),
-                            error,
-                        })?;
-                    self.deadlines
-                        .push(Reverse((due, instance_index as u32, p as u16, d as u16)));
                 }
-                record(ds, now, Cause::Demanded(action_index));
+                if let Some(ds) = self.states.get_mut(p).and_then(|s| s.duties.get_mut(d)) {
+                    record(ds, now, Cause::Demanded(action_index));
+                }
                 any = true;
             }
         }
@@ -324,5 +275,55 @@ impl Replay<'_> {
                 }
             }
         }
+    }
+
+    /// Opens duty `d` of policy `p` for `subject` at `now`: met at once when the post is
+    /// already `removed`, pending with its deadline queued, pending for good with no time
+    /// limit, or breached at once when the period is zero. False when it was open already.
+    /// `what` names the deadline, should its arithmetic fail.
+    fn open_instance(
+        &mut self,
+        p: usize,
+        d: usize,
+        subject: usize,
+        now: Timestamp,
+        removed: bool,
+        what: impl FnOnce() -> String,
+    ) -> Result<bool, ReplayError> {
+        let world = self.world;
+        let Some(bound) = world.policies.get(p) else {
+            return Ok(false);
+        };
+        let Some(duty) = bound.policy.duties.get(d) else {
+            return Ok(false);
+        };
+        let Some(ds) = self.states.get_mut(p).and_then(|s| s.duties.get_mut(d)) else {
+            return Ok(false);
+        };
+        let (state, deadline) = if removed {
+            (Instance::Fulfilled, false)
+        } else if duty.open_ended {
+            (Instance::Pending, false)
+        } else if duty.within.period.is_zero() {
+            (Instance::Breached, false)
+        } else {
+            (Instance::Pending, true)
+        };
+        if !ds.open(subject, state) {
+            return Ok(false);
+        }
+        if deadline {
+            let due = duty
+                .within
+                .period
+                .add_to(now, &world.scenario.zone, bound.policy.holidays)
+                .map_err(|error| ReplayError {
+                    what: what(),
+                    error,
+                })?;
+            self.deadlines
+                .push(Reverse((due, subject as u32, p as u16, d as u16)));
+        }
+        Ok(true)
     }
 }

@@ -3,12 +3,16 @@
 //! outcome when the timeline ends.
 
 use jiff::Timestamp;
-use modsim_policy::Notice;
 
-use super::state::{StateFacts, exercisable, notice_basis};
+use super::explain::Explainer;
+use super::state::{PowerState, StateFacts, exercisable, notice_basis};
 use super::{Replay, ReplayError};
-use crate::explain::Explainer;
-use crate::outcome::*;
+use crate::explanation::{ClauseKey, Explanation, Missing, Node, NoticeTerms, Reason, event_id};
+use crate::outcome::{
+    AssumptionUse, ClauseRef, DutyHistory, EarliestInstant, Flip, Outcome, Verdict,
+};
+use crate::scenario::ActionEvent;
+use smol_str::SmolStr;
 
 impl Replay<'_> {
     pub(super) fn judge(&mut self, action_index: usize, now: Timestamp) {
@@ -16,90 +20,23 @@ impl Replay<'_> {
         let Some(action) = s.actions.get(action_index) else {
             return;
         };
-        let mut candidates = Vec::new();
-        for (p, bound) in self.world.policies.iter().enumerate() {
-            for (i, power) in bound.policy.powers.iter().enumerate() {
-                let holder = bound.parties.get(power.holder).copied().flatten();
-                let against = bound.parties.get(power.against).copied().flatten();
-                if holder == Some(action.actor)
-                    && against == Some(action.against)
-                    && power.action == action.action
-                {
-                    candidates.push((p, i));
-                }
-            }
-        }
-        let mut grounds = Vec::new();
-        let mut children = Vec::new();
-        let mut missing = Vec::new();
-        let mut assumptions: Vec<AssumptionUse> = Vec::new();
-        for &(p, i) in &candidates {
-            let Some(ps) = self.states.get(p).and_then(|st| st.powers.get(i)) else {
-                continue;
-            };
-            let Some(bound) = self.world.policies.get(p) else {
-                continue;
-            };
-            let notice = bound.policy.powers.get(i).map(|w| w.notice);
-            let basis = exercisable(notice, ps, now);
-            let explainer = Explainer::new(self.world, &self.states, p, now, &self.memo);
-            let (explanation, used) = if self.explain {
-                explainer.power(i, basis.as_ref())
-            } else {
-                (Explanation::default(), Vec::new())
-            };
-            let (clause, title) = bound
-                .policy
-                .powers
-                .get(i)
-                .map(|w| bound.policy.power_clause(w))
-                .map(|c| (c.id.clone(), c.title.clone()))
-                .unwrap_or_default();
-            if basis.is_some() {
-                grounds.push(ClauseRef {
-                    policy: bound.policy.id.clone(),
-                    clause,
-                    title,
-                });
-                for a in used {
-                    if !assumptions.iter().any(|u| u.name == a.name) {
-                        assumptions.push(a);
-                    }
-                }
-            } else {
-                if self.explain {
-                    missing.push(format!("`{clause}`: {}", explainer.missing(i)));
-                }
-            }
-            children.push(explanation);
-        }
-        // Clauses taken out that would have been candidates, so the reader sees why they are absent.
-        for bound in &self.world.policies {
-            for clause in bound.policy.clauses.iter().filter(|c| c.taken_out) {
-                children.push(
-                    Explanation::leaf(text!(
-                        "clause {} ({}) is taken out for this run (`--without` or a reform)",
-                        clause.id,
-                        clause.title
-                    ))
-                    .citing(&clause.id),
-                );
-            }
-        }
-        let permitted = !grounds.is_empty();
+        let candidates = self.candidates(action);
+        let mut weighed = self.weigh(&candidates, now);
+        let permitted = !weighed.grounds.is_empty();
+        let mut would_be_permitted_if = Vec::new();
         if permitted {
             // What other candidates lacked stays in the explanation; `missing` is for refusals.
-            missing.clear();
-        }
-        let mut would_be_permitted_if = Vec::new();
-        if !permitted {
+            weighed.missing.clear();
+        } else {
             if candidates.is_empty() {
-                missing.push(format!(
-                    "no clause in force gives `{}` a power to `{}` against `{}`",
-                    s.party_id(action.actor),
-                    action.action,
-                    s.party_id(action.against)
-                ));
+                weighed.missing.push(Missing {
+                    clause: None,
+                    reason: Reason::NoPower {
+                        actor: SmolStr::new(s.party_id(action.actor)),
+                        action: SmolStr::new(&action.action),
+                        against: SmolStr::new(s.party_id(action.against)),
+                    },
+                });
             }
             if self.explain {
                 would_be_permitted_if = self.flips(&candidates, now);
@@ -113,55 +50,17 @@ impl Replay<'_> {
                 policies.push(b.policy.id.clone());
             }
         }
-        let required_of = |&(p, i): &(usize, usize)| {
-            self.world
-                .policies
-                .get(p)
-                .and_then(|b| b.policy.powers.get(i))
-                .map(notice_requirement)
-        };
-        let notice_required = candidates
-            .iter()
-            .filter(|&&(p, i)| {
-                !permitted
-                    || self
-                        .states
-                        .get(p)
-                        .and_then(|st| st.powers.get(i))
-                        .is_some_and(|ps| {
-                            let notice = self
-                                .world
-                                .policies
-                                .get(p)
-                                .and_then(|b| b.policy.powers.get(i))
-                                .map(|w| w.notice);
-                            exercisable(notice, ps, now).is_some()
-                        })
+        let explanation = self.explain.then(|| {
+            Explanation::leaf(Node::Verdict {
+                event: event_id("action", action_index),
+                actor: SmolStr::new(s.party_id(action.actor)),
+                action: SmolStr::new(&action.action),
+                against: SmolStr::new(s.party_id(action.against)),
+                at: now,
+                permitted,
             })
-            .find_map(required_of);
-        let notice_given = s
-            .notices
-            .iter()
-            .filter(|n| n.from == action.actor && n.to == action.against && n.at <= now)
-            .map(|n| n.at)
-            .max();
-        let verdict_word = if permitted {
-            "PERMITTED"
-        } else {
-            "NOT PERMITTED"
-        };
-        let text = if self.explain {
-            format!(
-                "{} {} {} at {}: {}",
-                s.party_id(action.actor),
-                action.action,
-                s.party_id(action.against),
-                modsim_policy::show_instant(now, &s.zone),
-                verdict_word
-            )
-        } else {
-            String::new()
-        };
+            .with(std::mem::take(&mut weighed.children))
+        });
         self.verdicts.push(Verdict {
             action_index,
             actor: s.party_id(action.actor).to_owned(),
@@ -169,18 +68,119 @@ impl Replay<'_> {
             against: s.party_id(action.against).to_owned(),
             at: now,
             permitted,
-            grounds,
-            assumptions,
-            missing,
+            grounds: weighed.grounds,
+            assumptions: weighed.assumptions,
+            missing: weighed.missing,
             earliest_permitted: None,
             would_be_permitted_if,
             policies,
-            notice_given,
-            notice_required,
-            explanation: Explanation::leaf(text).with(children),
+            notice_given: s
+                .notices
+                .iter()
+                .filter(|n| n.from == action.actor && n.to == action.against && n.at <= now)
+                .map(|n| n.at)
+                .max(),
+            notice_required: self.notice_required(&candidates, permitted, now),
+            explanation,
         });
         // The earliest permitted instant is known only at the end of the replay.
         self.pending_candidates.push(candidates);
+    }
+
+    /// The powers, by (policy, power), that could permit `action`: held by its actor against
+    /// the party it is taken against, for its kind of action.
+    fn candidates(&self, action: &ActionEvent) -> Vec<(usize, usize)> {
+        let mut candidates = Vec::new();
+        for (p, bound) in self.world.policies.iter().enumerate() {
+            for (i, power) in bound.policy.powers.iter().enumerate() {
+                let holder = bound.parties.get(power.holder).copied().flatten();
+                let against = bound.parties.get(power.against).copied().flatten();
+                if holder == Some(action.actor)
+                    && against == Some(action.against)
+                    && power.action == action.action
+                {
+                    candidates.push((p, i));
+                }
+            }
+        }
+        candidates
+    }
+
+    /// Each candidate power weighed at `now`: the grounds, the judgment calls they rest on,
+    /// what the others lacked, and (for readers) each power's explanation, then the clauses
+    /// taken out for this run, so that the reader sees why they are absent.
+    fn weigh(&self, candidates: &[(usize, usize)], now: Timestamp) -> Weighed {
+        let mut weighed = Weighed::default();
+        for &(p, i) in candidates {
+            let (Some(bound), Some(ps)) = (
+                self.world.policies.get(p),
+                self.states.get(p).and_then(|st| st.powers.get(i)),
+            ) else {
+                continue;
+            };
+            let Some(power) = bound.policy.powers.get(i) else {
+                continue;
+            };
+            let clause = bound.policy.power_clause(power);
+            let basis = exercisable(Some(power.notice), ps, now);
+            let explainer = Explainer::new(self.world, &self.states, p, now, &self.memo);
+            let used = if self.explain {
+                let (explanation, used) = explainer.power(i, basis);
+                weighed.children.push(explanation);
+                used
+            } else {
+                Vec::new()
+            };
+            if basis.is_some() {
+                weighed.grounds.push(ClauseRef {
+                    policy: bound.policy.id.clone(),
+                    clause: clause.id.clone(),
+                    title: clause.title.clone(),
+                });
+                for a in used {
+                    if !weighed.assumptions.iter().any(|u| u.name == a.name) {
+                        weighed.assumptions.push(a);
+                    }
+                }
+            } else if self.explain {
+                weighed.missing.push(Missing {
+                    clause: Some(ClauseKey {
+                        policy: SmolStr::new(&bound.policy.id),
+                        id: SmolStr::new(&clause.id),
+                    }),
+                    reason: explainer.missing(i),
+                });
+            }
+        }
+        if self.explain {
+            for bound in &self.world.policies {
+                for clause in bound.policy.clauses.iter().filter(|c| c.taken_out) {
+                    weighed.children.push(Explanation::leaf(Node::TakenOut {
+                        clause: ClauseKey {
+                            policy: SmolStr::new(&bound.policy.id),
+                            id: SmolStr::new(&clause.id),
+                        },
+                    }));
+                }
+            }
+        }
+        weighed
+    }
+
+    /// The notice the grounds require (or, when the action is not permitted, the first
+    /// candidate).
+    fn notice_required(
+        &self,
+        candidates: &[(usize, usize)],
+        permitted: bool,
+        now: Timestamp,
+    ) -> Option<NoticeTerms> {
+        candidates.iter().find_map(|&(p, i)| {
+            let power = self.world.policies.get(p)?.policy.powers.get(i)?;
+            let ps = self.states.get(p)?.powers.get(i)?;
+            (!permitted || exercisable(Some(power.notice), ps, now).is_some())
+                .then(|| NoticeTerms::of(power))
+        })
     }
 
     /// Judgment calls that, read the other way, would make a candidate exercisable now.
@@ -259,7 +259,7 @@ impl Replay<'_> {
             .collect();
         let mut earliest = Vec::new();
         let mut duties = Vec::new();
-        for (p, bound) in self.world.policies.iter().enumerate() {
+        for p in 0..self.world.policies.len() {
             let Some(state) = self.states.get(p) else {
                 continue;
             };
@@ -270,54 +270,62 @@ impl Replay<'_> {
                     .and_then(Option::take)
                 {
                     Some(e) => e,
-                    None => {
-                        let mut e = self.blank_earliest(p, i);
-                        e.condition_first_held = ps.first_held;
-                        if self.explain {
-                            let end = self.last_instant();
-                            let explainer =
-                                Explainer::new(self.world, &self.states, p, end, &self.memo);
-                            e.explanation = explainer.never(i, ps);
-                        }
-                        e
-                    }
+                    None => self.never(p, i, ps),
                 };
                 earliest.push(e);
             }
-            for (d, ds) in state.duties.iter().enumerate() {
-                let Some(duty) = bound.policy.duties.get(d) else {
-                    continue;
-                };
-                let clause = bound.policy.duty_clause(duty);
-                let holder = bound
-                    .parties
-                    .get(duty.holder)
-                    .copied()
-                    .flatten()
-                    .map_or_else(
-                        || "(unbound)".to_owned(),
-                        |x| self.world.scenario.party_id(x).to_owned(),
-                    );
-                let tally = ds.tally();
-                duties.push(DutyHistory {
-                    tally,
-                    duty: ClauseRef {
-                        policy: bound.policy.id.clone(),
-                        clause: clause.id.clone(),
-                        title: clause.title.clone(),
-                    },
-                    title: clause.title.clone(),
-                    holder,
-                    changes: ds.history.clone(),
-                    last: ds.status,
-                });
-            }
+            duties.extend(self.duty_histories(p));
         }
         Ok(Outcome {
             verdicts,
             earliest,
             duties,
         })
+    }
+
+    /// The earliest instant of power `i` of policy `p`, which never became exercisable.
+    fn never(&self, p: usize, i: usize, ps: &PowerState) -> EarliestInstant {
+        let mut e = self.blank_earliest(p, i);
+        e.condition_first_held = ps.first_held;
+        if self.explain {
+            let end = self.last_instant();
+            let explainer = Explainer::new(self.world, &self.states, p, end, &self.memo);
+            e.explanation = Some(explainer.never(i, ps));
+        }
+        e
+    }
+
+    /// The histories of the duties of policy `p`.
+    fn duty_histories(&self, p: usize) -> Vec<DutyHistory> {
+        let (Some(bound), Some(state)) = (self.world.policies.get(p), self.states.get(p)) else {
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(state.duties.len());
+        for (duty, ds) in bound.policy.duties.iter().zip(&state.duties) {
+            let clause = bound.policy.duty_clause(duty);
+            let holder = bound
+                .parties
+                .get(duty.holder)
+                .copied()
+                .flatten()
+                .map_or_else(
+                    || "(unbound)".to_owned(),
+                    |x| self.world.scenario.party_id(x).to_owned(),
+                );
+            out.push(DutyHistory {
+                tally: ds.tally(),
+                duty: ClauseRef {
+                    policy: bound.policy.id.clone(),
+                    clause: clause.id.clone(),
+                    title: clause.title.clone(),
+                },
+                title: clause.title.clone(),
+                holder,
+                changes: ds.history.clone(),
+                last: ds.status,
+            });
+        }
+        out
     }
 
     fn last_instant(&self) -> Timestamp {
@@ -339,16 +347,11 @@ impl Replay<'_> {
     }
 }
 
-/// What notice a power requires, in words: `immediately upon notice`, `none`,
-/// `advance notice of 30 calendar days`, with any cure period.
-fn notice_requirement(power: &modsim_policy::Power) -> String {
-    let base = match power.notice {
-        Notice::None => "none".to_owned(),
-        Notice::Immediate => "immediately upon notice".to_owned(),
-        Notice::Advance(p) => format!("advance notice of {}", p.period),
-    };
-    match power.cure {
-        Some(c) => format!("{base}, then a cure period of {}", c.period),
-        None => base,
-    }
+/// The candidate powers of one action, weighed.
+#[derive(Default)]
+struct Weighed {
+    grounds: Vec<ClauseRef>,
+    assumptions: Vec<AssumptionUse>,
+    missing: Vec<Missing>,
+    children: Vec<Explanation>,
 }

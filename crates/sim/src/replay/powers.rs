@@ -3,13 +3,13 @@
 
 use jiff::Timestamp;
 use modsim_policy::{Notice, Power};
-use smol_str::SmolStr;
 
+use super::explain::Explainer;
 use super::state::{Basis, PowerState, Readiness, StateFacts, exercisable};
 use super::{Replay, ReplayError};
 use crate::bind::{Bound, World};
-use crate::explain::Explainer;
-use crate::outcome::{ClauseRef, EarliestInstant, Explanation};
+use crate::explanation::{Arithmetic, NoticePeriod, NoticePeriodKind};
+use crate::outcome::{ClauseRef, EarliestInstant};
 
 /// A power's state before the replay: for each notice that counts for it, when the notice makes
 /// it ready (after any advance notice and cure period). Each instant a notice makes a power
@@ -32,25 +32,31 @@ pub(super) fn power_state(
             continue;
         }
         let mut at = notice.at;
-        let mut written = Vec::new();
-        let periods = [
+        let mut periods = Vec::new();
+        let kinds = [
             match power.notice {
-                Notice::Advance(p) => Some((p.period, "advance notice")),
+                Notice::Advance(p) => Some((p.period, NoticePeriodKind::AdvanceNotice)),
                 _ => None,
             },
-            power.cure.map(|c| (c.period, "cure period")),
+            power.cure.map(|c| (c.period, NoticePeriodKind::CurePeriod)),
         ];
-        for (period, what) in periods.into_iter().flatten() {
+        for (period, what) in kinds.into_iter().flatten() {
             let failed = |error| ReplayError {
-                what: format!("the {what} of `{clause}` from the notice"),
+                what: format!(
+                    "the {} of `{clause}` from the notice",
+                    match what {
+                        NoticePeriodKind::AdvanceNotice => "advance notice",
+                        NoticePeriodKind::CurePeriod => "cure period",
+                    }
+                ),
                 error,
             };
             // The arithmetic is written out for readers only.
             let end = if explain {
-                let (end, text) = period
-                    .add_written(notice.at, &s.zone, policy.holidays)
-                    .map_err(failed)?;
-                written.push(format!("{what}: notice {text}"));
+                let arithmetic =
+                    Arithmetic::of(period, notice.at, &s.zone, policy.holidays).map_err(failed)?;
+                let end = arithmetic.end;
+                periods.push(NoticePeriod { what, arithmetic });
                 end
             } else {
                 period
@@ -62,24 +68,11 @@ pub(super) fn power_state(
         if at > notice.at {
             checks.push(at);
         }
-        let mut arithmetic = if !explain {
-            String::new()
-        } else if written.is_empty() {
-            format!(
-                "immediately upon notice: notice given {}",
-                modsim_policy::show_instant(notice.at, &s.zone)
-            )
-        } else {
-            written.join("; ")
-        };
-        if explain && notice.reconstructed.is_some() {
-            arithmetic.push_str(" (the notice's time is reconstructed)");
-        }
         ready.push(Readiness {
             notice: n,
             given: notice.at,
             ready: at,
-            arithmetic: SmolStr::from(arithmetic),
+            periods,
             continuous: power.cure.is_some(),
         });
     }
@@ -156,23 +149,22 @@ impl Replay<'_> {
         now: Timestamp,
         basis: Basis,
     ) -> EarliestInstant {
-        let explanation = if self.explain {
-            Explainer::new(self.world, &self.states, p, now, &self.memo)
-                .power(i, Some(&basis))
-                .0
-        } else {
-            Explanation::default()
-        };
         let ps = self.states.get(p).and_then(|s| s.powers.get(i));
         let mut e = self.blank_earliest(p, i);
         e.at = Some(now);
         e.condition_first_held = ps.and_then(|ps| ps.first_held);
-        e.notice = basis
-            .notice
-            .and_then(|n| self.world.scenario.notices.get(n))
-            .map(|n| n.at);
-        e.arithmetic = Some(basis.arithmetic.to_string()).filter(|a| !a.is_empty());
-        e.explanation = explanation;
+        e.notice = match basis {
+            Basis::Notice(r) => ps
+                .and_then(|ps| ps.ready.get(r))
+                .and_then(|r| self.world.scenario.notices.get(r.notice))
+                .map(|n| n.at),
+            Basis::NoNoticeNeeded => None,
+        };
+        if self.explain {
+            let explainer = Explainer::new(self.world, &self.states, p, now, &self.memo);
+            e.basis = Some(explainer.basis(i, basis));
+            e.explanation = Some(explainer.power(i, Some(basis)).0);
+        }
         e
     }
 
@@ -202,8 +194,8 @@ impl Replay<'_> {
             at: None,
             condition_first_held: None,
             notice: None,
-            arithmetic: None,
-            explanation: Explanation::default(),
+            basis: None,
+            explanation: None,
         }
     }
 }

@@ -5,13 +5,13 @@
 use jiff::Timestamp;
 use modsim_policy::condition::{Env, Facts, StateCount};
 use modsim_policy::{Cond, Notice};
-use smol_str::SmolStr;
 
 use crate::bind::Bound;
+use crate::explanation::{NoticePeriod, Standing};
 use crate::outcome::{Cause, DutyChange, DutyStatus, DutyTally, EarliestInstant};
 use crate::scenario::Scenario;
 
-/// The state of one instance of a duty (one post).
+/// The state of one instance of a duty (one post, or one demand).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Instance {
     Unopened,
@@ -21,12 +21,25 @@ pub(crate) enum Instance {
     Cured,
 }
 
-/// One duty's state during the replay.
+impl Instance {
+    /// How a subject in this state stands, once opened.
+    pub(crate) fn standing(self) -> Option<Standing> {
+        match self {
+            Instance::Unopened => None,
+            Instance::Pending => Some(Standing::Open),
+            Instance::Fulfilled => Some(Standing::InTime),
+            Instance::Breached => Some(Standing::Overdue),
+            Instance::Cured => Some(Standing::Late),
+        }
+    }
+}
+
+/// One duty's state during the replay. Instances change only through [`DutyState::open`],
+/// [`DutyState::breach`] and [`DutyState::discharge`], which keep the counts.
 pub(crate) struct DutyState {
     pub(crate) instances: Vec<Instance>,
-    pub(crate) opened: u32,
-    pub(crate) pending: u32,
-    pub(crate) breached: u32,
+    /// How many instances are in each state, by `Instance as usize`.
+    counts: [u32; 5],
     pub(crate) ever_breached: bool,
     pub(crate) status: DutyStatus,
     pub(crate) since: Option<Timestamp>,
@@ -43,9 +56,8 @@ impl DutyState {
     pub(crate) fn new(subjects: usize) -> DutyState {
         DutyState {
             instances: vec![Instance::Unopened; subjects],
-            opened: 0,
-            pending: 0,
-            breached: 0,
+            // `Instance::Unopened` is the first state.
+            counts: [u32::try_from(subjects).unwrap_or(u32::MAX), 0, 0, 0, 0],
             ever_breached: false,
             status: DutyStatus::NotTriggered,
             since: None,
@@ -55,20 +67,71 @@ impl DutyState {
         }
     }
 
-    /// Every subject by how it stands: two passes over the instances, whatever the states.
-    pub(crate) fn tally(&self) -> DutyTally {
-        let mut counts = [0usize; 5];
-        for i in &self.instances {
-            if let Some(n) = counts.get_mut(*i as usize) {
-                *n += 1;
-            }
+    /// How many instances are in `state`.
+    pub(crate) fn count(&self, state: Instance) -> u32 {
+        self.counts.get(state as usize).copied().unwrap_or(0)
+    }
+
+    /// How many instances are in breach now.
+    pub(crate) fn breached(&self) -> u32 {
+        self.count(Instance::Breached)
+    }
+
+    /// How many instances were opened.
+    pub(crate) fn opened(&self) -> u32 {
+        self.counts.iter().skip(1).sum()
+    }
+
+    /// How many subjects stand as `standing` now.
+    pub(crate) fn standing(&self, standing: Standing) -> u32 {
+        self.count(match standing {
+            Standing::InTime => Instance::Fulfilled,
+            Standing::Late => Instance::Cured,
+            Standing::Overdue => Instance::Breached,
+            Standing::Open => Instance::Pending,
+        })
+    }
+
+    /// Moves `subject` from `from` to `to`, keeping the counts. True when it was in `from`.
+    fn shift(&mut self, subject: usize, from: Instance, to: Instance) -> bool {
+        let Some(instance) = self.instances.get_mut(subject) else {
+            return false;
+        };
+        if *instance != from {
+            return false;
         }
-        let count = |state: Instance| counts.get(state as usize).copied().unwrap_or(0);
+        *instance = to;
+        if let Some(n) = self.counts.get_mut(from as usize) {
+            *n -= 1;
+        }
+        if let Some(n) = self.counts.get_mut(to as usize) {
+            *n += 1;
+        }
+        if to == Instance::Breached {
+            self.ever_breached = true;
+        }
+        true
+    }
+
+    /// Opens the instance of `subject` in `state` (pending, met, or breached at once). False
+    /// when it was open already.
+    pub(crate) fn open(&mut self, subject: usize, state: Instance) -> bool {
+        self.shift(subject, Instance::Unopened, state)
+    }
+
+    /// The deadline of a pending `subject` passes. True when it was pending.
+    pub(crate) fn breach(&mut self, subject: usize) -> bool {
+        self.shift(subject, Instance::Pending, Instance::Breached)
+    }
+
+    /// Every subject by how it stands: one pass over the instances.
+    pub(crate) fn tally(&self) -> DutyTally {
+        let with = |state: Instance| Vec::with_capacity(self.count(state) as usize);
         let mut tally = DutyTally {
-            in_time: Vec::with_capacity(count(Instance::Fulfilled)),
-            late: Vec::with_capacity(count(Instance::Cured)),
-            overdue: Vec::with_capacity(count(Instance::Breached)),
-            open: Vec::with_capacity(count(Instance::Pending)),
+            in_time: with(Instance::Fulfilled),
+            late: with(Instance::Cured),
+            overdue: with(Instance::Breached),
+            open: with(Instance::Pending),
         };
         for (i, k) in self.instances.iter().zip(0u32..) {
             match i {
@@ -85,31 +148,18 @@ impl DutyState {
     /// Meets the instance of `subject`: a pending one is fulfilled, a breached one cured.
     /// True when it changed.
     pub(crate) fn discharge(&mut self, subject: usize) -> bool {
-        let Some(instance) = self.instances.get_mut(subject) else {
-            return false;
-        };
-        match *instance {
-            Instance::Pending => {
-                *instance = Instance::Fulfilled;
-                self.pending -= 1;
-            }
-            Instance::Breached => {
-                *instance = Instance::Cured;
-                self.breached -= 1;
-            }
-            _ => return false,
-        }
-        true
+        self.shift(subject, Instance::Pending, Instance::Fulfilled)
+            || self.shift(subject, Instance::Breached, Instance::Cured)
     }
 
     fn status_now(&self) -> DutyStatus {
-        if self.breached > 0 {
+        if self.breached() > 0 {
             DutyStatus::Breached
-        } else if self.pending > 0 {
+        } else if self.count(Instance::Pending) > 0 {
             DutyStatus::Pending
         } else if self.ever_breached {
             DutyStatus::Cured
-        } else if self.opened > 0 {
+        } else if self.opened() > 0 {
             DutyStatus::Fulfilled
         } else {
             DutyStatus::NotTriggered
@@ -182,13 +232,16 @@ pub(crate) struct StateFacts<'a> {
 
 impl Facts for StateFacts<'_> {
     fn breached(&self, duty: usize) -> bool {
-        self.state.duties.get(duty).is_some_and(|d| d.breached > 0)
+        self.state
+            .duties
+            .get(duty)
+            .is_some_and(|d| d.breached() > 0)
     }
     fn fulfilled(&self, duty: usize) -> bool {
         self.state
             .duties
             .get(duty)
-            .is_some_and(|d| d.opened > 0 && d.breached == 0 && d.pending == 0 && !d.ever_breached)
+            .is_some_and(|d| d.status_now() == DutyStatus::Fulfilled)
     }
     fn fact(&self, index: usize) -> i64 {
         self.state.facts.get(index).copied().unwrap_or(0)
@@ -259,17 +312,21 @@ pub(crate) struct Readiness {
     pub(crate) given: Timestamp,
     /// When the power may be exercised on it: after any advance notice and cure period.
     pub(crate) ready: Timestamp,
-    /// The arithmetic, written out (empty in a quiet replay).
-    pub(crate) arithmetic: SmolStr,
+    /// The advance notice and cure period that run from it, written out (none in a quiet
+    /// replay).
+    pub(crate) periods: Vec<NoticePeriod>,
     /// The condition must hold without a break from the notice on (a cure period).
     pub(crate) continuous: bool,
 }
 
-/// Why a power is exercisable now: the notice it rests on, and the arithmetic.
-#[derive(Clone, Debug)]
-pub(crate) struct Basis {
-    pub(crate) notice: Option<usize>,
-    pub(crate) arithmetic: SmolStr,
+/// Why a power is exercisable now: it needs no notice, or the notice it rests on (by its
+/// place in the power's [`Readiness`] list).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Basis {
+    /// No notice is needed.
+    NoNoticeNeeded,
+    /// The power's `ready[.0]`.
+    Notice(usize),
 }
 
 /// The basis on which a power is exercisable at `now`, if it is.
@@ -293,18 +350,14 @@ pub(crate) fn notice_basis(
     holds_since: Option<Timestamp>,
 ) -> Option<Basis> {
     if notice == Notice::None {
-        return Some(Basis {
-            notice: None,
-            arithmetic: SmolStr::new_static("no notice needed"),
-        });
+        return Some(Basis::NoNoticeNeeded);
     }
     ps.ready
         .iter()
-        .find(|r| r.ready <= now && (!r.continuous || holds_since.is_some_and(|s| s <= r.given)))
-        .map(|r| Basis {
-            notice: Some(r.notice),
-            arithmetic: r.arithmetic.clone(),
+        .position(|r| {
+            r.ready <= now && (!r.continuous || holds_since.is_some_and(|s| s <= r.given))
         })
+        .map(Basis::Notice)
 }
 
 /// Adds `by` to a party's count.
@@ -326,7 +379,7 @@ pub(crate) fn record(ds: &mut DutyState, now: Timestamp, cause: Cause) {
             at: now,
             status,
             cause,
-            open_breaches: ds.breached,
+            open_breaches: ds.breached(),
         });
     }
 }
