@@ -38,6 +38,22 @@ pub enum SetupError {
     },
 }
 
+impl From<SetupError> for FileProblems {
+    /// Every problem, a usage error as a problem of the command line.
+    fn from(e: SetupError) -> FileProblems {
+        match e {
+            SetupError::Files(problems) => problems,
+            SetupError::Usage { message, help } => {
+                let problem = Problem::error(message, None).on_command_line();
+                match help {
+                    Some(help) => problem.with_help(help).into(),
+                    None => problem.into(),
+                }
+            }
+        }
+    }
+}
+
 /// A world ready to replay, with the warnings found on the way.
 #[derive(Debug)]
 pub struct Prepared {
