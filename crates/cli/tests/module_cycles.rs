@@ -5,8 +5,7 @@
 //! (in `use` trees, with their `{…}` groups, and in expressions) is an edge to the longest
 //! module that path names; a path to an item the root re-exports (`crate::Problem`) is an
 //! edge to the module it comes from. Comments and a file's `#[cfg(test)] mod tests` are left
-//! out: a test may read whatever it checks. The test fails on any cycle not listed in `KNOWN`
-//! and on any listed cycle that is gone, so the list only shrinks.
+//! out: a test may read whatever it checks. The test fails on any cycle.
 
 #![allow(
     clippy::expect_used,
@@ -17,14 +16,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-
-/// Cycles there were when this test was written, by crate, each as its modules sorted. Delete
-/// an entry once its cycle is broken (the test says when), and the list with the last.
-const KNOWN: &[(&str, &[&str])] = &[
-    // The timeline's vocabulary lives in `scenario`, which `model` and `reconstruct` read and
-    // which reads them back; the `vocab` branch moves it into a leaf module.
-    ("sim", &["model", "reconstruct", "scenario"]),
-];
 
 #[test]
 fn no_module_imports_itself_through_others() {
@@ -46,15 +37,9 @@ fn no_module_imports_itself_through_others() {
             found.push((name.clone(), cycle));
         }
     }
-    let known: Vec<(String, Vec<String>)> = KNOWN
-        .iter()
-        .map(|(c, ms)| (c.to_string(), ms.iter().map(|m| m.to_string()).collect()))
-        .collect();
-    let new: Vec<_> = found.iter().filter(|c| !known.contains(c)).collect();
-    let gone: Vec<_> = known.iter().filter(|c| !found.contains(c)).collect();
     assert!(
-        new.is_empty() && gone.is_empty(),
-        "module import cycles not in KNOWN: {new:?}\ncycles in KNOWN that are gone (delete them): {gone:?}"
+        found.is_empty(),
+        "modules that import themselves through others, by crate: {found:?}"
     );
 }
 
