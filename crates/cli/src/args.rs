@@ -140,6 +140,38 @@ pub enum Command {
     /// Print the JSON Schema of a file kind, for TOML editors (Taplo, Even Better TOML).
     #[command(after_help = SCHEMA_EXAMPLES)]
     Schema(SchemaArgs),
+    /// Start the classroom in a browser: a local web application (loopback unless --listen).
+    #[command(after_help = SERVE_EXAMPLES)]
+    Serve(ServeArgs),
+}
+
+const SERVE_EXAMPLES: &str = "\
+Examples:
+  modsim serve
+      The seeds, reforms and exercises embedded in the binary, at http://127.0.0.1:8017/.
+  modsim serve --answers-dir exercises/keys
+      Exercises graded on this machine; the keys never reach a browser.
+  modsim serve my-scenario --listen 0.0.0.0:8017
+      A scenario of your own, open to everyone on this network.";
+
+/// Arguments of `modsim serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Scenarios to offer (files, or folders searched for them). Default: the embedded seeds.
+    #[arg(value_name = "SCENARIO_OR_FOLDER")]
+    pub paths: Vec<PathBuf>,
+    /// Listen on this address instead of the loopback (anyone on that network can use it).
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<String>,
+    /// The port on the loopback (0: any free port).
+    #[arg(long, default_value_t = 8017)]
+    pub port: u16,
+    /// Offer the exercises of this folder instead of the embedded ones.
+    #[arg(long, value_name = "DIR")]
+    pub exercises: Option<PathBuf>,
+    /// Grade exercises against the keys in this folder (`ID.toml`); they stay on the server.
+    #[arg(long, value_name = "DIR")]
+    pub answers_dir: Option<PathBuf>,
 }
 
 const CHECK_EXAMPLES: &str = "\
