@@ -246,11 +246,19 @@ function explainer(panel, getReport) {
     } else if (opens.kind === 'event') {
       html = `<h3>Event ${esc(opens.id)}</h3>${V.eventCard(report, opens.id)}`;
     }
-    panel.innerHTML = `<div class="explanation-body">${html}</div><div class="cards-side"></div>`;
+    const folds = panel.dataset.folds !== 'no' && /<details/.test(html)
+      ? '<p class="folds"><button type="button" class="unfold">Unfold all</button> <button type="button" class="fold">Fold all</button></p>'
+      : '';
+    panel.innerHTML = `<div class="explanation-body">${folds}${html}</div><div class="cards-side"></div>`;
     panel.hidden = false;
     panel.scrollIntoView({ block: 'nearest', behavior: 'instant' });
   }
   panel.addEventListener('click', (e) => {
+    const fold = e.target.closest('button.unfold, button.fold');
+    if (fold) {
+      panel.querySelectorAll('details').forEach((d) => { d.open = fold.classList.contains('unfold'); });
+      return;
+    }
     const b = e.target.closest('button.link');
     if (!b) return;
     e.preventDefault();
