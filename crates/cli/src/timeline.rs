@@ -208,11 +208,11 @@ impl Timeline {
         let mut all: Vec<i64> = builder.marks.iter().map(|m| m.at).collect();
         all.extend(builder.spans.iter().flat_map(|s| [s.from, s.to]));
         all.extend(reports.iter().flat_map(|d| [d.day, d.day + DAY_MS]));
-        let extent = window(&all, 0.02);
+        let extent = window(&all, 20);
         let focus = if focus_instants.is_empty() {
             extent
         } else {
-            window(&focus_instants, 0.12)
+            window(&focus_instants, 120)
         };
         let end = extent.end;
         for span in &mut builder.spans {
@@ -236,18 +236,17 @@ impl Timeline {
     }
 }
 
-/// The window around `instants`, padded by `pad` of its width on each side, at least a day.
-fn window(instants: &[i64], pad: f64) -> Window {
+/// The window around `instants`, padded by `pad_permille` thousandths of its width on each
+/// side, at least a day wide.
+fn window(instants: &[i64], pad_permille: i64) -> Window {
     let (Some(&first), Some(&last)) = (instants.iter().min(), instants.iter().max()) else {
-        return Window { start: 0, end: DAY_MS };
+        return Window {
+            start: 0,
+            end: DAY_MS,
+        };
     };
     let width = (last - first).max(DAY_MS);
-    #[expect(
-        clippy::cast_possible_truncation,
-        clippy::cast_precision_loss,
-        reason = "a window's padding, in whole milliseconds, well within range"
-    )]
-    let margin = (width as f64 * pad) as i64;
+    let margin = width / 1000 * pad_permille;
     let centre = first + (last - first) / 2;
     let half = width / 2 + margin;
     Window {
@@ -354,10 +353,7 @@ impl Builder<'_> {
                 EventKind::Fact { name, value } => (
                     MarkKind::Fact,
                     format!("{name} = {value}"),
-                    format!(
-                        "fact at {at_local}: {name} = {value}: {}{note}",
-                        e.summary
-                    ),
+                    format!("fact at {at_local}: {name} = {value}: {}{note}", e.summary),
                     Opens::Event {
                         id: e.id.to_string(),
                     },

@@ -239,7 +239,9 @@ struct RunBody {
 }
 
 /// A body read within the limit, as JSON of `T`.
-fn body<T: serde::de::DeserializeOwned>(bytes: Result<Bytes, BytesRejection>) -> Result<T, Refusal> {
+fn body<T: serde::de::DeserializeOwned>(
+    bytes: Result<Bytes, BytesRejection>,
+) -> Result<T, Refusal> {
     let bytes = bytes.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             Refusal(
@@ -306,18 +308,22 @@ impl RunBody {
         ];
         if lists.iter().any(|n| *n > limits::NAMES) {
             return Err(Refusal::bad(
-                format!("a list of the request is over the limit of {} names", limits::NAMES),
+                format!(
+                    "a list of the request is over the limit of {} names",
+                    limits::NAMES
+                ),
                 None,
             ));
         }
         let known = |p: &String| library.has(p) || self.edits.contains_key(p);
         if !known(&self.scenario) || library.scenario(&self.scenario).is_none() {
             let names: Vec<&str> = library.scenarios.iter().map(|s| s.file.as_str()).collect();
-            let help = modsim_policy::diagnostic::did_you_mean(&self.scenario, names.iter().copied())
-                .map_or_else(
-                    || format!("the scenarios are {}", names.join(", ")),
-                    |n| format!("did you mean `{n}`?"),
-                );
+            let help =
+                modsim_policy::diagnostic::did_you_mean(&self.scenario, names.iter().copied())
+                    .map_or_else(
+                        || format!("the scenarios are {}", names.join(", ")),
+                        |n| format!("did you mean `{n}`?"),
+                    );
             return Err(Refusal::bad(
                 format!("the server offers no scenario `{}`", self.scenario),
                 Some(help),
@@ -337,7 +343,11 @@ impl RunBody {
             reforms: self.reforms.clone(),
             overrides: Overrides {
                 without: self.without.clone(),
-                set: self.set.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                set: self
+                    .set
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
                 assume: self.assume.iter().map(|(k, v)| (k.clone(), *v)).collect(),
             },
         })
@@ -564,7 +574,10 @@ impl SweepBody {
             points = points.saturating_mul(values.len());
             if name == "count" {
                 for v in values {
-                    if v.trim().parse::<usize>().map_or(true, |n| n > limits::SWEEP_POSTS) {
+                    if v.trim()
+                        .parse::<usize>()
+                        .map_or(true, |n| n > limits::SWEEP_POSTS)
+                    {
                         return Err(Refusal::bad(
                             format!(
                                 "`count={v}`: a sweep here draws at most {} posts per world",
@@ -593,7 +606,10 @@ impl SweepBody {
                     self.replicates,
                     limits::SWEEP_REPLAYS
                 ),
-                Some("fewer replicates or fewer values; or `modsim sweep` on your own machine".into()),
+                Some(
+                    "fewer replicates or fewer values; or `modsim sweep` on your own machine"
+                        .into(),
+                ),
             ));
         }
         Ok(())
@@ -673,7 +689,12 @@ fn sweep_in_slices(
     let slices = body.replicates.div_ceil(limits::SWEEP_SLICE).max(1);
     let started = Instant::now();
     let mut tallies = Vec::new();
-    let total = u64::from(body.replicates) * body.vary.iter().map(|(_, v)| v.len() as u64).product::<u64>();
+    let total = u64::from(body.replicates)
+        * body
+            .vary
+            .iter()
+            .map(|(_, v)| v.len() as u64)
+            .product::<u64>();
     send(serde_json::json!({ "progress": 0, "total": total }));
     let done = std::sync::atomic::AtomicU64::new(0);
     for i in 1..=slices {
@@ -683,7 +704,10 @@ fn sweep_in_slices(
                     "the sweep ran past the server's limit of {} seconds",
                     limits::SWEEP_TIME.as_secs()
                 ),
-                Some("fewer replicates or fewer values; or `modsim sweep` on your own machine".into()),
+                Some(
+                    "fewer replicates or fewer values; or `modsim sweep` on your own machine"
+                        .into(),
+                ),
             ));
         }
         let spec = modsim_sim::sweep::SweepSpec {
@@ -734,7 +758,12 @@ async fn exercise(State(app): State<Arc<App>>, Path(id): Path<String>) -> Respon
 }
 
 fn unknown_exercise(app: &App, id: &str) -> Refusal {
-    let ids: Vec<&str> = app.library.exercises.iter().map(|e| e.id.as_str()).collect();
+    let ids: Vec<&str> = app
+        .library
+        .exercises
+        .iter()
+        .map(|e| e.id.as_str())
+        .collect();
     Refusal(
         StatusCode::NOT_FOUND,
         views::usage(

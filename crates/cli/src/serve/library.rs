@@ -437,8 +437,8 @@ impl Library {
             let Some(text) = self.files.get(&file).cloned() else {
                 continue;
             };
-            let exercise = Exercise::parse(&file, &text)
-                .map_err(|p| crate::commands::render_problems(&p))?;
+            let exercise =
+                Exercise::parse(&file, &text).map_err(|p| crate::commands::render_problems(&p))?;
             let recorder = Recorder {
                 library: self,
                 read: Mutex::new(BTreeMap::new()),

@@ -112,7 +112,10 @@ impl Turns {
         self.take(self.sweeps.clone()).await
     }
 
-    async fn take(&self, semaphore: std::sync::Arc<Semaphore>) -> Result<OwnedSemaphorePermit, Busy> {
+    async fn take(
+        &self,
+        semaphore: std::sync::Arc<Semaphore>,
+    ) -> Result<OwnedSemaphorePermit, Busy> {
         if let Ok(permit) = semaphore.clone().try_acquire_owned() {
             return Ok(permit);
         }

@@ -53,7 +53,10 @@ pub fn run(report: &Report, scenario: Option<&ScenarioEntry>) -> Value {
             };
             for (h, change) in history.iter_mut().zip(&d.history) {
                 if let Value::Object(h) = h {
-                    h.insert("cause_text".into(), Value::String(prose.cause(&change.cause)));
+                    h.insert(
+                        "cause_text".into(),
+                        Value::String(prose.cause(&change.cause)),
+                    );
                 }
             }
         }
@@ -199,7 +202,8 @@ pub fn problems(files: &[FileProblems]) -> ProblemsView {
             });
         }
         if !file.problems.is_empty() {
-            view.rendered.push(plain(&crate::commands::render_problems(file)));
+            view.rendered
+                .push(plain(&crate::commands::render_problems(file)));
         }
     }
     view
