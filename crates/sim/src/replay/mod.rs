@@ -13,6 +13,7 @@
 //! action taken at the instant of notice is "upon notice".
 
 mod duties;
+mod explain;
 mod judge;
 mod order;
 mod powers;
@@ -25,8 +26,8 @@ use jiff::Timestamp;
 use modsim_policy::Cond;
 
 use crate::bind::World;
-use crate::explain::Memo;
 use crate::outcome::{Outcome, Verdict};
+use explain::Memo;
 use order::PostOrder;
 use state::PolicyState;
 
@@ -118,7 +119,7 @@ impl<'w> Replay<'w> {
                 .iter()
                 .map(|power| powers::power_state(world, bound, power, explain, &mut checks))
                 .collect::<Result<Vec<_>, _>>()?;
-            states.push(PolicyState::new(bound, s, powers));
+            states.push(PolicyState::new(bound, s, powers, explain));
         }
         checks.sort();
         checks.dedup();
