@@ -19,11 +19,10 @@ const AXIS = 34;
 const FONT = '11px system-ui, sans-serif';
 
 let measurer;
-function textWidth(text) {
-  if (!measurer) {
-    measurer = document.createElement('canvas').getContext('2d');
-    measurer.font = FONT;
-  }
+// The width of a label as drawn: the verdicts' labels are bold (style.css).
+function textWidth(text, bold = false) {
+  if (!measurer) measurer = document.createElement('canvas').getContext('2d');
+  measurer.font = bold ? `600 ${FONT}` : FONT;
   return Math.ceil(measurer.measureText(text).width);
 }
 
@@ -53,7 +52,8 @@ export function layout(model, win, width, measure = textWidth) {
     const placed = [];
     const byX = [...lane.items].sort((a, b) => a.cx - b.cx);
     for (const item of byX) {
-      const w = measure(item.label) + 6;
+      const bold = item.d.kind === 'permitted' || item.d.kind === 'not_permitted';
+      const w = measure(item.label, bold) + 8;
       // A span's label starts at its start; a mark's is centred on it, kept inside the plot.
       let lx = item.type === 'span' ? item.x0 : item.cx - w / 2;
       lx = Math.max(plot.x0, Math.min(lx, plot.x1 - w));
@@ -211,13 +211,15 @@ export function drawTimeline(host, model, { onOpen = () => {}, tooltip, window: 
       const inner = el('g', { 'clip-path': 'url(#plot-clip)' }, g);
       for (const item of lane.items.filter((i) => i.type === 'span')) drawSpan(inner, item, lane);
       for (const item of lane.items.filter((i) => i.type === 'mark')) drawMark(inner, item, lane);
-      for (const item of lane.items) {
-        if (item.labelRow === undefined || item.labelRow < 0) continue;
-        const t = el('text', { x: item.lx + 3, y: item.ly, class: `label ${item.d.kind}` }, inner);
-        t.textContent = item.label;
-        // A leader from the label down to its mark, when the label sits above other rows.
+      const labelled = lane.items.filter((item) => item.labelRow !== undefined && item.labelRow >= 0);
+      // Leaders first, from each label down to its mark, so that labels are drawn over them.
+      for (const item of labelled) {
         const lx = item.type === 'span' ? item.x0 : item.cx;
         el('line', { x1: lx, x2: lx, y1: item.ly + 3, y2: lane.markY - 7, class: 'leader' }, inner);
+      }
+      for (const item of labelled) {
+        const t = el('text', { x: item.lx + 3, y: item.ly, class: `label ${item.d.kind}` }, inner);
+        t.textContent = item.label;
       }
     }
     // Reports per day.

@@ -169,6 +169,9 @@ pub struct DayReports {
     pub count: u32,
 }
 
+/// The lane of the events that come from no party (facts becoming known).
+const FACTS_LANE: &str = "(facts)";
+
 /// One day, in milliseconds.
 const DAY_MS: i64 = 86_400_000;
 
@@ -272,7 +275,13 @@ impl Builder<'_> {
         }
         self.lanes.push(Lane {
             party: party.to_owned(),
-            name: (self.name)(party).unwrap_or_else(|| party.to_owned()),
+            name: (self.name)(party).unwrap_or_else(|| {
+                if party == FACTS_LANE {
+                    "facts of the timeline".to_owned()
+                } else {
+                    party.to_owned()
+                }
+            }),
         });
         self.lanes.len() - 1
     }
@@ -286,7 +295,7 @@ impl Builder<'_> {
         let report = self.report;
         for e in &report.events {
             let reconstructed = e.mark == Mark::Reconstructed || e.reconstructed.is_some();
-            let party = e.from.as_deref().unwrap_or("timeline");
+            let party = e.from.as_deref().unwrap_or(FACTS_LANE);
             let lane = self.lane(party);
             let at = e.at.as_millisecond();
             let at_local = self.local(e.at);
