@@ -140,19 +140,22 @@ pub enum Command {
     /// Print the JSON Schema of a file kind, for TOML editors (Taplo, Even Better TOML).
     #[command(after_help = SCHEMA_EXAMPLES)]
     Schema(SchemaArgs),
-    /// Start the classroom in a browser: a local web application (loopback unless --listen).
+    /// Serve the classroom in a browser (on the loopback unless --listen).
     #[command(after_help = SERVE_EXAMPLES)]
     Serve(ServeArgs),
 }
 
 const SERVE_EXAMPLES: &str = "\
 Examples:
-  modsim serve
-      The seeds, reforms and exercises embedded in the binary, at http://127.0.0.1:8017/.
-  modsim serve --answers-dir exercises/keys
-      Exercises graded on this machine; the keys never reach a browser.
-  modsim serve my-scenario --listen 0.0.0.0:8017
-      A scenario of your own, open to everyone on this network.";
+  modsim serve --check
+      Say what `modsim serve` offers (the embedded seeds, reforms and
+      exercises) and stop; without --check it serves them at
+      http://127.0.0.1:8017/ until Ctrl-C.
+  modsim serve --answers-dir exercises/keys --check
+      Read and check the exercises' keys before class; they stay here.
+  modsim serve seeds/weekend-2021-01 --listen 0.0.0.0:8017 --check
+      One scenario, for everyone on this network (anyone on it can use
+      the server).";
 
 /// Arguments of `modsim serve`.
 #[derive(Debug, Args)]
@@ -172,6 +175,9 @@ pub struct ServeArgs {
     /// Grade exercises against the keys in this folder (`ID.toml`); they stay on the server.
     #[arg(long, value_name = "DIR")]
     pub answers_dir: Option<PathBuf>,
+    /// Read and check everything it would serve, say what, and stop without serving.
+    #[arg(long)]
+    pub check: bool,
 }
 
 const CHECK_EXAMPLES: &str = "\

@@ -31,6 +31,9 @@ pub struct Keys {
 impl Keys {
     /// Reads `DIR/ID.toml` for each exercise of the library.
     pub fn read(dir: &Path, library: &Library) -> Result<Keys, String> {
+        if !dir.is_dir() {
+            return Err(format!("`--answers-dir {}` is not a folder", dir.display()));
+        }
         let mut keys = Keys::default();
         for e in &library.exercises {
             let path = dir.join(format!("{}.toml", e.id));

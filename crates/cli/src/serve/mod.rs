@@ -42,6 +42,10 @@ pub fn serve(args: &ServeArgs) -> Result<(), String> {
         keys,
         turns: limits::Turns::default(),
     });
+    if args.check {
+        announce(&app, None, address);
+        return Ok(());
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .max_blocking_threads(limits::CONCURRENT_RUNS + limits::CONCURRENT_SWEEPS + 8)
@@ -56,15 +60,16 @@ pub fn serve(args: &ServeArgs) -> Result<(), String> {
         let bound = listener
             .local_addr()
             .map_err(|e| format!("cannot listen on `{address}`: {e}"))?;
-        announce(&app, bound);
+        announce(&app, Some(bound), bound);
         axum::serve(listener, api::router(app))
             .await
             .map_err(|e| format!("the server stopped: {e}"))
     })
 }
 
-/// Says where the server is, and who can reach it.
-fn announce(app: &api::App, bound: SocketAddr) {
+/// Says what the server offers, where it is (`bound`, or where it would be with `--check`),
+/// and who can reach it.
+fn announce(app: &api::App, bound: Option<SocketAddr>, address: SocketAddr) {
     let l = &app.library;
     eprintln!(
         "modsim serve: {} scenario{}, {} reform{}, {} exercise{} ({} with a key)",
@@ -76,6 +81,15 @@ fn announce(app: &api::App, bound: SocketAddr) {
         if l.exercises.len() == 1 { "" } else { "s" },
         l.exercises.iter().filter(|e| app.keys.has(&e.id)).count(),
     );
+    let Some(bound) = bound else {
+        let who = if address.ip().is_loopback() {
+            "this machine only"
+        } else {
+            "anyone on that network could use it"
+        };
+        eprintln!("checked: nothing served (it would listen on http://{address}/, {who})");
+        return;
+    };
     if bound.ip().is_loopback() {
         eprintln!("open http://{bound}/ in a browser on this machine (Ctrl-C stops the server)");
     } else {
