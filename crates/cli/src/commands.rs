@@ -54,6 +54,10 @@ pub fn dispatch(command: Command, matches: &clap::ArgMatches, verbosity: Verbosi
             print!("{}", crate::schema::text(a.kind));
             return ExitCode::SUCCESS;
         }
+        Command::Serve(a) => (
+            crate::serve::serve(&a).map_err(Failure::usage),
+            ErrorFormat::Human,
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

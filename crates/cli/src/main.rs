@@ -11,7 +11,9 @@ mod html;
 mod prose;
 mod render;
 mod schema;
+mod serve;
 mod templates;
+mod timeline;
 
 use std::process::ExitCode;
 
