@@ -83,7 +83,7 @@ impl Refusal {
 
     fn from_setup(e: SetupError) -> Refusal {
         match e {
-            SetupError::Files(f) => Refusal(StatusCode::BAD_REQUEST, views::problems(&f.files)),
+            SetupError::Files(f) => Refusal(StatusCode::BAD_REQUEST, views::problems(&f)),
             SetupError::Usage { message, help } => Refusal::bad(message, help),
         }
     }
@@ -415,7 +415,7 @@ async fn check(State(app): State<Arc<App>>, bytes: Result<Bytes, BytesRejection>
         };
         let mut found = match modsim_sim::prepare(&request, &files) {
             Ok(prepared) => prepared.warnings,
-            Err(SetupError::Files(f)) => f.files,
+            Err(SetupError::Files(f)) => f,
             Err(SetupError::Usage { message, help }) => return views::usage(message, help),
         };
         for (path, text) in &body.edits {
@@ -423,19 +423,12 @@ async fn check(State(app): State<Arc<App>>, bytes: Result<Bytes, BytesRejection>
                 continue;
             }
             if let Ok(doc) = modsim_policy::PolicyDoc::parse(path, text) {
-                let lints = doc.check();
-                match found.iter_mut().find(|f| f.name() == path) {
-                    Some(known) => {
-                        for p in lints {
-                            if !known.problems.contains(&p) {
-                                known.problems.push(p);
-                            }
-                        }
+                let source = modsim_policy::diagnostic::Source::new(path, text.as_str());
+                for p in doc.check() {
+                    let p = p.in_file(&source);
+                    if !found.problems.contains(&p) {
+                        found.push(p);
                     }
-                    None if !lints.is_empty() => {
-                        found.push(modsim_policy::FileProblems::new(path, text, lints));
-                    }
-                    None => {}
                 }
             }
         }
@@ -670,7 +663,7 @@ fn sweep_in_slices(
     };
     // The model's own size, as edited, before any world is drawn.
     let prepared = modsim_sim::prepare(&base, &files).map_err(|e| match e {
-        SetupError::Files(f) => views::problems(&f.files),
+        SetupError::Files(f) => views::problems(&f),
         SetupError::Usage { message, help } => views::usage(message, help),
     })?;
     if let Some(model) = &prepared.world.scenario.model
@@ -724,7 +717,7 @@ fn sweep_in_slices(
             }
         })
         .map_err(|e| match e {
-            SetupError::Files(f) => views::problems(&f.files),
+            SetupError::Files(f) => views::problems(&f),
             SetupError::Usage { message, help } => views::usage(message, help),
         })?;
         tallies.push(tally);

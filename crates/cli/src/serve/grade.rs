@@ -40,10 +40,10 @@ impl Keys {
             if !path.is_file() {
                 continue;
             }
-            let name = crate::commands::path_text(&path);
+            let name = crate::files::path_text(&path);
             let text = read_text(&path).map_err(|err| format!("cannot read `{name}`: {err}"))?;
-            let expected = Exercise::answers(&name, &text)
-                .map_err(|p| crate::commands::render_problems(&p))?;
+            let expected =
+                Exercise::answers(&name, &text).map_err(|p| crate::diagnostics::human(&p))?;
             keys.expected.insert(e.id.clone(), expected);
         }
         Ok(keys)
@@ -131,13 +131,13 @@ pub fn grade(library: &Library, keys: &Keys, entry: &ExerciseEntry, work: &str) 
             // A problem found by an expected result (no such action or power in the student's
             // run) is that result failing, with the key's message.
             Err(SetupError::Files(failure))
-                if failure.files.iter().all(|f| f.name() == exercise.file) =>
-            {
-                let found: Vec<String> = failure
-                    .files
+                if failure
+                    .problems
                     .iter()
-                    .flat_map(|f| f.problems.iter().map(|p| p.message.clone()))
-                    .collect();
+                    .all(|p| p.file() == Some(exercise.file.as_str())) =>
+            {
+                let found: Vec<String> =
+                    failure.problems.iter().map(|p| p.message.clone()).collect();
                 cases.push(CaseView {
                     case,
                     passed: false,
@@ -146,7 +146,7 @@ pub fn grade(library: &Library, keys: &Keys, entry: &ExerciseEntry, work: &str) 
                 });
             }
             Err(SetupError::Files(failure)) => {
-                return Graded::Problems(views::problems(&failure.files));
+                return Graded::Problems(views::problems(&failure));
             }
             Err(SetupError::Usage { message, help }) => {
                 return Graded::Problems(views::usage(message, help));

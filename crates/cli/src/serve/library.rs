@@ -15,7 +15,7 @@ use modsim_sim::exercise::Exercise;
 use modsim_sim::{Files, Request};
 use serde::Serialize;
 
-use crate::commands::path_text;
+use crate::files::path_text;
 use crate::files::read_text;
 
 /// The files embedded in the binary, by their path in the repository.
@@ -350,13 +350,7 @@ impl Library {
         let read = recorder.read.into_inner().unwrap_or_default();
         self.files.extend(read);
         let prepared = prepared.map_err(|e| match e {
-            modsim_sim::SetupError::Files(f) => {
-                let mut s = String::new();
-                for problems in &f.files {
-                    s.push_str(&crate::commands::render_problems(problems));
-                }
-                s
-            }
+            modsim_sim::SetupError::Files(f) => crate::diagnostics::human(&f),
             modsim_sim::SetupError::Usage { message, .. } => message,
         })?;
         let s = &prepared.world.scenario;
@@ -438,7 +432,7 @@ impl Library {
                 continue;
             };
             let exercise =
-                Exercise::parse(&file, &text).map_err(|p| crate::commands::render_problems(&p))?;
+                Exercise::parse(&file, &text).map_err(|p| crate::diagnostics::human(&p))?;
             let recorder = Recorder {
                 library: self,
                 read: Mutex::new(BTreeMap::new()),

@@ -172,39 +172,36 @@ pub struct ProblemsView {
 }
 
 /// Problems of files, for the browser.
-pub fn problems(files: &[FileProblems]) -> ProblemsView {
+pub fn problems(found: &FileProblems) -> ProblemsView {
     let mut view = ProblemsView {
         errors: 0,
         warnings: 0,
         problems: Vec::new(),
         rendered: Vec::new(),
     };
-    for file in files {
-        for p in &file.problems {
-            if p.is_error() {
-                view.errors += 1;
-            } else {
-                view.warnings += 1;
-            }
-            let start = p.span.as_ref().map(|s| file.line_column(s.start));
-            let end = p.span.as_ref().map(|s| file.line_column(s.end));
-            view.problems.push(ProblemView {
-                file: file.name().to_owned(),
-                severity: if p.is_error() { "error" } else { "warning" },
-                code: p.code,
-                message: p.message.clone(),
-                help: p.help.clone(),
-                label: p.label.clone(),
-                line: start.map(|s| s.0),
-                column: start.map(|s| s.1),
-                end_line: end.map(|e| e.0),
-                end_column: end.map(|e| e.1),
-            });
+    for p in &found.problems {
+        if p.is_error() {
+            view.errors += 1;
+        } else {
+            view.warnings += 1;
         }
-        if !file.problems.is_empty() {
-            view.rendered
-                .push(plain(&crate::commands::render_problems(file)));
-        }
+        let start = p.line_column();
+        let end = p.end_line_column();
+        view.problems.push(ProblemView {
+            file: p.file().unwrap_or("(command line)").to_owned(),
+            severity: if p.is_error() { "error" } else { "warning" },
+            code: p.code,
+            message: p.message.clone(),
+            help: p.help.as_deref().map(str::to_owned),
+            label: p.label.as_deref().map(str::to_owned),
+            line: start.map(|s| s.0),
+            column: start.map(|s| s.1),
+            end_line: end.map(|e| e.0),
+            end_column: end.map(|e| e.1),
+        });
+    }
+    if !found.problems.is_empty() {
+        view.rendered.push(plain(&crate::diagnostics::human(found)));
     }
     view
 }
