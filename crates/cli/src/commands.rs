@@ -17,6 +17,7 @@ use crate::args::{
     OverrideArgs, ReconstructArgs, RunArgs, SweepArgs, SweepFormat, TestArgs, TestFormat,
 };
 use crate::files::{self, DiskOrSeed, SEED_SCENARIO};
+use crate::output::{self, WriteError};
 use crate::render;
 
 /// Exit code: bad input or usage.
@@ -38,8 +39,13 @@ pub fn dispatch(command: Command, matches: &clap::ArgMatches, verbosity: Verbosi
         Command::New(a) => (new(&a), ErrorFormat::Human),
         Command::Completions(a) => {
             let mut cmd = <crate::args::Cli as clap::CommandFactory>::command();
-            clap_complete::generate(a.shell, &mut cmd, "modsim", &mut std::io::stdout());
-            return ExitCode::SUCCESS;
+            let mut script = Vec::new();
+            clap_complete::generate(a.shell, &mut cmd, "modsim", &mut script);
+            let script = String::from_utf8_lossy(&script);
+            (
+                output::print(&script, false).map_err(Failure::from),
+                ErrorFormat::Human,
+            )
         }
         Command::Compare(a) => (
             compare(&a, matches.subcommand_matches("compare")),
@@ -50,17 +56,17 @@ pub fn dispatch(command: Command, matches: &clap::ArgMatches, verbosity: Verbosi
         Command::Merge(a) => (merge(&a), ErrorFormat::Human),
         Command::Reconstruct(a) => (reconstruct(&a), ErrorFormat::Human),
         Command::Check(a) => return crate::check::check(&a),
-        Command::Schema(a) => {
-            print!("{}", crate::schema::text(a.kind));
-            return ExitCode::SUCCESS;
-        }
+        Command::Schema(a) => (
+            output::print(&crate::schema::text(a.kind), false).map_err(Failure::from),
+            ErrorFormat::Human,
+        ),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) | Err(Failure::ClosedPipe) => ExitCode::SUCCESS,
         Err(failure) => {
             match format {
-                ErrorFormat::Human => eprint!("{}", failure.render()),
-                ErrorFormat::Json => eprint!("{}", failure.render_json()),
+                ErrorFormat::Human => output::eprint(&failure.render()),
+                ErrorFormat::Json => output::eprint(&failure.render_json()),
             }
             ExitCode::from(BAD_INPUT)
         }
@@ -74,6 +80,17 @@ enum Failure {
         help: Option<String>,
     },
     Files(Vec<FileProblems>),
+    /// Standard output's reader went away: the command ends quietly.
+    ClosedPipe,
+}
+
+impl From<WriteError> for Failure {
+    fn from(e: WriteError) -> Failure {
+        match e {
+            WriteError::ClosedPipe => Failure::ClosedPipe,
+            WriteError::Failed(message) => Failure::usage(message),
+        }
+    }
 }
 
 impl Failure {
@@ -94,6 +111,7 @@ impl Failure {
                 s
             }
             Failure::Files(files) => files.iter().map(render_problems).collect(),
+            Failure::ClosedPipe => String::new(),
         }
     }
 
@@ -107,6 +125,7 @@ impl Failure {
                 crate::diagnostics::json(&[FileProblems::new("", "", vec![problem])])
             }
             Failure::Files(files) => crate::diagnostics::json(files),
+            Failure::ClosedPipe => String::new(),
         }
     }
 }
@@ -194,38 +213,38 @@ fn run(a: &RunArgs, verbosity: Verbosity) -> Result<(), Failure> {
         match a.error_format {
             ErrorFormat::Human => {
                 for w in &prepared.warnings {
-                    eprint!("{}", render_problems(w));
+                    output::eprint(&render_problems(w));
                 }
             }
             ErrorFormat::Json if !prepared.warnings.is_empty() => {
-                eprint!("{}", crate::diagnostics::json(&prepared.warnings));
+                output::eprint(&crate::diagnostics::json(&prepared.warnings));
             }
             ErrorFormat::Json => {}
         }
     }
     if verbosity.verbose {
         let s = &prepared.world.scenario;
-        eprintln!(
-            "read {} ({} posts, {} notices, {} actions){}",
+        output::eprint(&format!(
+            "read {} ({} posts, {} notices, {} actions){}\n",
             s.file,
             s.posts.len(),
             s.notices.len(),
             s.actions.len(),
-            if embedded {
+            if files.serves_embedded(&s.file) {
                 ", embedded in the binary"
             } else {
                 ""
             }
-        );
+        ));
         for b in &prepared.world.policies {
-            eprintln!(
-                "compiled {} ({}): {} prohibitions, {} duties, {} powers",
+            output::eprint(&format!(
+                "compiled {} ({}): {} prohibitions, {} duties, {} powers\n",
                 b.policy.id,
                 b.policy.file,
                 b.policy.prohibitions.len(),
                 b.policy.duties.len(),
                 b.policy.powers.len()
-            );
+            ));
         }
     }
     let outcome = prepared
@@ -299,8 +318,8 @@ fn compare(a: &CompareArgs, matches: Option<&clap::ArgMatches>) -> Result<(), Fa
     let files = DiskOrSeed { embedded };
     let comparison = modsim_sim::compare::compare(&baseline, &alternatives, &files)?;
     match a.format {
-        Format::Text => anstream::print!("{}", render::comparison(&comparison)),
-        Format::Md => print!("{}", render::comparison_markdown(&comparison)),
+        Format::Text => output::print(&render::comparison(&comparison), true)?,
+        Format::Md => output::print(&render::comparison_markdown(&comparison), false)?,
         Format::Html => {
             return Err(Failure::Usage {
                 message: "`compare` writes text, JSON or Markdown".into(),
@@ -313,7 +332,7 @@ fn compare(a: &CompareArgs, matches: Option<&clap::ArgMatches>) -> Result<(), Fa
             let mut text = serde_json::to_string_pretty(&comparison)
                 .map_err(|e| Failure::usage(e.to_string()))?;
             text.push('\n');
-            print!("{text}");
+            output::print(&text, false)?;
         }
     }
     Ok(())
@@ -395,10 +414,9 @@ fn sweep_output(
     chart: Option<&Path>,
     output: Option<&Path>,
 ) -> Result<(), Failure> {
-    if let Some(path) = chart {
-        let svg = crate::chart::svg(tally).map_err(Failure::usage)?;
-        files::write_whole(path, &svg).map_err(Failure::usage)?;
-    }
+    let svg = chart
+        .map(|_| crate::chart::svg(tally).map_err(Failure::usage))
+        .transpose()?;
     let text = match format {
         SweepFormat::Text => render::sweep(tally),
         SweepFormat::Csv => tally.to_csv().map_err(|e| Failure::usage(e.to_string()))?,
@@ -410,17 +428,19 @@ fn sweep_output(
             text
         }
     };
-    emit(&text, output)
+    emit(&text, output)?;
+    // The chart only once the output is written: no side output of a failed command.
+    if let (Some(path), Some(svg)) = (chart, svg) {
+        output::write_file(path, &svg).map_err(Failure::usage)?;
+    }
+    Ok(())
 }
 
-/// Prints, or writes whole to a file.
-fn emit(text: &str, output: Option<&Path>) -> Result<(), Failure> {
-    match output {
-        Some(path) => files::write_whole(path, text).map_err(Failure::usage),
-        None => {
-            anstream::print!("{text}");
-            Ok(())
-        }
+/// Prints, or writes to a file (see `output::write_file`).
+fn emit(text: &str, to: Option<&Path>) -> Result<(), Failure> {
+    match to {
+        Some(path) => output::write_file(path, text).map_err(Failure::usage),
+        None => Ok(output::print(text, true)?),
     }
 }
 
@@ -449,8 +469,8 @@ fn new(a: &NewArgs) -> Result<(), Failure> {
                 help: Some("choose another name; modsim never overwrites a file you wrote".into()),
             });
         }
-        files::write_whole(path, text).map_err(Failure::usage)?;
-        eprintln!("wrote {}", path.display());
+        output::write_file(path, text).map_err(Failure::usage)?;
+        output::eprint(&format!("wrote {}\n", path.display()));
         Ok(())
     };
     let folder = |name: &Path| -> Result<(), Failure> {
@@ -501,10 +521,10 @@ const TEST_FAILED: u8 = 1;
 
 fn test(a: &TestArgs) -> ExitCode {
     match run_tests(a) {
-        Ok(true) => ExitCode::SUCCESS,
+        Ok(true) | Err(Failure::ClosedPipe) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(TEST_FAILED),
         Err(failure) => {
-            eprint!("{}", failure.render());
+            output::eprint(&failure.render());
             ExitCode::from(BAD_INPUT)
         }
     }
@@ -569,7 +589,7 @@ fn run_tests(a: &TestArgs) -> Result<bool, Failure> {
     let passed = results.iter().filter(|r| r.passed).count();
     let failed = results.len() - passed;
     match a.format {
-        TestFormat::Text => anstream::print!("{}", render::test_results(&results)),
+        TestFormat::Text => output::print(&render::test_results(&results), true)?,
         TestFormat::Json => {
             let report = serde_json::json!({
                 "schema": "modsim.test/1",
@@ -580,36 +600,24 @@ fn run_tests(a: &TestArgs) -> Result<bool, Failure> {
             let mut text =
                 serde_json::to_string_pretty(&report).map_err(|e| Failure::usage(e.to_string()))?;
             text.push('\n');
-            print!("{text}");
+            output::print(&text, false)?;
         }
     }
     Ok(failed == 0)
 }
 
 /// Exercise files under `path`: the file itself, or `exercise.toml` and `*.test.toml` files in
-/// the folder and its subfolders (hidden folders and `target` skipped).
+/// the folder and its subfolders (hidden folders and `target` skipped; see `files::walk`).
 fn collect_exercises(path: &Path, found: &mut Vec<PathBuf>) -> Result<(), Failure> {
-    if path.is_file() {
+    if !path.is_dir() {
         found.push(path.to_path_buf());
         return Ok(());
     }
-    let entries = std::fs::read_dir(path)
-        .map_err(|e| Failure::usage(format!("cannot read `{}`: {e}", path.display())))?;
-    let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-    paths.sort();
-    for p in paths {
-        let name = p
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if p.is_dir() {
-            if !name.starts_with('.') && name != "target" {
-                collect_exercises(&p, found)?;
-            }
-        } else if name == "exercise.toml" || name.ends_with(".test.toml") {
-            found.push(p);
-        }
-    }
+    let wanted = |name: &str| name == "exercise.toml" || name.ends_with(".test.toml");
+    found.extend(
+        files::walk(path, &wanted)
+            .map_err(|e| Failure::usage(format!("cannot read `{}`: {e}", path.display())))?,
+    );
     Ok(())
 }
 
@@ -643,8 +651,8 @@ fn reconstruct(a: &ReconstructArgs) -> Result<(), Failure> {
     let text = reconstruct::to_csv(&posts, &reconstruct::header(which, &model, a.seed))
         .map_err(|e| Failure::usage(e.to_string()))?;
     match &a.output {
-        None => print!("{text}"),
-        Some(path) => files::write_whole(&PathBuf::from(path), &text).map_err(Failure::usage)?,
+        None => output::print(&text, false)?,
+        Some(path) => output::write_file(path, &text).map_err(Failure::usage)?,
     }
     Ok(())
 }
