@@ -339,6 +339,12 @@ fn compare(a: &CompareArgs, matches: Option<&clap::ArgMatches>) -> Result<(), Fa
 }
 
 fn sweep(a: &SweepArgs, verbosity: Verbosity) -> Result<(), Failure> {
+    if a.chart.is_some() && a.vary.is_empty() {
+        return Err(Failure::Usage {
+            message: crate::chart::NO_AXIS.into(),
+            help: Some("add `--vary NAME=V1,V2,...`, or leave out `--chart`".into()),
+        });
+    }
     let (scenario, embedded) = scenario_choice(a.scenario.as_deref())?;
     let base = request(scenario, &a.judged)?;
     let mut vary = Vec::new();
@@ -402,9 +408,14 @@ fn merge(a: &MergeArgs) -> Result<(), Failure> {
                 message: format!("`{}` is not a sweep shard: {e}", path.display()),
                 help: Some("merge the files written by `modsim sweep --shard I/N`".into()),
             })?;
-        shards.push(tally);
+        shards.push((path_text(path), tally));
     }
-    let tally = modsim_sim::sweep::Tally::merge(shards).map_err(Failure::usage)?;
+    let tally = modsim_sim::sweep::Tally::merge(shards).map_err(|e| Failure::Usage {
+        message: e,
+        help: Some(
+            "merge the files `modsim sweep --shard I/N` wrote, unchanged, one per slice".into(),
+        ),
+    })?;
     sweep_output(&tally, a.format, a.chart.as_deref(), a.output.as_deref())
 }
 
