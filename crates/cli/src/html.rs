@@ -9,13 +9,16 @@ use std::fmt::Write;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use modsim_sim::report::{EarliestReport, Report};
-use modsim_sim::{Explanation, World};
+use modsim_sim::report::{EarliestReport, EventKind, Report};
+use modsim_sim::{Explanation, Node};
 use plotters::prelude::*;
 
+use crate::prose::Prose;
+
 /// The whole page.
-pub fn page(report: &Report, world: &World) -> Result<String, String> {
+pub fn page(report: &Report) -> Result<String, String> {
     let s = &report.scenario;
+    let prose = Prose::new(report);
     let mut out = String::new();
     let _ = write!(
         out,
@@ -70,7 +73,7 @@ pub fn page(report: &Report, world: &World) -> Result<String, String> {
     let _ = writeln!(
         out,
         "<figure>{}<figcaption>Reports per day (bars); duties in breach (red spans); notices (blue) and the advance-notice or cure periods that run from them (blue spans); actions (diamonds: green permitted, red not); earliest instants of powers (ticks).{}</figcaption></figure>",
-        timeline(report, world)?,
+        timeline(report)?,
         if s.reconstructed {
             " Post times are reconstructed."
         } else {
@@ -129,7 +132,10 @@ pub fn page(report: &Report, world: &World) -> Result<String, String> {
             esc(&e.against),
             esc(&e.title),
             esc(e.at_local.as_deref().unwrap_or("never")),
-            esc(e.arithmetic.as_deref().unwrap_or(""))
+            esc(&e
+                .basis
+                .as_ref()
+                .map_or_else(String::new, |b| prose.basis(b, false)))
         );
     }
     let _ = writeln!(out, "</table>");
@@ -143,7 +149,14 @@ pub fn page(report: &Report, world: &World) -> Result<String, String> {
             .history
             .iter()
             .take(6)
-            .map(|c| format!("{}: {} ({})", c.at_local, c.state.word(), c.cause))
+            .map(|c| {
+                format!(
+                    "{}: {} ({})",
+                    c.at_local,
+                    c.state.word(),
+                    prose.cause(&c.cause)
+                )
+            })
             .collect();
         let more = d.history.len().saturating_sub(6);
         let _ = writeln!(
@@ -168,20 +181,28 @@ pub fn page(report: &Report, world: &World) -> Result<String, String> {
     let _ = writeln!(out, "</table>");
 
     let _ = writeln!(out, "<h2>Explanations</h2>");
-    for v in &report.verdicts {
+    for e in report
+        .verdicts
+        .iter()
+        .filter_map(|v| v.explanation.as_ref())
+    {
         let _ = writeln!(
             out,
             "<details open><summary>{}</summary>{}</details>",
-            esc(&v.explanation.text),
-            tree(&v.explanation.children)
+            esc(&prose.step(&e.node, false)),
+            tree(&prose, &e.children, false)
         );
     }
-    for e in &report.earliest {
+    for e in report
+        .earliest
+        .iter()
+        .filter_map(|e| e.explanation.as_ref())
+    {
         let _ = writeln!(
             out,
             "<details><summary>{}</summary>{}</details>",
-            esc(&e.explanation.text),
-            tree(&e.explanation.children)
+            esc(&prose.step(&e.node, false)),
+            tree(&prose, &e.children, false)
         );
     }
 
@@ -213,18 +234,22 @@ pub fn page(report: &Report, world: &World) -> Result<String, String> {
     Ok(out)
 }
 
-fn tree(children: &[Explanation]) -> String {
+fn tree(prose: &Prose<'_>, children: &[Explanation], examples: bool) -> String {
     if children.is_empty() {
         return String::new();
     }
     let mut out = String::from("<ul>");
     for c in children {
         out.push_str("<li>");
-        if let Some(clause) = &c.clause {
-            let _ = write!(out, "<code>{}</code> ", esc(clause));
+        if let Some(clause) = c.clause() {
+            let _ = write!(out, "<code>{}</code> ", esc(&clause.id));
         }
-        out.push_str(&esc(&c.text));
-        out.push_str(&tree(&c.children));
+        out.push_str(&esc(&prose.step(&c.node, examples)));
+        out.push_str(&tree(
+            prose,
+            &c.children,
+            matches!(c.node, Node::TallyGroup { .. }),
+        ));
         out.push_str("</li>");
     }
     out.push_str("</ul>");
@@ -239,17 +264,30 @@ const LANES: [&str; 4] = [
     "actions and powers",
 ];
 
-fn timeline(report: &Report, world: &World) -> Result<String, String> {
-    let s = &world.scenario;
-    let zone = &s.zone;
+fn timeline(report: &Report) -> Result<String, String> {
+    let zone = &report.zone;
+    let notices: Vec<Timestamp> = report
+        .events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::Notice { .. }))
+        .map(|e| e.at)
+        .collect();
     let mut instants: Vec<Timestamp> = Vec::new();
     instants.extend(
-        s.posts
+        report
+            .reports_per_day
             .iter()
-            .filter_map(|p| p.reported.or(Some(p.published))),
+            .filter_map(|d| d.date.to_zoned(zone.clone()).ok())
+            .map(|z| z.timestamp()),
     );
-    instants.extend(s.notices.iter().map(|n| n.at));
-    instants.extend(s.actions.iter().map(|a| a.at));
+    instants.extend(&notices);
+    instants.extend(
+        report
+            .events
+            .iter()
+            .filter(|e| matches!(e.kind, EventKind::Action { .. }))
+            .map(|e| e.at),
+    );
     let parse = |t: &str| t.parse::<Timestamp>().ok();
     instants.extend(
         report
@@ -308,9 +346,12 @@ fn timeline(report: &Report, world: &World) -> Result<String, String> {
             }
             // Lane 0: reports per day.
             let mut per_day: Vec<u32> = vec![0; end.max(1.0) as usize + 1];
-            for t in s.posts.iter().filter_map(|p| p.reported) {
-                if let Some(c) = per_day.get_mut(day(t).floor().max(0.0) as usize) {
-                    *c += 1;
+            for d in &report.reports_per_day {
+                let Ok(t) = d.date.to_zoned(zone.clone()) else {
+                    continue;
+                };
+                if let Some(c) = per_day.get_mut(day(t.timestamp()).round().max(0.0) as usize) {
+                    *c += d.count;
                 }
             }
             let peak = f64::from(per_day.iter().copied().max().unwrap_or(1).max(1));
@@ -361,8 +402,8 @@ fn timeline(report: &Report, world: &World) -> Result<String, String> {
                 )))?;
             }
             // Lane 2: notices, and the periods running from them.
-            for n in &s.notices {
-                let x = day(n.at);
+            for &at in &notices {
+                let x = day(at);
                 chart.draw_series(std::iter::once(PathElement::new(
                     vec![(x, 2.05), (x, 2.95)],
                     BLUE.stroke_width(2),
@@ -372,7 +413,7 @@ fn timeline(report: &Report, world: &World) -> Result<String, String> {
                 .earliest
                 .iter()
                 .filter(|e| {
-                    e.arithmetic.as_deref().is_some_and(|a| a.contains(" + "))
+                    matches!(&e.basis, Some(modsim_sim::explanation::Basis::Notice(n)) if !n.periods.is_empty())
                         && e.notice.is_some()
                         && e.at.is_some()
                 })

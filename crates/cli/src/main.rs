@@ -8,6 +8,7 @@ mod diagnostics;
 mod files;
 mod html;
 mod output;
+mod prose;
 mod render;
 mod schema;
 mod templates;

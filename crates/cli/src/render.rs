@@ -7,8 +7,10 @@
 use std::fmt::Write;
 
 use anstyle::{AnsiColor, Style};
-use modsim_sim::Explanation;
 use modsim_sim::report::{EarliestReport, MatrixRow, Report, VerdictReport};
+use modsim_sim::{Explanation, Node};
+
+use crate::prose::{self, Prose};
 
 const BOLD: Style = Style::new().bold();
 const DIM: Style = Style::new().dimmed();
@@ -102,8 +104,9 @@ pub fn text(report: &Report, explain: Option<&str>) -> String {
     if report.verdicts.is_empty() {
         let _ = writeln!(out, "  the timeline records no action to judge");
     }
+    let prose = Prose::new(report);
     for v in &report.verdicts {
-        verdict(&mut out, v);
+        verdict(&mut out, &prose, v);
     }
 
     let _ = writeln!(
@@ -117,7 +120,7 @@ pub fn text(report: &Report, explain: Option<&str>) -> String {
         .max()
         .unwrap_or(0);
     for e in &report.earliest {
-        earliest(&mut out, e, width);
+        earliest(&mut out, &prose, e, width);
     }
 
     let _ = writeln!(out, "\n{BOLD}Duties{BOLD:#}");
@@ -141,7 +144,7 @@ pub fn text(report: &Report, explain: Option<&str>) -> String {
                 "",
                 c.at_local,
                 word(c.state),
-                c.cause,
+                prose.cause(&c.cause),
                 w = width
             );
         }
@@ -167,14 +170,18 @@ pub fn text(report: &Report, explain: Option<&str>) -> String {
             let _ = writeln!(out, "\n{BOLD}Explanations{BOLD:#}");
             let mut any = false;
             for v in &report.verdicts {
-                if what == "verdicts" || what == v.action {
-                    tree(&mut out, &v.explanation, "", true, true);
+                if (what == "verdicts" || what == v.action)
+                    && let Some(e) = &v.explanation
+                {
+                    tree(&mut out, &prose, e, "", true, true);
                     any = true;
                 }
             }
             for e in &report.earliest {
-                if what == e.power {
-                    tree(&mut out, &e.explanation, "", true, true);
+                if what == e.power
+                    && let Some(e) = &e.explanation
+                {
+                    tree(&mut out, &prose, e, "", true, true);
                     any = true;
                 }
             }
@@ -218,12 +225,12 @@ fn matrix_cells(r: &MatrixRow) -> [String; 8] {
             v.join(", ")
         }
     };
-    let notice = match (&r.notice_given_local, &r.notice_lead) {
-        (Some(at), Some(lead)) => format!("{at} ({lead} before)"),
+    let notice = match (&r.notice_given_local, r.notice_lead_minutes) {
+        (Some(at), Some(lead)) => format!("{at} ({} before)", lead_text(lead)),
         _ => "none".to_owned(),
     };
     let notice = match &r.notice_required {
-        Some(req) => format!("{notice}; required: {req}"),
+        Some(req) => format!("{notice}; required: {}", prose::notice_required(req)),
         None => notice,
     };
     [
@@ -231,7 +238,11 @@ fn matrix_cells(r: &MatrixRow) -> [String; 8] {
         r.action.clone(),
         r.against.clone(),
         r.at_local.clone(),
-        r.verdict.to_uppercase(),
+        if r.permitted {
+            "PERMITTED".to_owned()
+        } else {
+            "NOT PERMITTED".to_owned()
+        },
         if r.grounds.is_empty() {
             "—".to_owned()
         } else {
@@ -262,7 +273,16 @@ fn word(state: modsim_sim::DutyStatus) -> &'static str {
     state.word()
 }
 
-fn verdict(out: &mut String, v: &VerdictReport) {
+/// How long before an action its notice was given: `29 h 59 min`, `0 min`.
+fn lead_text(minutes: i64) -> String {
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
+}
+
+fn verdict(out: &mut String, prose: &Prose<'_>, v: &VerdictReport) {
     let (mark, style) = if v.permitted {
         ("✔ PERMITTED", GOOD)
     } else {
@@ -296,7 +316,7 @@ fn verdict(out: &mut String, v: &VerdictReport) {
         }
     } else {
         for m in &v.missing {
-            let _ = writeln!(out, "      missing: {m}");
+            let _ = writeln!(out, "      missing: {}", prose.missing(m));
         }
         match &v.earliest_permitted {
             Some(t) => {
@@ -318,21 +338,45 @@ fn verdict(out: &mut String, v: &VerdictReport) {
     }
 }
 
-fn earliest(out: &mut String, e: &EarliestReport, width: usize) {
+fn earliest(out: &mut String, prose: &Prose<'_>, e: &EarliestReport, width: usize) {
     let when = e.at_local.clone().unwrap_or_else(|| "never".into());
     let _ = write!(
         out,
         "  {:<width$}  {} may {} {}: {BOLD}{when}{BOLD:#}  {DIM}({}){DIM:#}",
         e.power, e.holder, e.action, e.against, e.title
     );
-    if let Some(a) = &e.arithmetic {
-        let _ = write!(out, "\n  {:<width$}    {DIM}{a}{DIM:#}", "");
+    if let Some(b) = &e.basis {
+        let _ = write!(
+            out,
+            "\n  {:<width$}    {DIM}{}{DIM:#}",
+            "",
+            prose.basis(b, false)
+        );
     }
     out.push('\n');
 }
 
 /// Draws an explanation as a tree.
-pub fn tree(out: &mut String, e: &Explanation, prefix: &str, last: bool, root: bool) {
+pub fn tree(
+    out: &mut String,
+    prose: &Prose<'_>,
+    e: &Explanation,
+    prefix: &str,
+    last: bool,
+    root: bool,
+) {
+    tree_under(out, prose, e, prefix, last, root, false);
+}
+
+fn tree_under(
+    out: &mut String,
+    prose: &Prose<'_>,
+    e: &Explanation,
+    prefix: &str,
+    last: bool,
+    root: bool,
+    example: bool,
+) {
     let (branch, next) = if root {
         ("", String::new())
     } else if last {
@@ -340,10 +384,19 @@ pub fn tree(out: &mut String, e: &Explanation, prefix: &str, last: bool, root: b
     } else {
         ("├─ ", format!("{prefix}│  "))
     };
-    let _ = writeln!(out, "{prefix}{branch}{}", e.text);
+    let _ = writeln!(out, "{prefix}{branch}{}", prose.step(&e.node, example));
     let n = e.children.len();
+    let tally = matches!(e.node, Node::TallyGroup { .. });
     for (i, child) in e.children.iter().enumerate() {
-        tree(out, child, if root { "" } else { &next }, i + 1 == n, false);
+        tree_under(
+            out,
+            prose,
+            child,
+            if root { "" } else { &next },
+            i + 1 == n,
+            false,
+            tally,
+        );
     }
     if root {
         out.push('\n');
@@ -376,6 +429,7 @@ pub fn comparison(c: &modsim_sim::compare::Comparison) -> String {
             .join(", ")
     };
     let _ = writeln!(out, "baseline: {}", policies(&base.report));
+    let prose = Prose::new(&base.report);
     for run in c.runs.iter().skip(1) {
         let mine: Vec<_> = c
             .differences
@@ -390,6 +444,7 @@ pub fn comparison(c: &modsim_sim::compare::Comparison) -> String {
             if mine.len() == 1 { "" } else { "s" }
         );
         for d in mine {
+            let d = prose.difference(&d.what);
             let (mark, style) = match d.kind {
                 "verdict" => ("verdict ", BAD),
                 "earliest_action" => ("earliest", BOLD),
@@ -422,6 +477,7 @@ pub fn comparison_markdown(c: &modsim_sim::compare::Comparison) -> String {
         );
     }
     let cell = |t: &str| t.replace('|', "\\|");
+    let prose = Prose::new(&base.report);
     for run in c.runs.iter().skip(1) {
         let _ = writeln!(out, "## {}\n", cell(&run.label));
         let mine: Vec<_> = c
@@ -436,6 +492,7 @@ pub fn comparison_markdown(c: &modsim_sim::compare::Comparison) -> String {
         let _ = writeln!(out, "| kind | subject | baseline | alternative | change |");
         let _ = writeln!(out, "|---|---|---|---|---|");
         for d in mine {
+            let d = prose.difference(&d.what);
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {} |",
@@ -579,6 +636,7 @@ pub fn markdown(report: &Report) -> String {
         let _ = writeln!(out, "| {} |", cells.join(" | "));
     }
     let _ = writeln!(out, "\n## Verdicts\n");
+    let prose = Prose::new(report);
     for v in &report.verdicts {
         let _ = writeln!(
             out,
@@ -613,7 +671,7 @@ pub fn markdown(report: &Report) -> String {
             );
         }
         for m in &v.missing {
-            let _ = writeln!(out, "- missing: {}", md(m));
+            let _ = writeln!(out, "- missing: {}", md(&prose.missing(m)));
         }
         for f in &v.would_be_permitted_if {
             let _ = writeln!(

@@ -16,7 +16,7 @@ use modsim_policy::{FileProblems, Overrides, Problem, show_instant};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::engine::World;
+use crate::bind::World;
 use crate::outcome::{DutyStatus, Outcome};
 use crate::scenario::{Files, LoadFailure, parse_instant, resolve_path};
 use crate::setup::{self, Request, SetupError};

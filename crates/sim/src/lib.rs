@@ -25,28 +25,24 @@
 //! assert!(suspension.grounds.iter().any(|g| g.clause == "6.1(b)"));
 //! ```
 
-/// `format!` for explanation text: the same text, allocated once at its exact length (see
-/// `explain::exact`).
-macro_rules! text {
-    ($($arg:tt)*) => {
-        $crate::explain::exact(format_args!($($arg)*))
-    };
-}
-
+pub mod bind;
 pub mod compare;
-pub mod engine;
 pub mod exercise;
 mod explain;
+pub mod explanation;
 pub mod model;
 pub mod outcome;
 pub mod reconstruct;
+mod replay;
 pub mod report;
 pub mod scenario;
 pub mod setup;
 pub mod sweep;
 
-pub use engine::{ReplayError, World};
-pub use outcome::{DutyStatus, EarliestInstant, Explanation, Outcome, Verdict};
+pub use bind::World;
+pub use explanation::{Explanation, Node};
+pub use outcome::{DutyStatus, EarliestInstant, Outcome, Verdict};
+pub use replay::ReplayError;
 pub use report::Report;
 pub use scenario::{Files, Scenario};
 pub use setup::{Prepared, Request, SetupError, prepare};

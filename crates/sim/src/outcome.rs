@@ -1,17 +1,13 @@
 //! What a replay answers: a [`Verdict`] per judged action, the [`EarliestInstant`] of every
-//! power, every duty's [`DutyHistory`], and [`Explanation`] trees that lead from each answer
-//! down to clauses, posts and events.
+//! power, every duty's [`DutyHistory`], and [`Explanation`] trees (see [`crate::explanation`])
+//! that lead from each answer down to clauses, posts and events.
 //!
 //! Instants are exact [`Timestamp`]s here; the report module shows them in the scenario's zone.
 
 use jiff::Timestamp;
 use serde::Serialize;
 
-use std::sync::Arc;
-
-use smol_str::SmolStr;
-
-use crate::scenario::PostId;
+use crate::explanation::{Basis, Explanation, Missing, NoticeTerms};
 
 /// Everything one replay found.
 #[derive(Clone, Debug, Default)]
@@ -79,7 +75,7 @@ pub struct Verdict {
     /// The judgment calls the grounds rest on.
     pub assumptions: Vec<AssumptionUse>,
     /// When not permitted: what each candidate power lacked.
-    pub missing: Vec<String>,
+    pub missing: Vec<Missing>,
     /// When not permitted: the earliest instant a candidate power became exercisable, if any.
     pub earliest_permitted: Option<Timestamp>,
     /// When not permitted: judgment calls that, read the other way, would permit it.
@@ -89,9 +85,9 @@ pub struct Verdict {
     /// The last notice the actor gave the party acted against, at or before the action.
     pub notice_given: Option<Timestamp>,
     /// The notice the grounds (or, when not permitted, the first candidate) require.
-    pub notice_required: Option<String>,
-    /// Why.
-    pub explanation: Explanation,
+    pub notice_required: Option<NoticeTerms>,
+    /// Why (none in a quiet replay).
+    pub explanation: Option<Explanation>,
 }
 
 /// When a power first became exercisable.
@@ -111,10 +107,10 @@ pub struct EarliestInstant {
     pub condition_first_held: Option<Timestamp>,
     /// The notice it was exercisable under.
     pub notice: Option<Timestamp>,
-    /// The deadline arithmetic, written out.
-    pub arithmetic: Option<String>,
-    /// Why.
-    pub explanation: Explanation,
+    /// The notice it was exercisable on, with the periods that ran from it.
+    pub basis: Option<Basis>,
+    /// Why (none in a quiet replay).
+    pub explanation: Option<Explanation>,
 }
 
 /// The state of a duty, as a whole.
@@ -211,57 +207,4 @@ pub struct DutyTally {
     pub overdue: Vec<u32>,
     /// Still within time (or with no time limit), not met.
     pub open: Vec<u32>,
-}
-
-/// One step of a derivation: a claim, the clause it rests on, the posts it concerns, and
-/// the claims beneath it.
-///
-/// Its strings are [`SmolStr`]s: a clause's paraphrase or a post's line appears in many
-/// explanations of one replay, and a clone shares the text instead of copying it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Explanation {
-    /// The claim, in a sentence.
-    pub text: SmolStr,
-    /// The clause it cites.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub clause: Option<SmolStr>,
-    /// The posts it concerns, by id: shared, since the same list appears in every
-    /// explanation of the duty at one instant.
-    #[serde(skip_serializing_if = "no_posts")]
-    pub posts: Arc<[PostId]>,
-    /// The claims beneath it.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub children: Vec<Explanation>,
-}
-
-fn no_posts(posts: &Arc<[PostId]>) -> bool {
-    posts.is_empty()
-}
-
-impl Explanation {
-    /// A claim with nothing beneath it.
-    pub fn leaf(text: impl Into<SmolStr>) -> Explanation {
-        Explanation {
-            text: text.into(),
-            ..Explanation::default()
-        }
-    }
-
-    /// Cites a clause.
-    #[must_use]
-    pub fn citing(mut self, clause: &str) -> Explanation {
-        self.clause = Some(SmolStr::new(clause));
-        self
-    }
-
-    /// Adds the claims beneath.
-    #[must_use]
-    pub fn with(mut self, children: Vec<Explanation>) -> Explanation {
-        if self.children.is_empty() {
-            self.children = children;
-        } else {
-            self.children.extend(children);
-        }
-        self
-    }
 }

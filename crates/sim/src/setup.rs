@@ -5,7 +5,7 @@
 use modsim_policy::diagnostic::did_you_mean;
 use modsim_policy::{FileProblems, Overrides, PolicyDoc, Problem, ReformDoc};
 
-use crate::engine::World;
+use crate::bind::World;
 use crate::scenario::{self, Files, LoadFailure};
 
 /// What a run asks for.

@@ -17,7 +17,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::World;
+use crate::bind::World;
 use crate::model::{self, ScenarioModel};
 use crate::scenario::Files;
 use crate::setup::{self, Request, SetupError};

@@ -806,7 +806,7 @@ fn list(items: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::condition::{Env, NoState, PostView};
+    use crate::condition::{Env, NoState, PostView, marks};
 
     fn labels() -> LabelTable {
         let mut t = LabelTable::default();
@@ -859,27 +859,16 @@ mod tests {
         })
     }
 
-    fn check_error(
-        text: &str,
-        scope: Scope,
-        message: &str,
-        span: Range<usize>,
-        help: Option<&str>,
-    ) {
-        let err = with_names(|n| compile(text, scope, n)).unwrap_err();
-        assert!(
-            err.message.contains(message),
-            "{text}: got {:?}",
-            err.message
+    /// Compiles the condition of a marked case (`condition::marks`) in `scope` and checks that
+    /// its error is the one marked.
+    #[track_caller]
+    fn check_error(scope: Scope, case: &str) {
+        let text = marks::condition(case);
+        let err = with_names(|n| compile(&text, scope, n)).unwrap_err();
+        marks::check(
+            case,
+            &marks::marked(&text, &err.span, &err.message, err.help.as_deref()),
         );
-        assert_eq!(err.span, span, "{text}: {}", err.message);
-        if let Some(help) = help {
-            assert!(
-                err.help.as_deref().unwrap_or("").contains(help),
-                "{text}: help {:?}",
-                err.help
-            );
-        }
     }
 
     #[test]
@@ -953,103 +942,122 @@ mod tests {
     #[test]
     fn errors_are_located_and_helpful() {
         check_error(
-            r#""threats" in post.labels"#,
             Scope::Prohibition,
-            "unknown label `threats`",
-            0..9,
-            Some("did you mean `threat`?"),
+            r#"
+            "threats" in post.labels
+            ^^^^^^^^^ unknown label `threats`
+            help: did you mean `threat`?
+            "#,
         );
         check_error(
-            "post.labls",
             Scope::Prohibition,
-            "no field `labls`",
-            5..10,
-            Some("did you mean `labels`?"),
+            r#"
+            post.labls
+                 ^^^^^ a post has no field `labls`
+            help: did you mean `labels`?
+            "#,
         );
         check_error(
-            "post.labels",
             Scope::Prohibition,
-            "must be true or false",
-            0..11,
-            None,
+            r#"
+            post.labels
+            ^^^^^^^^^^^ a condition must be true or false, but this is the post's labels
+            help: compare it, as in `post.severity >= 3`
+            "#,
         );
         check_error(
-            "post.severity && true",
             Scope::Prohibition,
-            "needs conditions on both sides",
-            0..13,
-            None,
+            r#"
+            post.severity && true
+            ^^^^^^^^^^^^^ `&&` needs conditions on both sides, but this is a number
+            "#,
         );
         check_error(
-            r#"breached("4.3")"#,
             Scope::Power,
-            "unknown clause `4.3`",
-            9..14,
-            Some("did you mean `4.2`?"),
+            r#"
+            breached("4.3")
+                     ^^^^^ unknown clause `4.3`
+            help: did you mean `4.2`?
+            "#,
         );
         check_error(
-            r#"breached("6.1(b)")"#,
             Scope::Power,
-            "clause `6.1(b)` is not a duty",
-            9..17,
-            None,
+            r#"
+            breached("6.1(b)")
+                     ^^^^^^^^ clause `6.1(b)` is not a duty
+            help: expected one of `4.2`
+            "#,
         );
         check_error(
-            r#"breached("4.2")"#,
             Scope::Prohibition,
-            "cannot be used in a prohibition",
-            0..15,
-            None,
+            r#"
+            breached("4.2")
+            ^^^^^^^^^^^^^^^ `breached` cannot be used in a prohibition
+            help: only a power's condition reads the state of duties and powers
+            "#,
         );
         check_error(
-            "post.reported",
             Scope::Power,
-            "`post` cannot be read in a power's condition",
-            0..4,
-            None,
+            r#"
+            post.reported
+            ^^^^ `post` cannot be read in a power's condition
+            help: a power's condition is about the state of duties and powers: use `breached("ID")`, `available("ID")` or `state.live_reported`
+            "#,
         );
         check_error(
-            "post.prohibited",
             Scope::Prohibition,
-            "cannot be read in a prohibition",
-            5..15,
-            None,
+            r#"
+            post.prohibited
+                 ^^^^^^^^^^ `post.prohibited` cannot be read in a prohibition
+            help: a prohibition defines what is prohibited; test the post's labels instead
+            "#,
         );
         check_error(
-            "params.cure_period > 3",
             Scope::Power,
-            "is a period",
-            0..18,
-            None,
+            r#"
+            params.cure_period > 3
+            ^^^^^^^^^^^^^^^^^^ `params.cure_period` is a period and cannot be read in a condition
+            help: periods belong in a power's `notice` or `cure`, or a duty's `within`
+            "#,
         );
         check_error(
-            "assumptions.aws_determined_risks",
             Scope::Power,
-            "unknown judgment call",
-            12..32,
-            Some("did you mean `aws_determined_risk`?"),
-        );
-        check_error("state.live", Scope::Power, "no count `live`", 6..10, None);
-        check_error(
-            "post.severity > 'high'",
-            Scope::Prohibition,
-            "cannot combine a number with a string",
-            0..22,
-            None,
+            r#"
+            assumptions.aws_determined_risks
+                        ^^^^^^^^^^^^^^^^^^^^ unknown judgment call `aws_determined_risks`
+            help: did you mean `aws_determined_risk`?
+            "#,
         );
         check_error(
-            "duration('2 days')",
-            Scope::Prohibition,
-            "not a CEL duration",
-            9..17,
-            None,
+            Scope::Power,
+            r#"
+            state.live
+                  ^^^^ the state has no count `live`
+            help: expected one of `reports`, `live_reported`, `live_prohibited`
+            "#,
         );
         check_error(
-            "pots.labels",
             Scope::Prohibition,
-            "unknown name `pots`",
-            0..4,
-            Some("did you mean `post`?"),
+            r#"
+            post.severity > 'high'
+            ^^^^^^^^^^^^^^^^^^^^^^ `>` cannot combine a number with a string
+            "#,
+        );
+        check_error(
+            Scope::Prohibition,
+            r#"
+            duration('2 days')
+                     ^^^^^^^^ `2 days` is not a CEL duration
+            help: write hours, minutes and seconds, as in `"48h"`, `"90m"` or `"1h30m"`
+            "#,
+        );
+        check_error(
+            Scope::Prohibition,
+            r#"
+            pots.labels
+            ^^^^ unknown name `pots`
+            help: did you mean `post`?
+            "#,
         );
     }
 

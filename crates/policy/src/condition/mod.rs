@@ -14,6 +14,8 @@ pub mod fuse;
 pub mod syntax;
 
 mod compile;
+#[cfg(test)]
+mod marks;
 
 pub use compile::{CompileError, Names, Scope, compile};
 pub use fuse::{Fused, PostTest};

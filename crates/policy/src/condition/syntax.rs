@@ -611,6 +611,7 @@ impl Parser {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::condition::marks;
 
     /// Renders a tree back with explicit parentheses, to check precedence.
     fn show(expr: &Expr) -> String {
@@ -645,10 +646,16 @@ mod tests {
         assert_eq!(expr.span.end, text.trim_end().len(), "span of {text}");
     }
 
-    fn check_error(text: &str, message: &str, span: Range<usize>) {
-        let err = parse(text).unwrap_err();
-        assert!(err.message.contains(message), "{text}: {}", err.message);
-        assert_eq!(err.span, span, "{text}: {}", err.message);
+    /// Parses the condition of a marked case (`condition::marks`) and checks that its error
+    /// is the one marked.
+    #[track_caller]
+    fn check_error(case: &str) {
+        let text = marks::condition(case);
+        let err = parse(&text).unwrap_err();
+        marks::check(
+            case,
+            &marks::marked(&text, &err.span, &err.message, err.help.as_deref()),
+        );
     }
 
     #[test]
@@ -672,15 +679,67 @@ mod tests {
 
     #[test]
     fn errors_point_at_the_mistake() {
-        check_error("a &&", "condition ends", 4..4);
-        check_error("a = b", "unexpected character `=`", 2..3);
-        check_error("a < b < c", "comparisons do not chain", 6..7);
-        check_error("\"open", "never closed", 0..5);
-        check_error("a b", "unexpected name `b`", 2..3);
-        check_error("post.labels[0]", "indexing", 11..12);
-        check_error("x ? y : z", "unexpected character `?`", 2..3);
-        check_error("99999999999999999999", "whole number", 0..20);
-        check_error("f(a", "expected `)`", 3..3);
+        check_error(
+            r#"
+            a &&
+                | expected a value, but the condition ends
+            "#,
+        );
+        check_error(
+            r#"
+            a = b
+              ^ unexpected character `=`
+            help: compare with `==`
+            "#,
+        );
+        check_error(
+            r#"
+            a < b < c
+                  ^ comparisons do not chain: `<` follows another comparison
+            help: join the two comparisons with `&&`
+            "#,
+        );
+        check_error(
+            r#"
+            "open
+            ^^^^^ this string is never closed
+            help: end it with `"`
+            "#,
+        );
+        check_error(
+            r#"
+            a b
+              ^ unexpected name `b` after the end of the condition
+            help: join conditions with `&&` or `||`
+            "#,
+        );
+        check_error(
+            r#"
+            post.labels[0]
+                       ^ indexing with `[...]` is not supported
+            help: test membership with `in`, as in `"threat" in post.labels`
+            "#,
+        );
+        check_error(
+            r#"
+            x ? y : z
+              ^ unexpected character `?`
+            help: the conditional `a ? b : c` is not supported; write `(a && b) || (!a && c)`
+            "#,
+        );
+        check_error(
+            r#"
+            99999999999999999999
+            ^^^^^^^^^^^^^^^^^^^^ `99999999999999999999` is not a whole number CEL can hold
+            help: numbers are 64-bit integers; floats and units are not supported
+            "#,
+        );
+        check_error(
+            r#"
+            f(a
+               | expected `)` to close the arguments, but the condition ends
+            "#,
+        );
     }
 
     #[test]

@@ -1,0 +1,317 @@
+//! Binding: a scenario's policies tied to its parties, with each post judged once by each
+//! policy (unseen, allowed, or the first prohibition that matches it). The result, a
+//! [`World`], is what the replay walks.
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use modsim_policy::condition::{Env, NoState};
+use modsim_policy::{LabelSet, Policy, PostView};
+
+use crate::scenario::Scenario;
+
+/// A policy bound to a scenario's parties, with the posts seen through its labels.
+#[derive(Clone, Debug)]
+pub struct Bound {
+    /// The compiled policy.
+    pub policy: Arc<Policy>,
+    /// For each role of the policy, the party bound to it.
+    pub parties: Vec<Option<usize>>,
+    /// Each scenario label (by number) as a set of the policy's labels: one or none.
+    pub translate: Vec<LabelSet>,
+    /// How the policy judges each post: one small entry per post, so that a step reads one
+    /// place for it.
+    pub judged: Vec<Judged>,
+    /// Scenario labels the policy does not know.
+    pub unknown_labels: Vec<String>,
+    /// The posts written from a party's account (their `author` is the party's `account`), as
+    /// (post, party), in order of post: few posts are, and the rest need no entry.
+    pub accounts: Vec<(u32, u32)>,
+    /// The scenario facts the policy declares that the scenario never states.
+    pub unknown_facts: Vec<String>,
+}
+
+/// How a policy judges one post.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Judged {
+    /// Not at all: the policy sets `content_on` and the post was published on another
+    /// party's service.
+    Unseen,
+    /// No prohibition matches it.
+    Allowed,
+    /// Prohibition number `.0` is the first that matches it.
+    Prohibited(u16),
+}
+
+impl Bound {
+    /// Whether the policy judges post number `post` at all.
+    #[inline]
+    pub fn visible(&self, post: usize) -> bool {
+        !matches!(self.judged.get(post), None | Some(Judged::Unseen))
+    }
+
+    /// The first prohibition that matches post number `post`, if one does.
+    #[inline]
+    pub fn prohibited_by(&self, post: usize) -> Option<u16> {
+        match self.judged.get(post) {
+            Some(Judged::Prohibited(rule)) => Some(*rule),
+            _ => None,
+        }
+    }
+
+    /// Post number `post`'s labels in the policy's numbering: none when the policy does not
+    /// judge it. Worked out on demand rather than stored, at a few instructions per label.
+    pub fn post_labels(&self, scenario: &Scenario, post: usize) -> LabelSet {
+        match scenario.posts.get(post) {
+            Some(p) if self.visible(post) => translated(&self.translate, p.labels),
+            _ => LabelSet::EMPTY,
+        }
+    }
+
+    /// The party whose account wrote post number `post`, if a party's did.
+    pub fn account(&self, post: usize) -> Option<usize> {
+        let post = u32::try_from(post).ok()?;
+        self.accounts
+            .binary_search_by_key(&post, |&(k, _)| k)
+            .ok()
+            .and_then(|i| self.accounts.get(i))
+            .map(|&(_, party)| party as usize)
+    }
+}
+
+/// Scenario labels as a set of a policy's labels, through the policy's `translate` table.
+fn translated(translate: &[LabelSet], labels: LabelSet) -> LabelSet {
+    labels
+        .indices()
+        .filter_map(|i| translate.get(i))
+        .fold(LabelSet::EMPTY, |acc, s| acc.union(*s))
+}
+
+/// A scenario with its policies compiled and bound: ready to replay.
+#[derive(Clone, Debug)]
+pub struct World {
+    /// The scenario.
+    pub scenario: Scenario,
+    /// Its policies.
+    pub policies: Vec<Bound>,
+}
+
+impl World {
+    /// Binds compiled policies to a scenario. Roles are bound by the scenario's `[[policy]]`
+    /// entry (by position in `policies`, when it has one), then by its `[roles]` defaults.
+    pub fn bind(scenario: Scenario, policies: Vec<Policy>) -> World {
+        World::bind_shared(scenario, policies.into_iter().map(Arc::new).collect())
+    }
+
+    /// Binds policies that other worlds share (a sweep's replicates): nothing is recompiled
+    /// or copied.
+    pub fn bind_shared(scenario: Scenario, policies: Vec<Arc<Policy>>) -> World {
+        let bound = policies
+            .into_iter()
+            .enumerate()
+            .map(|(i, policy)| Bound::new(&scenario, i, policy))
+            .collect();
+        World {
+            scenario,
+            policies: bound,
+        }
+    }
+
+    /// This world with other posts and notice time, as drawn from the scenario's model: the
+    /// same compiled policies, rebound to the new posts.
+    pub fn redrawn(
+        &self,
+        posts: Vec<crate::scenario::Post>,
+        labels: Vec<String>,
+        notice: Option<(usize, Timestamp)>,
+    ) -> World {
+        let mut scenario = self.scenario.clone_without_posts();
+        scenario.posts = posts;
+        scenario.labels = labels;
+        scenario.notices = self.scenario.notices.clone();
+        if let Some((n, at)) = notice
+            && let Some(slot) = scenario.notices.get_mut(n)
+        {
+            slot.at = at;
+        }
+        scenario.notices.sort_by_key(|n| n.at);
+        World::bind_shared(
+            scenario,
+            self.policies
+                .iter()
+                .map(|b| Arc::clone(&b.policy))
+                .collect(),
+        )
+    }
+}
+
+impl Bound {
+    /// Binds `policy`, the scenario's policy number `i`, to the scenario.
+    fn new(scenario: &Scenario, i: usize, policy: Arc<Policy>) -> Bound {
+        let parties = parties(scenario, i, &policy);
+        let (translate, unknown) = translation(scenario, &policy);
+        let visible = visibility(scenario, &policy, &parties);
+        // Only the labels of the posts the policy judges matter to it.
+        let unknown_labels: Vec<String> = unknown
+            .into_iter()
+            .filter(|(n, _)| {
+                scenario
+                    .posts
+                    .iter()
+                    .zip(&visible)
+                    .any(|(post, seen)| *seen && post.labels.indices().any(|i| i == *n))
+            })
+            .map(|(_, name)| name)
+            .collect();
+        let unknown_facts = policy
+            .facts
+            .iter()
+            .filter(|f| !scenario.facts.iter().any(|e| e.name == f.name))
+            .map(|f| f.name.clone())
+            .collect();
+        let judged = judge_posts(scenario, &policy, &translate, &visible);
+        Bound {
+            policy,
+            parties,
+            translate,
+            judged,
+            unknown_labels,
+            accounts: accounts(scenario),
+            unknown_facts,
+        }
+    }
+}
+
+/// For each role of `policy` (the scenario's policy number `i`), the party bound to it: by the
+/// scenario's `[[policy]]` entry, then by its `[roles]` defaults.
+fn parties(scenario: &Scenario, i: usize, policy: &Policy) -> Vec<Option<usize>> {
+    let own = scenario
+        .policies
+        .get(i)
+        .map(|p| p.roles.as_slice())
+        .unwrap_or(&[]);
+    policy
+        .roles
+        .iter()
+        .map(|role| {
+            own.iter()
+                .chain(&scenario.roles)
+                .find(|(r, _)| *r == role.name)
+                .map(|(_, party)| *party)
+        })
+        .collect()
+}
+
+/// Each scenario label (by number) as a set of the policy's labels, and the scenario labels
+/// the policy does not know (number, name).
+fn translation(scenario: &Scenario, policy: &Policy) -> (Vec<LabelSet>, Vec<(usize, String)>) {
+    let mut unknown = Vec::new();
+    let translate = scenario
+        .labels
+        .iter()
+        .enumerate()
+        .map(|(n, name)| match policy.labels.index(name) {
+            Some(i) => LabelSet::single(i),
+            None => {
+                unknown.push((n, name.clone()));
+                LabelSet::EMPTY
+            }
+        })
+        .collect();
+    (translate, unknown)
+}
+
+/// Whether the policy judges each post: all of them, unless it sets `content_on` and the post
+/// was published on another party's service.
+fn visibility(scenario: &Scenario, policy: &Policy, parties: &[Option<usize>]) -> Vec<bool> {
+    let host = policy
+        .content_on
+        .and_then(|role| parties.get(role).copied().flatten());
+    scenario
+        .posts
+        .iter()
+        .map(|post| {
+            policy.content_on.is_none()
+                || post.platform.is_none()
+                || (host.is_some() && post.platform.map(|x| x as usize) == host)
+        })
+        .collect()
+}
+
+/// The posts written from a party's account, as (post, party), in order of post.
+fn accounts(scenario: &Scenario) -> Vec<(u32, u32)> {
+    scenario
+        .posts
+        .iter()
+        .zip(0u32..)
+        .filter(|(post, _)| !post.author.is_empty())
+        .filter_map(|(post, k)| {
+            let party = scenario
+                .parties
+                .iter()
+                .position(|party| party.account.as_deref() == Some(post.author.as_str()))?;
+            Some((k, u32::try_from(party).ok()?))
+        })
+        .collect()
+}
+
+/// How the policy judges each post: unseen, allowed, or the first prohibition that matches it
+/// at its publication.
+fn judge_posts(
+    scenario: &Scenario,
+    policy: &Policy,
+    translate: &[LabelSet],
+    visible: &[bool],
+) -> Vec<Judged> {
+    let (params, assumptions) = (policy.param_values(), policy.assumption_values());
+    let facts = NoState {
+        params: &params,
+        assumptions: &assumptions,
+    };
+    scenario
+        .posts
+        .iter()
+        .zip(visible)
+        .map(|(post, seen)| {
+            if !seen {
+                return Judged::Unseen;
+            }
+            let view = post_view(
+                post,
+                translated(translate, post.labels),
+                post.published,
+                false,
+            );
+            let env = Env {
+                now: post.published,
+                post: Some(&view),
+                facts: &facts,
+            };
+            policy
+                .prohibitions
+                .iter()
+                .position(|p| p.condition.eval(&env))
+                .map_or(Judged::Allowed, |i| Judged::Prohibited(i as u16))
+        })
+        .collect()
+}
+
+/// A post as conditions see it at `now`.
+pub(crate) fn post_view(
+    post: &crate::scenario::Post,
+    labels: LabelSet,
+    now: Timestamp,
+    prohibited: bool,
+) -> PostView<'_> {
+    PostView {
+        id: &post.id,
+        author: &post.author,
+        labels,
+        severity: post.severity,
+        reach: post.reach,
+        published: post.published,
+        reported: post.reported.is_some_and(|t| t <= now),
+        removed: post.removed.is_some_and(|t| t <= now),
+        prohibited,
+    }
+}

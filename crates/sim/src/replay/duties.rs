@@ -1,0 +1,329 @@
+//! Events that change duties and counts: publications, reports, removals, deadlines, facts,
+//! demands and deliveries.
+
+use std::cmp::Reverse;
+
+use jiff::Timestamp;
+use modsim_policy::condition::{Env, NoState};
+use modsim_policy::{Discharge, Trigger};
+
+use super::state::{Instance, bump, record};
+use super::{Replay, ReplayError};
+use crate::bind::post_view;
+use crate::outcome::Cause;
+
+impl Replay<'_> {
+    pub(super) fn published(&mut self, post: usize, now: Timestamp) -> Result<(), ReplayError> {
+        for (p, bound) in self.world.policies.iter().enumerate() {
+            if !bound.visible(post) {
+                continue;
+            }
+            let prohibited = bound.prohibited_by(post).is_some();
+            let removed_already = self
+                .world
+                .scenario
+                .posts
+                .get(post)
+                .and_then(|x| x.removed)
+                .is_some_and(|r| r < now); // a removal at this instant comes after, and takes it back
+            if let Some(state) = self.states.get_mut(p) {
+                if prohibited && !removed_already {
+                    state.live_prohibited += 1;
+                }
+                if let Some(a) = bound.account(post) {
+                    bump(&mut state.account_posts, a, 1);
+                    if prohibited {
+                        bump(&mut state.account_prohibited, a, 1);
+                        if !removed_already {
+                            bump(&mut state.account_live, a, 1);
+                        }
+                    }
+                }
+            }
+            self.open_duties(p, Trigger::Published, post, now, Cause::Published(post))?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn reported(&mut self, post: usize, now: Timestamp) -> Result<(), ReplayError> {
+        let removed = self
+            .world
+            .scenario
+            .posts
+            .get(post)
+            .and_then(|x| x.removed)
+            .is_some_and(|r| r < now); // likewise
+        for (p, bound) in self.world.policies.iter().enumerate() {
+            if !bound.visible(post) {
+                continue;
+            }
+            let prohibited = bound.prohibited_by(post).is_some();
+            if let Some(state) = self.states.get_mut(p) {
+                state.reports += 1;
+                if prohibited && !removed {
+                    state.live_reported += 1;
+                }
+            }
+            self.open_duties(p, Trigger::Reported, post, now, Cause::Reported(post))?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn removed(&mut self, post: usize, now: Timestamp) {
+        let s = &self.world.scenario;
+        let Some(x) = s.posts.get(post) else { return };
+        let was_reported = x.reported.is_some_and(|r| r <= now);
+        for (p, bound) in self.world.policies.iter().enumerate() {
+            if !bound.visible(post) {
+                continue;
+            }
+            let prohibited = bound.prohibited_by(post).is_some();
+            let Some(state) = self.states.get_mut(p) else {
+                continue;
+            };
+            if prohibited {
+                state.live_prohibited -= 1;
+                if was_reported {
+                    state.live_reported -= 1;
+                }
+                if let Some(a) = bound.account(post) {
+                    bump(&mut state.account_live, a, -1);
+                }
+            }
+            for (d, duty) in bound.policy.duties.iter().enumerate() {
+                if duty.met_by != Discharge::Removed {
+                    continue;
+                }
+                if let Some(ds) = state.duties.get_mut(d)
+                    && ds.discharge(post)
+                {
+                    record(ds, now, Cause::Removed(post));
+                }
+            }
+        }
+    }
+
+    pub(super) fn deadline(&mut self, policy: usize, duty: usize, post: usize, now: Timestamp) {
+        let Some(ds) = self
+            .states
+            .get_mut(policy)
+            .and_then(|s| s.duties.get_mut(duty))
+        else {
+            return;
+        };
+        let posts = self.world.scenario.posts.len();
+        if ds.breach(post) {
+            let cause = match post.checked_sub(posts) {
+                Some(demand) => Cause::DemandDeadline(demand),
+                None => Cause::Deadline(post),
+            };
+            record(ds, now, cause);
+        }
+    }
+
+    pub(super) fn open_duties(
+        &mut self,
+        p: usize,
+        trigger: Trigger,
+        post: usize,
+        now: Timestamp,
+        cause: Cause,
+    ) -> Result<(), ReplayError> {
+        let world = self.world;
+        let Some(bound) = world.policies.get(p) else {
+            return Ok(());
+        };
+        let Some(x) = world.scenario.posts.get(post) else {
+            return Ok(());
+        };
+        if !bound.visible(post) {
+            return Ok(());
+        }
+        let prohibited = bound.prohibited_by(post).is_some();
+        let removed = x.removed.is_some_and(|t| t <= now);
+        // The post as conditions see it: built only for a trigger that reads more than
+        // `prohibited`, and then once.
+        let mut view = None;
+        for (d, duty) in bound.policy.duties.iter().enumerate() {
+            if duty.opens != trigger {
+                continue;
+            }
+            let applies = if duty.condition.is_prohibited() {
+                prohibited
+            } else {
+                let view = view.get_or_insert_with(|| {
+                    post_view(x, bound.post_labels(&world.scenario, post), now, prohibited)
+                });
+                self.states.get(p).is_some_and(|state| {
+                    let facts = NoState {
+                        params: &state.params,
+                        assumptions: &state.assumptions,
+                    };
+                    duty.condition.eval(&Env {
+                        now,
+                        post: Some(view),
+                        facts: &facts,
+                    })
+                })
+            };
+            if !applies {
+                continue;
+            }
+            let opened = self.open_instance(p, d, post, now, removed, || {
+                format!(
+                    "the deadline of `{}` for post `{}`",
+                    bound.policy.duty_clause(duty).id,
+                    x.id
+                )
+            })?;
+            if !opened {
+                continue;
+            }
+            if let Some(ds) = self.states.get_mut(p).and_then(|s| s.duties.get_mut(d)) {
+                record(ds, now, cause.clone());
+            }
+        }
+        Ok(())
+    }
+
+    /// A scenario fact becomes known: every policy that declares it reads the new value.
+    pub(super) fn fact(&mut self, index: usize) {
+        let Some(event) = self.world.scenario.facts.get(index) else {
+            return;
+        };
+        for (bound, state) in self.world.policies.iter().zip(self.states.iter_mut()) {
+            for (name, value) in bound.policy.facts.iter().zip(state.facts.iter_mut()) {
+                if name.name == event.name {
+                    *value = event.value;
+                }
+            }
+        }
+    }
+
+    /// Opens the duties a demand creates: in every policy that binds the demanding party,
+    /// each duty opened by a demand of this deliverable and owed by the party demanded of.
+    /// Returns whether any opened.
+    pub(super) fn demanded(
+        &mut self,
+        action_index: usize,
+        now: Timestamp,
+    ) -> Result<bool, ReplayError> {
+        let world = self.world;
+        let s = &world.scenario;
+        let Some(action) = s.actions.get(action_index) else {
+            return Ok(false);
+        };
+        let Some(deliverable) = &action.demands else {
+            return Ok(false);
+        };
+        let instance_index = s.posts.len() + action_index;
+        let mut any = false;
+        for (p, bound) in world.policies.iter().enumerate() {
+            if !bound.parties.contains(&Some(action.actor)) {
+                continue;
+            }
+            for (d, duty) in bound.policy.duties.iter().enumerate() {
+                if duty.opens != Trigger::Demanded
+                    || duty.deliverable.as_deref() != Some(deliverable.as_str())
+                    || bound.parties.get(duty.holder).copied().flatten() != Some(action.against)
+                {
+                    continue;
+                }
+                let opened = self.open_instance(p, d, instance_index, now, false, || {
+                    format!(
+                        "the deadline of `{}` for the demand of {}",
+                        bound.policy.duty_clause(duty).id,
+                        modsim_policy::show_instant(now, &s.zone)
+                    )
+                })?;
+                if !opened {
+                    continue;
+                }
+                if let Some(ds) = self.states.get_mut(p).and_then(|s| s.duties.get_mut(d)) {
+                    record(ds, now, Cause::Demanded(action_index));
+                }
+                any = true;
+            }
+        }
+        Ok(any)
+    }
+
+    /// A delivery meets every open demand of its deliverable made by its recipient of its sender.
+    pub(super) fn delivered(&mut self, index: usize, now: Timestamp) {
+        let world = self.world;
+        let s = &world.scenario;
+        let Some(delivery) = s.deliveries.get(index) else {
+            return;
+        };
+        for (bound, state) in world.policies.iter().zip(self.states.iter_mut()) {
+            for (duty, ds) in bound.policy.duties.iter().zip(state.duties.iter_mut()) {
+                if duty.met_by != Discharge::Delivered
+                    || duty.deliverable.as_deref() != Some(delivery.deliverable.as_str())
+                {
+                    continue;
+                }
+                for (k, action) in s.actions.iter().enumerate() {
+                    if action.demands.as_deref() != Some(delivery.deliverable.as_str())
+                        || action.actor != delivery.to
+                        || action.against != delivery.from
+                    {
+                        continue;
+                    }
+                    if ds.discharge(s.posts.len() + k) {
+                        record(ds, now, Cause::Delivered(index));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Opens duty `d` of policy `p` for `subject` at `now`: met at once when the post is
+    /// already `removed`, pending with its deadline queued, pending for good with no time
+    /// limit, or breached at once when the period is zero. False when it was open already.
+    /// `what` names the deadline, should its arithmetic fail.
+    fn open_instance(
+        &mut self,
+        p: usize,
+        d: usize,
+        subject: usize,
+        now: Timestamp,
+        removed: bool,
+        what: impl FnOnce() -> String,
+    ) -> Result<bool, ReplayError> {
+        let world = self.world;
+        let Some(bound) = world.policies.get(p) else {
+            return Ok(false);
+        };
+        let Some(duty) = bound.policy.duties.get(d) else {
+            return Ok(false);
+        };
+        let Some(ds) = self.states.get_mut(p).and_then(|s| s.duties.get_mut(d)) else {
+            return Ok(false);
+        };
+        let (state, deadline) = if removed {
+            (Instance::Fulfilled, false)
+        } else if duty.open_ended {
+            (Instance::Pending, false)
+        } else if duty.within.period.is_zero() {
+            (Instance::Breached, false)
+        } else {
+            (Instance::Pending, true)
+        };
+        if !ds.open(subject, state) {
+            return Ok(false);
+        }
+        if deadline {
+            let due = duty
+                .within
+                .period
+                .add_to(now, &world.scenario.zone, bound.policy.holidays)
+                .map_err(|error| ReplayError {
+                    what: what(),
+                    error,
+                })?;
+            self.deadlines
+                .push(Reverse((due, subject as u32, p as u16, d as u16)));
+        }
+        Ok(true)
+    }
+}

@@ -1,0 +1,257 @@
+//! The replay: one walk over a scenario's timeline, in time order, that updates the replay's
+//! state ([`state`]) event by event and judges each action at its instant.
+//!
+//! The timeline is a merge of sorted streams (publications, reports, removals, notices,
+//! facts, deliveries, notice-period checks, actions) and a priority queue of duty deadlines.
+//! Each step updates the duty state it touches incrementally ([`duties`]), then re-reads the
+//! powers' conditions ([`powers`]); actions are judged by [`judge`], which also gathers the
+//! outcome at the end. Cost: O((events + deadlines) · log) plus the powers re-read per step.
+//! No clock, no randomness.
+//!
+//! Order within one instant ([`Phase`]): publications, reports, removals, notices, facts,
+//! deliveries, deadlines, checks, then actions. A duty met exactly at its deadline is met; an
+//! action taken at the instant of notice is "upon notice".
+
+mod duties;
+mod judge;
+mod order;
+mod powers;
+pub(crate) mod state;
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use jiff::Timestamp;
+use modsim_policy::Cond;
+
+use crate::bind::World;
+use crate::explain::Memo;
+use crate::outcome::{Outcome, Verdict};
+use order::PostOrder;
+use state::PolicyState;
+
+/// An instant the engine could not compute.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{what}: {error}")]
+pub struct ReplayError {
+    /// What was being computed.
+    pub what: String,
+    /// Why it failed.
+    pub error: modsim_policy::TimeError,
+}
+
+impl World {
+    /// Replays the timeline.
+    pub fn replay(&self) -> Result<Outcome, ReplayError> {
+        Replay::new(self, true)?.run()
+    }
+
+    /// Replays the timeline for its answers alone: verdicts, grounds, earliest instants and
+    /// duty histories, without explanations, the notice arithmetic written out, missing-lists
+    /// or flips. What sweeps use.
+    pub fn replay_quiet(&self) -> Result<Outcome, ReplayError> {
+        Replay::new(self, false)?.run()
+    }
+}
+
+/// Phases within one instant, in the order they are applied: each is also a source of events.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Phase {
+    Published,
+    Reported,
+    Removed,
+    Notice,
+    Fact,
+    Delivery,
+    Deadline,
+    Check,
+    Action,
+}
+
+impl Phase {
+    /// Every phase, in order (`Phase::ALL[p as usize] == p`).
+    const ALL: [Phase; 9] = [
+        Phase::Published,
+        Phase::Reported,
+        Phase::Removed,
+        Phase::Notice,
+        Phase::Fact,
+        Phase::Delivery,
+        Phase::Deadline,
+        Phase::Check,
+        Phase::Action,
+    ];
+}
+
+struct Replay<'w> {
+    world: &'w World,
+    states: Vec<PolicyState>,
+    by_published: PostOrder,
+    by_reported: PostOrder,
+    by_removed: PostOrder,
+    checks: Vec<Timestamp>,
+    actions: Vec<usize>,
+    deadlines: BinaryHeap<Reverse<(Timestamp, u32, u16, u16)>>,
+    verdicts: Vec<Verdict>,
+    /// The candidate powers of each verdict, by (policy, power).
+    pending_candidates: Vec<Vec<(usize, usize)>>,
+    /// Build explanations (a replay for readers) or not (a sweep's replicate).
+    explain: bool,
+    /// Explanations written once and reused within a step (see [`Memo`]).
+    memo: Memo,
+    /// Some power's condition reads more than duties' states (counts, facts, the clock), so
+    /// the powers are re-read after every step, not only when a duty's state changes.
+    always_dirty: bool,
+}
+
+impl<'w> Replay<'w> {
+    fn new(world: &'w World, explain: bool) -> Result<Replay<'w>, ReplayError> {
+        let s = &world.scenario;
+        let mut actions: Vec<usize> = (0..s.actions.len()).collect();
+        actions.sort_by_key(|&i| (s.actions.get(i).map(|a| a.at), i));
+        let mut states = Vec::with_capacity(world.policies.len());
+        let mut checks = Vec::new();
+        for bound in &world.policies {
+            let powers = bound
+                .policy
+                .powers
+                .iter()
+                .map(|power| powers::power_state(world, bound, power, explain, &mut checks))
+                .collect::<Result<Vec<_>, _>>()?;
+            states.push(PolicyState::new(bound, s, powers));
+        }
+        checks.sort();
+        checks.dedup();
+        Ok(Replay {
+            world,
+            states,
+            by_published: PostOrder::new(&s.posts, |p| Some(p.published)),
+            by_reported: PostOrder::new(&s.posts, |p| p.reported),
+            by_removed: PostOrder::new(&s.posts, |p| p.removed),
+            checks,
+            actions,
+            deadlines: BinaryHeap::new(),
+            verdicts: Vec::new(),
+            pending_candidates: Vec::new(),
+            explain,
+            memo: Memo::default(),
+            always_dirty: reads_more_than_duties(world),
+        })
+    }
+
+    fn run(mut self) -> Result<Outcome, ReplayError> {
+        // Conditions that hold before anything happens (such as `true`) hold from the start.
+        self.update_powers(Timestamp::MIN);
+        // One cursor per source of events, and the instant of each source's next event: only
+        // the source that was taken moves, and the deadlines' heap is peeked each step.
+        let mut cursor = [0usize; Phase::ALL.len()];
+        let mut next = Phase::ALL.map(|phase| self.next_at(phase, 0));
+        loop {
+            if let Some(slot) = next.get_mut(Phase::Deadline as usize) {
+                *slot = self.deadlines.peek().map(|Reverse((t, ..))| *t);
+            }
+            // The earliest event; at the same instant, the earlier phase.
+            let mut earliest: Option<(Timestamp, Phase)> = None;
+            for (phase, at) in Phase::ALL.into_iter().zip(next) {
+                if let Some(at) = at
+                    && earliest.is_none_or(|(t, _)| at < t)
+                {
+                    earliest = Some((at, phase));
+                }
+            }
+            let Some((now, phase)) = earliest else {
+                break;
+            };
+            let i = cursor.get(phase as usize).copied().unwrap_or(0);
+            if let Some(c) = cursor.get_mut(phase as usize) {
+                *c += 1;
+            }
+            if let Some(slot) = next.get_mut(phase as usize) {
+                *slot = self.next_at(phase, i + 1);
+            }
+            match phase {
+                Phase::Published => {
+                    let post = self.by_published.get(i).unwrap_or(0);
+                    self.published(post, now)?;
+                }
+                Phase::Reported => {
+                    let post = self.by_reported.get(i).unwrap_or(0);
+                    self.reported(post, now)?;
+                }
+                Phase::Removed => {
+                    let post = self.by_removed.get(i).unwrap_or(0);
+                    self.removed(post, now);
+                }
+                Phase::Notice | Phase::Check => {}
+                Phase::Fact => self.fact(i),
+                Phase::Delivery => self.delivered(i, now),
+                Phase::Deadline => {
+                    if let Some(Reverse((_, post, policy, duty))) = self.deadlines.pop() {
+                        self.deadline(policy as usize, duty as usize, post as usize, now);
+                    }
+                }
+                Phase::Action => {
+                    let action = self.actions.get(i).copied().unwrap_or(0);
+                    // Conditions may read `now`: bring the powers up to this instant first.
+                    self.refresh(now, false);
+                    self.judge(action, now);
+                    // A demand changes the state after it is judged: it opens duties.
+                    if !self.demanded(action, now)? {
+                        continue;
+                    }
+                }
+            }
+            // A notice, or the end of a notice or cure period, can make a power exercisable
+            // even when no condition changed.
+            self.refresh(now, matches!(phase, Phase::Notice | Phase::Check));
+        }
+        self.finish()
+    }
+
+    /// The instant of the `i`-th event of source `phase`, if it has one. Deadlines come from
+    /// their heap instead.
+    fn next_at(&self, phase: Phase, i: usize) -> Option<Timestamp> {
+        let s = &self.world.scenario;
+        let post = |order: &PostOrder| order.get(i).and_then(|p| s.posts.get(p));
+        match phase {
+            Phase::Published => post(&self.by_published).map(|p| p.published),
+            Phase::Reported => post(&self.by_reported).and_then(|p| p.reported),
+            Phase::Removed => post(&self.by_removed).and_then(|p| p.removed),
+            Phase::Notice => s.notices.get(i).map(|n| n.at),
+            Phase::Fact => s.facts.get(i).map(|f| f.at),
+            Phase::Delivery => s.deliveries.get(i).map(|d| d.at),
+            Phase::Deadline => None,
+            Phase::Check => self.checks.get(i).copied(),
+            Phase::Action => self
+                .actions
+                .get(i)
+                .and_then(|&a| s.actions.get(a))
+                .map(|a| a.at),
+        }
+    }
+}
+
+/// Whether some power's condition reads more than duties' states (counts, facts, the clock),
+/// so that the powers must be re-read after every step.
+fn reads_more_than_duties(world: &World) -> bool {
+    world.policies.iter().any(|b| {
+        b.policy.powers.iter().any(|p| {
+            let mut only_duty_state = true;
+            p.condition.cond.visit(&mut |c| {
+                only_duty_state &= matches!(
+                    c,
+                    Cond::Const(_)
+                        | Cond::Not(_)
+                        | Cond::All(_)
+                        | Cond::Any(_)
+                        | Cond::Breached(_)
+                        | Cond::Fulfilled(_)
+                        | Cond::Available(_)
+                        | Cond::Assumption(_)
+                        | Cond::TakenOut(_)
+                );
+            });
+            !only_duty_state
+        })
+    })
+}

@@ -1,0 +1,385 @@
+//! The replay's state: each duty's instances (one per post, then one per demand) and tallies,
+//! each power's standing and readiness, and the counts conditions read. Handlers in the
+//! sibling modules change it; explanations ([`crate::explain`]) only read it.
+
+use jiff::Timestamp;
+use modsim_policy::condition::{Env, Facts, StateCount};
+use modsim_policy::{Cond, Notice};
+
+use crate::bind::Bound;
+use crate::explanation::{NoticePeriod, Standing};
+use crate::outcome::{Cause, DutyChange, DutyStatus, DutyTally, EarliestInstant};
+use crate::scenario::Scenario;
+
+/// The state of one instance of a duty (one post, or one demand).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Instance {
+    Unopened,
+    Pending,
+    Fulfilled,
+    Breached,
+    Cured,
+}
+
+impl Instance {
+    /// How a subject in this state stands, once opened.
+    pub(crate) fn standing(self) -> Option<Standing> {
+        match self {
+            Instance::Unopened => None,
+            Instance::Pending => Some(Standing::Open),
+            Instance::Fulfilled => Some(Standing::InTime),
+            Instance::Breached => Some(Standing::Overdue),
+            Instance::Cured => Some(Standing::Late),
+        }
+    }
+}
+
+/// One duty's state during the replay. Instances change only through [`DutyState::open`],
+/// [`DutyState::breach`] and [`DutyState::discharge`], which keep the counts.
+pub(crate) struct DutyState {
+    pub(crate) instances: Vec<Instance>,
+    /// How many instances are in each state, by `Instance as usize`.
+    counts: [u32; 5],
+    pub(crate) ever_breached: bool,
+    pub(crate) status: DutyStatus,
+    pub(crate) since: Option<Timestamp>,
+    pub(crate) history: Vec<DutyChange>,
+    /// The state changed since the powers were last re-read.
+    pub(crate) status_changed: bool,
+    /// Counts every change of an instance (each one is [`record`]ed): explanations of the
+    /// duty written at one version hold for all of it.
+    pub(crate) version: u32,
+}
+
+impl DutyState {
+    /// A duty not yet triggered, with room for `subjects` instances.
+    pub(crate) fn new(subjects: usize) -> DutyState {
+        DutyState {
+            instances: vec![Instance::Unopened; subjects],
+            // `Instance::Unopened` is the first state.
+            counts: [u32::try_from(subjects).unwrap_or(u32::MAX), 0, 0, 0, 0],
+            ever_breached: false,
+            status: DutyStatus::NotTriggered,
+            since: None,
+            history: Vec::new(),
+            status_changed: false,
+            version: 0,
+        }
+    }
+
+    /// How many instances are in `state`.
+    pub(crate) fn count(&self, state: Instance) -> u32 {
+        self.counts.get(state as usize).copied().unwrap_or(0)
+    }
+
+    /// How many instances are in breach now.
+    pub(crate) fn breached(&self) -> u32 {
+        self.count(Instance::Breached)
+    }
+
+    /// How many instances were opened.
+    pub(crate) fn opened(&self) -> u32 {
+        self.counts.iter().skip(1).sum()
+    }
+
+    /// How many subjects stand as `standing` now.
+    pub(crate) fn standing(&self, standing: Standing) -> u32 {
+        self.count(match standing {
+            Standing::InTime => Instance::Fulfilled,
+            Standing::Late => Instance::Cured,
+            Standing::Overdue => Instance::Breached,
+            Standing::Open => Instance::Pending,
+        })
+    }
+
+    /// Moves `subject` from `from` to `to`, keeping the counts. True when it was in `from`.
+    fn shift(&mut self, subject: usize, from: Instance, to: Instance) -> bool {
+        let Some(instance) = self.instances.get_mut(subject) else {
+            return false;
+        };
+        if *instance != from {
+            return false;
+        }
+        *instance = to;
+        if let Some(n) = self.counts.get_mut(from as usize) {
+            *n -= 1;
+        }
+        if let Some(n) = self.counts.get_mut(to as usize) {
+            *n += 1;
+        }
+        if to == Instance::Breached {
+            self.ever_breached = true;
+        }
+        true
+    }
+
+    /// Opens the instance of `subject` in `state` (pending, met, or breached at once). False
+    /// when it was open already.
+    pub(crate) fn open(&mut self, subject: usize, state: Instance) -> bool {
+        self.shift(subject, Instance::Unopened, state)
+    }
+
+    /// The deadline of a pending `subject` passes. True when it was pending.
+    pub(crate) fn breach(&mut self, subject: usize) -> bool {
+        self.shift(subject, Instance::Pending, Instance::Breached)
+    }
+
+    /// Every subject by how it stands: one pass over the instances.
+    pub(crate) fn tally(&self) -> DutyTally {
+        let with = |state: Instance| Vec::with_capacity(self.count(state) as usize);
+        let mut tally = DutyTally {
+            in_time: with(Instance::Fulfilled),
+            late: with(Instance::Cured),
+            overdue: with(Instance::Breached),
+            open: with(Instance::Pending),
+        };
+        for (i, k) in self.instances.iter().zip(0u32..) {
+            match i {
+                Instance::Unopened => {}
+                Instance::Fulfilled => tally.in_time.push(k),
+                Instance::Cured => tally.late.push(k),
+                Instance::Breached => tally.overdue.push(k),
+                Instance::Pending => tally.open.push(k),
+            }
+        }
+        tally
+    }
+
+    /// Meets the instance of `subject`: a pending one is fulfilled, a breached one cured.
+    /// True when it changed.
+    pub(crate) fn discharge(&mut self, subject: usize) -> bool {
+        self.shift(subject, Instance::Pending, Instance::Fulfilled)
+            || self.shift(subject, Instance::Breached, Instance::Cured)
+    }
+
+    fn status_now(&self) -> DutyStatus {
+        if self.breached() > 0 {
+            DutyStatus::Breached
+        } else if self.count(Instance::Pending) > 0 {
+            DutyStatus::Pending
+        } else if self.ever_breached {
+            DutyStatus::Cured
+        } else if self.opened() > 0 {
+            DutyStatus::Fulfilled
+        } else {
+            DutyStatus::NotTriggered
+        }
+    }
+}
+
+/// One power's state during the replay.
+pub(crate) struct PowerState {
+    pub(crate) holds: bool,
+    pub(crate) holds_since: Option<Timestamp>,
+    pub(crate) first_held: Option<Timestamp>,
+    /// For each notice that counts for this power, when it makes the power ready.
+    pub(crate) ready: Vec<Readiness>,
+    pub(crate) earliest: Option<EarliestInstant>,
+}
+
+/// One policy's state during the replay.
+pub(crate) struct PolicyState {
+    pub(crate) duties: Vec<DutyState>,
+    pub(crate) powers: Vec<PowerState>,
+    pub(crate) params: Vec<i64>,
+    pub(crate) assumptions: Vec<bool>,
+    pub(crate) reports: i64,
+    pub(crate) live_reported: i64,
+    pub(crate) live_prohibited: i64,
+    /// The value now of each scenario fact the policy declares.
+    pub(crate) facts: Vec<i64>,
+    /// Per party: posts its account published so far, of them prohibited, of them still up.
+    pub(crate) account_posts: Vec<i64>,
+    pub(crate) account_prohibited: Vec<i64>,
+    pub(crate) account_live: Vec<i64>,
+}
+
+impl PolicyState {
+    /// The state of `bound` before anything happens, with its powers' states.
+    pub(crate) fn new(bound: &Bound, s: &Scenario, powers: Vec<PowerState>) -> PolicyState {
+        let policy = &bound.policy;
+        PolicyState {
+            duties: policy
+                .duties
+                .iter()
+                // One instance per post, then one per action (a demand opens its own).
+                .map(|_| DutyState::new(s.posts.len() + s.actions.len()))
+                .collect(),
+            powers,
+            params: policy.param_values(),
+            assumptions: policy.assumption_values(),
+            reports: 0,
+            live_reported: 0,
+            live_prohibited: 0,
+            facts: vec![0; policy.facts.len()],
+            account_posts: vec![0; s.parties.len()],
+            account_prohibited: vec![0; s.parties.len()],
+            account_live: vec![0; s.parties.len()],
+        }
+    }
+}
+
+/// What conditions read during the replay: one policy's state, with its judgment calls
+/// (possibly read the other way, to find what would flip a verdict).
+pub(crate) struct StateFacts<'a> {
+    pub(crate) bound: &'a Bound,
+    pub(crate) state: &'a PolicyState,
+    pub(crate) assumptions: &'a [bool],
+    pub(crate) now: Timestamp,
+    /// The party the power being read is held against, for `account.*`.
+    pub(crate) account: Option<usize>,
+}
+
+impl Facts for StateFacts<'_> {
+    fn breached(&self, duty: usize) -> bool {
+        self.state
+            .duties
+            .get(duty)
+            .is_some_and(|d| d.breached() > 0)
+    }
+    fn fulfilled(&self, duty: usize) -> bool {
+        self.state
+            .duties
+            .get(duty)
+            .is_some_and(|d| d.status_now() == DutyStatus::Fulfilled)
+    }
+    fn fact(&self, index: usize) -> i64 {
+        self.state.facts.get(index).copied().unwrap_or(0)
+    }
+    fn available(&self, power: usize) -> bool {
+        self.bound.policy.powers.get(power).is_some_and(|p| {
+            let facts = self.for_power(power);
+            p.condition.eval(&Env {
+                now: self.now,
+                post: None,
+                facts: &facts,
+            })
+        })
+    }
+    fn assumption(&self, index: usize) -> bool {
+        self.assumptions.get(index).copied().unwrap_or(false)
+    }
+    fn param(&self, index: usize) -> i64 {
+        self.state.params.get(index).copied().unwrap_or(0)
+    }
+    fn count(&self, count: StateCount) -> i64 {
+        match count {
+            StateCount::Reports => self.state.reports,
+            StateCount::LiveReported => self.state.live_reported,
+            StateCount::LiveProhibited => self.state.live_prohibited,
+            StateCount::AccountPosts => self.per_account(&self.state.account_posts),
+            StateCount::AccountProhibited => self.per_account(&self.state.account_prohibited),
+            StateCount::AccountLiveProhibited => self.per_account(&self.state.account_live),
+        }
+    }
+}
+
+impl<'a> StateFacts<'a> {
+    /// The same facts, read for power `power`: `account.*` is the account it is held against.
+    pub(crate) fn for_power(&self, power: usize) -> StateFacts<'a> {
+        StateFacts {
+            account: self
+                .bound
+                .policy
+                .powers
+                .get(power)
+                .and_then(|p| self.bound.parties.get(p.against).copied().flatten()),
+            ..*self
+        }
+    }
+
+    fn per_account(&self, counts: &[i64]) -> i64 {
+        self.account
+            .and_then(|a| counts.get(a).copied())
+            .unwrap_or(0)
+    }
+
+    pub(crate) fn holds(&self, cond: &Cond) -> bool {
+        cond.eval(&Env {
+            now: self.now,
+            post: None,
+            facts: self,
+        })
+    }
+}
+
+/// A notice that counts for a power, and when it makes the power ready.
+#[derive(Clone, Debug)]
+pub(crate) struct Readiness {
+    /// Index of the notice in the scenario.
+    pub(crate) notice: usize,
+    /// When it was given.
+    pub(crate) given: Timestamp,
+    /// When the power may be exercised on it: after any advance notice and cure period.
+    pub(crate) ready: Timestamp,
+    /// The advance notice and cure period that run from it, written out (none in a quiet
+    /// replay).
+    pub(crate) periods: Vec<NoticePeriod>,
+    /// The condition must hold without a break from the notice on (a cure period).
+    pub(crate) continuous: bool,
+}
+
+/// Why a power is exercisable now: it needs no notice, or the notice it rests on (by its
+/// place in the power's [`Readiness`] list).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Basis {
+    /// No notice is needed.
+    NoNoticeNeeded,
+    /// The power's `ready[.0]`.
+    Notice(usize),
+}
+
+/// The basis on which a power is exercisable at `now`, if it is.
+pub(crate) fn exercisable(
+    notice: Option<Notice>,
+    ps: &PowerState,
+    now: Timestamp,
+) -> Option<Basis> {
+    if !ps.holds {
+        return None;
+    }
+    notice_basis(notice?, ps, now, ps.holds_since)
+}
+
+/// The notice that satisfies a power's notice and cure requirements at `now`, given that its
+/// condition has held without a break since `holds_since`.
+pub(crate) fn notice_basis(
+    notice: Notice,
+    ps: &PowerState,
+    now: Timestamp,
+    holds_since: Option<Timestamp>,
+) -> Option<Basis> {
+    if notice == Notice::None {
+        return Some(Basis::NoNoticeNeeded);
+    }
+    ps.ready
+        .iter()
+        .position(|r| {
+            r.ready <= now && (!r.continuous || holds_since.is_some_and(|s| s <= r.given))
+        })
+        .map(Basis::Notice)
+}
+
+/// Adds `by` to a party's count.
+pub(crate) fn bump(counts: &mut [i64], party: usize, by: i64) {
+    if let Some(n) = counts.get_mut(party) {
+        *n += by;
+    }
+}
+
+/// Records a duty's change of state, if its state changed.
+pub(crate) fn record(ds: &mut DutyState, now: Timestamp, cause: Cause) {
+    ds.version = ds.version.wrapping_add(1);
+    let status = ds.status_now();
+    if status != ds.status {
+        ds.status = status;
+        ds.status_changed = true;
+        ds.since = Some(now);
+        ds.history.push(DutyChange {
+            at: now,
+            status,
+            cause,
+            open_breaches: ds.breached(),
+        });
+    }
+}
