@@ -28,7 +28,6 @@
 pub mod bind;
 pub mod compare;
 pub mod exercise;
-mod explain;
 pub mod explanation;
 pub mod model;
 pub mod outcome;

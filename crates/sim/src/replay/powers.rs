@@ -4,10 +4,10 @@
 use jiff::Timestamp;
 use modsim_policy::{Notice, Power};
 
+use super::explain::Explainer;
 use super::state::{Basis, PowerState, Readiness, StateFacts, exercisable};
 use super::{Replay, ReplayError};
 use crate::bind::{Bound, World};
-use crate::explain::Explainer;
 use crate::explanation::{Arithmetic, NoticePeriod, NoticePeriodKind};
 use crate::outcome::{ClauseRef, EarliestInstant};
 
