@@ -373,128 +373,17 @@ enum Kind {
 fn shape(e: &Spanned<Expectation>) -> Vec<Problem> {
     let table = e.span();
     let e = e.get_ref();
-    let mut problems = Vec::new();
-    let kinds: Vec<(Kind, &str, Range<usize>)> = [
-        (
-            Kind::Verdict,
-            "verdict",
-            e.verdict.as_ref().map(Spanned::span),
-        ),
-        (
-            Kind::Earliest,
-            "earliest",
-            e.earliest.as_ref().map(Spanned::span),
-        ),
-        (Kind::Duty, "duty", e.duty.as_ref().map(Spanned::span)),
-    ]
-    .into_iter()
-    .filter_map(|(k, name, span)| Some((k, name, span?)))
-    .collect();
-    let kind = match kinds.as_slice() {
-        [] => {
-            problems.push(
-                Problem::error("an `[[expect]]` names nothing to check", Some(table))
-                    .with_help("give it `verdict = \"ACTOR ACTION AGAINST\"`, `earliest = \"CLAUSE\"` or `duty = \"CLAUSE\"`"),
-            );
-            return problems;
-        }
-        [(kind, _, _)] => *kind,
-        [(_, first, _), (_, second, span), ..] => {
-            problems.push(
-                Problem::error(
-                    format!("`{first}` and `{second}` in one `[[expect]]`: each checks one thing"),
-                    Some(span.clone()),
-                )
-                .with_help("split it into two `[[expect]]` tables"),
-            );
-            return problems;
-        }
+    let kind = match kind(e, &table) {
+        Ok(kind) => kind,
+        Err(problem) => return vec![problem],
     };
-    let sweep = e.sweep.is_some();
-    // Keys that belong to another kind, or to a sweep only, or not to a sweep.
-    let mut misplaced = |present: Option<Range<usize>>, key: &str, belongs: bool, with: &str| {
-        if let Some(span) = present
-            && !belongs
-        {
-            problems.push(
-                Problem::error(
-                    format!("`{key}` is not read here: it goes with {with}"),
-                    Some(span),
-                )
-                .with_help("take it out, or move it to the `[[expect]]` it belongs to"),
-            );
-        }
-    };
-    let verdict = kind == Kind::Verdict;
-    misplaced(
-        e.permitted.as_ref().map(Spanned::span),
-        "permitted",
-        verdict && !sweep,
-        "a `verdict` without `sweep`",
-    );
-    misplaced(
-        e.grounds.as_ref().map(Spanned::span),
-        "grounds",
-        verdict && !sweep,
-        "a `verdict` without `sweep`",
-    );
-    misplaced(
-        e.grounds_include.as_ref().map(Spanned::span),
-        "grounds_include",
-        verdict && !sweep,
-        "a `verdict` without `sweep`",
-    );
-    misplaced(
-        e.assumptions_include.as_ref().map(Spanned::span),
-        "assumptions_include",
-        verdict && !sweep,
-        "a `verdict` without `sweep`",
-    );
-    misplaced(
-        e.sweep.as_ref().map(Spanned::span),
-        "sweep",
-        verdict,
-        "a `verdict`",
-    );
-    misplaced(
-        e.at.as_ref().map(Spanned::span),
-        "at",
-        !sweep,
-        "a verdict, an earliest instant or a duty, not a sweep",
-    );
-    misplaced(
-        e.state.as_ref().map(Spanned::span),
-        "state",
-        kind == Kind::Duty,
-        "a `duty`",
-    );
-    for (span, key) in [
-        (e.replicates.as_ref().map(Spanned::span), "replicates"),
-        (e.seed.as_ref().map(Spanned::span), "seed"),
-        (e.on.as_ref().map(Spanned::span), "on"),
-        (
-            e.share_at_least.as_ref().map(Spanned::span),
-            "share_at_least",
-        ),
-        (e.share_at_most.as_ref().map(Spanned::span), "share_at_most"),
-    ] {
-        misplaced(span, key, sweep, "a `sweep`");
-    }
+    let mut problems = misplaced(e, kind);
     match kind {
         Kind::Verdict => {
             if let Some(v) = &e.verdict
                 && v.get_ref().split_whitespace().count() != 3
             {
-                problems.push(
-                    Problem::error(
-                        format!(
-                            "`verdict = \"{}\"` must be `ACTOR ACTION AGAINST`",
-                            v.get_ref()
-                        ),
-                        Some(v.span()),
-                    )
-                    .with_help("for example `verdict = \"aws suspend parler\"`"),
-                );
+                problems.push(not_a_verdict(v));
             }
         }
         Kind::Earliest if e.at.is_none() => problems.push(Problem::error(
@@ -529,48 +418,163 @@ fn shape(e: &Spanned<Expectation>) -> Vec<Problem> {
             .with_help(help),
         );
     }
-    if sweep {
-        if e.share_at_least.is_none() && e.share_at_most.is_none() {
+    if e.sweep.is_some() {
+        problems.extend(share_problems(e, &table));
+    }
+    problems
+}
+
+/// The one thing an expectation checks: a verdict, an earliest instant or a duty's state.
+fn kind(e: &Expectation, table: &Range<usize>) -> Result<Kind, Problem> {
+    let kinds: Vec<(Kind, &str, Range<usize>)> = [
+        (
+            Kind::Verdict,
+            "verdict",
+            e.verdict.as_ref().map(Spanned::span),
+        ),
+        (
+            Kind::Earliest,
+            "earliest",
+            e.earliest.as_ref().map(Spanned::span),
+        ),
+        (Kind::Duty, "duty", e.duty.as_ref().map(Spanned::span)),
+    ]
+    .into_iter()
+    .filter_map(|(k, name, span)| Some((k, name, span?)))
+    .collect();
+    match kinds.as_slice() {
+        [] => Err(nothing_to_check(Some(table.clone()))),
+        [(kind, _, _)] => Ok(*kind),
+        [(_, first, _), (_, second, span), ..] => Err(Problem::error(
+            format!("`{first}` and `{second}` in one `[[expect]]`: each checks one thing"),
+            Some(span.clone()),
+        )
+        .with_help("split it into two `[[expect]]` tables")),
+    }
+}
+
+fn nothing_to_check(span: Option<Range<usize>>) -> Problem {
+    Problem::error("an `[[expect]]` names nothing to check", span).with_help(
+        "give it `verdict = \"ACTOR ACTION AGAINST\"`, `earliest = \"CLAUSE\"` or `duty = \"CLAUSE\"`",
+    )
+}
+
+fn not_a_verdict(v: &Spanned<String>) -> Problem {
+    Problem::error(
+        format!(
+            "`verdict = \"{}\"` must be `ACTOR ACTION AGAINST`",
+            v.get_ref()
+        ),
+        Some(v.span()),
+    )
+    .with_help("for example `verdict = \"aws suspend parler\"`")
+}
+
+/// Keys that belong to another kind, to a sweep only, or not to a sweep: each would be
+/// silently ignored.
+fn misplaced(e: &Expectation, kind: Kind) -> Vec<Problem> {
+    let sweep = e.sweep.is_some();
+    let verdict = kind == Kind::Verdict;
+    let groups = [
+        (
+            "a `verdict` without `sweep`",
+            verdict && !sweep,
+            vec![
+                ("permitted", span_of(&e.permitted)),
+                ("grounds", span_of(&e.grounds)),
+                ("grounds_include", span_of(&e.grounds_include)),
+                ("assumptions_include", span_of(&e.assumptions_include)),
+            ],
+        ),
+        ("a `verdict`", verdict, vec![("sweep", span_of(&e.sweep))]),
+        (
+            "a verdict, an earliest instant or a duty, not a sweep",
+            !sweep,
+            vec![("at", span_of(&e.at))],
+        ),
+        (
+            "a `duty`",
+            kind == Kind::Duty,
+            vec![("state", span_of(&e.state))],
+        ),
+        (
+            "a `sweep`",
+            sweep,
+            vec![
+                ("replicates", span_of(&e.replicates)),
+                ("seed", span_of(&e.seed)),
+                ("on", span_of(&e.on)),
+                ("share_at_least", span_of(&e.share_at_least)),
+                ("share_at_most", span_of(&e.share_at_most)),
+            ],
+        ),
+    ];
+    groups
+        .into_iter()
+        .filter(|(_, belongs, _)| !belongs)
+        .flat_map(|(with, _, keys)| {
+            keys.into_iter().filter_map(move |(key, span)| {
+                let span = span?;
+                Some(
+                    Problem::error(
+                        format!("`{key}` is not read here: it goes with {with}"),
+                        Some(span),
+                    )
+                    .with_help("take it out, or move it to the `[[expect]]` it belongs to"),
+                )
+            })
+        })
+        .collect()
+}
+
+fn span_of<T>(value: &Option<Spanned<T>>) -> Option<Range<usize>> {
+    value.as_ref().map(Spanned::span)
+}
+
+/// The bounds of a sweep expectation: at least one, each a share, one some share meets; and
+/// at least one replicate.
+fn share_problems(e: &Expectation, table: &Range<usize>) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    if e.share_at_least.is_none() && e.share_at_most.is_none() {
+        problems.push(
+            Problem::error(
+                "a sweep expectation needs `share_at_least` or `share_at_most`",
+                Some(table.clone()),
+            )
+            .with_help("without a bound every share passes"),
+        );
+    }
+    for bound in [&e.share_at_least, &e.share_at_most].into_iter().flatten() {
+        let x = *bound.get_ref();
+        if !(0.0..=1.0).contains(&x) {
             problems.push(
                 Problem::error(
-                    "a sweep expectation needs `share_at_least` or `share_at_most`",
-                    Some(table.clone()),
+                    format!("a share is between 0 and 1, not {x}"),
+                    Some(bound.span()),
                 )
-                .with_help("without a bound every share passes"),
+                .with_help("write the share as a fraction: `0.8` for 80%"),
             );
         }
-        for bound in [&e.share_at_least, &e.share_at_most].into_iter().flatten() {
-            let x = *bound.get_ref();
-            if !(0.0..=1.0).contains(&x) {
-                problems.push(
-                    Problem::error(
-                        format!("a share is between 0 and 1, not {x}"),
-                        Some(bound.span()),
-                    )
-                    .with_help("write the share as a fraction: `0.8` for 80%"),
-                );
-            }
-        }
-        if let (Some(low), Some(high)) = (&e.share_at_least, &e.share_at_most)
-            && low.get_ref() > high.get_ref()
-        {
-            problems.push(Problem::error(
-                format!(
-                    "`share_at_least = {}` is above `share_at_most = {}`: no share passes",
-                    low.get_ref(),
-                    high.get_ref()
-                ),
-                Some(low.span()),
-            ));
-        }
-        if let Some(r) = &e.replicates
-            && *r.get_ref() == 0
-        {
-            problems.push(Problem::error(
-                "a sweep needs at least one replicate",
-                Some(r.span()),
-            ));
-        }
+    }
+    if let (Some(low), Some(high)) = (&e.share_at_least, &e.share_at_most)
+        && low.get_ref() > high.get_ref()
+    {
+        problems.push(Problem::error(
+            format!(
+                "`share_at_least = {}` is above `share_at_most = {}`: no share passes",
+                low.get_ref(),
+                high.get_ref()
+            ),
+            Some(low.span()),
+        ));
+    }
+    if let Some(r) = &e.replicates
+        && *r.get_ref() == 0
+    {
+        problems.push(Problem::error(
+            "a sweep needs at least one replicate",
+            Some(r.span()),
+        ));
     }
     problems
 }
@@ -589,32 +593,10 @@ fn check_share(
             Some(point.span()),
         )));
     };
-    let mut vary: Vec<(String, Vec<String>)> = Vec::new();
-    for (k, v) in point.get_ref() {
-        let value = match v {
-            toml::Value::String(s) => s.clone(),
-            toml::Value::Integer(n) => n.to_string(),
-            toml::Value::Float(x) => x.to_string(),
-            toml::Value::Boolean(b) => b.to_string(),
-            _ => {
-                return Ok(Err(Problem::error(
-                    format!("`sweep.{k}` must be a string, a number or true or false"),
-                    Some(point.span()),
-                )));
-            }
-        };
-        vary.push((k.clone(), vec![value]));
-    }
-    // The names and values, read against this run before the sweep is.
-    if let Err(p) = crate::sweep::axes(&vary, world) {
-        let name = vary.get(p.axis).map_or("", |(n, _)| n.as_str());
-        let mut problem =
-            Problem::error(format!("`sweep.{name}`: {}", p.message), Some(point.span()));
-        if let Some(help) = p.help {
-            problem = problem.with_help(help);
-        }
-        return Ok(Err(problem));
-    }
+    let vary = match sweep_point(point, world) {
+        Ok(vary) => vary,
+        Err(problem) => return Ok(Err(problem)),
+    };
     let spec = crate::sweep::SweepSpec {
         base: request.clone(),
         vary: vary.clone(),
@@ -624,6 +606,74 @@ fn check_share(
         jobs: 0,
     };
     let tally = crate::sweep::run(&spec, files, &|_| {})?;
+    let (n, share) = match share(e, what, &tally) {
+        Ok(found) => found,
+        Err(problem) => return Ok(Err(problem)),
+    };
+    let (low, high) = (
+        e.share_at_least.as_ref().map_or(0.0, |x| *x.get_ref()),
+        e.share_at_most.as_ref().map_or(1.0, |x| *x.get_ref()),
+    );
+    let at: Vec<String> = vary
+        .iter()
+        .map(|(k, v)| format!("{k}={}", v.join("")))
+        .collect();
+    let on =
+        e.on.as_ref()
+            .map(|c| format!(" on {}", c.get_ref()))
+            .unwrap_or_default();
+    Ok(Ok((
+        format!(
+            "share of {n} worlds where {} is permitted{on} at {}: between {low} and {high}",
+            what.get_ref(),
+            at.join(", ")
+        ),
+        (low..=high).contains(&share),
+        format!("{share:.4}"),
+    )))
+}
+
+/// A sweep point's names and values as the axes of a one-point sweep, read against the run
+/// (`world`) before the sweep is, and located at the `sweep` table when one is wrong.
+fn sweep_point(
+    point: &Spanned<toml::Table>,
+    world: &World,
+) -> Result<Vec<(String, Vec<String>)>, Problem> {
+    let mut vary: Vec<(String, Vec<String>)> = Vec::new();
+    for (k, v) in point.get_ref() {
+        let value = match v {
+            toml::Value::String(s) => s.clone(),
+            toml::Value::Integer(n) => n.to_string(),
+            toml::Value::Float(x) => x.to_string(),
+            toml::Value::Boolean(b) => b.to_string(),
+            _ => {
+                return Err(Problem::error(
+                    format!("`sweep.{k}` must be a string, a number or true or false"),
+                    Some(point.span()),
+                ));
+            }
+        };
+        vary.push((k.clone(), vec![value]));
+    }
+    if let Err(p) = crate::sweep::axes(&vary, world) {
+        let name = vary.get(p.axis).map_or("", |(n, _)| n.as_str());
+        let mut problem =
+            Problem::error(format!("`sweep.{name}`: {}", p.message), Some(point.span()));
+        if let Some(help) = p.help {
+            problem = problem.with_help(help);
+        }
+        return Err(problem);
+    }
+    Ok(vary)
+}
+
+/// The replicates of the sweep's one point, and the share of them in which `what` is
+/// permitted (on the clause of `on`, when given).
+fn share(
+    e: &Expectation,
+    what: &Spanned<String>,
+    tally: &crate::sweep::Tally,
+) -> Result<(u32, f64), Problem> {
     let words = what
         .get_ref()
         .split_whitespace()
@@ -631,19 +681,14 @@ fn check_share(
         .join(" ");
     let prefix = format!("{words} at ");
     let Some(a) = tally.actions.iter().position(|l| l.starts_with(&prefix)) else {
-        return Ok(Err(unknown_action(
-            what,
-            tally
-                .actions
-                .iter()
-                .map(|l| l.split(" at ").next().unwrap_or(l)),
-        )));
+        let actions = tally
+            .actions
+            .iter()
+            .map(|l| l.split(" at ").next().unwrap_or(l));
+        return Err(unknown_action(what, actions));
     };
-    let Some(point_tally) = tally.points.first() else {
-        return Ok(Err(Problem::error(
-            "the sweep has no point",
-            Some(point.span()),
-        )));
+    let Some(point) = tally.points.first() else {
+        return Err(Problem::error("the sweep has no point", Some(what.span())));
     };
     let k = match &e.on {
         Some(clause) => {
@@ -662,44 +707,23 @@ fn check_share(
                 if let Some(close) = did_you_mean(clause.get_ref(), known) {
                     problem = problem.with_help(format!("did you mean `{close}`?"));
                 }
-                return Ok(Err(problem));
+                return Err(problem);
             };
-            point_tally
+            point
                 .permitted_on
                 .get(a)
                 .and_then(|x| x.get(g))
                 .copied()
                 .unwrap_or(0)
         }
-        None => point_tally.permitted.get(a).copied().unwrap_or(0),
+        None => point.permitted.get(a).copied().unwrap_or(0),
     };
-    let share = if point_tally.n == 0 {
+    let share = if point.n == 0 {
         0.0
     } else {
-        f64::from(k) / f64::from(point_tally.n)
+        f64::from(k) / f64::from(point.n)
     };
-    let (low, high) = (
-        e.share_at_least.as_ref().map_or(0.0, |x| *x.get_ref()),
-        e.share_at_most.as_ref().map_or(1.0, |x| *x.get_ref()),
-    );
-    let at: Vec<String> = vary
-        .iter()
-        .map(|(k, v)| format!("{k}={}", v.join("")))
-        .collect();
-    let on =
-        e.on.as_ref()
-            .map(|c| format!(" on {}", c.get_ref()))
-            .unwrap_or_default();
-    Ok(Ok((
-        format!(
-            "share of {} worlds where {} is permitted{on} at {}: between {low} and {high}",
-            point_tally.n,
-            what.get_ref(),
-            at.join(", ")
-        ),
-        (low..=high).contains(&share),
-        format!("{share:.4}"),
-    )))
+    Ok((point.n, share))
 }
 
 /// No action of the run is `what`: located at it, with the closest action the run has.
@@ -728,167 +752,191 @@ fn check_one(
     outcome: &Outcome,
     zone: &jiff::tz::TimeZone,
 ) -> Result<(String, bool, String), Problem> {
-    let instant = |text: &Spanned<String>| {
-        parse_instant(text.get_ref(), zone)
-            .map_err(|(m, h)| Problem::error(m, Some(text.span())).with_help(h))
-    };
-    if let Some(what_spanned) = &e.verdict {
-        let what = what_spanned.get_ref();
-        let words: Vec<&str> = what.split_whitespace().collect();
-        let [actor, action, against] = words.as_slice() else {
-            return Err(Problem::error(
-                format!("`verdict = \"{what}\"` must be `ACTOR ACTION AGAINST`"),
-                Some(what_spanned.span()),
-            )
-            .with_help("for example `verdict = \"aws suspend parler\"`"));
-        };
-        let at = e.at.as_ref().map(instant).transpose()?;
-        let v = outcome
-            .verdicts
-            .iter()
-            .find(|v| {
-                v.actor == *actor
-                    && v.action == *action
-                    && v.against == *against
-                    && at.is_none_or(|t| v.at == t)
-            })
-            .ok_or_else(|| {
-                let known: Vec<String> = outcome
-                    .verdicts
-                    .iter()
-                    .map(|v| format!("{} {} {}", v.actor, v.action, v.against))
-                    .collect();
-                match at {
-                    // The action is there, at another instant.
-                    Some(_)
-                        if known
-                            .iter()
-                            .any(|k| k.split_whitespace().eq(words.iter().copied())) =>
-                    {
-                        Problem::error(
-                            format!("no action `{what}` at that instant in the timeline"),
-                            e.at.as_ref().map(Spanned::span),
-                        )
-                    }
-                    _ => unknown_action(what_spanned, known.iter().map(String::as_str)),
-                }
-            })?;
-        let grounds: Vec<String> = v.grounds.iter().map(|g| g.clause.clone()).collect();
-        let mut passed = true;
-        let mut case = format!("verdict of {what}");
-        if let Some(p) = &e.permitted {
-            let p = *p.get_ref();
-            passed &= v.permitted == p;
-            case.push_str(if p { ": permitted" } else { ": not permitted" });
-        }
-        if let Some(g) = &e.grounds {
-            let (mut a, mut b) = (g.get_ref().clone(), grounds.clone());
-            a.sort();
-            b.sort();
-            passed &= a == b;
-            case.push_str(&format!(", on exactly {}", g.get_ref().join(", ")));
-        }
-        if let Some(g) = &e.grounds_include {
-            passed &= g.get_ref().iter().all(|x| grounds.contains(x));
-            case.push_str(&format!(", on {} among others", g.get_ref().join(", ")));
-        }
-        if let Some(calls) = &e.assumptions_include {
-            passed &= calls
-                .get_ref()
-                .iter()
-                .all(|c| v.assumptions.iter().any(|a| &a.name == c));
-            case.push_str(&format!(", resting on {}", calls.get_ref().join(", ")));
-        }
-        let mut actual = if v.permitted {
-            format!("permitted on {}", grounds.join(", "))
-        } else {
-            "not permitted".into()
-        };
-        if !v.assumptions.is_empty() {
-            let calls: Vec<String> = v
-                .assumptions
-                .iter()
-                .map(|a| format!("{}={}", a.name, a.value))
-                .collect();
-            actual.push_str(&format!(" assuming {}", calls.join(", ")));
-        }
-        return Ok((case, passed, actual));
+    if let Some(what) = &e.verdict {
+        return check_verdict(e, what, outcome, zone);
     }
     if let Some(power) = &e.earliest {
-        let found = outcome
-            .earliest
-            .iter()
-            .find(|x| &x.power.clause == power.get_ref())
-            .ok_or_else(|| {
-                unknown_clause(
-                    "power",
-                    power,
-                    outcome.earliest.iter().map(|x| x.power.clause.as_str()),
-                )
-            })?;
-        let expected = match &e.at {
-            None => {
-                return Err(Problem::error(
-                    format!(
-                        "the expectation on `{}` needs `at` (an instant, or `never`)",
-                        power.get_ref()
-                    ),
-                    Some(power.span()),
-                ));
-            }
-            Some(t) if t.get_ref() == "never" => None,
-            Some(t) => Some(instant(t)?),
-        };
-        let show =
-            |t: Option<Timestamp>| t.map_or_else(|| "never".to_owned(), |t| show_instant(t, zone));
-        return Ok((
-            format!("earliest {}: {}", power.get_ref(), show(expected)),
-            found.at == expected,
-            show(found.at),
-        ));
+        return check_earliest(e, power, outcome, zone);
     }
     if let Some(duty) = &e.duty {
-        let history = outcome
-            .duties
+        return check_duty(e, duty, outcome, zone);
+    }
+    Err(nothing_to_check(None))
+}
+
+/// An instant of an expectation, read in the scenario's zone, located where it is written.
+fn instant(text: &Spanned<String>, zone: &jiff::tz::TimeZone) -> Result<Timestamp, Problem> {
+    parse_instant(text.get_ref(), zone)
+        .map_err(|(m, h)| Problem::error(m, Some(text.span())).with_help(h))
+}
+
+fn check_verdict(
+    e: &Expectation,
+    what_spanned: &Spanned<String>,
+    outcome: &Outcome,
+    zone: &jiff::tz::TimeZone,
+) -> Result<(String, bool, String), Problem> {
+    let what = what_spanned.get_ref();
+    let words: Vec<&str> = what.split_whitespace().collect();
+    let [actor, action, against] = words.as_slice() else {
+        return Err(not_a_verdict(what_spanned));
+    };
+    let at = e.at.as_ref().map(|t| instant(t, zone)).transpose()?;
+    let v = outcome
+        .verdicts
+        .iter()
+        .find(|v| {
+            v.actor == *actor
+                && v.action == *action
+                && v.against == *against
+                && at.is_none_or(|t| v.at == t)
+        })
+        .ok_or_else(|| {
+            let known: Vec<String> = outcome
+                .verdicts
+                .iter()
+                .map(|v| format!("{} {} {}", v.actor, v.action, v.against))
+                .collect();
+            match &e.at {
+                // The action is there, at another instant.
+                Some(at)
+                    if known
+                        .iter()
+                        .any(|k| k.split_whitespace().eq(words.iter().copied())) =>
+                {
+                    Problem::error(
+                        format!("no action `{what}` at that instant in the timeline"),
+                        Some(at.span()),
+                    )
+                }
+                _ => unknown_action(what_spanned, known.iter().map(String::as_str)),
+            }
+        })?;
+    let grounds: Vec<String> = v.grounds.iter().map(|g| g.clause.clone()).collect();
+    let mut passed = true;
+    let mut case = format!("verdict of {what}");
+    if let Some(p) = &e.permitted {
+        let p = *p.get_ref();
+        passed &= v.permitted == p;
+        case.push_str(if p { ": permitted" } else { ": not permitted" });
+    }
+    if let Some(g) = &e.grounds {
+        let (mut a, mut b) = (g.get_ref().clone(), grounds.clone());
+        a.sort();
+        b.sort();
+        passed &= a == b;
+        case.push_str(&format!(", on exactly {}", g.get_ref().join(", ")));
+    }
+    if let Some(g) = &e.grounds_include {
+        passed &= g.get_ref().iter().all(|x| grounds.contains(x));
+        case.push_str(&format!(", on {} among others", g.get_ref().join(", ")));
+    }
+    if let Some(calls) = &e.assumptions_include {
+        passed &= calls
+            .get_ref()
             .iter()
-            .find(|d| &d.duty.clause == duty.get_ref())
-            .ok_or_else(|| {
-                unknown_clause(
-                    "duty",
-                    duty,
-                    outcome.duties.iter().map(|d| d.duty.clause.as_str()),
-                )
-            })?;
-        let (Some(state), Some(at)) = (&e.state, &e.at) else {
+            .all(|c| v.assumptions.iter().any(|a| &a.name == c));
+        case.push_str(&format!(", resting on {}", calls.get_ref().join(", ")));
+    }
+    let actual = verdict_text(v, &grounds);
+    Ok((case, passed, actual))
+}
+
+/// A verdict as an expectation's `actual` shows it: `permitted on 6.1(b) assuming x=true`.
+fn verdict_text(v: &crate::Verdict, grounds: &[String]) -> String {
+    let mut actual = if v.permitted {
+        format!("permitted on {}", grounds.join(", "))
+    } else {
+        "not permitted".into()
+    };
+    if !v.assumptions.is_empty() {
+        let calls: Vec<String> = v
+            .assumptions
+            .iter()
+            .map(|a| format!("{}={}", a.name, a.value))
+            .collect();
+        actual.push_str(&format!(" assuming {}", calls.join(", ")));
+    }
+    actual
+}
+
+fn check_earliest(
+    e: &Expectation,
+    power: &Spanned<String>,
+    outcome: &Outcome,
+    zone: &jiff::tz::TimeZone,
+) -> Result<(String, bool, String), Problem> {
+    let found = outcome
+        .earliest
+        .iter()
+        .find(|x| &x.power.clause == power.get_ref())
+        .ok_or_else(|| {
+            let known = outcome.earliest.iter().map(|x| x.power.clause.as_str());
+            unknown_clause("power", power, known)
+        })?;
+    let expected = match &e.at {
+        None => {
             return Err(Problem::error(
                 format!(
-                    "the expectation on duty `{}` needs `state` and `at`",
-                    duty.get_ref()
+                    "the expectation on `{}` needs `at` (an instant, or `never`)",
+                    power.get_ref()
                 ),
-                Some(duty.span()),
+                Some(power.span()),
             ));
-        };
-        let t = instant(at)?;
-        let now = history
-            .changes
-            .iter()
-            .take_while(|c| c.at <= t)
-            .last()
-            .map_or(DutyStatus::NotTriggered, |c| c.status);
-        let word = now.word().replace(' ', "_");
-        return Ok((
+        }
+        Some(t) if t.get_ref() == "never" => None,
+        Some(t) => Some(instant(t, zone)?),
+    };
+    let show =
+        |t: Option<Timestamp>| t.map_or_else(|| "never".to_owned(), |t| show_instant(t, zone));
+    Ok((
+        format!("earliest {}: {}", power.get_ref(), show(expected)),
+        found.at == expected,
+        show(found.at),
+    ))
+}
+
+fn check_duty(
+    e: &Expectation,
+    duty: &Spanned<String>,
+    outcome: &Outcome,
+    zone: &jiff::tz::TimeZone,
+) -> Result<(String, bool, String), Problem> {
+    let history = outcome
+        .duties
+        .iter()
+        .find(|d| &d.duty.clause == duty.get_ref())
+        .ok_or_else(|| {
+            let known = outcome.duties.iter().map(|d| d.duty.clause.as_str());
+            unknown_clause("duty", duty, known)
+        })?;
+    let (Some(state), Some(at)) = (&e.state, &e.at) else {
+        return Err(Problem::error(
             format!(
-                "duty {} at {}: {}",
-                duty.get_ref(),
-                show_instant(t, zone),
-                state.get_ref()
+                "the expectation on duty `{}` needs `state` and `at`",
+                duty.get_ref()
             ),
-            word == *state.get_ref(),
-            word,
+            Some(duty.span()),
         ));
-    }
-    Err(Problem::error("an `[[expect]]` names nothing to check", None)
-        .with_help("give it `verdict = \"ACTOR ACTION AGAINST\"`, `earliest = \"CLAUSE\"` or `duty = \"CLAUSE\"`"))
+    };
+    let t = instant(at, zone)?;
+    let now = history
+        .changes
+        .iter()
+        .take_while(|c| c.at <= t)
+        .last()
+        .map_or(DutyStatus::NotTriggered, |c| c.status);
+    let word = now.word().replace(' ', "_");
+    Ok((
+        format!(
+            "duty {} at {}: {}",
+            duty.get_ref(),
+            show_instant(t, zone),
+            state.get_ref()
+        ),
+        word == *state.get_ref(),
+        word,
+    ))
 }
 
 /// No power or duty of the run has the clause id `clause`: located at it, with the closest.

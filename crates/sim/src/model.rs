@@ -129,28 +129,7 @@ impl RawModel {
             None => Some(SignedDuration::ZERO),
         };
         let p = *self.removal_probability.get_ref();
-        if !(0.0..=1.0).contains(&p) {
-            problems.push(Problem::error(
-                "`removal_probability` must be between 0 and 1",
-                Some(self.removal_probability.span()),
-            ));
-        }
-        if let Err(message) = check_count(*self.count.get_ref()) {
-            problems.push(
-                Problem::error(message, Some(self.count.span())).with_help(format!(
-                    "a model draws at most {MAX_COUNT} reports per world"
-                )),
-            );
-        }
-        for (name, value) in [
-            ("growth", &self.growth),
-            ("publish_lag_spread", &self.publish_lag_spread),
-            ("removal_delay_spread", &self.removal_delay_spread),
-        ] {
-            if let Err(message) = check_number(name, *value.get_ref()) {
-                problems.push(Problem::error(message, Some(value.span())));
-            }
-        }
+        self.check_numbers(problems);
         let Some(cutoff) = notice else {
             problems.push(
                 Problem::error(
@@ -179,6 +158,35 @@ impl RawModel {
             seed: self.seed,
             notice_window: window?,
         })
+    }
+}
+
+impl RawModel {
+    /// The numbers' ranges: a probability, a count within [`MAX_COUNT`], finite rates and
+    /// spreads.
+    fn check_numbers(&self, problems: &mut Vec<Problem>) {
+        if !(0.0..=1.0).contains(self.removal_probability.get_ref()) {
+            problems.push(Problem::error(
+                "`removal_probability` must be between 0 and 1",
+                Some(self.removal_probability.span()),
+            ));
+        }
+        if let Err(message) = check_count(*self.count.get_ref()) {
+            problems.push(
+                Problem::error(message, Some(self.count.span())).with_help(format!(
+                    "a model draws at most {MAX_COUNT} reports per world"
+                )),
+            );
+        }
+        for (name, value) in [
+            ("growth", &self.growth),
+            ("publish_lag_spread", &self.publish_lag_spread),
+            ("removal_delay_spread", &self.removal_delay_spread),
+        ] {
+            if let Err(message) = check_number(name, *value.get_ref()) {
+                problems.push(Problem::error(message, Some(value.span())));
+            }
+        }
     }
 }
 

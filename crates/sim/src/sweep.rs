@@ -135,15 +135,14 @@ pub enum Progress {
 /// Runs a sweep, reporting its progress to `progress`.
 ///
 /// Every limit is checked before any world of the grid is built: the grid's size, the replays,
-/// the instants kept and the posts replayed (each [`MAX_POINTS`], ...), and the threads. Each
-/// point's world is built when its replicates run and dropped after, so memory holds a few
-/// worlds, not the grid's.
+/// the instants kept and the posts replayed (each [`MAX_POINTS`], ...), and the threads. The
+/// worlds are then built a batch of points at a time, so memory holds a few worlds, not the
+/// grid's.
 pub fn run(
     spec: &SweepSpec,
     files: &dyn Files,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<Tally, SetupError> {
-    let usage = |message: String, help: Option<String>| SetupError::Usage { message, help };
     let base = setup::prepare(&spec.base, files)?;
     let world = &base.world;
     let axes = axes(&spec.vary, world).map_err(|p| {
@@ -151,24 +150,66 @@ pub fn run(
         usage(format!("`--vary {name}`: {}", p.message), p.help)
     })?;
     let deterministic = world.scenario.model.is_none();
+    let replicates = if deterministic { 1 } else { spec.replicates };
+    let (from, to) = slice(spec, replicates)?;
+    let (actions, grounds, powers) = labels(world);
+    let units = cost(world, &axes, to - from, powers.len())?;
+    let threads = threads(spec.jobs)?;
+    check_parameter_values(spec, &axes, files)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| usage(format!("cannot start {threads} threads: {e}"), None))?;
+    progress(Progress::Start(units));
+    let grid = Grid {
+        spec,
+        axes: &axes,
+        files,
+        replicates: (from, to),
+        labels: (&actions, &grounds, &powers),
+    };
+    let points = grid.run(&pool, threads, progress)?;
+    Ok(Tally {
+        schema: SCHEMA.into(),
+        scenario: world.scenario.id.clone(),
+        axes,
+        replicates,
+        deterministic,
+        seed: spec.seed,
+        shard: spec.shard.filter(|(_, n)| *n > 1),
+        actions,
+        grounds,
+        powers,
+        zone: world.scenario.zone_name.clone(),
+        points,
+    })
+}
+
+fn usage(message: String, help: Option<String>) -> SetupError {
+    SetupError::Usage { message, help }
+}
+
+/// The replicates `[from, to)` of the shard `spec` asks for, of `replicates` in all.
+fn slice(spec: &SweepSpec, replicates: u32) -> Result<(u32, u32), SetupError> {
     if spec.replicates == 0 {
         return Err(usage(
             "a sweep needs at least one replicate, not `--replicates 0`".into(),
             Some("give `--replicates N` with N ≥ 1 (the default is 1000)".into()),
         ));
     }
-    let replicates = if deterministic { 1 } else { spec.replicates };
-    let (shard_index, shard_count) = spec.shard.unwrap_or((1, 1));
-    if shard_count == 0 || shard_index == 0 || shard_index > shard_count {
+    let (index, count) = spec.shard.unwrap_or((1, 1));
+    if count == 0 || index == 0 || index > count {
         return Err(usage(
-            format!("`--shard {shard_index}/{shard_count}` is not a slice"),
+            format!("`--shard {index}/{count}` is not a slice"),
             Some("write `--shard I/N` with 1 ≤ I ≤ N".into()),
         ));
     }
-    let slice = |i: u32| (u64::from(replicates) * u64::from(i) / u64::from(shard_count)) as u32;
-    let (from, to) = (slice(shard_index - 1), slice(shard_index));
+    let end = |i: u32| (u64::from(replicates) * u64::from(i) / u64::from(count)) as u32;
+    Ok((end(index - 1), end(index)))
+}
 
-    // What the sweep costs, before any of it is spent.
+/// What the sweep costs, checked against each limit before any of it is spent: the replays.
+fn cost(world: &World, axes: &[Axis], per_point: u32, powers: usize) -> Result<u64, SetupError> {
     let points = axes
         .iter()
         .try_fold(1u64, |n, a| n.checked_mul(a.values.len() as u64))
@@ -186,127 +227,139 @@ pub fn run(
                 Some("vary fewer names, or give each fewer values".into()),
             )
         })?;
-    let (actions, grounds, powers) = labels(world);
-    let units = points * u64::from(to - from);
-    let split = "split the sweep with `--shard I/N` (each shard runs its slice of the replicates), or use fewer grid values or replicates";
+    let units = points * u64::from(per_point);
+    let split = || {
+        Some("split the sweep with `--shard I/N` (each shard runs its slice of the replicates), or use fewer grid values or replicates".to_owned())
+    };
     if units > MAX_UNITS {
         return Err(usage(
             format!("the sweep asks for {units} replays, over the limit of {MAX_UNITS}"),
-            Some(split.into()),
+            split(),
         ));
     }
-    let instants = units.saturating_mul(powers.len() as u64);
+    let instants = units.saturating_mul(powers as u64);
     if instants > MAX_INSTANTS {
         return Err(usage(
             format!(
-                "the sweep would keep {instants} earliest instants ({units} replays × {} powers), over the limit of {MAX_INSTANTS}",
-                powers.len()
+                "the sweep would keep {instants} earliest instants ({units} replays × {powers} powers), over the limit of {MAX_INSTANTS}"
             ),
-            Some(split.into()),
+            split(),
         ));
     }
-    let posts = posts_per_world(world, &axes);
+    let posts = posts_per_world(world, axes);
     let post_replays = units.saturating_mul(posts);
     if post_replays > MAX_POST_REPLAYS {
         return Err(usage(
             format!(
                 "the sweep would replay {post_replays} posts ({units} replays × up to {posts} posts), over the limit of {MAX_POST_REPLAYS}"
             ),
-            Some(split.into()),
+            split(),
         ));
     }
-    let threads = threads(spec.jobs)?;
+    Ok(units)
+}
 
-    // Every value is read once before the grid's worlds are built, so a bad one is found
-    // first, whichever point holds it.
+/// Every value of a policy parameter's axis compiled once, before the grid's worlds are
+/// built, so a bad one is found first, whichever point holds it.
+fn check_parameter_values(
+    spec: &SweepSpec,
+    axes: &[Axis],
+    files: &dyn Files,
+) -> Result<(), SetupError> {
     for (a, axis) in axes.iter().enumerate() {
-        if axis.kind == AxisKind::Parameter {
-            for value in &axis.values {
-                let mut values: Vec<String> = axes
-                    .iter()
-                    .map(|x| x.values.first().cloned().unwrap_or_default())
-                    .collect();
-                if let Some(v) = values.get_mut(a) {
-                    v.clone_from(value);
-                }
-                point_world(spec, &axes, &values, files)?;
-            }
+        if axis.kind != AxisKind::Parameter {
+            continue;
         }
-    }
-
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| usage(format!("cannot start {threads} threads: {e}"), None))?;
-    progress(Progress::Start(units));
-    let failed = AtomicBool::new(false);
-    let grid = grid(&axes);
-    let mut tallies: Vec<PointTally> = Vec::with_capacity(grid.len());
-    // A batch of points at a time, as many as there are threads: their worlds built in grid
-    // order, their replicates run together in chunks, and added to the tallies in order.
-    for batch in grid.chunks(threads) {
-        let worlds: Vec<(World, Option<ScenarioModel>)> = batch
-            .iter()
-            .map(|values| point_world(spec, &axes, values, files).map(|(_, w, m)| (w, m)))
-            .collect::<Result<_, _>>()?;
-        let mut batch_tallies: Vec<PointTally> = batch
-            .iter()
-            .map(|values| PointTally::empty(values, &actions, &grounds, &powers, to - from))
-            .collect();
-        let mut start = from;
-        while start < to {
-            let end = to.min(start.saturating_add(CHUNK));
-            let work: Vec<(usize, u32)> = (0..worlds.len())
-                .flat_map(|p| (start..end).map(move |r| (p, r)))
+        for value in &axis.values {
+            let mut values: Vec<String> = axes
+                .iter()
+                .map(|x| x.values.first().cloned().unwrap_or_default())
                 .collect();
-            let results: Vec<Option<Replicate>> = pool.install(|| {
-                work.par_iter()
-                    .map(|&(p, r)| {
-                        let result = worlds.get(p).and_then(|(world, model)| {
-                            replicate(
-                                world,
-                                model.as_ref(),
-                                replicate_seed(spec.seed, r),
-                                &grounds,
-                            )
-                        });
-                        if result.is_none() {
-                            failed.store(true, Ordering::Relaxed);
-                        }
-                        progress(Progress::Tick);
-                        result
-                    })
-                    .collect()
-            });
-            for (&(p, _), result) in work.iter().zip(&results) {
-                if let (Some(t), Some(r)) = (batch_tallies.get_mut(p), result) {
-                    t.add(r);
-                }
+            if let Some(v) = values.get_mut(a) {
+                v.clone_from(value);
             }
-            start = end;
+            point_world(spec, axes, &values, files)?;
         }
-        tallies.extend(batch_tallies);
     }
-    if failed.load(Ordering::Relaxed) {
-        return Err(usage(
-            "a replicate's deadlines could not be computed (a daylight-saving gap or fold)".into(),
-            None,
-        ));
+    Ok(())
+}
+
+/// A sweep's grid, ready to run: what every point needs.
+struct Grid<'a> {
+    spec: &'a SweepSpec,
+    axes: &'a [Axis],
+    files: &'a dyn Files,
+    /// The replicates `[from, to)` each point runs.
+    replicates: (u32, u32),
+    /// The actions, their grounds and the powers, as labels.
+    labels: (&'a [String], &'a [Vec<String>], &'a [String]),
+}
+
+impl Grid<'_> {
+    /// Runs every point, a batch of `threads` points at a time: their worlds built in grid
+    /// order, their replicates run together in chunks and added to the tallies in replicate
+    /// order, so the tallies are the same whatever the threads.
+    fn run(
+        &self,
+        pool: &rayon::ThreadPool,
+        threads: usize,
+        progress: &(dyn Fn(Progress) + Sync),
+    ) -> Result<Vec<PointTally>, SetupError> {
+        let (actions, grounds, powers) = self.labels;
+        let (from, to) = self.replicates;
+        let failed = AtomicBool::new(false);
+        let grid = grid(self.axes);
+        let mut tallies: Vec<PointTally> = Vec::with_capacity(grid.len());
+        for batch in grid.chunks(threads) {
+            let worlds: Vec<(World, Option<ScenarioModel>)> = batch
+                .iter()
+                .map(|values| {
+                    point_world(self.spec, self.axes, values, self.files).map(|(_, w, m)| (w, m))
+                })
+                .collect::<Result<_, _>>()?;
+            let mut batch_tallies: Vec<PointTally> = batch
+                .iter()
+                .map(|values| PointTally::empty(values, actions, grounds, powers, to - from))
+                .collect();
+            let mut start = from;
+            while start < to {
+                let end = to.min(start.saturating_add(CHUNK));
+                let work: Vec<(usize, u32)> = (0..worlds.len())
+                    .flat_map(|p| (start..end).map(move |r| (p, r)))
+                    .collect();
+                let results: Vec<Option<Replicate>> = pool.install(|| {
+                    work.par_iter()
+                        .map(|&(p, r)| {
+                            let result = worlds.get(p).and_then(|(world, model)| {
+                                let seed = replicate_seed(self.spec.seed, r);
+                                replicate(world, model.as_ref(), seed, grounds)
+                            });
+                            if result.is_none() {
+                                failed.store(true, Ordering::Relaxed);
+                            }
+                            progress(Progress::Tick);
+                            result
+                        })
+                        .collect()
+                });
+                for (&(p, _), result) in work.iter().zip(&results) {
+                    if let (Some(t), Some(r)) = (batch_tallies.get_mut(p), result) {
+                        t.add(r);
+                    }
+                }
+                start = end;
+            }
+            tallies.extend(batch_tallies);
+        }
+        if failed.load(Ordering::Relaxed) {
+            return Err(usage(
+                "a replicate's deadlines could not be computed (a daylight-saving gap or fold)"
+                    .into(),
+                None,
+            ));
+        }
+        Ok(tallies)
     }
-    Ok(Tally {
-        schema: SCHEMA.into(),
-        scenario: world.scenario.id.clone(),
-        axes,
-        replicates,
-        deterministic,
-        seed: spec.seed,
-        shard: spec.shard.filter(|(_, n)| *n > 1),
-        actions,
-        grounds,
-        powers,
-        zone: world.scenario.zone_name.clone(),
-        points: tallies,
-    })
 }
 
 /// The threads of `--jobs`: 0 for one per core, at most [`MAX_JOBS_PER_CORE`] per core.
@@ -460,96 +513,43 @@ pub struct AxisProblem {
 pub fn axes(vary: &[(String, Vec<String>)], world: &World) -> Result<Vec<Axis>, AxisProblem> {
     let mut axes: Vec<Axis> = Vec::new();
     for (i, (name, values)) in vary.iter().enumerate() {
-        let problem = |message: String, help: Option<String>| AxisProblem {
+        let problem = |(message, help): (String, Option<String>)| AxisProblem {
             axis: i,
             message,
             help,
         };
         if axes.iter().any(|a| &a.name == name) {
-            return Err(problem(
+            return Err(problem((
                 "the name is varied twice".into(),
                 Some(format!(
                     "give each name once, with all its values: `--vary {name}=V1,V2,...`"
                 )),
-            ));
+            )));
         }
-        let in_model = world.scenario.model.is_some() && model::PARAMETERS.contains(&name.as_str());
-        let in_policy = world
-            .policies
-            .iter()
-            .any(|b| b.policy.parameters.iter().any(|p| &p.name == name));
-        let is_call = world
-            .policies
-            .iter()
-            .any(|b| b.policy.assumptions.iter().any(|a| &a.name == name));
-        let kind = match (in_model, in_policy, is_call) {
-            (true, false, false) => AxisKind::Model,
-            (false, true, false) => AxisKind::Parameter,
-            (false, false, true) => AxisKind::Assumption,
-            (false, false, false)
-                if world.scenario.model.is_none() && model::PARAMETERS.contains(&name.as_str()) =>
-            {
-                return Err(problem(
-                    format!("the scenario `{}` has no `[model]` to vary", world.scenario.id),
-                    Some("vary policy parameters or judgment calls, or add a `[model]` to the scenario".into()),
-                ));
-            }
-            (false, false, false) => {
-                let mut known: Vec<&str> = Vec::new();
-                if world.scenario.model.is_some() {
-                    known.extend(model::PARAMETERS);
-                }
-                for b in &world.policies {
-                    known.extend(b.policy.parameters.iter().map(|p| p.name.as_str()));
-                    known.extend(b.policy.assumptions.iter().map(|a| a.name.as_str()));
-                }
-                return Err(problem(
-                    "nothing of that name can be varied".into(),
-                    Some(
-                        match modsim_policy::diagnostic::did_you_mean(name, known.iter().copied()) {
-                            Some(close) => format!("did you mean `{close}`?"),
-                            None if known.is_empty() => {
-                                "the scenario has no `[model]` and its policies no parameters or judgment calls".into()
-                            }
-                            None => format!(
-                                "the names are {}",
-                                known
-                                    .iter()
-                                    .map(|k| format!("`{k}`"))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ),
-                        },
-                    ),
-                ));
-            }
-            _ => {
-                return Err(problem(
-                    "the name is both a model and a policy name".into(),
-                    Some("rename one of them".into()),
-                ));
-            }
-        };
+        let kind = axis_kind(name, world).map_err(problem)?;
         if values.is_empty() {
-            return Err(problem("it has no values".into(), None));
+            return Err(problem(("it has no values".into(), None)));
         }
         for (k, value) in values.iter().enumerate() {
             if values.get(..k).is_some_and(|before| before.contains(value)) {
-                return Err(problem(
+                return Err(problem((
                     format!("the value `{value}` is listed twice"),
                     Some("list each value once".into()),
-                ));
+                )));
             }
             match kind {
                 AxisKind::Model => {
                     if let Some(m) = &world.scenario.model {
                         m.clone()
                             .set(name, value)
-                            .map_err(|message| problem(message, None))?;
+                            .map_err(|message| problem((message, None)))?;
                     }
                 }
                 AxisKind::Assumption if !matches!(value.as_str(), "true" | "false") => {
-                    return Err(problem(format!("`{value}` is not `true` or `false`"), None));
+                    return Err(problem((
+                        format!("`{value}` is not `true` or `false`"),
+                        None,
+                    )));
                 }
                 AxisKind::Assumption | AxisKind::Parameter => {}
             }
@@ -561,6 +561,66 @@ pub fn axes(vary: &[(String, Vec<String>)], world: &World) -> Result<Vec<Axis>, 
         });
     }
     Ok(axes)
+}
+
+/// What `name` names in `world`: a model parameter, a policy parameter or a judgment call;
+/// or why it cannot be varied, and the fix.
+fn axis_kind(name: &str, world: &World) -> Result<AxisKind, (String, Option<String>)> {
+    let has_model = world.scenario.model.is_some();
+    let in_model = model::PARAMETERS.contains(&name);
+    let in_policy = world
+        .policies
+        .iter()
+        .any(|b| b.policy.parameters.iter().any(|p| p.name == name));
+    let is_call = world
+        .policies
+        .iter()
+        .any(|b| b.policy.assumptions.iter().any(|a| a.name == name));
+    match (has_model && in_model, in_policy, is_call) {
+        (true, false, false) => Ok(AxisKind::Model),
+        (false, true, false) => Ok(AxisKind::Parameter),
+        (false, false, true) => Ok(AxisKind::Assumption),
+        (false, false, false) if in_model => Err((
+            format!(
+                "the scenario `{}` has no `[model]` to vary",
+                world.scenario.id
+            ),
+            Some(
+                "vary policy parameters or judgment calls, or add a `[model]` to the scenario"
+                    .into(),
+            ),
+        )),
+        (false, false, false) => {
+            let mut known: Vec<&str> = Vec::new();
+            if has_model {
+                known.extend(model::PARAMETERS);
+            }
+            for b in &world.policies {
+                known.extend(b.policy.parameters.iter().map(|p| p.name.as_str()));
+                known.extend(b.policy.assumptions.iter().map(|a| a.name.as_str()));
+            }
+            let help = match modsim_policy::diagnostic::did_you_mean(name, known.iter().copied()) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None if known.is_empty() => {
+                    "the scenario has no `[model]` and its policies no parameters or judgment calls"
+                        .into()
+                }
+                None => format!(
+                    "the names are {}",
+                    known
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            Err(("nothing of that name can be varied".into(), Some(help)))
+        }
+        _ => Err((
+            "the name is both a model and a policy name".into(),
+            Some("rename one of them".into()),
+        )),
+    }
 }
 
 /// Every combination of the axes' values, the first axis outermost.
@@ -735,48 +795,60 @@ impl Tally {
         let slice = |k: u32| u64::from(self.replicates) * u64::from(k) / u64::from(n);
         let runs = slice(i) - slice(i - 1);
         for (k, (point, values)) in self.points.iter().zip(grid(&self.axes)).enumerate() {
-            let at = k + 1;
-            if point.values != values {
-                return Err(format!(
-                    "point {at} has the values {:?}, but the grid's point {at} is {values:?}",
-                    point.values
-                ));
-            }
-            if u64::from(point.n) != runs {
-                return Err(format!(
-                    "point {at} ran {} replicates, but its slice of {} is {runs}",
-                    point.n, self.replicates
-                ));
-            }
-            let shaped = point.permitted.len() == self.actions.len()
-                && point.permitted_on.len() == self.grounds.len()
-                && point
-                    .permitted_on
-                    .iter()
-                    .zip(&self.grounds)
-                    .all(|(counts, grounds)| counts.len() == grounds.len())
-                && point.earliest.len() == self.powers.len();
-            if !shaped {
-                return Err(format!(
-                    "point {at}'s counts do not match its actions, grounds and powers"
-                ));
-            }
-            if point
-                .permitted
+            self.validate_point(k + 1, point, &values, runs)?;
+        }
+        Ok(())
+    }
+
+    /// Checks the point numbered `at` (from 1), which ran `runs` replicates and stands at
+    /// `values` of the grid.
+    fn validate_point(
+        &self,
+        at: usize,
+        point: &PointTally,
+        values: &[String],
+        runs: u64,
+    ) -> Result<(), String> {
+        if point.values != values {
+            return Err(format!(
+                "point {at} has the values {:?}, but the grid's point {at} is {values:?}",
+                point.values
+            ));
+        }
+        if u64::from(point.n) != runs {
+            return Err(format!(
+                "point {at} ran {} replicates, but its slice of {} is {runs}",
+                point.n, self.replicates
+            ));
+        }
+        let shaped = point.permitted.len() == self.actions.len()
+            && point.permitted_on.len() == self.grounds.len()
+            && point
+                .permitted_on
                 .iter()
-                .chain(point.permitted_on.iter().flatten())
-                .any(|count| *count > point.n)
-            {
-                return Err(format!(
-                    "point {at} counts more permitted replicates than the {} it ran",
-                    point.n
-                ));
-            }
-            if point.earliest.iter().any(|e| e.len() as u64 != runs) {
-                return Err(format!(
-                    "point {at} does not keep one earliest instant per power and replicate"
-                ));
-            }
+                .zip(&self.grounds)
+                .all(|(counts, grounds)| counts.len() == grounds.len())
+            && point.earliest.len() == self.powers.len();
+        if !shaped {
+            return Err(format!(
+                "point {at}'s counts do not match its actions, grounds and powers"
+            ));
+        }
+        if point
+            .permitted
+            .iter()
+            .chain(point.permitted_on.iter().flatten())
+            .any(|count| *count > point.n)
+        {
+            return Err(format!(
+                "point {at} counts more permitted replicates than the {} it ran",
+                point.n
+            ));
+        }
+        if point.earliest.iter().any(|e| e.len() as u64 != runs) {
+            return Err(format!(
+                "point {at} does not keep one earliest instant per power and replicate"
+            ));
         }
         Ok(())
     }
