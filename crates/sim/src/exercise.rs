@@ -7,12 +7,14 @@
 //! the key. A student's own policy can replace the exercise's, which makes "encode this clause
 //! so that these verdicts come out" gradeable.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use jiff::Timestamp;
 use modsim_policy::diagnostic::did_you_mean;
 use modsim_policy::load::toml_problem;
 use modsim_policy::{FileProblems, Overrides, Problem, show_instant};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
@@ -75,36 +77,47 @@ impl Expectations {
 pub const STATES: &[&str] = &["not_triggered", "pending", "fulfilled", "breached", "cured"];
 
 /// One expected result.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Expectation")]
 pub struct Expectation {
     /// `ACTOR ACTION AGAINST` of an action in the timeline: its verdict is checked.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub verdict: Option<Spanned<String>>,
     /// Whether the action must be permitted.
     #[serde(default)]
+    #[schemars(with = "Option<bool>")]
     pub permitted: Option<Spanned<bool>>,
     /// The exact grounds it must rest on (clause ids).
     #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
     pub grounds: Option<Spanned<Vec<String>>>,
     /// Grounds it must rest on, among others.
     #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
     pub grounds_include: Option<Spanned<Vec<String>>>,
     /// Judgment calls the verdict must say it rests on.
     #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
     pub assumptions_include: Option<Spanned<Vec<String>>>,
     /// A power's clause id: its earliest instant is checked.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub earliest: Option<Spanned<String>>,
     /// A duty's clause id: its state at `at` is checked.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub duty: Option<Spanned<String>>,
-    /// The expected state of the duty: one of [`STATES`].
+    /// The expected state of the duty: `not_triggered`, `pending`, `fulfilled`, `breached` or
+    /// `cured`.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub state: Option<Spanned<String>>,
     /// An instant: the expected earliest instant (or `never`), the instant a duty's state is
     /// read at, or the instant of the action when several match.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub at: Option<Spanned<String>>,
     /// Shown when the expectation fails: the exercise's own hint.
     #[serde(default)]
@@ -112,21 +125,27 @@ pub struct Expectation {
     /// A sweep point (`name = "value"` per varied name): the verdict's share of permitted
     /// replicates there is checked against `share_at_least` / `share_at_most`.
     #[serde(default)]
+    #[schemars(with = "Option<BTreeMap<String, SweepValue>>")]
     pub sweep: Option<Spanned<toml::Table>>,
     /// Replicates of that sweep (default 200).
     #[serde(default)]
+    #[schemars(with = "Option<u32>")]
     pub replicates: Option<Spanned<u32>>,
     /// Seed of that sweep (default 1).
     #[serde(default)]
+    #[schemars(with = "Option<u64>")]
     pub seed: Option<Spanned<u64>>,
     /// The share counted is of replicates permitted on this clause, rather than on any.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub on: Option<Spanned<String>>,
     /// Lowest acceptable share.
     #[serde(default)]
+    #[schemars(with = "Option<f64>")]
     pub share_at_least: Option<Spanned<f64>>,
     /// Highest acceptable share.
     #[serde(default)]
+    #[schemars(with = "Option<f64>")]
     pub share_at_most: Option<Spanned<f64>>,
 }
 
@@ -147,55 +166,127 @@ pub struct CaseResult {
     pub message: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A modsim exercise or test: the run a question is about and, unless a key is kept apart,
+/// the expected results. See docs/exercise-format.md.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Exercise", title = "modsim exercise")]
 struct RawExercise {
+    /// The run: id, title, scenario, policies, reforms and overrides.
     exercise: RawHeader,
+    /// The expected results, each with the message shown when it fails.
     #[serde(default)]
+    #[schemars(with = "Vec<Expectation>")]
     expect: Vec<Spanned<Expectation>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// The header of an exercise.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Header")]
 struct RawHeader {
+    /// Short id; `--answers-dir` looks for its key as `ID.toml`.
+    #[schemars(with = "String")]
     id: Spanned<String>,
+    /// The question.
     title: String,
+    /// What it is about, for readers.
     #[serde(default)]
     about: Option<String>,
+    /// The scenario: a `scenario.toml`, or its folder, relative to this file.
+    #[schemars(with = "String")]
     scenario: Spanned<String>,
+    /// Policy files to run under instead of the scenario's, relative to this file.
     #[serde(default)]
     policies: Vec<String>,
+    /// Reform files to apply, relative to this file.
     #[serde(default)]
     reforms: Vec<String>,
+    /// Clause ids taken out (`--without`).
     #[serde(default)]
     without: Vec<String>,
-    #[serde(default)]
-    set: Option<Spanned<toml::Table>>,
-    #[serde(default)]
-    assume: Option<Spanned<toml::Table>>,
+    /// Parameters set (`--set NAME=VALUE`): a period or a whole number.
+    #[serde(default = "no_table")]
+    #[schemars(with = "BTreeMap<String, SetValue>")]
+    set: Spanned<toml::Table>,
+    /// Judgment calls fixed (`--assume NAME=true|false`).
+    #[serde(default = "no_table")]
+    #[schemars(with = "BTreeMap<String, bool>")]
+    assume: Spanned<toml::Table>,
 }
 
-#[derive(Debug, Deserialize)]
+/// An empty table, where the file has none (located nowhere: it has no problem).
+fn no_table() -> Spanned<toml::Table> {
+    Spanned::new(0..0, toml::Table::new())
+}
+
+/// A modsim answers file: an exercise's key, kept apart from its hand-out.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Answers", title = "modsim answers")]
 struct RawAnswers {
+    /// About the key: the exercise it answers, and notes for the instructor.
     #[serde(default)]
     answers: Option<RawAnswersHeader>,
+    /// The expected results, each with the message shown when it fails.
     #[serde(default)]
+    #[schemars(with = "Vec<Expectation>")]
     expect: Vec<Spanned<Expectation>>,
 }
 
 /// A key's `[answers]` table: the exercise it is for, and notes for the instructor.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "AnswersHeader")]
 struct RawAnswersHeader {
+    /// The id of the exercise this key answers; a key used with another exercise is refused.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     exercise: Option<Spanned<String>>,
+    /// Notes for the instructor.
     #[serde(default)]
     #[expect(
         dead_code,
         reason = "notes are for the instructor: read only to be accepted"
     )]
     notes: Option<String>,
+}
+
+/// The value `set` gives a parameter, as `Exercise::parse` reads it: a period
+/// (`"2 business days"`) or a whole number.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code, reason = "a schema only: the loader reads a TOML table")]
+enum SetValue {
+    Period(String),
+    Number(i64),
+}
+
+/// A sweep point's value of one varied name, as `check_share` reads it.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code, reason = "a schema only: the loader reads a TOML table")]
+enum SweepValue {
+    Text(String),
+    Integer(i64),
+    Number(f64),
+    Flag(bool),
+}
+
+/// The JSON Schema of an exercise or test file, for TOML editors; `modsim schema exercise`
+/// prints it.
+pub fn exercise_schema() -> schemars::Schema {
+    // Draft 7, the draft TOML editors (Taplo, Even Better TOML) read everywhere.
+    schemars::generate::SchemaSettings::draft07()
+        .into_generator()
+        .into_root_schema_for::<RawExercise>()
+}
+
+/// The JSON Schema of an answers file (an exercise's key); `modsim schema answers` prints it.
+pub fn answers_schema() -> schemars::Schema {
+    schemars::generate::SchemaSettings::draft07()
+        .into_generator()
+        .into_root_schema_for::<RawAnswers>()
 }
 
 impl Exercise {
@@ -218,27 +309,23 @@ impl Exercise {
             without: h.without.clone(),
             ..Overrides::default()
         };
-        if let Some(set) = &h.set {
-            for (name, value) in set.get_ref() {
-                match value {
-                    toml::Value::String(s) => overrides.set.push((name.clone(), s.clone())),
-                    toml::Value::Integer(n) => overrides.set.push((name.clone(), n.to_string())),
-                    _ => problems.push(Problem::error(
-                        format!("`set.{name}` must be a period or a whole number"),
-                        Some(set.span()),
-                    )),
-                }
+        for (name, value) in h.set.get_ref() {
+            match value {
+                toml::Value::String(s) => overrides.set.push((name.clone(), s.clone())),
+                toml::Value::Integer(n) => overrides.set.push((name.clone(), n.to_string())),
+                _ => problems.push(Problem::error(
+                    format!("`set.{name}` must be a period or a whole number"),
+                    Some(h.set.span()),
+                )),
             }
         }
-        if let Some(assume) = &h.assume {
-            for (name, value) in assume.get_ref() {
-                match value {
-                    toml::Value::Boolean(b) => overrides.assume.push((name.clone(), *b)),
-                    _ => problems.push(Problem::error(
-                        format!("`assume.{name}` must be true or false"),
-                        Some(assume.span()),
-                    )),
-                }
+        for (name, value) in h.assume.get_ref() {
+            match value {
+                toml::Value::Boolean(b) => overrides.assume.push((name.clone(), *b)),
+                _ => problems.push(Problem::error(
+                    format!("`assume.{name}` must be true or false"),
+                    Some(h.assume.span()),
+                )),
             }
         }
         for e in &raw.expect {

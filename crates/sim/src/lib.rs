@@ -37,6 +37,7 @@ pub mod report;
 pub mod scenario;
 pub mod setup;
 pub mod sweep;
+pub mod timeline;
 
 pub use bind::World;
 pub use explanation::{Explanation, Node};

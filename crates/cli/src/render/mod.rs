@@ -1,5 +1,5 @@
 //! Renderers of a run's report: short coloured text for the terminal, JSON, and Markdown
-//! (the verdict matrix, then the verdicts, earliest instants and duties, in [`markdown`]);
+//! (the verdict matrix, then the verdicts, earliest instants and duties, in [`mod@markdown`]);
 //! comparisons ([`compare`]); test results and sweeps ([`batch`]). Sentences come from
 //! [`crate::prose`].
 //!

@@ -33,7 +33,7 @@ impl Replay<'_> {
                     clause: None,
                     reason: Reason::NoPower {
                         actor: SmolStr::new(s.party_id(action.actor)),
-                        action: SmolStr::new(&action.action),
+                        action: SmolStr::new_static(action.action.name()),
                         against: SmolStr::new(s.party_id(action.against)),
                     },
                 });
@@ -54,7 +54,7 @@ impl Replay<'_> {
             Explanation::leaf(Node::Verdict {
                 event: event_id("action", action_index),
                 actor: SmolStr::new(s.party_id(action.actor)),
-                action: SmolStr::new(&action.action),
+                action: SmolStr::new_static(action.action.name()),
                 against: SmolStr::new(s.party_id(action.against)),
                 at: now,
                 permitted,
@@ -64,7 +64,7 @@ impl Replay<'_> {
         self.verdicts.push(Verdict {
             action_index,
             actor: s.party_id(action.actor).to_owned(),
-            action: action.action.clone(),
+            action: action.action.to_string(),
             against: s.party_id(action.against).to_owned(),
             at: now,
             permitted,

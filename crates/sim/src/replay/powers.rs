@@ -189,7 +189,7 @@ impl Replay<'_> {
                 },
             },
             holder: party(power.map(|w| w.holder)),
-            action: power.map_or(String::new(), |w| w.action.clone()),
+            action: power.map_or(String::new(), |w| w.action.to_string()),
             against: party(power.map(|w| w.against)),
             at: None,
             condition_first_held: None,

@@ -199,7 +199,7 @@ pub(super) fn clause_info(policy: &Policy, k: usize) -> Option<ClauseInfo> {
             .find(|p| p.clause == k)
             .map(|p| PowerTerms {
                 holder: policy.role_name(p.holder).to_owned(),
-                action: p.action.clone(),
+                action: p.action.name().to_owned(),
                 against: policy.role_name(p.against).to_owned(),
                 condition: p.condition.text.clone(),
                 notice: NoticeTerms::of(p),
@@ -230,7 +230,7 @@ pub(super) fn events(s: &Scenario) -> Vec<EventReport> {
         from: party(a.actor),
         to: party(a.against),
         kind: EventKind::Action {
-            action: a.action.clone(),
+            action: a.action.name().to_owned(),
             demands: a.demands.clone(),
         },
         summary: a.summary.clone(),

@@ -178,7 +178,7 @@ impl<'a> Explainer<'a> {
         let tree = Explanation::leaf(Node::Power {
             clause: clause.clone(),
             holder: self.party(power.holder),
-            action: SmolStr::new(&power.action),
+            action: SmolStr::new_static(power.action.name()),
             against: self.party(power.against),
             exercisable: basis.is_some(),
         })
