@@ -3,21 +3,21 @@
 //! Exit codes: 0 done; 2 bad input or usage.
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
-use miette::{GraphicalReportHandler, GraphicalTheme};
-use modsim_policy::{FileProblems, Overrides};
+use modsim_policy::{FileProblems, Overrides, Problem};
 use modsim_sim::compare::Alternative;
 use modsim_sim::reconstruct::{self, ReportModel};
 use modsim_sim::{Request, SetupError, report};
 
 use crate::args::{
     self, Account, Command, CompareArgs, ErrorFormat, Format, Judged, MergeArgs, NewArgs, NewKind,
-    OverrideArgs, ReconstructArgs, RunArgs, SweepArgs, SweepFormat, TestArgs, TestFormat,
+    OverrideArgs, ReconstructArgs, RunArgs, SweepArgs, SweepFormat,
 };
-use crate::files::{self, DiskOrSeed, SEED_SCENARIO};
-use crate::output::{self, WriteError};
+use crate::diagnostics;
+use crate::files::{self, DiskOrSeed, SEED_SCENARIO, path_text};
+use crate::output;
 use crate::render;
 
 /// Exit code: bad input or usage.
@@ -43,7 +43,7 @@ pub fn dispatch(command: Command, matches: &clap::ArgMatches, verbosity: Verbosi
             clap_complete::generate(a.shell, &mut cmd, "modsim", &mut script);
             let script = String::from_utf8_lossy(&script);
             (
-                output::print(&script, false).map_err(Failure::from),
+                output::print(&script, false).map_err(Failure::usage),
                 ErrorFormat::Human,
             )
         }
@@ -52,117 +52,50 @@ pub fn dispatch(command: Command, matches: &clap::ArgMatches, verbosity: Verbosi
             a.error_format,
         ),
         Command::Sweep(a) => (sweep(&a, verbosity), a.error_format),
-        Command::Test(a) => return test(&a),
+        Command::Test(a) => return crate::exercises::test(&a),
         Command::Merge(a) => (merge(&a), ErrorFormat::Human),
         Command::Reconstruct(a) => (reconstruct(&a), ErrorFormat::Human),
         Command::Check(a) => return crate::check::check(&a),
         Command::Schema(a) => (
-            output::print(&crate::schema::text(a.kind), false).map_err(Failure::from),
+            output::print(&crate::schema::text(a.kind), false).map_err(Failure::usage),
             ErrorFormat::Human,
         ),
     };
     match result {
-        Ok(()) | Err(Failure::ClosedPipe) => ExitCode::SUCCESS,
-        Err(failure) => {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure(problems)) => {
             match format {
-                ErrorFormat::Human => output::eprint(&failure.render()),
-                ErrorFormat::Json => output::eprint(&failure.render_json()),
+                ErrorFormat::Human => output::eprint(&diagnostics::human(&problems)),
+                ErrorFormat::Json => output::eprint(&diagnostics::json(&problems)),
             }
             ExitCode::from(BAD_INPUT)
         }
     }
 }
 
-/// Why a command failed.
-enum Failure {
-    Usage {
-        message: String,
-        help: Option<String>,
-    },
-    Files(Vec<FileProblems>),
-    /// Standard output's reader went away: the command ends quietly.
-    ClosedPipe,
-}
-
-impl From<WriteError> for Failure {
-    fn from(e: WriteError) -> Failure {
-        match e {
-            WriteError::ClosedPipe => Failure::ClosedPipe,
-            WriteError::Failed(message) => Failure::usage(message),
-        }
-    }
-}
+/// Why a command failed: every problem found, in files or on the command line.
+struct Failure(FileProblems);
 
 impl Failure {
+    /// A problem of the command line.
     fn usage(message: impl Into<String>) -> Failure {
-        Failure::Usage {
-            message: message.into(),
-            help: None,
-        }
+        Failure(Problem::error(message, None).on_command_line().into())
     }
 
-    fn render(&self) -> String {
-        match self {
-            Failure::Usage { message, help } => {
-                let mut s = format!("error: {message}\n");
-                if let Some(h) = help {
-                    s.push_str(&format!("  help: {h}\n"));
-                }
-                s
-            }
-            Failure::Files(files) => files.iter().map(render_problems).collect(),
-            Failure::ClosedPipe => String::new(),
-        }
+    /// A problem of the command line, with its fix.
+    fn help(message: impl Into<String>, help: impl Into<String>) -> Failure {
+        Failure(
+            Problem::error(message, None)
+                .with_help(help)
+                .on_command_line()
+                .into(),
+        )
     }
-
-    fn render_json(&self) -> String {
-        match self {
-            Failure::Usage { message, help } => {
-                let mut problem = modsim_policy::Problem::error(message.clone(), None);
-                if let Some(h) = help {
-                    problem = problem.with_help(h.clone());
-                }
-                crate::diagnostics::json(&[FileProblems::new("", "", vec![problem])])
-            }
-            Failure::Files(files) => crate::diagnostics::json(files),
-            Failure::ClosedPipe => String::new(),
-        }
-    }
-}
-
-/// Renders a file's problems with file, line, column and the value underlined.
-pub fn render_problems(problems: &FileProblems) -> String {
-    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let theme = if colour {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
-    let mut out = String::new();
-    for located in problems.each() {
-        let mut one = String::new();
-        if handler.render_report(&mut one, &located).is_err() {
-            one = format!("{}: {}\n", problems.name(), located.problem.message);
-        }
-        out.push_str(&one);
-        out.push('\n');
-    }
-    let kind = if problems.has_errors() {
-        "error"
-    } else {
-        "warning"
-    };
-    out.push_str(&format!("{kind}: {problems}\n"));
-    out
 }
 
 impl From<SetupError> for Failure {
     fn from(e: SetupError) -> Failure {
-        match e {
-            SetupError::Files(f) => Failure::Files(f.files),
-            SetupError::Usage { message, help } => Failure::Usage { message, help },
-        }
+        Failure(e.into())
     }
 }
 
@@ -212,12 +145,10 @@ fn run(a: &RunArgs, verbosity: Verbosity) -> Result<(), Failure> {
     if !verbosity.quiet {
         match a.error_format {
             ErrorFormat::Human => {
-                for w in &prepared.warnings {
-                    output::eprint(&render_problems(w));
-                }
+                output::eprint(&diagnostics::human(&prepared.warnings));
             }
             ErrorFormat::Json if !prepared.warnings.is_empty() => {
-                output::eprint(&crate::diagnostics::json(&prepared.warnings));
+                output::eprint(&diagnostics::json(&prepared.warnings));
             }
             ErrorFormat::Json => {}
         }
@@ -308,31 +239,34 @@ fn compare(a: &CompareArgs, matches: Option<&clap::ArgMatches>) -> Result<(), Fa
         ));
     }
     if alternatives.is_empty() {
-        return Err(Failure::Usage {
-            message: "nothing to compare the baseline with".into(),
-            help: Some("name an alternative with `--reform FILE` or `--policy FILE`".into()),
-        });
+        return Err(Failure::help(
+            "nothing to compare the baseline with",
+            "name an alternative with `--reform FILE` or `--policy FILE`",
+        ));
     }
     alternatives.sort_by_key(|(at, _)| *at);
     let alternatives: Vec<Alternative> = alternatives.into_iter().map(|(_, a)| a).collect();
     let files = DiskOrSeed { embedded };
     let comparison = modsim_sim::compare::compare(&baseline, &alternatives, &files)?;
     match a.format {
-        Format::Text => output::print(&render::comparison(&comparison), true)?,
-        Format::Md => output::print(&render::comparison_markdown(&comparison), false)?,
+        Format::Text => {
+            output::print(&render::comparison(&comparison), true).map_err(Failure::usage)?;
+        }
+        Format::Md => {
+            output::print(&render::comparison_markdown(&comparison), false)
+                .map_err(Failure::usage)?;
+        }
         Format::Html => {
-            return Err(Failure::Usage {
-                message: "`compare` writes text, JSON or Markdown".into(),
-                help: Some(
-                    "for a page per run, use `modsim run --format html` with each reform".into(),
-                ),
-            });
+            return Err(Failure::help(
+                "`compare` writes text, JSON or Markdown",
+                "for a page per run, use `modsim run --format html` with each reform",
+            ));
         }
         Format::Json => {
             let mut text = serde_json::to_string_pretty(&comparison)
                 .map_err(|e| Failure::usage(e.to_string()))?;
             text.push('\n');
-            output::print(&text, false)?;
+            output::print(&text, false).map_err(Failure::usage)?;
         }
     }
     Ok(())
@@ -340,10 +274,10 @@ fn compare(a: &CompareArgs, matches: Option<&clap::ArgMatches>) -> Result<(), Fa
 
 fn sweep(a: &SweepArgs, verbosity: Verbosity) -> Result<(), Failure> {
     if a.chart.is_some() && a.vary.is_empty() {
-        return Err(Failure::Usage {
-            message: crate::chart::NO_AXIS.into(),
-            help: Some("add `--vary NAME=V1,V2,...`, or leave out `--chart`".into()),
-        });
+        return Err(Failure::help(
+            crate::chart::NO_AXIS,
+            "add `--vary NAME=V1,V2,...`, or leave out `--chart`",
+        ));
     }
     let (scenario, embedded) = scenario_choice(a.scenario.as_deref())?;
     let base = request(scenario, &a.judged)?;
@@ -365,9 +299,11 @@ fn sweep(a: &SweepArgs, verbosity: Verbosity) -> Result<(), Failure> {
             let parsed = text.split_once('/').and_then(|(i, n)| {
                 Some((i.trim().parse::<u32>().ok()?, n.trim().parse::<u32>().ok()?))
             });
-            Some(parsed.ok_or_else(|| Failure::Usage {
-                message: format!("`--shard {text}` is not of the form I/N"),
-                help: Some("for example `--shard 1/4`".into()),
+            Some(parsed.ok_or_else(|| {
+                Failure::help(
+                    format!("`--shard {text}` is not of the form I/N"),
+                    "for example `--shard 1/4`",
+                )
             })?)
         }
     };
@@ -403,18 +339,19 @@ fn merge(a: &MergeArgs) -> Result<(), Failure> {
     for path in &a.shards {
         let text = files::read_text(path)
             .map_err(|e| Failure::usage(format!("cannot read `{}`: {e}", path.display())))?;
-        let tally: modsim_sim::sweep::Tally =
-            serde_json::from_str(&text).map_err(|e| Failure::Usage {
-                message: format!("`{}` is not a sweep shard: {e}", path.display()),
-                help: Some("merge the files written by `modsim sweep --shard I/N`".into()),
-            })?;
+        let tally: modsim_sim::sweep::Tally = serde_json::from_str(&text).map_err(|e| {
+            Failure::help(
+                format!("`{}` is not a sweep shard: {e}", path.display()),
+                "merge the files written by `modsim sweep --shard I/N`",
+            )
+        })?;
         shards.push((path_text(path), tally));
     }
-    let tally = modsim_sim::sweep::Tally::merge(shards).map_err(|e| Failure::Usage {
-        message: e,
-        help: Some(
-            "merge the files `modsim sweep --shard I/N` wrote, unchanged, one per slice".into(),
-        ),
+    let tally = modsim_sim::sweep::Tally::merge(shards).map_err(|e| {
+        Failure::help(
+            e,
+            "merge the files `modsim sweep --shard I/N` wrote, unchanged, one per slice",
+        )
     })?;
     sweep_output(&tally, a.format, a.chart.as_deref(), a.output.as_deref())
 }
@@ -451,7 +388,7 @@ fn sweep_output(
 fn emit(text: &str, to: Option<&Path>) -> Result<(), Failure> {
     match to {
         Some(path) => output::write_file(path, text).map_err(Failure::usage),
-        None => Ok(output::print(text, true)?),
+        None => output::print(text, true).map_err(Failure::usage),
     }
 }
 
@@ -475,10 +412,10 @@ fn new(a: &NewArgs) -> Result<(), Failure> {
     let name = a.name.clone();
     let write = |path: &Path, text: &str| -> Result<(), Failure> {
         if path.exists() {
-            return Err(Failure::Usage {
-                message: format!("`{}` already exists", path.display()),
-                help: Some("choose another name; modsim never overwrites a file you wrote".into()),
-            });
+            return Err(Failure::help(
+                format!("`{}` already exists", path.display()),
+                "choose another name; modsim never overwrites a file you wrote",
+            ));
         }
         output::write_file(path, text).map_err(Failure::usage)?;
         output::eprint(&format!("wrote {}\n", path.display()));
@@ -486,10 +423,10 @@ fn new(a: &NewArgs) -> Result<(), Failure> {
     };
     let folder = |name: &Path| -> Result<(), Failure> {
         if name.exists() {
-            return Err(Failure::Usage {
-                message: format!("`{}` already exists", name.display()),
-                help: Some("choose another name; modsim never overwrites a file you wrote".into()),
-            });
+            return Err(Failure::help(
+                format!("`{}` already exists", name.display()),
+                "choose another name; modsim never overwrites a file you wrote",
+            ));
         }
         std::fs::create_dir_all(name)
             .map_err(|e| Failure::usage(format!("cannot create `{}`: {e}", name.display())))
@@ -527,111 +464,6 @@ fn new(a: &NewArgs) -> Result<(), Failure> {
     }
 }
 
-/// Exit code: a test case failed.
-const TEST_FAILED: u8 = 1;
-
-fn test(a: &TestArgs) -> ExitCode {
-    match run_tests(a) {
-        Ok(true) | Err(Failure::ClosedPipe) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::from(TEST_FAILED),
-        Err(failure) => {
-            output::eprint(&failure.render());
-            ExitCode::from(BAD_INPUT)
-        }
-    }
-}
-
-/// Runs every exercise found; true when every case passed.
-fn run_tests(a: &TestArgs) -> Result<bool, Failure> {
-    let mut found = Vec::new();
-    for path in &a.paths {
-        collect_exercises(path, &mut found)?;
-    }
-    found.sort();
-    found.dedup();
-    if found.is_empty() {
-        return Err(Failure::Usage {
-            message: "no exercise or test file found".into(),
-            help: Some(
-                "name files, or folders holding `exercise.toml` or `*.test.toml` files".into(),
-            ),
-        });
-    }
-    if a.answers.is_some() && found.len() > 1 {
-        return Err(Failure::Usage {
-            message: format!(
-                "`--answers` names one key, but {} exercises were found",
-                found.len()
-            ),
-            help: Some("name one exercise, or use `--answers-dir DIR`".into()),
-        });
-    }
-    let files = DiskOrSeed { embedded: false };
-    let policies: Vec<String> = a.policies.iter().map(|p| path_text(p)).collect();
-    let reforms: Vec<String> = a.reforms.iter().map(|p| path_text(p)).collect();
-    let mut results = Vec::new();
-    for path in &found {
-        let name = path_text(path);
-        let text = files::read_text(path)
-            .map_err(|e| Failure::usage(format!("cannot read `{name}`: {e}")))?;
-        let mut exercise = modsim_sim::exercise::Exercise::parse(&name, &text)
-            .map_err(|p| Failure::Files(vec![p]))?;
-        if !reforms.is_empty() {
-            exercise.request.reforms = reforms.clone();
-        }
-        let key = match (&a.answers, &a.answers_dir) {
-            (Some(file), _) => Some(file.clone()),
-            (None, Some(dir)) => Some(dir.join(format!("{}.toml", exercise.id))),
-            (None, None) => None,
-        };
-        let expect = match key {
-            Some(file) => {
-                let key_name = path_text(&file);
-                let key_text = files::read_text(&file).map_err(|e| {
-                    Failure::usage(format!("cannot read the answers `{key_name}`: {e}"))
-                })?;
-                modsim_sim::exercise::Exercise::answers(&key_name, &key_text)
-                    .map_err(|p| Failure::Files(vec![p]))?
-            }
-            None => exercise.expect.clone(),
-        };
-        results.extend(exercise.check(&expect, &policies, &files)?);
-    }
-    let passed = results.iter().filter(|r| r.passed).count();
-    let failed = results.len() - passed;
-    match a.format {
-        TestFormat::Text => output::print(&render::test_results(&results), true)?,
-        TestFormat::Json => {
-            let report = serde_json::json!({
-                "schema": "modsim.test/1",
-                "passed": passed,
-                "failed": failed,
-                "cases": results,
-            });
-            let mut text =
-                serde_json::to_string_pretty(&report).map_err(|e| Failure::usage(e.to_string()))?;
-            text.push('\n');
-            output::print(&text, false)?;
-        }
-    }
-    Ok(failed == 0)
-}
-
-/// Exercise files under `path`: the file itself, or `exercise.toml` and `*.test.toml` files in
-/// the folder and its subfolders (hidden folders and `target` skipped; see `files::walk`).
-fn collect_exercises(path: &Path, found: &mut Vec<PathBuf>) -> Result<(), Failure> {
-    if !path.is_dir() {
-        found.push(path.to_path_buf());
-        return Ok(());
-    }
-    let wanted = |name: &str| name == "exercise.toml" || name.ends_with(".test.toml");
-    found.extend(
-        files::walk(path, &wanted)
-            .map_err(|e| Failure::usage(format!("cannot read `{}`: {e}", path.display())))?,
-    );
-    Ok(())
-}
-
 /// A scenario argument: a file, or a folder holding `scenario.toml`.
 fn scenario_file(path: &Path) -> Result<String, Failure> {
     if path.is_dir() {
@@ -639,18 +471,12 @@ fn scenario_file(path: &Path) -> Result<String, Failure> {
         if inside.is_file() {
             return Ok(path_text(&inside));
         }
-        return Err(Failure::Usage {
-            message: format!("the folder `{}` holds no `scenario.toml`", path.display()),
-            help: Some("name the scenario file itself".into()),
-        });
+        return Err(Failure::help(
+            format!("the folder `{}` holds no `scenario.toml`", path.display()),
+            "name the scenario file itself",
+        ));
     }
     Ok(path_text(path))
-}
-
-/// A path as shown to the user and as files name each other: `/` separators, no `./`.
-pub fn path_text(path: &Path) -> String {
-    let text = path.to_string_lossy().replace('\\', "/");
-    text.strip_prefix("./").map(str::to_owned).unwrap_or(text)
 }
 
 fn reconstruct(a: &ReconstructArgs) -> Result<(), Failure> {
@@ -662,8 +488,7 @@ fn reconstruct(a: &ReconstructArgs) -> Result<(), Failure> {
     let text = reconstruct::to_csv(&posts, &reconstruct::header(which, &model, a.seed))
         .map_err(|e| Failure::usage(e.to_string()))?;
     match &a.output {
-        None => output::print(&text, false)?,
-        Some(path) => output::write_file(path, &text).map_err(Failure::usage)?,
+        None => output::print(&text, false).map_err(Failure::usage),
+        Some(path) => output::write_file(path, &text).map_err(Failure::usage),
     }
-    Ok(())
 }

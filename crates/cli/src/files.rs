@@ -328,6 +328,12 @@ fn identity(meta: &fs::Metadata) -> (u64, u64) {
     }
 }
 
+/// A path as shown to the user and as files name each other: `/` separators, no `./`.
+pub fn path_text(path: &Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    text.strip_prefix("./").map(str::to_owned).unwrap_or(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

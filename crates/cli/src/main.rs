@@ -5,6 +5,7 @@ mod chart;
 mod check;
 mod commands;
 mod diagnostics;
+mod exercises;
 mod files;
 mod html;
 mod output;
@@ -39,7 +40,7 @@ fn usage(e: &clap::Error) -> ExitCode {
     let text = e.render().ansi().to_string();
     if e.use_stderr() {
         output::eprint(&text);
-    } else if let Err(output::WriteError::Failed(message)) = output::print(&text, true) {
+    } else if let Err(message) = output::print(&text, true) {
         output::eprint(&format!("error: {message}\n"));
         return ExitCode::from(2);
     }

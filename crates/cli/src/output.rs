@@ -14,18 +14,14 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::files;
 
-/// Why output could not be written.
-#[derive(Debug)]
-pub enum WriteError {
-    /// Standard output's reader went away (`| head`): the program ends quietly, with success.
-    ClosedPipe,
-    /// Anything else, said in a message.
-    Failed(String),
-}
-
 /// Writes `text` to standard output and flushes it. `styled` text goes through anstream,
 /// which drops colours where standard output is not a terminal.
-pub fn print(text: &str, styled: bool) -> Result<(), WriteError> {
+///
+/// When standard output's reader has gone away (`modsim ... | head`), the program ends here,
+/// quietly and with success, as a pager cut short expects: nothing is left to say, and no
+/// side output (a chart) follows. Any other failure (`/dev/full`) is returned, to be reported
+/// with exit code 2.
+pub fn print(text: &str, styled: bool) -> Result<(), String> {
     let result = if styled {
         let mut out = anstream::stdout().lock();
         out.write_all(text.as_bytes()).and_then(|()| out.flush())
@@ -33,9 +29,11 @@ pub fn print(text: &str, styled: bool) -> Result<(), WriteError> {
         let mut out = io::stdout().lock();
         out.write_all(text.as_bytes()).and_then(|()| out.flush())
     };
-    result.map_err(|e| match e.kind() {
-        io::ErrorKind::BrokenPipe => WriteError::ClosedPipe,
-        _ => WriteError::Failed(format!("cannot write to standard output: {e}")),
+    result.map_err(|e| {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        format!("cannot write to standard output: {e}")
     })
 }
 

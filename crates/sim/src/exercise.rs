@@ -20,7 +20,7 @@ use toml::Spanned;
 
 use crate::bind::World;
 use crate::outcome::{DutyStatus, Outcome};
-use crate::scenario::{Files, LoadFailure, parse_instant, resolve_path};
+use crate::scenario::{Files, parse_instant, resolve_path};
 use crate::setup::{self, Request, SetupError};
 
 /// An exercise file, read.
@@ -67,9 +67,7 @@ impl Expectations {
     }
 
     fn problems(&self, problems: Vec<Problem>) -> SetupError {
-        SetupError::Files(LoadFailure {
-            files: vec![FileProblems::new(&self.file, &self.text, problems)],
-        })
+        SetupError::Files(FileProblems::new(&self.file, &self.text, problems))
     }
 }
 
@@ -1148,7 +1146,7 @@ mod tests {
             panic!("a key for another exercise is refused before any file is read");
         };
         assert!(
-            failure.files[0].problems[0]
+            failure.problems[0]
                 .message
                 .contains("this key is for the exercise `other`, not `mine`")
         );
