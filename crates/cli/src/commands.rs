@@ -60,6 +60,10 @@ pub fn dispatch(command: Command, matches: &clap::ArgMatches, verbosity: Verbosi
             output::print(&crate::schema::text(a.kind), false).map_err(Failure::usage),
             ErrorFormat::Human,
         ),
+        Command::Serve(a) => (
+            crate::serve::serve(&a).map_err(Failure::usage),
+            ErrorFormat::Human,
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

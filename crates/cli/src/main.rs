@@ -12,7 +12,9 @@ mod output;
 mod prose;
 mod render;
 mod schema;
+mod serve;
 mod templates;
+mod timeline;
 
 use std::process::ExitCode;
 

@@ -66,6 +66,17 @@ impl Expectations {
         self.items.iter().map(Spanned::get_ref)
     }
 
+    /// Each expected result alone, still knowing its file: to check them one by one, so that
+    /// one naming something the run lacks fails alone.
+    pub fn each(&self) -> impl Iterator<Item = Expectations> + '_ {
+        self.items.iter().map(|item| Expectations {
+            file: self.file.clone(),
+            text: self.text.clone(),
+            exercise: self.exercise.clone(),
+            items: vec![item.clone()],
+        })
+    }
+
     fn problems(&self, problems: Vec<Problem>) -> SetupError {
         SetupError::Files(FileProblems::new(&self.file, &self.text, problems))
     }
