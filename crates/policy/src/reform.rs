@@ -68,7 +68,8 @@ struct RawReform {
 #[schemars(rename = "ReformHeader")]
 struct RawReformHeader {
     /// A short id, shown in reports.
-    id: String,
+    #[schemars(with = "String")]
+    id: Spanned<String>,
     /// What the reform asks, in a line.
     title: String,
     /// Why a class would ask it.
@@ -96,6 +97,18 @@ impl ReformDoc {
     pub fn parse(name: &str, text: &str) -> Result<ReformDoc, FileProblems> {
         let raw: RawReform = toml::from_str(text)
             .map_err(|e| FileProblems::new(name, text, vec![toml_problem(&e)]))?;
+        let id = &raw.reform.id;
+        if id.get_ref().trim().is_empty() {
+            return Err(FileProblems::new(
+                name,
+                text,
+                vec![
+                    Problem::error("the reform's `id` is empty", Some(id.span())).with_help(
+                        "give it a short id, shown in reports: `id = \"thirty-days-notice\"`",
+                    ),
+                ],
+            ));
+        }
         Ok(ReformDoc {
             name: name.to_owned(),
             text: text.to_owned(),
@@ -105,7 +118,7 @@ impl ReformDoc {
 
     /// The reform's id.
     pub fn id(&self) -> &str {
-        &self.raw.reform.id
+        self.raw.reform.id.get_ref()
     }
 
     /// Its title.
@@ -391,6 +404,18 @@ power = { holder = "provider", action = "warn", against = "customer", notice = "
                 "reform.toml:8:1: the policy has no parameter `notice`",
                 "reform.toml:10:1: the policy has no judgment call `aws_determined`",
             ]
+        );
+    }
+
+    /// Regression (issue 13): a reform with `id = ""` was accepted, and reports named it
+    /// by nothing.
+    #[test]
+    fn an_empty_id_is_refused() {
+        let err =
+            ReformDoc::parse("reform.toml", "[reform]\nid = \" \"\ntitle = \"t\"\n").unwrap_err();
+        assert_eq!(
+            messages(err),
+            ["reform.toml:2:6: the reform's `id` is empty"]
         );
     }
 

@@ -720,7 +720,7 @@ fn sweep_in_slices(
             SetupError::Files(f) => views::problems(&f),
             SetupError::Usage { message, help } => views::usage(message, help),
         })?;
-        tallies.push(tally);
+        tallies.push((format!("slice {} of {slices}", i + 1), tally));
         send(serde_json::json!({
             "progress": done.load(std::sync::atomic::Ordering::Relaxed),
             "total": total
