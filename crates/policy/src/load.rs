@@ -203,11 +203,17 @@ pub fn json_schema() -> schemars::Schema {
         .into_root_schema_for::<RawPolicy>()
 }
 
-/// Refuses TOML whose arrays and inline tables nest deeper than [`MAX_TOML_DEPTH`], before
-/// a recursive parser sees it. A lexical scan: strings and comments are skipped.
+/// Refuses TOML whose arrays and inline tables nest deeper than [`MAX_TOML_DEPTH`], or
+/// whose dotted keys or table headers have more than [`MAX_KEY_PARTS`] parts, before a
+/// recursive parser sees it (the parser's own limit is an unlocated "recursion limit"). A
+/// lexical scan: strings and comments are skipped.
 pub fn check_nesting(text: &str) -> Result<(), Problem> {
     let bytes = text.as_bytes();
-    let mut depth = 0usize;
+    // The brackets open, innermost last (at most `MAX_TOML_DEPTH` of them).
+    let mut open: Vec<u8> = Vec::new();
+    // The start of the key being read, and its parts so far (a key is read from the start
+    // of a line outside any bracket, and after `{` or `,` inside an inline table).
+    let mut key: Option<(usize, usize)> = Some((0, 1));
     let mut i = 0;
     let mut line_start = true;
     while let Some(&b) = bytes.get(i) {
@@ -219,51 +225,67 @@ pub fn check_nesting(text: &str) -> Result<(), Problem> {
                 continue;
             }
             b'"' | b'\'' => {
-                let triple = bytes.get(i..i + 3) == Some(&[b, b, b][..]);
-                let quote_len = if triple { 3 } else { 1 };
-                i += quote_len;
-                loop {
-                    match bytes.get(i) {
-                        None => return Ok(()),
-                        Some(b'\\') if b == b'"' => i += 2,
-                        Some(b'\n') if !triple => break,
-                        Some(&c) if c == b => {
-                            if !triple || bytes.get(i..i + 3) == Some(&[b, b, b][..]) {
-                                i += quote_len;
-                                break;
-                            }
-                            i += 1;
-                        }
-                        Some(_) => i += 1,
-                    }
-                }
+                i = past_string(bytes, i);
                 line_start = false;
                 continue;
             }
             // `[table]` and `[[array]]` headers open at the start of a line and close on it.
-            b'[' if line_start && depth == 0 => {
-                while bytes.get(i).is_some_and(|&c| c != b'\n' && c != b'#') {
-                    i += 1;
+            b'[' if line_start && open.is_empty() => {
+                let start = i;
+                let mut parts = 1;
+                while let Some(&c) = bytes.get(i) {
+                    match c {
+                        b'\n' | b'#' => break,
+                        b'"' | b'\'' => i = past_string(bytes, i),
+                        b'.' => {
+                            parts += 1;
+                            key_parts(parts, start..i + 1)?;
+                            i += 1;
+                        }
+                        _ => i += 1,
+                    }
                 }
+                key = None;
                 continue;
             }
             b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_TOML_DEPTH {
+                if open.len() >= MAX_TOML_DEPTH {
                     return Err(Problem::error(
                         format!("arrays and tables nest deeper than {MAX_TOML_DEPTH} levels"),
                         Some(i..i + 1),
                     )
                     .with_help("flatten the value (the limit is `MAX_TOML_DEPTH` in crates/policy/src/load.rs)"));
                 }
+                open.push(b);
+                key = (b == b'{').then_some((i + 1, 1));
             }
-            b']' | b'}' => depth = depth.saturating_sub(1),
+            b']' | b'}' => {
+                open.pop();
+                key = None;
+            }
+            b',' => key = (open.last() == Some(&b'{')).then_some((i + 1, 1)),
+            b'=' => key = None,
+            b'.' => {
+                if let Some((start, parts)) = key.as_mut() {
+                    *parts += 1;
+                    key_parts(*parts, *start..i + 1)?;
+                }
+            }
             b'\n' => {
                 line_start = true;
+                if open.is_empty() {
+                    key = Some((i + 1, 1));
+                }
                 i += 1;
                 continue;
             }
             b' ' | b'\t' | b'\r' => {
+                // A key starts at its first character, past the spaces before it.
+                if let Some((start, 1)) = key.as_mut()
+                    && *start == i
+                {
+                    *start = i + 1;
+                }
                 i += 1;
                 continue;
             }
@@ -273,6 +295,47 @@ pub fn check_nesting(text: &str) -> Result<(), Problem> {
         i += 1;
     }
     Ok(())
+}
+
+/// Most parts of a dotted key or a table header (`a.b.c` has three): the TOML parser refuses
+/// more than 80 without saying where.
+pub const MAX_KEY_PARTS: usize = 64;
+
+/// Refuses a key of `parts` parts so far, written at `span`, when they are too many.
+fn key_parts(parts: usize, span: std::ops::Range<usize>) -> Result<(), Problem> {
+    if parts <= MAX_KEY_PARTS {
+        return Ok(());
+    }
+    Err(Problem::error(
+        format!("a dotted key or table header has more than {MAX_KEY_PARTS} parts"),
+        Some(span),
+    )
+    .with_help("use fewer parts (the limit is `MAX_KEY_PARTS` in crates/policy/src/load.rs)"))
+}
+
+/// The position just past the string that opens at `i` (basic or literal, single-line or
+/// triple-quoted), or the end of its line for a single-line string left open.
+fn past_string(bytes: &[u8], mut i: usize) -> usize {
+    let Some(&quote) = bytes.get(i) else {
+        return i;
+    };
+    let triple = bytes.get(i..i + 3) == Some(&[quote, quote, quote][..]);
+    let quote_len = if triple { 3 } else { 1 };
+    i += quote_len;
+    loop {
+        match bytes.get(i) {
+            None => return i,
+            Some(b'\\') if quote == b'"' => i += 2,
+            Some(b'\n') if !triple => return i,
+            Some(&c) if c == quote => {
+                if !triple || bytes.get(i..i + 3) == Some(&[quote, quote, quote][..]) {
+                    return i + quote_len;
+                }
+                i += 1;
+            }
+            Some(_) => i += 1,
+        }
+    }
 }
 
 /// The problem a TOML syntax or shape error makes.

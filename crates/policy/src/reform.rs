@@ -95,6 +95,9 @@ pub fn json_schema() -> schemars::Schema {
 impl ReformDoc {
     /// Reads a reform; `name` is how the file is named to the user.
     pub fn parse(name: &str, text: &str) -> Result<ReformDoc, FileProblems> {
+        if let Err(problem) = crate::load::check_nesting(text) {
+            return Err(FileProblems::new(name, text, vec![problem]));
+        }
         let raw: RawReform = toml::from_str(text)
             .map_err(|e| FileProblems::new(name, text, vec![toml_problem(&e)]))?;
         let id = &raw.reform.id;

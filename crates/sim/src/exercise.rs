@@ -302,6 +302,9 @@ impl Exercise {
     /// Reads an exercise file; paths in it are relative to it. Its expectations are checked
     /// as far as they can be without a run (see [`Exercise::answers`]).
     pub fn parse(file: &str, text: &str) -> Result<Exercise, FileProblems> {
+        if let Err(problem) = modsim_policy::load::check_nesting(text) {
+            return Err(FileProblems::new(file, text, vec![problem]));
+        }
         let raw: RawExercise = toml::from_str(text)
             .map_err(|e| FileProblems::new(file, text, vec![toml_problem(&e)]))?;
         let h = raw.exercise;
@@ -367,6 +370,9 @@ impl Exercise {
     /// without a run: exactly one of `verdict`, `earliest` and `duty`; the keys that go with
     /// it and no others; a known duty state; shares between 0 and 1.
     pub fn answers(file: &str, text: &str) -> Result<Expectations, FileProblems> {
+        if let Err(problem) = modsim_policy::load::check_nesting(text) {
+            return Err(FileProblems::new(file, text, vec![problem]));
+        }
         let raw: RawAnswers = toml::from_str(text)
             .map_err(|e| FileProblems::new(file, text, vec![toml_problem(&e)]))?;
         let problems: Vec<Problem> = raw.expect.iter().flat_map(shape).collect();

@@ -249,3 +249,29 @@ fn an_oversized_file_names_the_limit() {
             .contains("MAX_POLICY_BYTES")
     );
 }
+
+#[test]
+fn dotted_keys_and_headers_of_too_many_parts_are_refused_located() {
+    let long = vec!["a"; MAX_KEY_PARTS + 20].join(".");
+    for (text, at) in [
+        (format!("[policy]\n{long} = 1\n"), 9),
+        (format!("[policy]\n  {long} = 1\n"), 11),
+        (format!("[policy]\n[{long}]\n"), 9),
+        (format!("[policy]\nx = {{ y = 1, {long} = 1 }}\n"), 22),
+        (format!("[policy]\nx = [{{ {long} = 1 }}]\n"), 16),
+    ] {
+        let err = check_nesting(&text).unwrap_err();
+        assert!(err.message.contains("more than 64 parts"), "{text}");
+        assert_eq!(err.span.as_ref().unwrap().start, at, "{text}");
+        assert!(err.help.as_deref().unwrap().contains("MAX_KEY_PARTS"));
+    }
+    let fine = vec!["a"; MAX_KEY_PARTS].join(".");
+    for text in [
+        format!("[policy]\n{fine} = 1.5\nx = [1.5, 2.5, \"a.b.c\"]\n"),
+        format!("[{fine}]\nx = \"{long}\"\ny = 2021-01-01T00:00:00.5Z\n"),
+        format!("[\"{long}\"]\n# {long}\n'{long}' = 1\n"),
+        format!("x = [\n  1.5,\n  {{ a.b = 1 }},\n]\n{fine} = 1\n"),
+    ] {
+        assert!(check_nesting(&text).is_ok(), "{text}");
+    }
+}
