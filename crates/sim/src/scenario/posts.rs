@@ -118,6 +118,12 @@ impl Columns {
             record: headers,
         };
         for (i, h) in headers.iter().enumerate() {
+            if COLUMNS.contains(&h) && headers.iter().take(i).any(|earlier| earlier == h) {
+                problems.push(
+                    Problem::error(format!("the column `{h}` appears twice"), header.field_span(i))
+                        .with_help("keep one column of each name"),
+                );
+            }
             if !COLUMNS.contains(&h) {
                 let p = Problem::error(format!("unknown column `{h}`"), header.field_span(i));
                 problems.push(match did_you_mean(h, COLUMNS.iter().copied()) {
