@@ -265,8 +265,16 @@ fn invalid_utf8_is_located_by_line_and_column_in_run_and_check() {
         .located_in("bad.toml")
         .says("line 3, column 13");
     modsim(&s.0, &["run", "--policy", "bad.toml"])
-        .refused("`bad.toml`")
+        .located_in("bad.toml")
         .says("line 3, column 13");
+    s.seed(|t| t);
+    let csv = fs::read_to_string(s.path("posts.csv")).unwrap();
+    let mut bytes = csv.into_bytes();
+    bytes.extend_from_slice(b"r999,2021-01-01 10:00,,,threat,caf\xe9\n");
+    s.write("posts.csv", bytes);
+    for command in ["run", "check"] {
+        modsim(&s.0, &[command, "scenario.toml"]).located_in("posts.csv");
+    }
 }
 
 #[cfg(unix)]
@@ -778,4 +786,32 @@ fn a_reform_with_an_empty_id_is_refused() {
     modsim(&s.0, &["run", "--reform", "reform.toml"])
         .located_in("reform.toml")
         .says("`id` is empty");
+}
+
+/// A policy that declares one label more than the limit: located at that label's declaration,
+/// whatever the limit is.
+#[test]
+fn a_label_past_the_limit_is_located_at_its_declaration() {
+    let s = Scratch::new("labels");
+    let most = modsim_policy::labels::MAX_LABELS;
+    let labels: String = (0..=most)
+        .map(|i| format!("label_{i} = \"label number {i}\"\n"))
+        .collect();
+    let policy = fs::read_to_string(repo("policies/aws-2021-01.toml")).unwrap();
+    let at = policy.find("[labels]\n").unwrap() + "[labels]\n".len();
+    let line = policy[..at].lines().count() + 1 + most;
+    s.write(
+        "policy.toml",
+        format!("{}{labels}{}", &policy[..at], &policy[at..]),
+    );
+    for args in [
+        &["check", "policy.toml"][..],
+        &["run", "--policy", "policy.toml"],
+    ] {
+        modsim(&s.0, args)
+            .located_in("policy.toml")
+            .says(&format!("more than {most} labels"))
+            .says(&format!("[policy.toml:{line}:1]"))
+            .says("MAX_LABELS");
+    }
 }

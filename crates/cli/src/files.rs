@@ -62,6 +62,16 @@ impl Files for DiskOrSeed {
         }
         read_text(Path::new(path)).map_err(|e| e.to_string())
     }
+
+    fn located(&self, path: &str) -> Option<FileProblems> {
+        if self.serves_embedded(path) {
+            return None;
+        }
+        match read_text(Path::new(path)) {
+            Err(ReadError::NotUtf8 { .. }) => read_located(path).err(),
+            _ => None,
+        }
+    }
 }
 
 /// Why a file could not be read as text.

@@ -126,14 +126,18 @@ pub fn load(name: &str, text: &str, files: &dyn Files) -> Result<Scenario, LoadF
                 }
                 Err(problems) => failure.problems.append(problems),
             },
-            Err(e) => failure.problems.append(FileProblems::new(
-                name,
-                text,
-                vec![Problem::error(
-                    format!("cannot read the posts file `{path}`: {e}"),
-                    Some(span),
-                )],
-            )),
+            Err(e) => failure
+                .problems
+                .append(files.located(&path).unwrap_or_else(|| {
+                    FileProblems::new(
+                        name,
+                        text,
+                        vec![Problem::error(
+                            format!("cannot read the posts file `{path}`: {e}"),
+                            Some(span),
+                        )],
+                    )
+                })),
         }
     }
     if failure.problems.has_errors() {

@@ -67,12 +67,16 @@ pub struct Prepared {
 /// reforms and the overrides, every file read as far as it can be, so that the problems of
 /// all of them come back together.
 pub fn prepare(request: &Request, files: &dyn Files) -> Result<Prepared, SetupError> {
-    let text = files
-        .read(&request.scenario)
-        .map_err(|e| SetupError::Usage {
-            message: format!("cannot read the scenario `{}`: {e}", request.scenario),
-            help: Some("name a scenario file, or a folder holding `scenario.toml`".into()),
-        })?;
+    let text =
+        files
+            .read(&request.scenario)
+            .map_err(|e| match files.located(&request.scenario) {
+                Some(problems) => SetupError::Files(problems),
+                None => SetupError::Usage {
+                    message: format!("cannot read the scenario `{}`: {e}", request.scenario),
+                    help: Some("name a scenario file, or a folder holding `scenario.toml`".into()),
+                },
+            })?;
     let mut problems = FileProblems::default();
     let (mut scenario, named, places) = match scenario::load(&request.scenario, &text, files) {
         Ok(scenario) => {
@@ -174,10 +178,13 @@ fn policies(
                 Ok(doc) => docs.push(doc),
                 Err(found) => problems.append(found),
             },
-            Err(e) => problems.push(in_force.blame(
-                index,
-                Problem::error(format!("cannot read the policy `{path}`: {e}"), None),
-            )),
+            Err(e) => match files.located(path) {
+                Some(found) => problems.append(found),
+                None => problems.push(in_force.blame(
+                    index,
+                    Problem::error(format!("cannot read the policy `{path}`: {e}"), None),
+                )),
+            },
         }
     }
     let mut all_read = docs.len() == in_force.paths().len();
@@ -203,9 +210,12 @@ fn apply_reform(
     all_read: bool,
 ) -> Result<(), FileProblems> {
     let text = files.read(path).map_err(|e| {
-        FileProblems::from(
-            Problem::error(format!("cannot read the reform `{path}`: {e}"), None).on_command_line(),
-        )
+        files.located(path).unwrap_or_else(|| {
+            FileProblems::from(
+                Problem::error(format!("cannot read the reform `{path}`: {e}"), None)
+                    .on_command_line(),
+            )
+        })
     })?;
     let reform = ReformDoc::parse(path, &text)?;
     let in_reform = |problem: Problem| FileProblems::new(path, reform.text(), vec![problem]);

@@ -24,10 +24,24 @@ impl Compiler<'_> {
         let mut labels = LabelTable::default();
         for (name, meaning) in self.unique_entries(&raw.labels, "label") {
             if labels.push(name, meaning).is_none() {
-                self.error(Problem::error(
-                    format!("more than {} labels", crate::labels::MAX_LABELS),
-                    None,
-                ));
+                // The first label past the limit, where it is declared.
+                let span = raw
+                    .labels
+                    .0
+                    .iter()
+                    .find(|(key, _)| key.get_ref() == name)
+                    .map(|(key, _)| key.span());
+                self.error(
+                    Problem::error(
+                        format!(
+                            "the policy declares more than {} labels",
+                            crate::labels::MAX_LABELS
+                        ),
+                        span,
+                    )
+                    .with_label(format!("label {}", crate::labels::MAX_LABELS + 1))
+                    .with_help("merge labels that conditions never tell apart (the limit is `MAX_LABELS` in crates/policy/src/labels.rs)"),
+                );
                 break;
             }
         }

@@ -4,6 +4,14 @@
 pub trait Files {
     /// The text of the file at `path` (relative to the working directory, or to the bundle).
     fn read(&self, path: &str) -> Result<String, String>;
+
+    /// Why `path` could not be read, as a problem located in the file, when the reason has a
+    /// place in it (text that is not UTF-8, underlined at its first bad byte); `None` when
+    /// the reason [`read`](Files::read) gives is all there is to say.
+    fn located(&self, path: &str) -> Option<modsim_policy::FileProblems> {
+        let _ = path;
+        None
+    }
 }
 
 /// Joins a relative path to the folder of `base`, resolving `.` and `..`, with `/`.

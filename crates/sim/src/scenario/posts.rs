@@ -120,8 +120,11 @@ impl Columns {
         for (i, h) in headers.iter().enumerate() {
             if COLUMNS.contains(&h) && headers.iter().take(i).any(|earlier| earlier == h) {
                 problems.push(
-                    Problem::error(format!("the column `{h}` appears twice"), header.field_span(i))
-                        .with_help("keep one column of each name"),
+                    Problem::error(
+                        format!("the column `{h}` appears twice"),
+                        header.field_span(i),
+                    )
+                    .with_help("keep one column of each name"),
                 );
             }
             if !COLUMNS.contains(&h) {
