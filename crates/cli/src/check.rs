@@ -318,6 +318,11 @@ fn check_scenario(name: &str, report: &mut Report) -> Vec<String> {
     };
     report.add(prepared.warnings);
     let world = &prepared.world;
+    // What the replay alone finds (a deadline that falls in a daylight-saving gap), as a run
+    // would refuse it.
+    if let Err(e) = world.replay_quiet() {
+        report.add(world.problems_of(&e));
+    }
     world
         .policies
         .iter()

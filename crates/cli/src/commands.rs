@@ -185,7 +185,7 @@ fn run(a: &RunArgs, verbosity: Verbosity) -> Result<(), Failure> {
     let outcome = prepared
         .world
         .replay()
-        .map_err(|e| Failure::usage(format!("the replay cannot compute {e}")))?;
+        .map_err(|e| Failure(prepared.world.problems_of(&e)))?;
     let report = report::build(&prepared.world, &outcome);
     let text = match a.format {
         Format::Text => render::text(&report, a.explain.as_deref()),

@@ -192,18 +192,32 @@ impl fmt::Display for Period {
 /// Why an instant could not be computed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum TimeError {
-    /// The wall-clock time does not exist or exists twice in the zone.
-    #[error("{0} is ambiguous in the scenario's time zone (a daylight-saving gap or fold)")]
-    Ambiguous(String),
+    /// The wall-clock time does not exist in the zone: the clocks skip it.
+    #[error(
+        "{0} does not exist in the scenario's time zone (the clocks skip it: a daylight-saving gap)"
+    )]
+    Gap(String),
+    /// The wall-clock time happens twice in the zone: the clocks repeat it.
+    #[error(
+        "{0} happens twice in the scenario's time zone (the clocks repeat it: a daylight-saving fold)"
+    )]
+    Fold(String),
     /// Past the range of instants.
-    #[error("the date is out of range")]
+    #[error("the instant falls outside the range of instants (-9999-01-02 to 9999-12-30 UTC)")]
     OutOfRange,
 }
 
-fn resolve(zone: &TimeZone, local: DateTime) -> Result<Timestamp, TimeError> {
-    zone.to_ambiguous_timestamp(local)
-        .unambiguous()
-        .map_err(|_| TimeError::Ambiguous(local.strftime("%Y-%m-%d %H:%M").to_string()))
+/// The instant a wall-clock time in `zone` names, when it names exactly one.
+pub fn resolve(zone: &TimeZone, local: DateTime) -> Result<Timestamp, TimeError> {
+    let ambiguous = zone.to_ambiguous_timestamp(local);
+    let text = || local.strftime("%Y-%m-%d %H:%M").to_string();
+    match ambiguous.offset() {
+        jiff::tz::AmbiguousOffset::Gap { .. } => Err(TimeError::Gap(text())),
+        jiff::tz::AmbiguousOffset::Fold { .. } => Err(TimeError::Fold(text())),
+        jiff::tz::AmbiguousOffset::Unambiguous { .. } => {
+            ambiguous.unambiguous().map_err(|_| TimeError::OutOfRange)
+        }
+    }
 }
 
 /// An instant as a reader sees it: `2021-01-10 23:59 PST`.
@@ -622,7 +636,7 @@ mod tests {
         let err = Period::CalendarDays(1)
             .add_to(start, &la(), HolidayCalendar::UsFederal)
             .unwrap_err();
-        assert_eq!(err, TimeError::Ambiguous("2021-03-14 02:30".into()));
+        assert_eq!(err, TimeError::Gap("2021-03-14 02:30".into()));
     }
 
     #[test]

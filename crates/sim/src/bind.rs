@@ -135,6 +135,8 @@ impl World {
             slot.at = at;
         }
         scenario.notices.sort_by_key(|n| n.at);
+        // The notices are the model's now, not the file's.
+        scenario.places.notices.clear();
         World::bind_shared(
             scenario,
             self.policies

@@ -53,10 +53,10 @@ pub fn compare(
 ) -> Result<Comparison, SetupError> {
     let replay = |request: &Request| -> Result<(World, Outcome), SetupError> {
         let prepared = setup::prepare(request, files)?;
-        let outcome = prepared.world.replay().map_err(|e| SetupError::Usage {
-            message: format!("the replay cannot compute {e}"),
-            help: None,
-        })?;
+        let outcome = prepared
+            .world
+            .replay()
+            .map_err(|e| SetupError::Files(prepared.world.problems_of(&e)))?;
         Ok((prepared.world, outcome))
     };
     let (base_world, base) = replay(baseline)?;

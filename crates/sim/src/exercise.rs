@@ -431,10 +431,10 @@ impl Exercise {
             });
         }
         let prepared = setup::prepare(&request, files)?;
-        let outcome = prepared.world.replay().map_err(|e| SetupError::Usage {
-            message: format!("the replay cannot compute {e}"),
-            help: None,
-        })?;
+        let outcome = prepared
+            .world
+            .replay()
+            .map_err(|e| SetupError::Files(prepared.world.problems_of(&e)))?;
         let zone = &prepared.world.scenario.zone;
         let mut results = Vec::new();
         let mut problems = Vec::new();

@@ -43,7 +43,7 @@ pub mod timeline;
 pub use bind::World;
 pub use explanation::{Explanation, Node};
 pub use outcome::{DutyStatus, EarliestInstant, Outcome, Verdict};
-pub use replay::ReplayError;
+pub use replay::{CountedFrom, ReplayError};
 pub use report::Report;
 pub use scenario::{Files, Scenario};
 pub use setup::{Prepared, Request, SetupError, prepare};

@@ -21,6 +21,7 @@ use modsim_policy::{FileProblems, Problem};
 use toml::Spanned;
 
 use check::Checker;
+pub(crate) use posts::place_of;
 use posts::read_posts;
 use raw::RawScenario;
 
@@ -113,7 +114,13 @@ pub fn load(name: &str, text: &str, files: &dyn Files) -> Result<Scenario, LoadF
     let Some((mut scenario, posts)) = scenario else {
         return Err(failure);
     };
-    scenario.places = (*failure.places).clone();
+    // The file's places, with the timeline's the checker found.
+    let events = std::mem::take(&mut scenario.places);
+    scenario.places = Places {
+        notices: events.notices,
+        actions: events.actions,
+        ..(*failure.places).clone()
+    };
     if let Some((path, span)) = posts {
         match files.read(&path) {
             Ok(csv_text) => match read_posts(&path, &csv_text, &scenario.zone, &scenario.parties) {
@@ -242,7 +249,7 @@ mark = "record"
         assert_eq!(
             messages(load_with(&bad, "id,published\n").unwrap_err()),
             [
-                "s/t/scenario.toml:20:6: `2021-03-14 02:30` does not exist exactly once in the scenario's zone (a daylight-saving gap or fold)",
+                "s/t/scenario.toml:20:6: `2021-03-14 02:30` does not exist in the scenario's zone (the clocks skip it: a daylight-saving gap)",
                 "s/t/scenario.toml:31:11: unknown party `sight`",
             ]
         );

@@ -302,3 +302,59 @@ fn check_overrides(overrides: &Overrides, docs: &[PolicyDoc]) -> Vec<Problem> {
     }
     problems
 }
+
+impl World {
+    /// A replay's error as a problem of the file that holds the event its period was counted
+    /// from (a notice, a post's time, a demand), underlined there, so that `modsim check` and
+    /// a run show it alike.
+    pub fn problems_of(&self, e: &crate::ReplayError) -> FileProblems {
+        use crate::CountedFrom;
+        use crate::outcome::Cause;
+        let s = &self.scenario;
+        let places = &s.places;
+        let help = match e.error {
+            modsim_policy::TimeError::OutOfRange => {
+                "move this instant or shorten the period: deadlines must fall within the range of instants"
+            }
+            _ => {
+                "move this instant, or write the period in hours (`720 hours` for 30 days): hours count on the clock, so they always end at an instant that exists once"
+            }
+        };
+        let problem = Problem::error(format!("the replay cannot compute {e}"), None)
+            .with_label("counted from here")
+            .with_help(help);
+        let in_scenario = |span: Option<&std::ops::Range<usize>>| match &places.scenario {
+            Some(source) => FileProblems::from(
+                Problem {
+                    span: span.cloned(),
+                    ..problem.clone()
+                }
+                .in_file(source),
+            ),
+            None => FileProblems::new(&s.file, "", vec![problem.clone()]),
+        };
+        let post = |index: usize, column: &str| {
+            let source = places.posts.as_ref()?;
+            let post = s.posts.get(index)?;
+            let span = scenario::place_of(source.text(), &post.id, column)?;
+            Some(FileProblems::from(
+                Problem {
+                    span: Some(span),
+                    ..problem.clone()
+                }
+                .in_file(source),
+            ))
+        };
+        let found = match &e.from {
+            CountedFrom::Notice(n) => Some(in_scenario(places.notices.get(*n))),
+            CountedFrom::Duty(Cause::Published(p) | Cause::Deadline(p)) => post(*p, "published"),
+            CountedFrom::Duty(Cause::Reported(p)) => post(*p, "reported"),
+            CountedFrom::Duty(Cause::Removed(p)) => post(*p, "removed"),
+            CountedFrom::Duty(Cause::Demanded(a) | Cause::DemandDeadline(a)) => {
+                Some(in_scenario(places.actions.get(*a)))
+            }
+            CountedFrom::Duty(Cause::Delivered(_)) => None,
+        };
+        found.unwrap_or_else(|| in_scenario(None))
+    }
+}

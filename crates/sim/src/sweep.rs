@@ -8,8 +8,6 @@
 //! `[(i-1)·R/n, i·R/n)` of every point and writes its raw tallies; [`Tally::merge`] puts the
 //! shards back together into exactly the tallies of the whole run.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-
 use jiff::Timestamp;
 use modsim_policy::{Overrides, rfc3339};
 use rand::{Rng, SeedableRng};
@@ -307,7 +305,9 @@ impl Grid<'_> {
     ) -> Result<Vec<PointTally>, SetupError> {
         let (actions, grounds, powers) = self.labels;
         let (from, to) = self.replicates;
-        let failed = AtomicBool::new(false);
+        // The first replicate, by number, whose replay failed, and why.
+        let failed: std::sync::Mutex<Option<(u32, crate::ReplayError)>> =
+            std::sync::Mutex::new(None);
         let grid = grid(self.axes);
         let mut tallies: Vec<PointTally> = Vec::with_capacity(grid.len());
         for batch in grid.chunks(threads) {
@@ -333,10 +333,15 @@ impl Grid<'_> {
                             let result = worlds.get(p).and_then(|(world, model)| {
                                 let seed = replicate_seed(self.spec.seed, r);
                                 replicate(world, model.as_ref(), seed, grounds)
+                                    .map_err(|e| {
+                                        if let Ok(mut first) = failed.lock()
+                                            && first.as_ref().is_none_or(|(at, _)| r < *at)
+                                        {
+                                            *first = Some((r, e));
+                                        }
+                                    })
+                                    .ok()
                             });
-                            if result.is_none() {
-                                failed.store(true, Ordering::Relaxed);
-                            }
                             progress(Progress::Tick);
                             result
                         })
@@ -351,11 +356,13 @@ impl Grid<'_> {
             }
             tallies.extend(batch_tallies);
         }
-        if failed.load(Ordering::Relaxed) {
+        if let Some((r, e)) = failed.into_inner().ok().flatten() {
             return Err(usage(
-                "a replicate's deadlines could not be computed (a daylight-saving gap or fold)"
-                    .into(),
-                None,
+                format!("replicate {r} of the sweep cannot compute {e}"),
+                Some(match e.error {
+                    modsim_policy::TimeError::OutOfRange => "shorten the policy's periods or the model's window: deadlines must fall within the range of instants".into(),
+                    _ => "the model drew an instant whose deadline the clocks skip or repeat in the scenario's zone: write the policy's periods in hours (`720 hours` for 30 days), which always end at an instant that exists once".into(),
+                }),
             ));
         }
         Ok(tallies)
@@ -456,7 +463,7 @@ fn replicate(
     model: Option<&ScenarioModel>,
     seed: u64,
     grounds: &[Vec<String>],
-) -> Option<Replicate> {
+) -> Result<Replicate, crate::ReplayError> {
     let outcome = match model {
         Some(m) => {
             let s = &world.scenario;
@@ -470,12 +477,11 @@ fn replicate(
             let (posts, notice_at) = m.draw(seed, recorded, &mut labels);
             world
                 .redrawn(posts, labels, notice.map(|n| (n, notice_at)))
-                .replay_quiet()
-                .ok()?
+                .replay_quiet()?
         }
-        None => world.replay_quiet().ok()?,
+        None => world.replay_quiet()?,
     };
-    Some(Replicate {
+    Ok(Replicate {
         permitted: outcome.verdicts.iter().map(|v| v.permitted).collect(),
         permitted_on: outcome
             .verdicts

@@ -5,7 +5,7 @@
 use jiff::Timestamp;
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
-use modsim_policy::{Action, LabelSet, Mark};
+use modsim_policy::{Action, LabelSet, Mark, TimeError};
 
 /// A party to the scenario.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -186,9 +186,23 @@ pub fn parse_instant(text: &str, zone: &TimeZone) -> Result<Timestamp, (String, 
                 .to_owned(),
         )
     })?;
-    zone.to_ambiguous_timestamp(civil).unambiguous().map_err(|_| {
+    modsim_policy::period::resolve(zone, civil).map_err(|e| {
+        let message = match e {
+            TimeError::Gap(_) => format!(
+                "`{text}` does not exist in the scenario's zone (the clocks skip it: a daylight-saving gap)"
+            ),
+            TimeError::Fold(_) => format!(
+                "`{text}` happens twice in the scenario's zone (the clocks repeat it: a daylight-saving fold)"
+            ),
+            TimeError::OutOfRange => {
+                return (
+                    format!("`{text}` is outside the range of instants (-9999-01-02 to 9999-12-30 UTC)"),
+                    "write an instant within that range".to_owned(),
+                );
+            }
+        };
         (
-            format!("`{text}` does not exist exactly once in the scenario's zone (a daylight-saving gap or fold)"),
+            message,
             "write the instant with its offset, as in `2021-11-07T01:30:00-08:00`".to_owned(),
         )
     })

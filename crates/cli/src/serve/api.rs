@@ -459,7 +459,7 @@ async fn run(State(app): State<Arc<App>>, bytes: Result<Bytes, BytesRejection>) 
         let outcome = prepared
             .world
             .replay()
-            .map_err(|e| Refusal::bad(format!("the replay cannot compute {e}"), None))?;
+            .map_err(|e| Refusal::from_setup(SetupError::Files(prepared.world.problems_of(&e))))?;
         let report = modsim_sim::report::build(&prepared.world, &outcome);
         let mut view = views::run(&report, app.library.scenario(&request.scenario));
         if let Value::Object(map) = &mut view {

@@ -342,6 +342,7 @@ impl Replay<'_> {
                 .map_err(|error| ReplayError {
                     what: what(),
                     error,
+                    from: super::CountedFrom::Duty(cause.clone()),
                 })?;
             self.deadlines
                 .push(Reverse((due, subject as u32, p as u16, d as u16)));

@@ -39,6 +39,17 @@ pub struct ReplayError {
     pub what: String,
     /// Why it failed.
     pub error: modsim_policy::TimeError,
+    /// The event its period was counted from, where the problem is shown.
+    pub from: CountedFrom,
+}
+
+/// The event a period was counted from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CountedFrom {
+    /// The scenario's notice of that index.
+    Notice(usize),
+    /// The event that opened a duty.
+    Duty(crate::outcome::Cause),
 }
 
 impl World {

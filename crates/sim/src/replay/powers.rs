@@ -50,6 +50,7 @@ pub(super) fn power_state(
                     }
                 ),
                 error,
+                from: super::CountedFrom::Notice(n),
             };
             // The arithmetic is written out for readers only.
             let end = if explain {

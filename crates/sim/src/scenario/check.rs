@@ -31,6 +31,8 @@ pub(super) type PostsToRead = Option<(String, Range<usize>)>;
 struct Timeline {
     notices: Vec<NoticeEvent>,
     actions: Vec<ActionEvent>,
+    /// Where each notice's and each action's `at` is written, in their order.
+    places: Places,
     deliveries: Vec<DeliveryEvent>,
     facts: Vec<FactEvent>,
 }
@@ -117,7 +119,7 @@ impl Checker {
                 facts: timeline.facts,
                 provenance,
                 model,
-                places: Places::default(),
+                places: timeline.places,
             },
             posts.file,
         ))
@@ -251,7 +253,13 @@ impl Checker {
         for event in events {
             self.event(event, zone, parties, &mut timeline);
         }
-        timeline.notices.sort_by_key(|n| n.at);
+        // Notices sorted with where each is written.
+        let mut notices: Vec<(NoticeEvent, Range<usize>)> = std::mem::take(&mut timeline.notices)
+            .into_iter()
+            .zip(std::mem::take(&mut timeline.places.notices))
+            .collect();
+        notices.sort_by_key(|(n, _)| n.at);
+        (timeline.notices, timeline.places.notices) = notices.into_iter().unzip();
         timeline.deliveries.sort_by_key(|d| d.at);
         timeline.facts.sort_by_key(|f| f.at);
         Some(timeline)
@@ -284,11 +292,13 @@ impl Checker {
             EventKind::Notice => {
                 if let Some(n) = self.notice(event, kind, parties, common) {
                     timeline.notices.push(n);
+                    timeline.places.notices.push(event.at.span());
                 }
             }
             EventKind::Action => {
                 if let Some(a) = self.action(event, kind, parties, common) {
                     timeline.actions.push(a);
+                    timeline.places.actions.push(event.at.span());
                 }
             }
             EventKind::Delivery => {

@@ -73,6 +73,11 @@ pub struct Places {
     pub policies: Vec<Range<usize>>,
     /// Where each label first stands in the posts file, by name.
     pub labels: Vec<(Box<str>, Range<usize>)>,
+    /// Where each notice's `at` is written, in the order of [`Scenario::notices`] (empty when
+    /// the notices are not the file's, as in a sweep's replicate).
+    pub notices: Vec<Range<usize>>,
+    /// Where each action's `at` is written, in the order of [`Scenario::actions`].
+    pub actions: Vec<Range<usize>>,
 }
 
 impl Places {

@@ -104,6 +104,32 @@ pub(super) fn read_posts(
     }
 }
 
+/// Where `column` of the post `id` is written in the posts file `text` (the post's row when
+/// the file has no such column), for the problems found once the posts are read: a deadline
+/// counted from the post that the replay cannot compute.
+pub(crate) fn place_of(text: &str, id: &str, column: &str) -> Option<Range<usize>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = reader.headers().ok()?.clone();
+    let id_at = headers.iter().position(|h| h == "id")?;
+    let column_at = headers.iter().position(|h| h == column);
+    let mut record = csv::StringRecord::new();
+    while reader.read_record(&mut record).ok()? {
+        if record.get(id_at) == Some(id) {
+            let row = Row {
+                text,
+                record: &record,
+            };
+            return column_at
+                .and_then(|i| row.field_span(i))
+                .or_else(|| row.line());
+        }
+    }
+    None
+}
+
 /// The header of a posts file: which column holds what.
 struct Columns {
     names: Vec<String>,
