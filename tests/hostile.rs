@@ -815,3 +815,55 @@ fn a_label_past_the_limit_is_located_at_its_declaration() {
             .says("MAX_LABELS");
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Row order: the posts file's rows may come in any order.
+
+/// The same posts in other row orders (reversed, and interleaved from both ends) give the
+/// same bytes in every format: tallies, example posts and a post's labels follow time order,
+/// then id, not the file.
+#[test]
+fn output_does_not_depend_on_the_order_of_the_posts_rows() {
+    let s = Scratch::new("row-order");
+    s.seed(|t| t);
+    let csv = fs::read_to_string(s.path("posts.csv")).unwrap();
+    let (head, rows): (Vec<&str>, Vec<&str>) = {
+        let lines: Vec<&str> = csv.lines().collect();
+        let header = lines.iter().position(|l| !l.starts_with('#')).unwrap();
+        (lines[..=header].to_vec(), lines[header + 1..].to_vec())
+    };
+    assert!(rows.len() > 50, "the seed's rows");
+    let reversed: Vec<&str> = rows.iter().rev().copied().collect();
+    let interleaved: Vec<&str> = (0..rows.len())
+        .map(|i| {
+            if i % 2 == 0 {
+                rows[i / 2]
+            } else {
+                rows[rows.len() - 1 - i / 2]
+            }
+        })
+        .collect();
+    let july = repo("policies/aws-2021-07.toml");
+    let outputs = |s: &Scratch| -> Vec<String> {
+        [
+            &["run", "scenario.toml"][..],
+            &["run", "scenario.toml", "--format", "json"],
+            &["run", "scenario.toml", "--format", "md"],
+            &["run", "scenario.toml", "--explain", "7.2(b)(ii)"],
+            &["compare", "scenario.toml", "--policy", &july],
+        ]
+        .iter()
+        .map(|args| {
+            let ran = modsim(&s.0, args);
+            assert_eq!(ran.code, Some(0), "{args:?}: {}", ran.stderr);
+            ran.stdout
+        })
+        .collect()
+    };
+    let before = outputs(&s);
+    for order in [reversed, interleaved] {
+        let text: Vec<&str> = head.iter().copied().chain(order).collect();
+        s.write("posts.csv", text.join("\n") + "\n");
+        assert_eq!(outputs(&s), before, "the same posts in another order");
+    }
+}

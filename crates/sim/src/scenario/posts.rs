@@ -19,7 +19,7 @@ pub const MAX_SCENARIO_LABELS: usize = 128;
 /// A posts file, read.
 #[derive(Debug, Default)]
 pub(super) struct Posts {
-    /// The posts, in the file's order.
+    /// The posts, in time order (then by id), whatever the order of the file's rows.
     pub(super) posts: Vec<Post>,
     /// The labels they carry; a post's [`LabelSet`] numbers them in this order.
     pub(super) labels: Vec<String>,
@@ -68,6 +68,8 @@ pub(super) fn read_posts(
         read: Posts::default(),
         seen: HashSet::new(),
         problems: Vec::new(),
+        written: Vec::new(),
+        starts: Vec::new(),
     };
     let mut record = csv::StringRecord::new();
     loop {
@@ -98,7 +100,7 @@ pub(super) fn read_posts(
         }
     }
     if rows.problems.is_empty() {
-        Ok(rows.read)
+        Ok(rows.in_time_order())
     } else {
         Err(FileProblems::new(name, text, rows.problems))
     }
@@ -193,6 +195,10 @@ struct Rows<'a> {
     read: Posts,
     seen: HashSet<PostId>,
     problems: Vec<Problem>,
+    /// Each post's labels as numbered when read, in the order its row writes them, one post
+    /// after another; post `i`'s start at `starts[i]`.
+    written: Vec<u32>,
+    starts: Vec<usize>,
 }
 
 impl Rows<'_> {
@@ -215,6 +221,7 @@ impl Rows<'_> {
         let platform = self.platform(row);
         let severity = self.number(row, "severity");
         let reach = self.number(row, "reach");
+        let written = self.written.len();
         let labels = self.labels(row);
         let Some(published) = published else {
             return;
@@ -236,6 +243,7 @@ impl Rows<'_> {
                     .with_help("give each post its own id"),
             );
         }
+        self.starts.push(written);
         self.read.posts.push(Post {
             id,
             author: PostId::from(self.field(row, "author")),
@@ -349,9 +357,64 @@ impl Rows<'_> {
                     continue;
                 }
             };
+            if !labels.intersects(LabelSet::single(index)) {
+                self.written.push(u32::try_from(index).unwrap_or(u32::MAX));
+            }
             labels = labels.union(LabelSet::single(index));
         }
         labels
+    }
+
+    /// The posts in time order, then by id, with their labels numbered in the order they are
+    /// first written in that order: what the program shows does not depend on the order of
+    /// the file's rows (duty tallies, example posts, a post's labels).
+    fn in_time_order(self) -> Posts {
+        let Rows {
+            read,
+            written,
+            starts,
+            ..
+        } = self;
+        let mut order: Vec<usize> = (0..read.posts.len()).collect();
+        order.sort_by(|&a, &b| {
+            let key = |i: usize| read.posts.get(i).map(|p| (p.published, &p.id));
+            key(a).cmp(&key(b))
+        });
+        let written_by = |i: usize| {
+            let start = starts.get(i).copied().unwrap_or(written.len());
+            let end = starts.get(i + 1).copied().unwrap_or(written.len());
+            written.get(start..end).unwrap_or(&[])
+        };
+        // Old number → new number, by first use in time order.
+        let mut renumbered: Vec<Option<usize>> = vec![None; read.labels.len()];
+        let mut labels = Vec::with_capacity(read.labels.len());
+        for &i in &order {
+            for &old in written_by(i) {
+                let old = old as usize;
+                if let Some(slot @ None) = renumbered.get_mut(old) {
+                    *slot = Some(labels.len());
+                    labels.push(read.labels.get(old).cloned().unwrap_or_default());
+                }
+            }
+        }
+        let mut slots: Vec<Option<Post>> = read.posts.into_iter().map(Some).collect();
+        let posts = order
+            .iter()
+            .filter_map(|&i| {
+                let mut post = slots.get_mut(i)?.take()?;
+                post.labels = post
+                    .labels
+                    .indices()
+                    .filter_map(|old| renumbered.get(old).copied().flatten())
+                    .fold(LabelSet::EMPTY, |set, new| set.union(LabelSet::single(new)));
+                Some(post)
+            })
+            .collect();
+        Posts {
+            posts,
+            labels,
+            first_seen: read.first_seen,
+        }
     }
 
     /// Where `label` is written in the row's `labels` field.
