@@ -867,3 +867,23 @@ fn output_does_not_depend_on_the_order_of_the_posts_rows() {
         assert_eq!(outputs(&s), before, "the same posts in another order");
     }
 }
+
+/// `modsim check` finds in an exercise's own expectations what `modsim test` would refuse: a
+/// sweep's axis the scenario does not have, and an unknown action.
+#[test]
+fn check_finds_the_names_an_exercise_expects_that_test_would_refuse() {
+    let s = Scratch::new("check-exercise");
+    s.write(
+        "exercise.toml",
+        format!(
+            "[exercise]\nid = \"t\"\ntitle = \"t\"\nscenario = \"{}\"\n\n[[expect]]\nverdict = \"aws suspend parler\"\nsweep = {{ removl_probability = \"0.5\" }}\nshare_at_least = 0.5\n",
+            repo("seeds/parler-aws-2021")
+        ),
+    );
+    for command in ["test", "check"] {
+        modsim(&s.0, &[command, "exercise.toml"])
+            .located_in("exercise.toml")
+            .says("`sweep.removl_probability`")
+            .says("did you mean `removal_probability`?");
+    }
+}
