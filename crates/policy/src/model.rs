@@ -167,6 +167,9 @@ pub struct Assumption {
     pub clause: Option<String>,
     /// Why the default is what it is.
     pub note: Option<String>,
+    /// The role whose determination it is (`by = "platform"`), when the policy names one: a
+    /// scenario's `determination` event by that role's party dates it.
+    pub by: Option<usize>,
 }
 
 /// A clause of the document: the unit a verdict cites.
@@ -199,6 +202,9 @@ crate::vocabulary! {
         Inferred = "inferred",
         /// Made up by a documented generator where the record is silent.
         Reconstructed = "reconstructed",
+        /// Made up for teaching: not a fact of any case (a teaching scenario's channel, a
+        /// classroom forum's rules).
+        Invented = "invented",
     }
 }
 
@@ -209,6 +215,7 @@ impl fmt::Display for Mark {
             Mark::Reported => "reported by the press",
             Mark::Inferred => "inferred",
             Mark::Reconstructed => "reconstructed",
+            Mark::Invented => "invented for teaching",
         })
     }
 }
@@ -247,8 +254,11 @@ pub struct Duty {
     /// No time limit (`within = "no time limit"`): an instance stays pending until met, and is
     /// never breached by the passing of time.
     pub open_ended: bool,
-    /// For a duty opened by a demand: the deliverable demanded, such as `moderation_plan`.
+    /// For a duty opened by a demand: the deliverable demanded, such as `moderation_plan`;
+    /// for a duty opened by an action and met by a delivery: what the holder delivers.
     pub deliverable: Option<String>,
+    /// For a duty opened by an action (`opens = "acted"`): the actions that open it.
+    pub on: Vec<Action>,
     /// The event that discharges it.
     pub met_by: Discharge,
 }
@@ -263,6 +273,12 @@ crate::vocabulary! {
         /// A party demands a deliverable of the holder (an action carrying `demands`): one
         /// instance per demand, not per post.
         Demanded = "demanded",
+        /// A party's notice names the post (`posts = [...]` on a notice to the holder): one
+        /// instance per named post, its period running from the notice.
+        Notified = "notified",
+        /// The holder takes one of the actions the duty names (`on = [...]`): one instance per
+        /// action, owed to the party acted against (a statement of reasons).
+        Acted = "acted",
     }
 }
 
@@ -293,6 +309,12 @@ pub struct Power {
     pub notice: Notice,
     /// How long the condition must stay unremedied after notice.
     pub cure: Option<PeriodRef>,
+    /// An action the holder must have taken against the same party before this one
+    /// (`after = "warn"`: "after having issued a prior warning").
+    pub after: Option<Action>,
+    /// For a restriction: the longest it may last (`for = "7 calendar days"`). A restriction
+    /// is judged at its start, and at its end against this period.
+    pub lasting: Option<PeriodRef>,
 }
 
 /// The notice a power needs before it may be exercised.
@@ -330,6 +352,32 @@ crate::vocabulary! {
         SuspendAccount = "suspend_account",
         /// Ban a user for good.
         Ban = "ban",
+        /// Record a strike against an account (an escalation ladder's step).
+        Strike = "strike",
+        /// Restrict an account for a period (no posting, no uploads), with `for` its length.
+        Restrict = "restrict",
+        /// Appeal a decision (a user's complaint against the party that decided).
+        Appeal = "appeal",
+    }
+}
+
+impl Action {
+    /// The name of an account's count of these actions in conditions (`account.strikes`),
+    /// for the actions an account's history counts.
+    pub const fn history_name(self) -> Option<&'static str> {
+        Some(match self {
+            Action::Warn => "warnings",
+            Action::Strike => "strikes",
+            Action::Restrict => "restrictions",
+            Action::SuspendAccount => "suspensions",
+            Action::Ban => "bans",
+            Action::Restore => "restorations",
+            Action::Appeal => "appeals",
+            Action::RemoveContent => "removals",
+            Action::DemandPlan | Action::Suspend | Action::Terminate | Action::Delist => {
+                return None;
+            }
+        })
     }
 }
 

@@ -23,10 +23,11 @@ use posts::read_posts;
 use raw::RawScenario;
 
 pub use crate::timeline::{
-    ActionEvent, DeliveryEvent, FactEvent, NoticeEvent, Party, Post, PostId, parse_instant,
+    ActionEvent, DeliveryEvent, DeterminationEvent, FactEvent, NoticeEvent, Party, Post, PostId,
+    parse_instant,
 };
 pub use check::MAX_EVENTS;
-pub use contents::{PolicyRef, Provenance, Scenario};
+pub use contents::{EVERY_ACCOUNT, PolicyRef, Provenance, Scenario};
 pub use files::{Files, resolve_path};
 pub use posts::{MAX_POSTS, MAX_SCENARIO_LABELS};
 
@@ -80,6 +81,7 @@ pub fn load(name: &str, text: &str, files: &dyn Files) -> Result<Scenario, LoadF
         toml::from_str(text).map_err(|e| FileProblems::new(name, text, vec![toml_problem(&e)]))?;
     let mut cx = Checker {
         problems: Vec::new(),
+        named_posts: Vec::new(),
     };
     let scenario = cx.scenario(name, raw);
     let mut failure = LoadFailure { files: Vec::new() };
@@ -105,6 +107,10 @@ pub fn load(name: &str, text: &str, files: &dyn Files) -> Result<Scenario, LoadF
         scenario.posts = read.posts;
         scenario.labels = read.labels;
         scenario.posts_file = Some(path);
+    }
+    let problems = check::named_posts(&scenario, &cx.named_posts);
+    if !problems.is_empty() {
+        return Err(FileProblems::new(name, text, problems).into());
     }
     Ok(scenario)
 }
@@ -252,7 +258,8 @@ mark = "record"
                 Some("did you mean `notice`?".to_owned()),
                 Some("did you mean `suspend`?".to_owned()),
                 Some(
-                    "expected one of `record`, `reported`, `inferred`, `reconstructed`".to_owned()
+                    "expected one of `record`, `reported`, `inferred`, `reconstructed`, `invented`"
+                        .to_owned()
                 ),
             ]
         );

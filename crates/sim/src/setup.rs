@@ -143,8 +143,14 @@ pub fn prepare(request: &Request, files: &dyn Files) -> Result<Prepared, SetupEr
                 .with_help("conditions read them as 0; add `kind = \"fact\"` events to the scenario if they matter")],
             ));
         }
-        for (role, party) in bound.policy.roles.iter().zip(&bound.parties) {
-            if party.is_none() {
+        for ((role, party), every) in bound
+            .policy
+            .roles
+            .iter()
+            .zip(&bound.parties)
+            .zip(&bound.every)
+        {
+            if party.is_none() && !every {
                 warnings.push(FileProblems::new(
                     &bound.policy.file,
                     "",

@@ -12,6 +12,7 @@
 //! deliveries, deadlines, checks, then actions. A duty met exactly at its deadline is met; an
 //! action taken at the instant of notice is "upon notice".
 
+mod acted;
 mod duties;
 mod explain;
 mod judge;
@@ -63,26 +64,35 @@ enum Phase {
     Removed,
     Notice,
     Fact,
+    Determination,
     Delivery,
     Deadline,
+    /// An event leaves the trailing period a history count reads (a strike expires).
+    Expiry,
     Check,
     Action,
 }
 
 impl Phase {
     /// Every phase, in order (`Phase::ALL[p as usize] == p`).
-    const ALL: [Phase; 9] = [
+    const ALL: [Phase; 11] = [
         Phase::Published,
         Phase::Reported,
         Phase::Removed,
         Phase::Notice,
         Phase::Fact,
+        Phase::Determination,
         Phase::Delivery,
         Phase::Deadline,
+        Phase::Expiry,
         Phase::Check,
         Phase::Action,
     ];
 }
+
+/// A history count's event leaving its trailing period: when, the party, the policy and the
+/// counter.
+type Expiry = Reverse<(Timestamp, u32, u16, u16)>;
 
 struct Replay<'w> {
     world: &'w World,
@@ -93,6 +103,15 @@ struct Replay<'w> {
     checks: Vec<Timestamp>,
     actions: Vec<usize>,
     deadlines: BinaryHeap<Reverse<(Timestamp, u32, u16, u16)>>,
+    /// History counts' events leaving their trailing periods.
+    expiries: BinaryHeap<Expiry>,
+    /// The accounts whose history changed in this step: their states of the powers held per
+    /// account are re-read.
+    dirty_accounts: Vec<usize>,
+    /// What each power's condition reads, by policy and power.
+    reads: Vec<Vec<powers::Reads>>,
+    /// Each post's number by its id, when some notice names posts (otherwise empty).
+    post_numbers: std::collections::HashMap<crate::scenario::PostId, u32>,
     verdicts: Vec<Verdict>,
     /// The candidate powers of each verdict, by (policy, power).
     pending_candidates: Vec<Vec<(usize, usize)>>,
@@ -113,14 +132,18 @@ impl<'w> Replay<'w> {
         let mut states = Vec::with_capacity(world.policies.len());
         let mut checks = Vec::new();
         for bound in &world.policies {
-            let powers = bound
-                .policy
-                .powers
-                .iter()
-                .map(|power| powers::power_state(world, bound, power, explain, &mut checks))
-                .collect::<Result<Vec<_>, _>>()?;
+            let powers = powers::power_states(world, bound, explain, &mut checks)?;
             states.push(PolicyState::new(bound, s, powers, explain));
         }
+        let post_numbers = if s.notices.iter().any(|n| !n.posts.is_empty()) {
+            s.posts
+                .iter()
+                .zip(0u32..)
+                .map(|(p, k)| (p.id.clone(), k))
+                .collect()
+        } else {
+            std::collections::HashMap::new()
+        };
         checks.sort();
         checks.dedup();
         Ok(Replay {
@@ -132,6 +155,14 @@ impl<'w> Replay<'w> {
             checks,
             actions,
             deadlines: BinaryHeap::new(),
+            expiries: BinaryHeap::new(),
+            dirty_accounts: Vec::new(),
+            reads: world
+                .policies
+                .iter()
+                .map(|b| b.policy.powers.iter().map(powers::Reads::of).collect())
+                .collect(),
+            post_numbers,
             verdicts: Vec::new(),
             pending_candidates: Vec::new(),
             explain,
@@ -142,7 +173,7 @@ impl<'w> Replay<'w> {
 
     fn run(mut self) -> Result<Outcome, ReplayError> {
         // Conditions that hold before anything happens (such as `true`) hold from the start.
-        self.update_powers(Timestamp::MIN);
+        self.update_powers(Timestamp::MIN, true, true);
         // One cursor per source of events, and the instant of each source's next event: only
         // the source that was taken moves, and the deadlines' heap is peeked each step.
         let mut cursor = [0usize; Phase::ALL.len()];
@@ -150,6 +181,9 @@ impl<'w> Replay<'w> {
         loop {
             if let Some(slot) = next.get_mut(Phase::Deadline as usize) {
                 *slot = self.deadlines.peek().map(|Reverse((t, ..))| *t);
+            }
+            if let Some(slot) = next.get_mut(Phase::Expiry as usize) {
+                *slot = self.expiries.peek().map(|Reverse((t, ..))| *t);
             }
             // The earliest event; at the same instant, the earlier phase.
             let mut earliest: Option<(Timestamp, Phase)> = None;
@@ -183,12 +217,19 @@ impl<'w> Replay<'w> {
                     let post = self.by_removed.get(i).unwrap_or(0);
                     self.removed(post, now);
                 }
-                Phase::Notice | Phase::Check => {}
+                Phase::Notice => self.notified(i, now)?,
+                Phase::Check => {}
                 Phase::Fact => self.fact(i),
-                Phase::Delivery => self.delivered(i, now),
+                Phase::Determination => self.determined(i),
+                Phase::Delivery => self.delivered(i, now)?,
                 Phase::Deadline => {
                     if let Some(Reverse((_, post, policy, duty))) = self.deadlines.pop() {
                         self.deadline(policy as usize, duty as usize, post as usize, now);
+                    }
+                }
+                Phase::Expiry => {
+                    if let Some(Reverse((_, party, policy, counter))) = self.expiries.pop() {
+                        self.expired(policy as usize, counter as usize, party as usize);
                     }
                 }
                 Phase::Action => {
@@ -196,15 +237,22 @@ impl<'w> Replay<'w> {
                     // Conditions may read `now`: bring the powers up to this instant first.
                     self.refresh(now, false);
                     self.judge(action, now);
-                    // A demand changes the state after it is judged: it opens duties.
-                    if !self.demanded(action, now)? {
-                        continue;
+                    // An action changes the state after it is judged: it enters the accounts'
+                    // history, may be the prior action a power asks for, and may open duties
+                    // (a demand, a statement of reasons owed).
+                    match self.acted(action, now)? {
+                        None => continue,
+                        Some(force) => self.refresh(now, force),
                     }
+                    continue;
                 }
             }
-            // A notice, or the end of a notice or cure period, can make a power exercisable
-            // even when no condition changed.
-            self.refresh(now, matches!(phase, Phase::Notice | Phase::Check));
+            // A notice, a determination, or the end of a notice or cure period, can make a
+            // power exercisable even when no condition changed.
+            self.refresh(
+                now,
+                matches!(phase, Phase::Notice | Phase::Check | Phase::Determination),
+            );
         }
         self.finish()
     }
@@ -220,8 +268,9 @@ impl<'w> Replay<'w> {
             Phase::Removed => post(&self.by_removed).and_then(|p| p.removed),
             Phase::Notice => s.notices.get(i).map(|n| n.at),
             Phase::Fact => s.facts.get(i).map(|f| f.at),
+            Phase::Determination => s.determinations.get(i).map(|d| d.at),
             Phase::Delivery => s.deliveries.get(i).map(|d| d.at),
-            Phase::Deadline => None,
+            Phase::Deadline | Phase::Expiry => None,
             Phase::Check => self.checks.get(i).copied(),
             Phase::Action => self
                 .actions
@@ -232,27 +281,32 @@ impl<'w> Replay<'w> {
     }
 }
 
-/// Whether some power's condition reads more than duties' states (counts, facts, the clock),
-/// so that the powers must be re-read after every step.
+/// Whether some power held against one party reads more than duties' states (counts, facts,
+/// the clock), so that those powers must be re-read after every step. (Powers held per account
+/// are re-read by what they read: see [`powers::Reads`].)
 fn reads_more_than_duties(world: &World) -> bool {
     world.policies.iter().any(|b| {
-        b.policy.powers.iter().any(|p| {
-            let mut only_duty_state = true;
-            p.condition.cond.visit(&mut |c| {
-                only_duty_state &= matches!(
-                    c,
-                    Cond::Const(_)
-                        | Cond::Not(_)
-                        | Cond::All(_)
-                        | Cond::Any(_)
-                        | Cond::Breached(_)
-                        | Cond::Fulfilled(_)
-                        | Cond::Available(_)
-                        | Cond::Assumption(_)
-                        | Cond::TakenOut(_)
-                );
-            });
-            !only_duty_state
-        })
+        b.policy
+            .powers
+            .iter()
+            .filter(|p| b.account_side(p).is_none())
+            .any(|p| {
+                let mut only_duty_state = true;
+                p.condition.cond.visit(&mut |c| {
+                    only_duty_state &= matches!(
+                        c,
+                        Cond::Const(_)
+                            | Cond::Not(_)
+                            | Cond::All(_)
+                            | Cond::Any(_)
+                            | Cond::Breached(_)
+                            | Cond::Fulfilled(_)
+                            | Cond::Available(_)
+                            | Cond::Assumption(_)
+                            | Cond::TakenOut(_)
+                    );
+                });
+                !only_duty_state
+            })
     })
 }
