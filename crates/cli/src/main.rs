@@ -5,12 +5,15 @@ mod chart;
 mod check;
 mod commands;
 mod diagnostics;
+mod exercises;
 mod files;
 mod html;
 mod prose;
 mod render;
 mod schema;
+mod serve;
 mod templates;
+mod timeline;
 
 use std::process::ExitCode;
 

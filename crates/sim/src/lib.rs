@@ -29,6 +29,7 @@ pub mod bind;
 pub mod compare;
 pub mod exercise;
 pub mod explanation;
+pub mod lint;
 pub mod model;
 pub mod outcome;
 pub mod reconstruct;

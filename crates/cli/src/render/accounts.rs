@@ -168,4 +168,3 @@ pub(super) fn earliest_accounts(out: &mut String, e: &EarliestReport, width: usi
         );
     }
 }
-

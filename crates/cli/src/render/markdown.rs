@@ -5,7 +5,7 @@ use std::fmt::Write;
 use modsim_sim::report::Report;
 
 use super::{MATRIX_HEADER, matrix_cells, tally_line, word};
-use crate::prose::Prose;
+use crate::prose::{self, Prose};
 
 /// The report as Markdown: the verdict matrix first, then each verdict, the earliest
 /// instants and the duties. Reconstructed data is flagged as in the text.
@@ -116,7 +116,20 @@ fn verdicts(out: &mut String, report: &Report) {
                 "not permitted"
             }
         );
-        let _ = writeln!(out, "{} ({})\n", md(&v.summary), v.mark);
+        match &v.reconstructed {
+            Some(note) => {
+                let _ = writeln!(
+                    out,
+                    "{} ({}; **reconstructed**: {})\n",
+                    md(&v.summary),
+                    v.mark,
+                    md(note)
+                );
+            }
+            None => {
+                let _ = writeln!(out, "{} ({})\n", md(&v.summary), v.mark);
+            }
+        }
         for g in &v.grounds_in {
             let _ = writeln!(
                 out,
@@ -124,6 +137,14 @@ fn verdicts(out: &mut String, report: &Report) {
                 g.clause,
                 md(&g.title),
                 g.policy
+            );
+        }
+        for (clause, basis) in prose::ground_bases(v) {
+            let _ = writeln!(
+                out,
+                "- notice under `{}`: {}",
+                clause.id,
+                md(&prose.basis(basis, false))
             );
         }
         for a in &v.assumptions {
@@ -156,17 +177,18 @@ fn verdicts(out: &mut String, report: &Report) {
 
 /// The earliest instants and the duties.
 fn answers(out: &mut String, report: &Report) {
+    let prose = Prose::new(report);
     let _ = writeln!(out, "## Earliest instants\n");
     let _ = writeln!(
         out,
-        "| policy | power | holder | action | against | earliest |"
+        "| policy | power | holder | action | against | earliest | notice and arithmetic |"
     );
-    let _ = writeln!(out, "|---|---|---|---|---|---|");
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|");
     for e in &report.earliest {
         let opened = e.accounts.iter().filter(|a| a.at.is_some()).count();
         let _ = writeln!(
             out,
-            "| {} | `{}` {} | {} | {} | {} | {}{} |",
+            "| {} | `{}` {} | {} | {} | {} | {}{} | {} |",
             e.policy,
             e.power,
             md(&e.title),
@@ -178,7 +200,11 @@ fn answers(out: &mut String, report: &Report) {
                 String::new()
             } else {
                 format!(" (first of {opened} of {} accounts)", e.accounts.len())
-            }
+            },
+            md(&e
+                .basis
+                .as_ref()
+                .map_or_else(String::new, |b| prose.basis(b, false)))
         );
     }
     let _ = writeln!(out, "\n## Duties\n");

@@ -7,9 +7,9 @@ use jiff::{SignedDuration, Timestamp};
 
 use super::syntax::{self, BinaryOp, Expr, ExprKind, UnaryOp};
 use super::{ArithOp, CmpOp, Cond, Counted, History, Num, PostFlag, StateCount, Text, Time};
+use crate::action::Action;
 use crate::diagnostic::did_you_mean;
 use crate::labels::{LabelSet, LabelTable};
-use crate::model::Action;
 use crate::period::Period;
 use crate::vocabulary::Vocabulary;
 

@@ -22,8 +22,8 @@ pub use fuse::{Fused, PostTest};
 
 use jiff::{SignedDuration, Timestamp};
 
+use crate::action::Action;
 use crate::labels::LabelSet;
-use crate::model::Action;
 use crate::period::Period;
 
 /// A compiled condition, with its text kept for explanations and its fused form for evaluation.

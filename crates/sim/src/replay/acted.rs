@@ -11,7 +11,7 @@ use modsim_policy::condition::{Counted, Env, NoState};
 use super::state::Item;
 use modsim_policy::Trigger;
 
-use super::state::{may_determine, record};
+use super::state::may_determine;
 use super::{Replay, ReplayError};
 use crate::bind::post_view;
 use crate::outcome::Cause;
@@ -185,22 +185,27 @@ impl Replay<'_> {
                     continue;
                 }
                 let met = delivered_before(s, &duty.on, duty.deliverable.as_deref(), k);
-                let opened = self.open_instance(p, d, subject, now, met, || {
-                    format!(
-                        "the deadline of `{}` for {} {} {} of {}",
-                        bound.policy.duty_clause(duty).id,
-                        s.party_id(action.actor),
-                        action.action.name(),
-                        s.party_id(action.against),
-                        modsim_policy::show_instant(now, &s.zone)
-                    )
-                })?;
-                if opened
-                    && let Some(ds) = self.states.get_mut(p).and_then(|st| st.duties.get_mut(d))
-                {
-                    record(ds, now, Cause::Acted(k));
-                    any = true;
-                }
+                let opened = self.open_instance(
+                    (p, d),
+                    duty,
+                    bound.policy.holidays,
+                    subject,
+                    now,
+                    met,
+                    None,
+                    &Cause::Acted(k),
+                    || {
+                        format!(
+                            "the deadline of `{}` for {} {} {} of {}",
+                            bound.policy.duty_clause(duty).id,
+                            s.party_id(action.actor),
+                            action.action.name(),
+                            s.party_id(action.against),
+                            modsim_policy::show_instant(now, &s.zone)
+                        )
+                    },
+                )?;
+                any |= opened;
             }
         }
         Ok(any)
@@ -237,7 +242,8 @@ impl Replay<'_> {
                     if !bound.visible(post) {
                         continue;
                     }
-                    let prohibited = bound.prohibited_by(post).is_some();
+                    let rule = bound.prohibited_by(post);
+                    let prohibited = rule.is_some();
                     let applies = if duty.condition.is_prohibited() {
                         prohibited
                     } else {
@@ -259,19 +265,24 @@ impl Replay<'_> {
                     }
                     let removed = duty.met_by == modsim_policy::Discharge::Removed
                         && x.removed.is_some_and(|t| t <= now);
-                    let opened = self.open_instance(p, d, post, now, removed, || {
-                        format!(
-                            "the deadline of `{}` for post `{}` from the notice of {}",
-                            bound.policy.duty_clause(duty).id,
-                            x.id,
-                            modsim_policy::show_instant(now, &s.zone)
-                        )
-                    })?;
-                    if opened
-                        && let Some(ds) = self.states.get_mut(p).and_then(|st| st.duties.get_mut(d))
-                    {
-                        record(ds, now, Cause::Notified(post));
-                    }
+                    self.open_instance(
+                        (p, d),
+                        duty,
+                        bound.policy.holidays,
+                        post,
+                        now,
+                        removed,
+                        rule,
+                        &Cause::Notified(post),
+                        || {
+                            format!(
+                                "the deadline of `{}` for post `{}` from the notice of {}",
+                                bound.policy.duty_clause(duty).id,
+                                x.id,
+                                modsim_policy::show_instant(now, &s.zone)
+                            )
+                        },
+                    )?;
                 }
             }
         }

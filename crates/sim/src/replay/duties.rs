@@ -108,7 +108,7 @@ impl Replay<'_> {
                     continue;
                 }
                 if let Some(ds) = state.duties.get_mut(d)
-                    && ds.discharge(post, bound.prohibited_by(post))
+                    && ds.discharge(post, || bound.prohibited_by(post))
                 {
                     record(ds, now, Cause::Removed(post));
                 }
@@ -125,13 +125,14 @@ impl Replay<'_> {
             return;
         };
         let posts = self.world.scenario.posts.len();
-        let rule = self
-            .world
-            .policies
-            .get(policy)
-            .and_then(|b| b.prohibited_by(post));
-        let acted = self
-            .world
+        let world = self.world;
+        let rule = || {
+            world
+                .policies
+                .get(policy)
+                .and_then(|b| b.prohibited_by(post))
+        };
+        let acted = world
             .policies
             .get(policy)
             .and_then(|b| b.policy.duties.get(duty))
@@ -164,7 +165,8 @@ impl Replay<'_> {
         if !bound.visible(post) {
             return Ok(());
         }
-        let prohibited = bound.prohibited_by(post).is_some();
+        let rule = bound.prohibited_by(post);
+        let prohibited = rule.is_some();
         let removed = x.removed.is_some_and(|t| t <= now);
         let s = &world.scenario;
         // A report opens a duty only for the parties it was made by and to, when the scenario
@@ -206,19 +208,23 @@ impl Replay<'_> {
             if !applies {
                 continue;
             }
-            let opened = self.open_instance(p, d, post, now, removed, || {
-                format!(
-                    "the deadline of `{}` for post `{}`",
-                    bound.policy.duty_clause(duty).id,
-                    x.id
-                )
-            })?;
-            if !opened {
-                continue;
-            }
-            if let Some(ds) = self.states.get_mut(p).and_then(|s| s.duties.get_mut(d)) {
-                record(ds, now, cause.clone());
-            }
+            self.open_instance(
+                (p, d),
+                duty,
+                bound.policy.holidays,
+                post,
+                now,
+                removed,
+                rule,
+                &cause,
+                || {
+                    format!(
+                        "the deadline of `{}` for post `{}`",
+                        bound.policy.duty_clause(duty).id,
+                        x.id
+                    )
+                },
+            )?;
         }
         Ok(())
     }
@@ -266,18 +272,25 @@ impl Replay<'_> {
                 {
                     continue;
                 }
-                let opened = self.open_instance(p, d, instance_index, now, false, || {
-                    format!(
-                        "the deadline of `{}` for the demand of {}",
-                        bound.policy.duty_clause(duty).id,
-                        modsim_policy::show_instant(now, &s.zone)
-                    )
-                })?;
+                let opened = self.open_instance(
+                    (p, d),
+                    duty,
+                    bound.policy.holidays,
+                    instance_index,
+                    now,
+                    false,
+                    None,
+                    &Cause::Demanded(action_index),
+                    || {
+                        format!(
+                            "the deadline of `{}` for the demand of {}",
+                            bound.policy.duty_clause(duty).id,
+                            modsim_policy::show_instant(now, &s.zone)
+                        )
+                    },
+                )?;
                 if !opened {
                     continue;
-                }
-                if let Some(ds) = self.states.get_mut(p).and_then(|s| s.duties.get_mut(d)) {
-                    record(ds, now, Cause::Demanded(action_index));
                 }
                 any = true;
             }
@@ -310,7 +323,8 @@ impl Replay<'_> {
                     {
                         for id in &notice.posts {
                             if let Some(&post) = self.post_numbers.get(id)
-                                && ds.discharge(post as usize, bound.prohibited_by(post as usize))
+                                && ds
+                                    .discharge(post as usize, || bound.prohibited_by(post as usize))
                             {
                                 record(ds, now, Cause::Delivered(index));
                             }
@@ -332,7 +346,7 @@ impl Replay<'_> {
                         }
                         _ => false,
                     };
-                    if owed && ds.discharge(s.posts.len() + k, None) {
+                    if owed && ds.discharge(s.posts.len() + k, || None) {
                         record(ds, now, Cause::Delivered(index));
                     }
                 }
@@ -351,26 +365,28 @@ impl Replay<'_> {
         Ok(())
     }
 
-    /// Opens duty `d` of policy `p` for `subject` at `now`: met at once when the post is
-    /// already `removed`, pending with its deadline queued, pending for good with no time
+    /// Opens `duty`, duty `d` of policy `p`, for `subject` at `now`: met at once when the post
+    /// is already `removed`, pending with its deadline queued, pending for good with no time
     /// limit, or breached at once when the period is zero. False when it was open already.
-    /// `what` names the deadline, should its arithmetic fail.
+    /// The change is recorded as caused by `cause`; `what` names the deadline, should its
+    /// arithmetic fail.
+    #[inline]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the hot path passes what it has looked up"
+    )]
     pub(super) fn open_instance(
         &mut self,
-        p: usize,
-        d: usize,
+        (p, d): (usize, usize),
+        duty: &modsim_policy::Duty,
+        calendar: modsim_policy::HolidayCalendar,
         subject: usize,
         now: Timestamp,
         removed: bool,
+        rule: Option<u16>,
+        cause: &Cause,
         what: impl FnOnce() -> String,
     ) -> Result<bool, ReplayError> {
-        let world = self.world;
-        let Some(bound) = world.policies.get(p) else {
-            return Ok(false);
-        };
-        let Some(duty) = bound.policy.duties.get(d) else {
-            return Ok(false);
-        };
         let Some(ds) = self.states.get_mut(p).and_then(|s| s.duties.get_mut(d)) else {
             return Ok(false);
         };
@@ -383,14 +399,15 @@ impl Replay<'_> {
         } else {
             (Instance::Pending, true)
         };
-        if !ds.open(subject, bound.prohibited_by(subject), state) {
+        if !ds.open(subject, || rule, state) {
             return Ok(false);
         }
+        record(ds, now, cause.clone());
         if deadline {
             let due = duty
                 .within
                 .period
-                .add_to(now, &world.scenario.zone, bound.policy.holidays)
+                .add_to(now, &self.world.scenario.zone, calendar)
                 .map_err(|error| ReplayError {
                     what: what(),
                     error,

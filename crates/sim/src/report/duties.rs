@@ -26,7 +26,9 @@ pub struct DutyReport {
     /// Its subjects at the end of the timeline: met in time, late, overdue, open.
     pub tally: TallyReport,
     /// Its state at the end, each instance with when it opened, its deadline's arithmetic,
-    /// when it was met and how it stands (what `--explain CLAUSE` shows for a duty).
+    /// when it was met and how it stands (what `--explain CLAUSE` shows for a duty): only in
+    /// a report that asks for it ([`build_explaining`](super::build_explaining)), since it
+    /// names every subject the tally does.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<crate::explanation::Explanation>,
 }
@@ -118,7 +120,8 @@ pub enum CauseReport {
     },
 }
 
-pub(super) fn duty(s: &Scenario, d: &DutyHistory) -> DutyReport {
+/// The report of duty `d`, with its explanation when `explained`.
+pub(super) fn duty(s: &Scenario, d: &DutyHistory, explained: bool) -> DutyReport {
     let zone = &s.zone;
     DutyReport {
         duty: d.duty.clause.clone(),
@@ -127,7 +130,7 @@ pub(super) fn duty(s: &Scenario, d: &DutyHistory) -> DutyReport {
         holder: d.holder.clone(),
         last: d.last,
         tally: tally(&d.tally, s),
-        explanation: d.explanation.clone(),
+        explanation: d.explanation.clone().filter(|_| explained),
         history: d
             .changes
             .iter()

@@ -209,6 +209,8 @@ pub struct MatrixRow {
     pub against: String,
     /// When, for readers.
     pub at_local: String,
+    /// Whether the action's time is reconstructed.
+    pub reconstructed: bool,
     /// The policies weighed.
     pub policies: Vec<String>,
     /// Whether the rules permitted it.
@@ -290,7 +292,18 @@ impl Report {
 }
 
 /// Builds the report of a replay.
+///
+/// A duty's own explanation (every instance with its deadline's arithmetic) is left out: it
+/// names as many posts as the duty has subjects. [`build_explaining`] puts one in.
 pub fn build(world: &World, outcome: &Outcome) -> Report {
+    build_explaining(world, outcome, None)
+}
+
+/// Builds the report of a replay with the explanation of each duty whose clause id is
+/// `duty` (what `modsim run --explain CLAUSE` asks for), the posts it names in the posts
+/// table. With `None`, the same as [`build`].
+pub fn build_explaining(world: &World, outcome: &Outcome, duty: Option<&str>) -> Report {
+    let explained = |d: &crate::outcome::DutyHistory| duty == Some(d.duty.clause.as_str());
     let s = &world.scenario;
     let zone = &s.zone;
     Report {
@@ -310,15 +323,15 @@ pub fn build(world: &World, outcome: &Outcome) -> Report {
             .map(|b| policy_info(&b.policy))
             .collect(),
         verdicts: outcome.verdicts.iter().map(|v| verdict(s, v)).collect(),
-        matrix: outcome
-            .verdicts
-            .iter()
-            .map(|v| matrix_row(zone, v))
-            .collect(),
+        matrix: outcome.verdicts.iter().map(|v| matrix_row(s, v)).collect(),
         earliest: outcome.earliest.iter().map(|e| earliest(zone, e)).collect(),
-        duties: outcome.duties.iter().map(|d| duties::duty(s, d)).collect(),
+        duties: outcome
+            .duties
+            .iter()
+            .map(|d| duties::duty(s, d, explained(d)))
+            .collect(),
         events: tables::events(s),
-        posts: tables::named_posts(s, outcome),
+        posts: tables::named_posts(s, outcome, &explained),
         reports_per_day: tables::reports_per_day(s),
         provenance: ProvenanceReport {
             posts_file: s.posts_file.clone(),
@@ -398,12 +411,17 @@ fn verdict(s: &Scenario, v: &Verdict) -> VerdictReport {
     }
 }
 
-fn matrix_row(zone: &TimeZone, v: &Verdict) -> MatrixRow {
+fn matrix_row(s: &Scenario, v: &Verdict) -> MatrixRow {
+    let zone = &s.zone;
     MatrixRow {
         actor: v.actor.clone(),
         action: v.action.clone(),
         against: v.against.clone(),
         at_local: show_instant(v.at, zone),
+        reconstructed: s
+            .actions
+            .get(v.action_index)
+            .is_some_and(|a| a.reconstructed.is_some()),
         policies: v.policies.clone(),
         permitted: v.permitted,
         grounds: v.grounds.iter().map(|g| g.clause.clone()).collect(),

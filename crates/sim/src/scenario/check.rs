@@ -8,7 +8,7 @@ use jiff::tz::TimeZone;
 use modsim_policy::{Mark, Period, Problem, Word};
 use toml::Spanned;
 
-use super::contents::{EVERY_ACCOUNT, PolicyRef, Provenance, Scenario};
+use super::contents::{EVERY_ACCOUNT, Places, PolicyRef, Provenance, Scenario};
 use super::files::resolve_path;
 use super::raw::{RawEvent, RawPolicyRef, RawPosts, RawScenario, RawTime};
 use crate::timeline::{
@@ -150,6 +150,7 @@ impl Checker {
                 determinations: timeline.determinations,
                 provenance,
                 model,
+                places: Places::default(),
             },
             posts.file,
         ))
