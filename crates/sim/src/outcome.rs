@@ -177,8 +177,8 @@ pub struct DutyHistory {
     pub last: DutyStatus,
     /// Its subjects (posts, or demands) at the end of the timeline, by how they stand.
     pub tally: DutyTally,
-    /// Its state at the end, each instance with its deadline's arithmetic (none in a quiet
-    /// replay).
+    /// Its state at the end, each instance with its deadline's arithmetic: only from
+    /// [`World::replay_explaining`](crate::bind::World::replay_explaining) naming its clause.
     pub explanation: Option<Explanation>,
 }
 

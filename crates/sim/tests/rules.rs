@@ -252,7 +252,15 @@ fn azure_reads_its_window_two_ways() {
 
 #[test]
 fn every_instance_of_a_duty_is_explained_with_its_deadline() {
+    // Only on request: a replay explains no duty instance by instance.
     let o = replay(AZURE, vec![], Overrides::default());
+    assert!(o.duties.iter().all(|d| d.explanation.is_none()));
+    let request = Request {
+        scenario: AZURE.to_owned(),
+        ..Request::default()
+    };
+    let prepared = setup::prepare(&request, &Repo(Vec::new())).unwrap_or_else(|e| panic!("{e:?}"));
+    let o = prepared.world.replay_explaining("removal").unwrap();
     let tree = o.duties[0].explanation.as_ref().unwrap();
     let instances: Vec<_> = tree
         .walk()

@@ -449,7 +449,9 @@ impl Replay<'_> {
                     || "(unbound)".to_owned(),
                     |x| self.world.scenario.party_id(x).to_owned(),
                 );
-            let explanation = self.explain.then(|| {
+            let explained =
+                self.explain && self.explained_duty.as_deref() == Some(clause.id.as_str());
+            let explanation = explained.then(|| {
                 Explainer::new(self.world, &self.states, p, self.last_instant(), &self.memo)
                     .duty_instances(d)
             });

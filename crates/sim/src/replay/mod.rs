@@ -48,6 +48,17 @@ impl World {
         Replay::new(self, true)?.run()
     }
 
+    /// Replays the timeline as [`replay`](World::replay) does, and explains the duty of clause
+    /// `duty` (if some policy has one) instance by instance: each subject with when it opened,
+    /// its deadline's arithmetic, when it was met and how it stands (what `modsim run
+    /// --explain CLAUSE` shows for a duty). Built only on request: it names every subject,
+    /// and a long period's arithmetic walks its days.
+    pub fn replay_explaining(&self, duty: &str) -> Result<Outcome, ReplayError> {
+        let mut replay = Replay::new(self, true)?;
+        replay.explained_duty = Some(duty.to_owned());
+        replay.run()
+    }
+
     /// Replays the timeline for its answers alone: verdicts, grounds, earliest instants and
     /// duty histories, without explanations, the notice arithmetic written out, missing-lists
     /// or flips. What sweeps use.
@@ -117,6 +128,8 @@ struct Replay<'w> {
     pending_candidates: Vec<Vec<(usize, usize)>>,
     /// Build explanations (a replay for readers) or not (a sweep's replicate).
     explain: bool,
+    /// The clause id of the duty explained instance by instance, if any.
+    explained_duty: Option<String>,
     /// Explanations written once and reused within a step (see [`Memo`]).
     memo: Memo,
     /// Some power's condition reads more than duties' states (counts, facts, the clock), so
@@ -166,6 +179,7 @@ impl<'w> Replay<'w> {
             verdicts: Vec::new(),
             pending_candidates: Vec::new(),
             explain,
+            explained_duty: None,
             memo: Memo::default(),
             always_dirty: reads_more_than_duties(world),
         })

@@ -27,8 +27,9 @@ pub struct DutyReport {
     pub tally: TallyReport,
     /// Its state at the end, each instance with when it opened, its deadline's arithmetic,
     /// when it was met and how it stands (what `--explain CLAUSE` shows for a duty): only in
-    /// a report that asks for it ([`build_explaining`](super::build_explaining)), since it
-    /// names every subject the tally does.
+    /// the report of a replay that asked for it
+    /// ([`World::replay_explaining`](crate::bind::World::replay_explaining)), since it names
+    /// every subject the tally does.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<crate::explanation::Explanation>,
 }
@@ -120,8 +121,7 @@ pub enum CauseReport {
     },
 }
 
-/// The report of duty `d`, with its explanation when `explained`.
-pub(super) fn duty(s: &Scenario, d: &DutyHistory, explained: bool) -> DutyReport {
+pub(super) fn duty(s: &Scenario, d: &DutyHistory) -> DutyReport {
     let zone = &s.zone;
     DutyReport {
         duty: d.duty.clause.clone(),
@@ -130,7 +130,7 @@ pub(super) fn duty(s: &Scenario, d: &DutyHistory, explained: bool) -> DutyReport
         holder: d.holder.clone(),
         last: d.last,
         tally: tally(&d.tally, s),
-        explanation: d.explanation.clone().filter(|_| explained),
+        explanation: d.explanation.clone(),
         history: d
             .changes
             .iter()

@@ -292,18 +292,7 @@ impl Report {
 }
 
 /// Builds the report of a replay.
-///
-/// A duty's own explanation (every instance with its deadline's arithmetic) is left out: it
-/// names as many posts as the duty has subjects. [`build_explaining`] puts one in.
 pub fn build(world: &World, outcome: &Outcome) -> Report {
-    build_explaining(world, outcome, None)
-}
-
-/// Builds the report of a replay with the explanation of each duty whose clause id is
-/// `duty` (what `modsim run --explain CLAUSE` asks for), the posts it names in the posts
-/// table. With `None`, the same as [`build`].
-pub fn build_explaining(world: &World, outcome: &Outcome, duty: Option<&str>) -> Report {
-    let explained = |d: &crate::outcome::DutyHistory| duty == Some(d.duty.clause.as_str());
     let s = &world.scenario;
     let zone = &s.zone;
     Report {
@@ -325,13 +314,9 @@ pub fn build_explaining(world: &World, outcome: &Outcome, duty: Option<&str>) ->
         verdicts: outcome.verdicts.iter().map(|v| verdict(s, v)).collect(),
         matrix: outcome.verdicts.iter().map(|v| matrix_row(s, v)).collect(),
         earliest: outcome.earliest.iter().map(|e| earliest(zone, e)).collect(),
-        duties: outcome
-            .duties
-            .iter()
-            .map(|d| duties::duty(s, d, explained(d)))
-            .collect(),
+        duties: outcome.duties.iter().map(|d| duties::duty(s, d)).collect(),
         events: tables::events(s),
-        posts: tables::named_posts(s, outcome, &explained),
+        posts: tables::named_posts(s, outcome),
         reports_per_day: tables::reports_per_day(s),
         provenance: ProvenanceReport {
             posts_file: s.posts_file.clone(),

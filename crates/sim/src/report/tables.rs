@@ -311,12 +311,7 @@ pub(super) fn events(s: &Scenario) -> Vec<EventReport> {
 }
 
 /// The posts the outcome's explanations and duty histories name, in the scenario's order.
-/// A duty's own explanation counts only when `explained` says the report carries it.
-pub(super) fn named_posts(
-    s: &Scenario,
-    outcome: &Outcome,
-    explained: &dyn Fn(&crate::outcome::DutyHistory) -> bool,
-) -> Vec<PostReport> {
+pub(super) fn named_posts(s: &Scenario, outcome: &Outcome) -> Vec<PostReport> {
     let index: HashMap<&str, usize> = s
         .posts
         .iter()
@@ -334,11 +329,7 @@ pub(super) fn named_posts(
                 .iter()
                 .filter_map(|e| e.explanation.as_ref()),
         );
-    let duty_trees = outcome
-        .duties
-        .iter()
-        .filter(|d| explained(d))
-        .filter_map(|d| d.explanation.as_ref());
+    let duty_trees = outcome.duties.iter().filter_map(|d| d.explanation.as_ref());
     for tree in trees.chain(duty_trees) {
         for step in tree.walk() {
             let mut name = |post: &str| {
