@@ -177,9 +177,22 @@ pub struct DutyHistory {
     pub last: DutyStatus,
     /// Its subjects (posts, or demands) at the end of the timeline, by how they stand.
     pub tally: DutyTally,
+    /// For a duty held by every account: its tally's counts split by the account that owes
+    /// each subject, in the order of the parties (empty otherwise).
+    pub accounts: Vec<AccountTally>,
     /// Its state at the end, each instance with its deadline's arithmetic: only from
     /// [`World::replay_explaining`](crate::bind::World::replay_explaining) naming its clause.
     pub explanation: Option<Explanation>,
+}
+
+/// How many of a duty's subjects one account owes, by how they stand at the end of the
+/// timeline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccountTally {
+    /// The account's party (index in the scenario).
+    pub party: usize,
+    /// Met in time, late, overdue, open (the order of [`DutyTally`]'s fields).
+    pub counts: [u32; 4],
 }
 
 /// A duty's subjects, by how each stands at the end of the timeline, as subject numbers:

@@ -110,6 +110,40 @@ fn the_forum_bans_each_user_with_three_strikes_on_its_clause() {
     assert_eq!(duty.tally.late.len(), 1);
 }
 
+const FORUM_POLICY: &str = "seeds/forum-three-strikes/policy.toml";
+
+#[test]
+fn a_duty_held_by_every_account_is_owed_by_each_posts_author() {
+    let rule = r#"duty = { holder = "forum", opens = "reported", within = "24 hours", met_by = "removed" }"#;
+    assert!(shipped(FORUM_POLICY).contains(rule));
+    let held_by_users = |opens: &str| {
+        let policy = shipped(FORUM_POLICY).replace(
+            rule,
+            &format!(
+                r#"duty = {{ holder = "user", opens = "{opens}", within = "24 hours", met_by = "removed" }}"#
+            ),
+        );
+        replay(FORUM, vec![(FORUM_POLICY, policy)], Overrides::default())
+    };
+    // Each user owes the removal of their own abusive posts within 24 hours of publishing
+    // them: alice's a2 came down after 47 hours; bob's b3 is not abuse.
+    let o = held_by_users("published");
+    let duty = o.duties.iter().find(|d| d.duty.clause == "1").unwrap();
+    assert_eq!(duty.holder, "every account");
+    let by_account: Vec<(usize, [u32; 4])> =
+        duty.accounts.iter().map(|a| (a.party, a.counts)).collect();
+    // Parties: forum 0, alice 1, bob 2, carol 3; counts: in time, late, overdue, open.
+    assert_eq!(
+        by_account,
+        [(1, [2, 1, 0, 0]), (2, [2, 0, 0, 0]), (3, [3, 0, 0, 0])]
+    );
+    // The reports were made to the forum, not to the users: a report opens no user's duty.
+    let o = held_by_users("reported");
+    let duty = o.duties.iter().find(|d| d.duty.clause == "1").unwrap();
+    assert!(duty.accounts.is_empty());
+    assert_eq!(duty.last, modsim_sim::DutyStatus::NotTriggered);
+}
+
 const YOUTUBE: &str = "seeds/youtube-strikes-classroom/scenario.toml";
 
 #[test]

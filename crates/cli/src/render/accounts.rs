@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use modsim_sim::report::{EarliestReport, Report, VerdictReport};
+use modsim_sim::report::{DutyReport, EarliestReport, Report, VerdictReport};
 
 use super::{BAD, DIM, GOOD, WARN};
 use crate::prose::Prose;
@@ -165,6 +165,43 @@ pub(super) fn earliest_accounts(out: &mut String, e: &EarliestReport, width: usi
             } else {
                 String::new()
             }
+        );
+    }
+}
+
+/// A duty held by every account: each account's share of its tally, one line per account that
+/// owes something, up to [`ACCOUNTS_SHOWN`] (the ids are in `--format json`'s `tally`).
+pub(super) fn duty_accounts(out: &mut String, d: &DutyReport, width: usize) {
+    if d.accounts.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "  {:<width$}    owed by each account: {} owe{} something",
+        "",
+        plural(d.accounts.len(), "account"),
+        if d.accounts.len() == 1 { "s" } else { "" }
+    );
+    let name = d
+        .accounts
+        .iter()
+        .take(ACCOUNTS_SHOWN)
+        .map(|a| a.account.chars().count())
+        .max()
+        .unwrap_or(0);
+    for a in d.accounts.iter().take(ACCOUNTS_SHOWN) {
+        let _ = writeln!(
+            out,
+            "  {:<width$}      {:<name$}  {} met in time, {} late, {} overdue, {} open",
+            "", a.account, a.in_time, a.late, a.overdue, a.open
+        );
+    }
+    if d.accounts.len() > ACCOUNTS_SHOWN {
+        let _ = writeln!(
+            out,
+            "  {:<width$}      {DIM}… {} more accounts (--format json lists them all){DIM:#}",
+            "",
+            d.accounts.len() - ACCOUNTS_SHOWN
         );
     }
 }

@@ -196,6 +196,7 @@ fn duties(out: &mut String, prose: &Prose<'_>, report: &Report, width: usize) {
         if let Some(t) = tally_line(d) {
             let _ = writeln!(out, "  {:<w$}    {t}", "", w = width);
         }
+        accounts::duty_accounts(out, d, width);
         for c in d.history.iter().take(CHANGES_SHOWN) {
             let _ = writeln!(
                 out,

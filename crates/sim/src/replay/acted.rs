@@ -231,6 +231,9 @@ impl Replay<'_> {
                 if duty.opens != Trigger::Notified || !bound.covers(s, duty.holder, notice.to) {
                     continue;
                 }
+                // Held by every account: the notice opens it for the posts of the account it
+                // is addressed to.
+                let per_account = bound.parties.get(duty.holder).copied().flatten().is_none();
                 for id in &notice.posts {
                     let Some(&post) = self.post_numbers.get(id) else {
                         continue;
@@ -239,7 +242,9 @@ impl Replay<'_> {
                     let Some(x) = s.posts.get(post) else {
                         continue;
                     };
-                    if !bound.visible(post) {
+                    if !bound.visible(post)
+                        || (per_account && bound.account(post) != Some(notice.to))
+                    {
                         continue;
                     }
                     let rule = bound.prohibited_by(post);

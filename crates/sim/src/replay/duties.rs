@@ -181,8 +181,20 @@ impl Replay<'_> {
             if duty.opens != trigger {
                 continue;
             }
+            // A duty held by every account is owed, for each post, by the account that wrote
+            // it: a post from no account opens none.
+            let holder = match bound.parties.get(duty.holder).copied().flatten() {
+                Some(holder) => Some(holder),
+                None if bound.every.get(duty.holder).copied().unwrap_or(false) => {
+                    match bound.account(post) {
+                        Some(author) => Some(author),
+                        None => continue,
+                    }
+                }
+                None => None,
+            };
             if reported_between
-                && let Some(holder) = bound.parties.get(duty.holder).copied().flatten()
+                && let Some(holder) = holder
                 && !reporters.contains(&Some(holder))
             {
                 continue;

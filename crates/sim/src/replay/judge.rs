@@ -440,15 +440,14 @@ impl Replay<'_> {
         let mut out = Vec::with_capacity(state.duties.len());
         for (d, (duty, ds)) in bound.policy.duties.iter().zip(&state.duties).enumerate() {
             let clause = bound.policy.duty_clause(duty);
-            let holder = bound
-                .parties
-                .get(duty.holder)
-                .copied()
-                .flatten()
-                .map_or_else(
-                    || "(unbound)".to_owned(),
-                    |x| self.world.scenario.party_id(x).to_owned(),
-                );
+            let every = bound.parties.get(duty.holder).copied().flatten().is_none()
+                && bound.every.get(duty.holder).copied().unwrap_or(false);
+            let holder = match bound.parties.get(duty.holder).copied().flatten() {
+                Some(x) => self.world.scenario.party_id(x).to_owned(),
+                None if every => EVERY_ACCOUNT.to_owned(),
+                None => "(unbound)".to_owned(),
+            };
+            let tally = ds.tally();
             let explained =
                 self.explain && self.explained_duty.as_deref() == Some(clause.id.as_str());
             let explanation = explained.then(|| {
@@ -457,7 +456,12 @@ impl Replay<'_> {
             });
             out.push(DutyHistory {
                 explanation,
-                tally: ds.tally(),
+                accounts: if every {
+                    accounts_tally(self.world, bound, &tally)
+                } else {
+                    Vec::new()
+                },
+                tally,
                 duty: ClauseRef {
                     policy: bound.policy.id.clone(),
                     clause: clause.id.clone(),
@@ -506,4 +510,54 @@ struct Weighed {
     assumptions: Vec<AssumptionUse>,
     missing: Vec<Missing>,
     children: Vec<Explanation>,
+}
+
+/// A duty held by every account, its tally split by the account that owes each subject (a
+/// post's author; an action's actor; a demand's party demanded of), in the order of the
+/// parties; accounts that owe nothing are left out.
+fn accounts_tally(
+    world: &crate::bind::World,
+    bound: &crate::bind::Bound,
+    tally: &crate::outcome::DutyTally,
+) -> Vec<crate::outcome::AccountTally> {
+    let s = &world.scenario;
+    let owed_by = |subject: u32| -> Option<usize> {
+        let subject = subject as usize;
+        match subject.checked_sub(s.posts.len()) {
+            None => bound.account(subject),
+            Some(k) => s.actions.get(k).map(|a| {
+                if a.demands.is_some() {
+                    a.against
+                } else {
+                    a.actor
+                }
+            }),
+        }
+    };
+    let mut out: Vec<crate::outcome::AccountTally> = Vec::new();
+    let standings = [&tally.in_time, &tally.late, &tally.overdue, &tally.open];
+    for (n, subjects) in standings.into_iter().enumerate() {
+        for &subject in subjects {
+            let Some(party) = owed_by(subject) else {
+                continue;
+            };
+            let at = match out.binary_search_by_key(&party, |a| a.party) {
+                Ok(at) => at,
+                Err(at) => {
+                    out.insert(
+                        at,
+                        crate::outcome::AccountTally {
+                            party,
+                            counts: [0; 4],
+                        },
+                    );
+                    at
+                }
+            };
+            if let Some(count) = out.get_mut(at).and_then(|a| a.counts.get_mut(n)) {
+                *count += 1;
+            }
+        }
+    }
+    out
 }

@@ -25,6 +25,10 @@ pub struct DutyReport {
     pub history: Vec<DutyChangeReport>,
     /// Its subjects at the end of the timeline: met in time, late, overdue, open.
     pub tally: TallyReport,
+    /// For a duty held by every account: how many subjects each account owes, by standing, in
+    /// the order of the parties (counts only: the ids are in `tally`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub accounts: Vec<AccountTallyReport>,
     /// Its state at the end, each instance with when it opened, its deadline's arithmetic,
     /// when it was met and how it stands (what `--explain CLAUSE` shows for a duty): only in
     /// the report of a replay that asked for it
@@ -32,6 +36,21 @@ pub struct DutyReport {
     /// every subject the tally does.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<crate::explanation::Explanation>,
+}
+
+/// How many of a duty's subjects one account owes, by standing.
+#[derive(Clone, Debug, Serialize)]
+pub struct AccountTallyReport {
+    /// The account (party id).
+    pub account: String,
+    /// Met in time.
+    pub in_time: u32,
+    /// Met late.
+    pub late: u32,
+    /// Overdue, not met.
+    pub overdue: u32,
+    /// Open.
+    pub open: u32,
 }
 
 /// A duty's subjects at the end of the timeline, by id: post ids, or for a demand its action's
@@ -130,6 +149,20 @@ pub(super) fn duty(s: &Scenario, d: &DutyHistory) -> DutyReport {
         holder: d.holder.clone(),
         last: d.last,
         tally: tally(&d.tally, s),
+        accounts: d
+            .accounts
+            .iter()
+            .map(|a| {
+                let [in_time, late, overdue, open] = a.counts;
+                AccountTallyReport {
+                    account: s.party_id(a.party).to_owned(),
+                    in_time,
+                    late,
+                    overdue,
+                    open,
+                }
+            })
+            .collect(),
         explanation: d.explanation.clone(),
         history: d
             .changes
