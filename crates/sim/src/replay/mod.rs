@@ -192,6 +192,9 @@ impl<'w> Replay<'w> {
         // the source that was taken moves, and the deadlines' heap is peeked each step.
         let mut cursor = [0usize; Phase::ALL.len()];
         let mut next = Phase::ALL.map(|phase| self.next_at(phase, 0));
+        // Whether the powers' re-reading that is due must also re-read those no condition
+        // change touched (see below).
+        let mut force = false;
         loop {
             if let Some(slot) = next.get_mut(Phase::Deadline as usize) {
                 *slot = self.deadlines.peek().map(|Reverse((t, ..))| *t);
@@ -263,10 +266,18 @@ impl<'w> Replay<'w> {
             }
             // A notice, a determination, or the end of a notice or cure period, can make a
             // power exercisable even when no condition changed.
-            self.refresh(
-                now,
-                matches!(phase, Phase::Notice | Phase::Check | Phase::Determination),
-            );
+            force |= matches!(phase, Phase::Notice | Phase::Check | Phase::Determination);
+            // Events of one source at one instant (deadlines falling together, posts published
+            // in the same minute) are applied together before the powers are re-read, so that
+            // what a power reads at an instant is never half of that instant's events.
+            let again = match phase {
+                Phase::Deadline => self.deadlines.peek().map(|Reverse((t, ..))| *t),
+                Phase::Expiry => self.expiries.peek().map(|Reverse((t, ..))| *t),
+                _ => next.get(phase as usize).copied().flatten(),
+            } == Some(now);
+            if !again {
+                self.refresh(now, std::mem::take(&mut force));
+            }
         }
         self.finish()
     }
