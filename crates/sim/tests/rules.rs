@@ -13,7 +13,7 @@
 )]
 
 use modsim_policy::Overrides;
-use modsim_sim::explanation::{Node, SubjectRef};
+use modsim_sim::explanation::{Basis, Node, NoticePeriodKind, SubjectRef};
 use modsim_sim::{Files, Outcome, Request, Verdict, setup};
 
 /// The repository's files, with some replaced by text (a what-if).
@@ -271,16 +271,32 @@ fn azure_reads_its_window_two_ways() {
         assert_eq!(o.earliest[0].at, None, "{reading}");
         assert_eq!(o.duties[0].last, modsim_sim::DutyStatus::Fulfilled);
     }
-    // Left up: notice + 48 hours, or notice + 2 business days (skipping the weekend).
+    // Left up: notice + 48 hours, or notice + 2 business days (skipping the weekend), the
+    // arithmetic written out in the earliest instant's basis.
     let zone = "America/New_York";
-    for (reading, earliest) in [
-        ("48 hours", "2018-08-11 13:40"),
-        ("2 business days", "2018-08-13 13:40"),
+    for (reading, earliest, skipped) in [
+        ("48 hours", "2018-08-11 13:40", 0),
+        ("2 business days", "2018-08-13 13:40", 2),
     ] {
         let o = replay(AZURE_KEPT_UP, vec![], window(reading));
         assert_eq!(o.earliest[0].at, Some(at(earliest, zone)), "{reading}");
-        let basis = format!("{:?}", o.earliest[0].basis);
-        assert!(basis.contains("AdvanceNotice"), "{basis}");
+        let Some(Basis::Notice(basis)) = &o.earliest[0].basis else {
+            panic!("{reading}: {:?}", o.earliest[0].basis);
+        };
+        let [period] = basis.periods.as_slice() else {
+            panic!("{reading}: one period, the window: {:?}", basis.periods);
+        };
+        assert_eq!(period.what, NoticePeriodKind::AdvanceNotice);
+        let sum = &period.arithmetic;
+        assert_eq!(sum.start, at("2018-08-09 13:40", zone), "from the notice");
+        assert_eq!(sum.period.to_string(), reading);
+        assert_eq!(sum.end, at(earliest, zone));
+        assert_eq!(
+            sum.skipped.len(),
+            skipped,
+            "Saturday and Sunday: {:?}",
+            sum.skipped
+        );
     }
 }
 
