@@ -13,8 +13,8 @@ use crate::prose::Prose;
 /// the text shows one by one before summing up the rest.
 const ACCOUNTS_SHOWN: usize = 40;
 
-/// The verdicts weighed per account: a count first, then one line each, grouped by account in
-/// the order of the parties, up to [`ACCOUNTS_SHOWN`] accounts.
+/// The verdicts weighed per account: a count first, then one line each, grouped by account
+/// (accounts in the order of their ids), up to [`ACCOUNTS_SHOWN`] accounts.
 pub(super) fn by_account(out: &mut String, prose: &Prose<'_>, report: &Report) {
     let mut accounts: Vec<&str> = Vec::new();
     for v in &report.verdicts {
