@@ -27,6 +27,7 @@
 
 pub mod bind;
 pub mod compare;
+pub mod diff;
 pub mod exercise;
 mod explain;
 pub mod explanation;
