@@ -50,6 +50,7 @@ pub fn dispatch(command: Command, matches: &clap::ArgMatches, verbosity: Verbosi
         Command::Merge(a) => (merge(&a), ErrorFormat::Human),
         Command::Reconstruct(a) => (reconstruct(&a), ErrorFormat::Human),
         Command::Check(a) => return crate::check::check(&a),
+        Command::Diff(a) => return crate::diff::command(&a, verbosity),
         Command::Schema(a) => {
             print!("{}", crate::schema::text(a.kind));
             return ExitCode::SUCCESS;
