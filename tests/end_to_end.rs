@@ -926,7 +926,7 @@ fn check_speaks_json_for_editors_and_graders() {
 
 #[test]
 fn the_committed_schemas_are_the_commands_output() {
-    for kind in ["policy", "scenario", "reform"] {
+    for kind in ["policy", "scenario", "reform", "exercise", "answers"] {
         let out = modsim(&["schema", kind]);
         assert!(out.status.success());
         let path = root().join(format!("schemas/{kind}.schema.json"));
@@ -1015,11 +1015,13 @@ fn the_shipped_files_name_their_schema() {
         ("policies", "policy", "../"),
         ("policies/reforms", "reform", "../../"),
         ("seeds", "scenario", "../../"),
+        ("exercises", "exercise", "../../"),
+        ("exercises/keys", "answers", "../../"),
     ] {
         for entry in std::fs::read_dir(root().join(folder)).expect("folder") {
             let path = entry.expect("entry").path();
             let file = if path.is_dir() {
-                path.join("scenario.toml")
+                path.join(format!("{kind}.toml"))
             } else {
                 path
             };

@@ -25,6 +25,39 @@ pub fn world(reports: usize) -> Result<World, modsim_sim::SetupError> {
     Ok(seed.world.redrawn(posts(reports), labels, None))
 }
 
+/// The seed's world with `reports` synthetic reported posts and `actions` suspensions of Parler
+/// by AWS, spread evenly from 2020-12-01 to the seed's own suspension (the seed's action, at
+/// other instants): each is judged, with its explanation, so that the cost of many verdicts
+/// over many posts shows.
+pub fn world_with_actions(reports: usize, actions: usize) -> Result<World, modsim_sim::SetupError> {
+    let world = world(reports)?;
+    if actions == 0 {
+        return Ok(world);
+    }
+    let mut scenario = world.scenario.clone();
+    let Some(template) = scenario.actions.first().cloned() else {
+        return Ok(world);
+    };
+    let first = Timestamp::from_str("2020-12-01T08:00:00Z").unwrap_or(Timestamp::UNIX_EPOCH);
+    let span = template.at.as_second() - first.as_second();
+    scenario.actions = (0..actions)
+        .map(|k| {
+            let mut action = template.clone();
+            let offset = span.saturating_mul(k as i64 + 1) / actions as i64;
+            action.at = first
+                .checked_add(SignedDuration::from_secs(offset))
+                .unwrap_or(first);
+            action
+        })
+        .collect();
+    let policies = world
+        .policies
+        .iter()
+        .map(|b| std::sync::Arc::clone(&b.policy))
+        .collect();
+    Ok(World::bind_shared(scenario, policies))
+}
+
 /// The timeline entries of a world: publications, reports, removals, notices and actions.
 /// Throughput is counted in these.
 pub fn events(world: &World) -> u64 {

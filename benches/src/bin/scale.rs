@@ -6,7 +6,12 @@
 //! cargo build --release -p modsim-bench --bin scale
 //! /usr/bin/time -v target/release/scale 1000000
 //! target/release/scale 1000000 --explain   # with explanations
+//! target/release/scale 300000 --actions 3000 --report   # 3,000 verdicts explained, reported
 //! ```
+//!
+//! `--actions N` judges N suspensions spread over the window instead of the seed's one (each
+//! with its explanation), and `--report` also builds the run report and writes it as JSON to
+//! nowhere, as `modsim run --format json` would.
 //!
 //! Bytes per report are given twice: the whole peak over the reports, and the peak above the
 //! process's peak once the seed is loaded (its baseline: binary, policy, time zones).
@@ -24,11 +29,25 @@ use std::time::Instant;
 fn main() {
     let mut reports = 1_000_000;
     let mut explain = false;
-    for arg in std::env::args().skip(1) {
+    let mut report = false;
+    let mut actions = 0usize;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
         match arg.as_str() {
             "--explain" => explain = true,
+            "--report" => {
+                report = true;
+                explain = true;
+            }
+            "--actions" => {
+                actions = args
+                    .next()
+                    .and_then(|n| n.replace('_', "").parse().ok())
+                    .expect("--actions N");
+                explain = true;
+            }
             "-h" | "--help" => {
-                println!("usage: scale [REPORTS] [--explain]");
+                println!("usage: scale [REPORTS] [--explain] [--actions N] [--report]");
                 return;
             }
             n => match n.replace('_', "").parse() {
@@ -44,7 +63,7 @@ fn main() {
     drop(seed);
     let baseline = peak_rss();
     let t = Instant::now();
-    let world = modsim_bench::scale::world(reports).expect("the seed loads");
+    let world = modsim_bench::scale::world_with_actions(reports, actions).expect("the seed loads");
     let built = t.elapsed();
     let after_build = peak_rss();
     let events = modsim_bench::scale::events(&world);
@@ -56,7 +75,16 @@ fn main() {
     }
     .expect("replays");
     let replayed = t.elapsed();
-    assert!(outcome.verdicts[0].permitted);
+    assert!(outcome.verdicts.last().is_some_and(|v| v.permitted));
+    let t = Instant::now();
+    let mut json_bytes = 0usize;
+    if report {
+        let built = modsim_sim::report::build(&world, &outcome);
+        let mut sink = Counting(0);
+        serde_json::to_writer(&mut sink, &built).expect("serialises");
+        json_bytes = sink.0;
+    }
+    let reported = t.elapsed();
     let peak = peak_rss();
     println!("reports            {reports}");
     println!("events             {events}");
@@ -68,12 +96,20 @@ fn main() {
             "quiet"
         }
     );
+    println!("actions judged     {}", outcome.verdicts.len());
     println!("build              {:.1} ms", built.as_secs_f64() * 1e3);
     println!("replay             {:.1} ms", replayed.as_secs_f64() * 1e3);
     println!(
         "per event          {:.1} ns",
         replayed.as_nanos() as f64 / events as f64
     );
+    if report {
+        println!(
+            "report             {:.1} ms, {} bytes of JSON",
+            reported.as_secs_f64() * 1e3,
+            json_bytes
+        );
+    }
     if let (Some(baseline), Some(after_build), Some(peak)) = (baseline, after_build, peak) {
         let per = |b: u64| b as f64 / reports.max(1) as f64;
         println!("peak RSS baseline  {} KiB", baseline / 1024);
@@ -90,6 +126,19 @@ fn main() {
         );
     }
     drop(outcome);
+}
+
+/// A writer that only counts bytes.
+struct Counting(usize);
+
+impl std::io::Write for Counting {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The process's peak resident set size in bytes (`VmHWM` of /proc/self/status), on Linux.

@@ -265,6 +265,10 @@ pub enum SchemaKind {
     Scenario,
     /// A reform file (`policies/reforms/*.toml`).
     Reform,
+    /// An exercise or test file (`exercises/*/exercise.toml`).
+    Exercise,
+    /// An exercise's key (`exercises/keys/*.toml`).
+    Answers,
 }
 
 /// Arguments of `modsim run`.

@@ -20,6 +20,31 @@ pub fn page(report: &Report) -> Result<String, String> {
     let s = &report.scenario;
     let prose = Prose::new(report);
     let mut out = String::new();
+    head(&mut out, report);
+    let _ = writeln!(out, "<h2>Timeline</h2>");
+    let _ = writeln!(
+        out,
+        "<figure>{}<figcaption>Reports per day (bars); duties in breach (red spans); notices (blue) and the advance-notice or cure periods that run from them (blue spans); actions (diamonds: green permitted, red not); earliest instants of powers (ticks).{}</figcaption></figure>",
+        timeline(report)?,
+        if s.reconstructed {
+            " Post times are reconstructed."
+        } else {
+            ""
+        }
+    );
+
+    verdicts(&mut out, report);
+    earliest(&mut out, &prose, report);
+    duties(&mut out, &prose, report);
+    explanations(&mut out, &prose, report);
+    provenance(&mut out, report);
+    let _ = writeln!(out, "</body>\n</html>");
+    Ok(out)
+}
+
+/// The page's head, title, policies and what is reconstructed.
+fn head(out: &mut String, report: &Report) {
+    let s = &report.scenario;
     let _ = write!(
         out,
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
@@ -68,19 +93,10 @@ pub fn page(report: &Report) -> Result<String, String> {
         }
         let _ = writeln!(out, "</ul></div>");
     }
+}
 
-    let _ = writeln!(out, "<h2>Timeline</h2>");
-    let _ = writeln!(
-        out,
-        "<figure>{}<figcaption>Reports per day (bars); duties in breach (red spans); notices (blue) and the advance-notice or cure periods that run from them (blue spans); actions (diamonds: green permitted, red not); earliest instants of powers (ticks).{}</figcaption></figure>",
-        timeline(report)?,
-        if s.reconstructed {
-            " Post times are reconstructed."
-        } else {
-            ""
-        }
-    );
-
+/// The verdicts, as a table.
+fn verdicts(out: &mut String, report: &Report) {
     let _ = writeln!(
         out,
         "<h2>Verdicts</h2>\n<table>\n<tr><th>party</th><th>action</th><th>against</th><th>at</th><th>verdict</th><th>grounds</th><th>judgment calls</th></tr>"
@@ -117,7 +133,10 @@ pub fn page(report: &Report) -> Result<String, String> {
         );
     }
     let _ = writeln!(out, "</table>");
+}
 
+/// The earliest instants, as a table.
+fn earliest(out: &mut String, prose: &Prose<'_>, report: &Report) {
     let _ = writeln!(
         out,
         "<h2>Earliest instants</h2>\n<table>\n<tr><th>clause</th><th>power</th><th>earliest</th><th>arithmetic</th></tr>"
@@ -139,7 +158,10 @@ pub fn page(report: &Report) -> Result<String, String> {
         );
     }
     let _ = writeln!(out, "</table>");
+}
 
+/// The duties, as a table.
+fn duties(out: &mut String, prose: &Prose<'_>, report: &Report) {
     let _ = writeln!(
         out,
         "<h2>Duties</h2>\n<table>\n<tr><th>clause</th><th>duty</th><th>owed by</th><th>at the end</th><th>changes</th></tr>"
@@ -179,7 +201,10 @@ pub fn page(report: &Report) -> Result<String, String> {
         );
     }
     let _ = writeln!(out, "</table>");
+}
 
+/// Every explanation as a collapsible tree.
+fn explanations(out: &mut String, prose: &Prose<'_>, report: &Report) {
     let _ = writeln!(out, "<h2>Explanations</h2>");
     for e in report
         .verdicts
@@ -190,7 +215,7 @@ pub fn page(report: &Report) -> Result<String, String> {
             out,
             "<details open><summary>{}</summary>{}</details>",
             esc(&prose.step(&e.node, false)),
-            tree(&prose, &e.children, false)
+            tree(prose, &e.children, false)
         );
     }
     for e in report
@@ -202,10 +227,13 @@ pub fn page(report: &Report) -> Result<String, String> {
             out,
             "<details><summary>{}</summary>{}</details>",
             esc(&prose.step(&e.node, false)),
-            tree(&prose, &e.children, false)
+            tree(prose, &e.children, false)
         );
     }
+}
 
+/// What the scenario's facts rest on.
+fn provenance(out: &mut String, report: &Report) {
     let p = &report.provenance.scenario;
     let _ = writeln!(out, "<h2>Provenance</h2>");
     for (title, items) in [
@@ -230,8 +258,6 @@ pub fn page(report: &Report) -> Result<String, String> {
             esc(g)
         );
     }
-    let _ = writeln!(out, "</body>\n</html>");
-    Ok(out)
 }
 
 fn tree(prose: &Prose<'_>, children: &[Explanation], examples: bool) -> String {
@@ -264,6 +290,8 @@ const LANES: [&str; 4] = [
     "actions and powers",
 ];
 
+// Over 80 lines: the plotters timeline is drawn in one closure (plotters' chart type does not
+// travel well between functions); issue 14 replaces it with a timeline of lanes per party.
 fn timeline(report: &Report) -> Result<String, String> {
     let zone = &report.zone;
     let notices: Vec<Timestamp> = report

@@ -41,14 +41,16 @@ pub mod load;
 pub mod model;
 pub mod period;
 pub mod reform;
+pub mod vocabulary;
 
 pub use condition::{Cond, Condition, Env, Facts, PostView};
 pub use diagnostic::{FileProblems, Problem};
 pub use labels::{LabelSet, LabelTable};
 pub use load::{Overrides, PolicyDoc};
 pub use model::{
-    ACTIONS, Assumption, Clause, Discharge, Duty, FactName, Mark, Notice, ParamValue, Parameter,
+    Action, Assumption, Clause, Discharge, Duty, FactName, Mark, Notice, ParamValue, Parameter,
     PeriodRef, Policy, Power, Prohibition, Role, Trigger,
 };
 pub use period::{HolidayCalendar, Period, TimeError, rfc3339, show_instant};
 pub use reform::ReformDoc;
+pub use vocabulary::{Vocabulary, Word};

@@ -188,33 +188,17 @@ pub struct Clause {
     pub taken_out: bool,
 }
 
-/// How a fact or clause is known, as FACTS.md marks it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Mark {
-    /// On the record: the primary document, or a faithful reproduction.
-    Record,
-    /// Reported by the press; the primary text was not seen.
-    Reported,
-    /// Inferred, or taken from a neighbouring version.
-    Inferred,
-    /// Made up by a documented generator where the record is silent.
-    Reconstructed,
-}
-
-impl Mark {
-    /// The names a file may use.
-    pub const NAMES: &'static [&'static str] = &["record", "reported", "inferred", "reconstructed"];
-
-    /// Reads a mark's name.
-    pub fn by_name(name: &str) -> Option<Mark> {
-        match name {
-            "record" => Some(Mark::Record),
-            "reported" => Some(Mark::Reported),
-            "inferred" => Some(Mark::Inferred),
-            "reconstructed" => Some(Mark::Reconstructed),
-            _ => None,
-        }
+crate::vocabulary! {
+    /// How a fact or clause is known, as FACTS.md marks it.
+    pub enum Mark: "mark" {
+        /// On the record: the primary document, or a faithful reproduction.
+        Record = "record",
+        /// Reported by the press; the primary text was not seen.
+        Reported = "reported",
+        /// Inferred, or taken from a neighbouring version.
+        Inferred = "inferred",
+        /// Made up by a documented generator where the record is silent.
+        Reconstructed = "reconstructed",
     }
 }
 
@@ -269,34 +253,27 @@ pub struct Duty {
     pub met_by: Discharge,
 }
 
-/// What opens a duty for a post.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Trigger {
-    /// The post is published.
-    Published,
-    /// The post is reported.
-    Reported,
-    /// A party demands a deliverable of the holder: one instance per demand, not per post.
-    Demanded,
+crate::vocabulary! {
+    /// What opens a duty for a post.
+    pub enum Trigger: "trigger" {
+        /// The post is published.
+        Published = "published",
+        /// The post is reported.
+        Reported = "reported",
+        /// A party demands a deliverable of the holder (an action carrying `demands`): one
+        /// instance per demand, not per post.
+        Demanded = "demanded",
+    }
 }
 
-impl Trigger {
-    /// The names a policy may use.
-    pub const NAMES: &'static [&'static str] = &["published", "reported", "demanded"];
-}
-
-/// What discharges a duty for a post.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Discharge {
-    /// The post is removed.
-    Removed,
-    /// The holder delivers what was demanded to the party that demanded it.
-    Delivered,
-}
-
-impl Discharge {
-    /// The names a policy may use.
-    pub const NAMES: &'static [&'static str] = &["removed", "delivered"];
+crate::vocabulary! {
+    /// What discharges a duty.
+    pub enum Discharge: "discharge" {
+        /// The post is removed.
+        Removed = "removed",
+        /// The holder delivers what was demanded to the party that demanded it.
+        Delivered = "delivered",
+    }
 }
 
 /// Something a role may do to another, when a condition holds and notice is given.
@@ -306,8 +283,8 @@ pub struct Power {
     pub clause: usize,
     /// The role that holds it.
     pub holder: usize,
-    /// What it lets the holder do: one of [`ACTIONS`].
-    pub action: String,
+    /// What it lets the holder do.
+    pub action: Action,
     /// The role it is exercised against.
     pub against: usize,
     /// When it is available.
@@ -329,15 +306,35 @@ pub enum Notice {
     Advance(PeriodRef),
 }
 
-/// The actions a power may allow and a scenario may record.
-pub const ACTIONS: &[&str] = &[
-    "warn",
-    "demand_plan",
-    "remove_content",
-    "suspend",
-    "terminate",
-    "delist",
-    "restore",
-    "suspend_account",
-    "ban",
-];
+// Closed: an action that no policy can speak of is a typo, and the lints reason about
+// particular ones (a termination after a cure period, a restoration undoing a suspension).
+// A new action is one line here; its name in files, the schemas and the suggestions follow.
+crate::vocabulary! {
+    /// What a power lets its holder do, and what a scenario records a party doing.
+    pub enum Action: "action" {
+        /// Warn the party acted against.
+        Warn = "warn",
+        /// Demand a plan (a deliverable) of the party acted against.
+        DemandPlan = "demand_plan",
+        /// Remove some of the party's content.
+        RemoveContent = "remove_content",
+        /// Suspend the service to the party.
+        Suspend = "suspend",
+        /// End the agreement with the party.
+        Terminate = "terminate",
+        /// Take the party's app or listing off a store.
+        Delist = "delist",
+        /// Restore what was suspended or removed.
+        Restore = "restore",
+        /// Suspend a user's account.
+        SuspendAccount = "suspend_account",
+        /// Ban a user for good.
+        Ban = "ban",
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}

@@ -249,30 +249,20 @@ pub fn rfc3339(at: Timestamp, zone: &TimeZone) -> String {
         .to_string()
 }
 
-/// A named calendar of non-business days.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum HolidayCalendar {
-    /// US federal holidays (5 U.S.C. § 6103), observed on the Friday before when they fall on
-    /// a Saturday and the Monday after when on a Sunday. Juneteenth counts from 2021.
-    #[default]
-    UsFederal,
-    /// Weekends only.
-    WeekendsOnly,
+crate::vocabulary! {
+    /// A named calendar of non-business days.
+    #[derive(Default)]
+    pub enum HolidayCalendar: "holiday calendar" {
+        /// US federal holidays (5 U.S.C. § 6103), observed on the Friday before when they fall
+        /// on a Saturday and the Monday after when on a Sunday. Juneteenth counts from 2021.
+        #[default]
+        UsFederal = "us-federal",
+        /// Weekends only.
+        WeekendsOnly = "weekends-only",
+    }
 }
 
 impl HolidayCalendar {
-    /// The names a policy may use.
-    pub const NAMES: &'static [&'static str] = &["us-federal", "weekends-only"];
-
-    /// Looks a calendar up by its name in a policy.
-    pub fn by_name(name: &str) -> Option<HolidayCalendar> {
-        match name {
-            "us-federal" => Some(HolidayCalendar::UsFederal),
-            "weekends-only" => Some(HolidayCalendar::WeekendsOnly),
-            _ => None,
-        }
-    }
-
     /// The holiday on `date`, if it is one, by name.
     pub fn holiday(self, date: Date) -> Option<&'static str> {
         match self {
@@ -331,10 +321,7 @@ impl HolidayCalendar {
 
 impl fmt::Display for HolidayCalendar {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            HolidayCalendar::UsFederal => "us-federal",
-            HolidayCalendar::WeekendsOnly => "weekends-only",
-        })
+        f.write_str(self.name())
     }
 }
 

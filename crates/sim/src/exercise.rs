@@ -7,9 +7,12 @@
 //! the key. A student's own policy can replace the exercise's, which makes "encode this clause
 //! so that these verdicts come out" gradeable.
 
+use std::collections::BTreeMap;
+
 use jiff::Timestamp;
 use modsim_policy::load::toml_problem;
 use modsim_policy::{FileProblems, Overrides, Problem, show_instant};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
@@ -34,8 +37,9 @@ pub struct Exercise {
 }
 
 /// One expected result.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Expectation")]
 pub struct Expectation {
     /// `ACTOR ACTION AGAINST` of an action in the timeline: its verdict is checked.
     #[serde(default)]
@@ -58,7 +62,8 @@ pub struct Expectation {
     /// A duty's clause id: its state at `at` is checked.
     #[serde(default)]
     pub duty: Option<String>,
-    /// The expected state of the duty.
+    /// The expected state of the duty: `not_triggered`, `pending`, `fulfilled`, `breached` or
+    /// `cured`.
     #[serde(default)]
     pub state: Option<String>,
     /// An instant: the expected earliest instant (or `never`), the instant a duty's state is
@@ -71,6 +76,7 @@ pub struct Expectation {
     /// A sweep point (`name = "value"` per varied name): the verdict's share of permitted
     /// replicates there is checked against `share_at_least` / `share_at_most`.
     #[serde(default)]
+    #[schemars(with = "Option<BTreeMap<String, SweepValue>>")]
     pub sweep: Option<toml::Table>,
     /// Replicates of that sweep (default 200).
     #[serde(default)]
@@ -106,41 +112,102 @@ pub struct CaseResult {
     pub message: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A modsim exercise or test: the run a question is about and, unless a key is kept apart,
+/// the expected results. See docs/exercise-format.md.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Exercise", title = "modsim exercise")]
 struct RawExercise {
+    /// The run: id, title, scenario, policies, reforms and overrides.
     exercise: RawHeader,
+    /// The expected results, each with the message shown when it fails.
     #[serde(default)]
     expect: Vec<Expectation>,
 }
 
-#[derive(Debug, Deserialize)]
+/// The header of an exercise.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Header")]
 struct RawHeader {
+    /// Short id; `--answers-dir` looks for its key as `ID.toml`.
     id: String,
+    /// The question.
     title: String,
+    /// What it is about, for readers.
     #[serde(default)]
     about: Option<String>,
+    /// The scenario: a `scenario.toml`, or its folder, relative to this file.
+    #[schemars(with = "String")]
     scenario: Spanned<String>,
+    /// Policy files to run under instead of the scenario's, relative to this file.
     #[serde(default)]
     policies: Vec<String>,
+    /// Reform files to apply, relative to this file.
     #[serde(default)]
     reforms: Vec<String>,
+    /// Clause ids taken out (`--without`).
     #[serde(default)]
     without: Vec<String>,
+    /// Parameters set (`--set NAME=VALUE`): a period or a whole number.
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, SetValue>")]
     set: toml::Table,
+    /// Judgment calls fixed (`--assume NAME=true|false`).
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, bool>")]
     assume: toml::Table,
 }
 
-#[derive(Debug, Deserialize)]
+/// A modsim answers file: an exercise's key, kept apart from its hand-out.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Answers", title = "modsim answers")]
 struct RawAnswers {
+    /// About the key, for readers: `exercise`, the id of the exercise it answers.
     #[serde(default)]
+    #[schemars(with = "Option<BTreeMap<String, serde_json::Value>>")]
     answers: Option<toml::Table>,
+    /// The expected results, each with the message shown when it fails.
     #[serde(default)]
     expect: Vec<Expectation>,
+}
+
+/// The value `set` gives a parameter, as `Exercise::parse` reads it: a period
+/// (`"2 business days"`) or a whole number.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code, reason = "a schema only: the loader reads a TOML table")]
+enum SetValue {
+    Period(String),
+    Number(i64),
+}
+
+/// A sweep point's value of one varied name, as `check_share` reads it.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code, reason = "a schema only: the loader reads a TOML table")]
+enum SweepValue {
+    Text(String),
+    Integer(i64),
+    Number(f64),
+    Flag(bool),
+}
+
+/// The JSON Schema of an exercise or test file, for TOML editors; `modsim schema exercise`
+/// prints it.
+pub fn exercise_schema() -> schemars::Schema {
+    // Draft 7, the draft TOML editors (Taplo, Even Better TOML) read everywhere.
+    schemars::generate::SchemaSettings::draft07()
+        .into_generator()
+        .into_root_schema_for::<RawExercise>()
+}
+
+/// The JSON Schema of an answers file (an exercise's key); `modsim schema answers` prints it.
+pub fn answers_schema() -> schemars::Schema {
+    schemars::generate::SchemaSettings::draft07()
+        .into_generator()
+        .into_root_schema_for::<RawAnswers>()
 }
 
 impl Exercise {

@@ -29,7 +29,6 @@ pub mod bind;
 pub mod compare;
 pub mod diff;
 pub mod exercise;
-mod explain;
 pub mod explanation;
 pub mod model;
 pub mod outcome;
@@ -39,6 +38,7 @@ pub mod report;
 pub mod scenario;
 pub mod setup;
 pub mod sweep;
+pub mod timeline;
 
 pub use bind::World;
 pub use explanation::{Explanation, Node};

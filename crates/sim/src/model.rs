@@ -13,7 +13,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::reconstruct::{RemovalDelay, ReportModel};
-use crate::scenario::{Post, PostId, parse_instant};
+use crate::timeline::{Post, PostId, parse_instant};
 
 /// A scenario's model: the report generator, its seed, and the notice's uncertainty.
 #[derive(Clone, Debug, PartialEq)]

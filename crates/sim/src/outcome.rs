@@ -7,6 +7,7 @@
 use jiff::Timestamp;
 use serde::Serialize;
 
+pub use crate::explanation::DutyStatus;
 use crate::explanation::{Basis, Explanation, Missing, NoticeTerms};
 
 /// Everything one replay found.
@@ -111,35 +112,6 @@ pub struct EarliestInstant {
     pub basis: Option<Basis>,
     /// Why (none in a quiet replay).
     pub explanation: Option<Explanation>,
-}
-
-/// The state of a duty, as a whole.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DutyStatus {
-    /// Never triggered.
-    NotTriggered,
-    /// Triggered, due later.
-    Pending,
-    /// Every instance done in time.
-    Fulfilled,
-    /// At least one instance overdue and not done.
-    Breached,
-    /// Was breached; every breach since remedied.
-    Cured,
-}
-
-impl DutyStatus {
-    /// The word shown to readers.
-    pub fn word(self) -> &'static str {
-        match self {
-            DutyStatus::NotTriggered => "not triggered",
-            DutyStatus::Pending => "pending",
-            DutyStatus::Fulfilled => "fulfilled",
-            DutyStatus::Breached => "breached",
-            DutyStatus::Cured => "cured",
-        }
-    }
 }
 
 /// One change of a duty's state.

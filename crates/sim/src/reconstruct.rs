@@ -17,7 +17,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, LogNormal};
 
-use crate::scenario::PostId;
+use crate::timeline::PostId;
 
 /// The seed of the committed reconstruction.
 pub const SEED: u64 = 20_210_109;

@@ -10,7 +10,7 @@ use std::ops::Range;
 use super::{PolicyDoc, RawPolicy, RawPower};
 use crate::condition::{Cond, Num, PostFlag, StateCount};
 use crate::diagnostic::Problem;
-use crate::model::{Notice, Policy, Power};
+use crate::model::{Action, Notice, Policy, Power};
 use crate::period::Period;
 
 /// One lint: its id, what it finds, and why that matters.
@@ -272,7 +272,7 @@ fn cures_outlasting_notice(raw: &RawPolicy, policy: &Policy, out: &mut Vec<Probl
     for cured in &policy.powers {
         let Some(cure) = cured.cure else { continue };
         for termination in policy.powers.iter().filter(|t| {
-            t.action == "terminate" && t.holder == cured.holder && t.against == cured.against
+            t.action == Action::Terminate && t.holder == cured.holder && t.against == cured.against
         }) {
             let Notice::Advance(notice) = termination.notice else {
                 continue;
@@ -414,16 +414,16 @@ fn needs_prohibited(c: &Cond) -> bool {
 }
 
 /// Actions that undo each other.
-fn opposite(a: &str, b: &str) -> bool {
-    const TAKING: &[&str] = &[
-        "suspend",
-        "terminate",
-        "delist",
-        "suspend_account",
-        "ban",
-        "remove_content",
+fn opposite(a: Action, b: Action) -> bool {
+    const TAKING: &[Action] = &[
+        Action::Suspend,
+        Action::Terminate,
+        Action::Delist,
+        Action::SuspendAccount,
+        Action::Ban,
+        Action::RemoveContent,
     ];
-    (a == "restore" && TAKING.contains(&b)) || (b == "restore" && TAKING.contains(&a))
+    (a == Action::Restore && TAKING.contains(&b)) || (b == Action::Restore && TAKING.contains(&a))
 }
 
 fn conflicting_powers(raw: &RawPolicy, policy: &Policy, out: &mut Vec<Problem>) {
@@ -432,7 +432,7 @@ fn conflicting_powers(raw: &RawPolicy, policy: &Policy, out: &mut Vec<Problem>) 
         for b in powers.iter().skip(i + 1) {
             if a.holder == b.holder
                 && a.against == b.against
-                && opposite(&a.action, &b.action)
+                && opposite(a.action, b.action)
                 && a.condition.cond == b.condition.cond
                 && a.notice == b.notice
                 && a.cure == b.cure

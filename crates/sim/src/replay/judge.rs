@@ -4,9 +4,9 @@
 
 use jiff::Timestamp;
 
-use super::state::{StateFacts, exercisable, notice_basis};
+use super::explain::Explainer;
+use super::state::{PowerState, StateFacts, exercisable, notice_basis};
 use super::{Replay, ReplayError};
-use crate::explain::Explainer;
 use crate::explanation::{ClauseKey, Explanation, Missing, Node, NoticeTerms, Reason, event_id};
 use crate::outcome::{
     AssumptionUse, ClauseRef, DutyHistory, EarliestInstant, Flip, Outcome, Verdict,
@@ -33,7 +33,7 @@ impl Replay<'_> {
                     clause: None,
                     reason: Reason::NoPower {
                         actor: SmolStr::new(s.party_id(action.actor)),
-                        action: SmolStr::new(&action.action),
+                        action: SmolStr::new_static(action.action.name()),
                         against: SmolStr::new(s.party_id(action.against)),
                     },
                 });
@@ -54,7 +54,7 @@ impl Replay<'_> {
             Explanation::leaf(Node::Verdict {
                 event: event_id("action", action_index),
                 actor: SmolStr::new(s.party_id(action.actor)),
-                action: SmolStr::new(&action.action),
+                action: SmolStr::new_static(action.action.name()),
                 against: SmolStr::new(s.party_id(action.against)),
                 at: now,
                 permitted,
@@ -64,7 +64,7 @@ impl Replay<'_> {
         self.verdicts.push(Verdict {
             action_index,
             actor: s.party_id(action.actor).to_owned(),
-            action: action.action.clone(),
+            action: action.action.to_string(),
             against: s.party_id(action.against).to_owned(),
             at: now,
             permitted,
@@ -259,7 +259,7 @@ impl Replay<'_> {
             .collect();
         let mut earliest = Vec::new();
         let mut duties = Vec::new();
-        for (p, bound) in self.world.policies.iter().enumerate() {
+        for p in 0..self.world.policies.len() {
             let Some(state) = self.states.get(p) else {
                 continue;
             };
@@ -270,54 +270,62 @@ impl Replay<'_> {
                     .and_then(Option::take)
                 {
                     Some(e) => e,
-                    None => {
-                        let mut e = self.blank_earliest(p, i);
-                        e.condition_first_held = ps.first_held;
-                        if self.explain {
-                            let end = self.last_instant();
-                            let explainer =
-                                Explainer::new(self.world, &self.states, p, end, &self.memo);
-                            e.explanation = Some(explainer.never(i, ps));
-                        }
-                        e
-                    }
+                    None => self.never(p, i, ps),
                 };
                 earliest.push(e);
             }
-            for (d, ds) in state.duties.iter().enumerate() {
-                let Some(duty) = bound.policy.duties.get(d) else {
-                    continue;
-                };
-                let clause = bound.policy.duty_clause(duty);
-                let holder = bound
-                    .parties
-                    .get(duty.holder)
-                    .copied()
-                    .flatten()
-                    .map_or_else(
-                        || "(unbound)".to_owned(),
-                        |x| self.world.scenario.party_id(x).to_owned(),
-                    );
-                let tally = ds.tally();
-                duties.push(DutyHistory {
-                    tally,
-                    duty: ClauseRef {
-                        policy: bound.policy.id.clone(),
-                        clause: clause.id.clone(),
-                        title: clause.title.clone(),
-                    },
-                    title: clause.title.clone(),
-                    holder,
-                    changes: ds.history.clone(),
-                    last: ds.status,
-                });
-            }
+            duties.extend(self.duty_histories(p));
         }
         Ok(Outcome {
             verdicts,
             earliest,
             duties,
         })
+    }
+
+    /// The earliest instant of power `i` of policy `p`, which never became exercisable.
+    fn never(&self, p: usize, i: usize, ps: &PowerState) -> EarliestInstant {
+        let mut e = self.blank_earliest(p, i);
+        e.condition_first_held = ps.first_held;
+        if self.explain {
+            let end = self.last_instant();
+            let explainer = Explainer::new(self.world, &self.states, p, end, &self.memo);
+            e.explanation = Some(explainer.never(i, ps));
+        }
+        e
+    }
+
+    /// The histories of the duties of policy `p`.
+    fn duty_histories(&self, p: usize) -> Vec<DutyHistory> {
+        let (Some(bound), Some(state)) = (self.world.policies.get(p), self.states.get(p)) else {
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(state.duties.len());
+        for (duty, ds) in bound.policy.duties.iter().zip(&state.duties) {
+            let clause = bound.policy.duty_clause(duty);
+            let holder = bound
+                .parties
+                .get(duty.holder)
+                .copied()
+                .flatten()
+                .map_or_else(
+                    || "(unbound)".to_owned(),
+                    |x| self.world.scenario.party_id(x).to_owned(),
+                );
+            out.push(DutyHistory {
+                tally: ds.tally(),
+                duty: ClauseRef {
+                    policy: bound.policy.id.clone(),
+                    clause: clause.id.clone(),
+                    title: clause.title.clone(),
+                },
+                title: clause.title.clone(),
+                holder,
+                changes: ds.history.clone(),
+                last: ds.status,
+            });
+        }
+        out
     }
 
     fn last_instant(&self) -> Timestamp {

@@ -13,6 +13,7 @@
 //! action taken at the instant of notice is "upon notice".
 
 mod duties;
+mod explain;
 mod judge;
 mod order;
 mod powers;
@@ -25,8 +26,8 @@ use jiff::Timestamp;
 use modsim_policy::Cond;
 
 use crate::bind::World;
-use crate::explain::Memo;
 use crate::outcome::{Outcome, Verdict};
+use explain::Memo;
 use order::PostOrder;
 use state::PolicyState;
 

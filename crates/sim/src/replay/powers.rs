@@ -4,10 +4,10 @@
 use jiff::Timestamp;
 use modsim_policy::{Notice, Power};
 
+use super::explain::Explainer;
 use super::state::{Basis, PowerState, Readiness, StateFacts, exercisable};
 use super::{Replay, ReplayError};
 use crate::bind::{Bound, World};
-use crate::explain::Explainer;
 use crate::explanation::{Arithmetic, NoticePeriod, NoticePeriodKind};
 use crate::outcome::{ClauseRef, EarliestInstant};
 
@@ -189,7 +189,7 @@ impl Replay<'_> {
                 },
             },
             holder: party(power.map(|w| w.holder)),
-            action: power.map_or(String::new(), |w| w.action.clone()),
+            action: power.map_or(String::new(), |w| w.action.to_string()),
             against: party(power.map(|w| w.against)),
             at: None,
             condition_first_held: None,

@@ -1,0 +1,176 @@
+//! Sentences about time: the notice a power needs or rests on, what it lacks, what a candidate
+//! power lacked, and deadline arithmetic.
+
+use modsim_sim::Node;
+use modsim_sim::explanation::{
+    Arithmetic, Basis, Lack, Missing, NoticeArithmetic, NoticeKind, NoticePeriodKind, NoticeTerms,
+    Reason,
+};
+
+use super::Prose;
+
+impl Prose<'_> {
+    /// What notice a power needs, the notice it rests on, or what it lacks.
+    pub(super) fn notice_step(&self, node: &Node) -> String {
+        match node {
+            Node::NoticeRule { clause } => format!(
+                "notice: {}",
+                self.clause(clause)
+                    .and_then(|c| c.power.as_ref())
+                    .map_or_else(String::new, |p| notice_rule(&p.notice))
+            ),
+            Node::NoticeBasis { basis } => self.basis(basis, true),
+            Node::NoticeLacking { lack } => self.lack(lack),
+            _ => String::new(),
+        }
+    }
+
+    pub fn arithmetic(&self, a: &Arithmetic) -> String {
+        let mut text = format!("{} + {} = {}", self.at(a.start), a.period, self.at(a.end));
+        if let Some(calendar) = a.calendar
+            && !a.skipped.is_empty()
+        {
+            let mut days: Vec<String> = a
+                .skipped
+                .iter()
+                .map(|d| {
+                    let day = d.date.strftime("%a %Y-%m-%d").to_string();
+                    match d.holiday {
+                        Some(name) => format!("{day} ({name})"),
+                        None => day,
+                    }
+                })
+                .collect();
+            if a.skipped_more > 0 {
+                days.push(format!("and {} more", a.skipped_more));
+            }
+            text.push_str(&format!(
+                " ({calendar} calendar; skipping {})",
+                days.join(", ")
+            ));
+        }
+        text
+    }
+
+    /// The notice a power rests on, with its arithmetic; with the notice's summary when
+    /// `summary`.
+    pub fn basis(&self, basis: &Basis, summary: bool) -> String {
+        match basis {
+            Basis::NoNoticeNeeded => "no notice needed".to_owned(),
+            Basis::Notice(n) => {
+                let mut text = self.notice_arithmetic(n);
+                if summary && let Some(e) = self.report.event(&n.notice) {
+                    text.push_str(&format!(" — \"{}\"", e.summary));
+                }
+                text
+            }
+        }
+    }
+
+    fn notice_arithmetic(&self, n: &NoticeArithmetic) -> String {
+        let mut text = if n.periods.is_empty() {
+            format!("immediately upon notice: notice given {}", self.at(n.given))
+        } else {
+            let each: Vec<String> = n
+                .periods
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{}: notice {}",
+                        match p.what {
+                            NoticePeriodKind::AdvanceNotice => "advance notice",
+                            NoticePeriodKind::CurePeriod => "cure period",
+                        },
+                        self.arithmetic(&p.arithmetic)
+                    )
+                })
+                .collect();
+            each.join("; ")
+        };
+        if self
+            .report
+            .event(&n.notice)
+            .is_some_and(|e| e.reconstructed.is_some())
+        {
+            text.push_str(" (the notice's time is reconstructed)");
+        }
+        text
+    }
+
+    /// Why the notice does not allow a power yet.
+    pub fn lack(&self, lack: &Lack) -> String {
+        match lack {
+            Lack::NoNoticeNeeded => "no notice needed".to_owned(),
+            Lack::NoNotice { from, to } => {
+                format!("no notice from {from} to {to} under this clause in the timeline")
+            }
+            Lack::Later { given, .. } => {
+                format!("notice is given only later, at {}", self.at(*given))
+            }
+            Lack::NotBefore(n) => format!(
+                "not before {}: {}",
+                self.at(n.ready),
+                self.notice_arithmetic(n)
+            ),
+            Lack::Broken { given, .. } => format!(
+                "the condition did not hold without a break from the notice of {} on",
+                self.at(*given)
+            ),
+            Lack::Given { given, .. } => format!("notice given {}", self.at(*given)),
+        }
+    }
+
+    /// What a candidate power lacked: "`6.1(a)`: its condition `...` does not hold".
+    pub fn missing(&self, m: &Missing) -> String {
+        let reason = match &m.reason {
+            Reason::ConditionFails => format!(
+                "its condition `{}` does not hold",
+                m.clause.as_ref().map_or("", |c| self.power_condition(c))
+            ),
+            Reason::Notice { lack } => self.lack(lack),
+            Reason::NoPower {
+                actor,
+                action,
+                against,
+            } => {
+                return format!(
+                    "no clause in force gives `{actor}` a power to `{action}` against `{against}`"
+                );
+            }
+        };
+        match &m.clause {
+            Some(c) => format!("`{}`: {reason}", c.id),
+            None => reason,
+        }
+    }
+}
+
+/// What notice a power requires, in a clause of a sentence: `immediately upon notice`, `none`,
+/// `advance notice of 30 calendar days`, with any cure period.
+pub fn notice_required(terms: &NoticeTerms) -> String {
+    let base = match terms.notice {
+        NoticeKind::None => "none".to_owned(),
+        NoticeKind::Immediate => "immediately upon notice".to_owned(),
+        NoticeKind::Advance(p) => format!("advance notice of {p}"),
+    };
+    match terms.cure {
+        Some(c) => format!("{base}, then a cure period of {c}"),
+        None => base,
+    }
+}
+
+/// What notice a power requires, as an explanation says it: `exercisable immediately upon
+/// notice`.
+fn notice_rule(terms: &NoticeTerms) -> String {
+    match (terms.notice, terms.cure) {
+        (NoticeKind::None, _) => "no notice is required".to_owned(),
+        (NoticeKind::Immediate, None) => "exercisable immediately upon notice".to_owned(),
+        (NoticeKind::Immediate, Some(c)) => {
+            format!("exercisable upon notice once the breach stays uncured for {c}")
+        }
+        (NoticeKind::Advance(p), None) => format!("needs {p} of advance notice"),
+        (NoticeKind::Advance(p), Some(c)) => {
+            format!("needs {p} of advance notice and a cure period of {c}")
+        }
+    }
+}

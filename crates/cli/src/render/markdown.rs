@@ -1,0 +1,142 @@
+//! The report as Markdown, for notes and hand-outs.
+
+use std::fmt::Write;
+
+use modsim_sim::report::Report;
+
+use super::{MATRIX_HEADER, matrix_cells, tally_line, word};
+use crate::prose::Prose;
+
+/// The report as Markdown: the verdict matrix first, then each verdict, the earliest
+/// instants and the duties. Reconstructed data is flagged as in the text.
+pub fn markdown(report: &Report) -> String {
+    let mut out = String::new();
+    let s = &report.scenario;
+    let _ = writeln!(out, "# {}\n", md(&s.title));
+    let _ = writeln!(out, "Scenario `{}`; times in {}.\n", s.file, s.zone);
+    for p in &report.policies {
+        let _ = write!(out, "- policy `{}`: {}", p.id, md(&p.title));
+        if !p.taken_out.is_empty() {
+            let _ = write!(out, " (without {})", p.taken_out.join(", "));
+        }
+        out.push('\n');
+    }
+    if s.reconstructed {
+        let prov = &report.provenance;
+        let _ = writeln!(
+            out,
+            "\n> **Reconstructed data.** {} posts are {}; the record does not give them.",
+            prov.posts, prov.posts_mark
+        );
+        for r in &prov.scenario.reconstructed {
+            let _ = writeln!(out, "> - {}", md(r));
+        }
+    }
+    let _ = writeln!(out, "\n## Verdict matrix\n");
+    let _ = writeln!(out, "| {} |", MATRIX_HEADER.join(" | "));
+    let _ = writeln!(out, "|{}", "---|".repeat(MATRIX_HEADER.len()));
+    for row in &report.matrix {
+        let cells: Vec<String> = matrix_cells(row).iter().map(|c| md(c)).collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
+    }
+    verdicts(&mut out, report);
+    answers(&mut out, report);
+    out
+}
+
+/// Each verdict, with its grounds, judgment calls and what was missing.
+fn verdicts(out: &mut String, report: &Report) {
+    let _ = writeln!(out, "\n## Verdicts\n");
+    let prose = Prose::new(report);
+    for v in &report.verdicts {
+        let _ = writeln!(
+            out,
+            "### {} {} {} at {}: {}\n",
+            v.actor,
+            v.action,
+            v.against,
+            v.at_local,
+            if v.permitted {
+                "permitted"
+            } else {
+                "not permitted"
+            }
+        );
+        let _ = writeln!(out, "{} ({})\n", md(&v.summary), v.mark);
+        for g in &v.grounds_in {
+            let _ = writeln!(
+                out,
+                "- ground: `{}` {} ({})",
+                g.clause,
+                md(&g.title),
+                g.policy
+            );
+        }
+        for a in &v.assumptions {
+            let _ = writeln!(
+                out,
+                "- assuming `{}` = {}: {}",
+                a.name,
+                a.value,
+                md(&a.question)
+            );
+        }
+        for m in &v.missing {
+            let _ = writeln!(out, "- missing: {}", md(&prose.missing(m)));
+        }
+        for f in &v.would_be_permitted_if {
+            let _ = writeln!(
+                out,
+                "- would be permitted on {} with `--assume {}={}`",
+                f.grounds.join(", "),
+                f.assumption,
+                f.value
+            );
+        }
+        out.push('\n');
+    }
+}
+
+/// The earliest instants and the duties.
+fn answers(out: &mut String, report: &Report) {
+    let _ = writeln!(out, "## Earliest instants\n");
+    let _ = writeln!(
+        out,
+        "| policy | power | holder | action | against | earliest |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|---|");
+    for e in &report.earliest {
+        let _ = writeln!(
+            out,
+            "| {} | `{}` {} | {} | {} | {} | {} |",
+            e.policy,
+            e.power,
+            md(&e.title),
+            e.holder,
+            e.action,
+            e.against,
+            e.at_local.as_deref().unwrap_or("never")
+        );
+    }
+    let _ = writeln!(out, "\n## Duties\n");
+    for d in &report.duties {
+        let _ = write!(
+            out,
+            "- `{}` {} ({}), owed by {}: {}",
+            d.duty,
+            md(&d.title),
+            d.policy,
+            d.holder,
+            word(d.last)
+        );
+        if let Some(t) = tally_line(d) {
+            let _ = write!(out, "; {t}");
+        }
+        out.push('\n');
+    }
+}
+
+/// Text safe inside a Markdown table cell or line.
+fn md(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}

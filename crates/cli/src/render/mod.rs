@@ -1,0 +1,448 @@
+//! Renderers of a run's report: short coloured text for the terminal, JSON, and Markdown
+//! (the verdict matrix, then the verdicts, earliest instants and duties, in [`mod@markdown`]);
+//! comparisons ([`compare`]); test results and sweeps ([`batch`]). Sentences come from
+//! [`crate::prose`].
+//!
+//! Text is written with ANSI styles and printed through `anstream`, which drops them when
+//! the output is not a terminal or `NO_COLOR` is set.
+
+use std::fmt::Write;
+
+use anstyle::{AnsiColor, Style};
+use modsim_sim::report::{EarliestReport, MatrixRow, Report, VerdictReport};
+use modsim_sim::{Explanation, Node};
+
+use crate::prose::{self, Prose};
+
+mod batch;
+mod compare;
+mod markdown;
+
+pub use batch::{sweep, test_results};
+pub use compare::{comparison, comparison_markdown};
+pub use markdown::markdown;
+
+const BOLD: Style = Style::new().bold();
+const DIM: Style = Style::new().dimmed();
+const GOOD: Style = AnsiColor::Green.on_default().bold();
+const BAD: Style = AnsiColor::Red.on_default().bold();
+const WARN: Style = AnsiColor::Yellow.on_default();
+
+/// How many changes of a duty's history the text shows.
+const CHANGES_SHOWN: usize = 4;
+/// The report for people.
+pub fn text(report: &Report, explain: Option<&str>) -> String {
+    let mut out = String::new();
+    let prose = Prose::new(report);
+    header(&mut out, report);
+    if is_multi_party(report) {
+        matrix(&mut out, report);
+    }
+    verdicts(&mut out, &prose, report);
+    let width = earliest_section(&mut out, &prose, report);
+    duties(&mut out, &prose, report, width);
+    explanations(&mut out, &prose, report, explain);
+    out
+}
+
+/// The scenario, the policies with this run's overrides, and what is reconstructed.
+fn header(out: &mut String, report: &Report) {
+    let s = &report.scenario;
+    let _ = writeln!(
+        out,
+        "{BOLD}{}{BOLD:#}  {DIM}({}; times in {}){DIM:#}",
+        s.title, s.file, s.zone
+    );
+    for p in &report.policies {
+        let _ = write!(out, "policy  {} — {}", p.id, p.title);
+        if !p.reforms.is_empty() {
+            let _ = write!(out, "  {WARN}reformed: {}{WARN:#}", p.reforms.join(", "));
+        }
+        if !p.taken_out.is_empty() {
+            let _ = write!(out, "  {WARN}without {}{WARN:#}", p.taken_out.join(", "));
+        }
+        out.push('\n');
+        for param in p.parameters.iter().filter(|x| x.value != x.default) {
+            let _ = writeln!(
+                out,
+                "        {WARN}set {} = {} (document: {}){WARN:#}",
+                param.name, param.value, param.default
+            );
+        }
+        for a in p.assumptions.iter().filter(|a| a.value != a.default) {
+            let _ = writeln!(
+                out,
+                "        {WARN}assume {} = {} (default: {}){WARN:#}",
+                a.name, a.value, a.default
+            );
+        }
+    }
+    if s.reconstructed {
+        let prov = &report.provenance;
+        let _ = writeln!(
+            out,
+            "{WARN}RECONSTRUCTED DATA{WARN:#}: {} posts ({}) are {}; the record does not give them.",
+            prov.posts,
+            prov.posts_file.as_deref().unwrap_or("no posts file"),
+            prov.posts_mark
+        );
+        for r in &prov.scenario.reconstructed {
+            let _ = writeln!(out, "  {WARN}·{WARN:#} {r}");
+        }
+        if let Some(g) = &prov.scenario.generator {
+            let _ = writeln!(out, "  {DIM}regenerate: {g}{DIM:#}");
+        }
+    }
+}
+
+/// The verdict matrix: each action under its own party's policy.
+fn matrix(out: &mut String, report: &Report) {
+    let _ = writeln!(
+        out,
+        "\n{BOLD}Verdict matrix{BOLD:#} {DIM}(each action judged under its own party's policy){DIM:#}"
+    );
+    let rows: Vec<[String; 8]> = report.matrix.iter().map(matrix_cells).collect();
+    let mut widths = MATRIX_HEADER.map(str::len);
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &[String]| {
+        let mut l = String::from(" ");
+        for (cell, w) in cells.iter().zip(widths) {
+            let pad = w.saturating_sub(cell.chars().count());
+            l.push(' ');
+            l.push_str(cell);
+            l.push_str(&" ".repeat(pad));
+            l.push(' ');
+        }
+        l.trim_end().to_owned()
+    };
+    let _ = writeln!(out, "{}", line(&MATRIX_HEADER.map(str::to_owned)));
+    for row in &rows {
+        let _ = writeln!(out, "{}", line(row));
+    }
+}
+
+/// Each verdict.
+fn verdicts(out: &mut String, prose: &Prose<'_>, report: &Report) {
+    let _ = writeln!(out, "\n{BOLD}Verdicts{BOLD:#}");
+    if report.verdicts.is_empty() {
+        let _ = writeln!(out, "  the timeline records no action to judge");
+    }
+    for v in &report.verdicts {
+        verdict(out, prose, v);
+    }
+}
+
+/// Each power's earliest instant; returns the width of the clause column.
+fn earliest_section(out: &mut String, prose: &Prose<'_>, report: &Report) -> usize {
+    let _ = writeln!(
+        out,
+        "\n{BOLD}Earliest instants{BOLD:#} {DIM}(when each power could first be exercised, given the notices in the timeline){DIM:#}"
+    );
+    let width = report
+        .earliest
+        .iter()
+        .map(|e| e.power.len())
+        .max()
+        .unwrap_or(0);
+    for e in &report.earliest {
+        earliest(out, prose, e, width);
+    }
+
+    width
+}
+
+/// Each duty's state, tally and first changes.
+fn duties(out: &mut String, prose: &Prose<'_>, report: &Report, width: usize) {
+    let _ = writeln!(out, "\n{BOLD}Duties{BOLD:#}");
+    for d in &report.duties {
+        let _ = writeln!(
+            out,
+            "  {:<w$}  {} — owed by {}: {}",
+            d.duty,
+            d.title,
+            d.holder,
+            word(d.last),
+            w = width
+        );
+        if let Some(t) = tally_line(d) {
+            let _ = writeln!(out, "  {:<w$}    {t}", "", w = width);
+        }
+        for c in d.history.iter().take(CHANGES_SHOWN) {
+            let _ = writeln!(
+                out,
+                "  {:<w$}    {DIM}{}{DIM:#}  {:<9} {}",
+                "",
+                c.at_local,
+                word(c.state),
+                prose.cause(&c.cause),
+                w = width
+            );
+        }
+        if d.history.len() > CHANGES_SHOWN {
+            let _ = writeln!(
+                out,
+                "  {:<w$}    {DIM}… {} more changes (--format json lists them all){DIM:#}",
+                "",
+                d.history.len() - CHANGES_SHOWN,
+                w = width
+            );
+        }
+    }
+}
+
+/// The explanations asked for with `--explain`, or how to ask for them.
+fn explanations(out: &mut String, prose: &Prose<'_>, report: &Report, explain: Option<&str>) {
+    match explain {
+        None => {
+            let _ = writeln!(
+                out,
+                "\n{DIM}Why: `modsim run --explain` shows each verdict's derivation; `--explain CLAUSE` a power's.{DIM:#}"
+            );
+        }
+        Some(what) => {
+            let _ = writeln!(out, "\n{BOLD}Explanations{BOLD:#}");
+            let mut any = false;
+            for v in &report.verdicts {
+                if (what == "verdicts" || what == v.action)
+                    && let Some(e) = &v.explanation
+                {
+                    tree(out, prose, e, "", true, true);
+                    any = true;
+                }
+            }
+            for e in &report.earliest {
+                if what == e.power
+                    && let Some(e) = &e.explanation
+                {
+                    tree(out, prose, e, "", true, true);
+                    any = true;
+                }
+            }
+            if !any {
+                let _ = writeln!(
+                    out,
+                    "  nothing to explain under `{what}`: name a power's clause id or an action"
+                );
+            }
+        }
+    }
+}
+
+const MATRIX_HEADER: [&str; 8] = [
+    "party",
+    "action",
+    "against",
+    "at",
+    "verdict",
+    "grounds",
+    "assumptions",
+    "notice given",
+];
+
+/// A report with actions by more than one party, or under more than one policy.
+fn is_multi_party(report: &Report) -> bool {
+    let first = report.matrix.first().map(|r| r.actor.as_str());
+    report.policies.len() > 1
+        || report
+            .matrix
+            .iter()
+            .any(|r| Some(r.actor.as_str()) != first)
+}
+
+fn matrix_cells(r: &MatrixRow) -> [String; 8] {
+    let or_dash = |v: &[String]| {
+        if v.is_empty() {
+            "—".to_owned()
+        } else {
+            v.join(", ")
+        }
+    };
+    let notice = match (&r.notice_given_local, r.notice_lead_minutes) {
+        (Some(at), Some(lead)) => format!("{at} ({} before)", lead_text(lead)),
+        _ => "none".to_owned(),
+    };
+    let notice = match &r.notice_required {
+        Some(req) => format!("{notice}; required: {}", prose::notice_required(req)),
+        None => notice,
+    };
+    [
+        r.actor.clone(),
+        r.action.clone(),
+        r.against.clone(),
+        r.at_local.clone(),
+        if r.permitted {
+            "PERMITTED".to_owned()
+        } else {
+            "NOT PERMITTED".to_owned()
+        },
+        if r.grounds.is_empty() {
+            "—".to_owned()
+        } else {
+            format!("{} {}", r.policies.join(", "), r.grounds.join(", "))
+        },
+        or_dash(&r.assumptions),
+        notice,
+    ]
+}
+
+/// A duty's subjects at the end, counted, when it has deadlines (or none) per subject.
+fn tally_line(d: &modsim_sim::report::DutyReport) -> Option<String> {
+    let t = &d.tally;
+    let total = t.in_time.len() + t.late.len() + t.overdue.len() + t.open.len();
+    if total == 0 || (t.open.is_empty() && t.in_time.is_empty()) {
+        return None;
+    }
+    Some(format!(
+        "{} met in time, {} late, {} overdue, {} open",
+        t.in_time.len(),
+        t.late.len(),
+        t.overdue.len(),
+        t.open.len()
+    ))
+}
+
+fn word(state: modsim_sim::DutyStatus) -> &'static str {
+    state.word()
+}
+
+/// How long before an action its notice was given: `29 h 59 min`, `0 min`.
+fn lead_text(minutes: i64) -> String {
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
+}
+
+fn verdict(out: &mut String, prose: &Prose<'_>, v: &VerdictReport) {
+    let (mark, style) = if v.permitted {
+        ("✔ PERMITTED", GOOD)
+    } else {
+        ("✘ NOT PERMITTED", BAD)
+    };
+    let _ = writeln!(
+        out,
+        "  {style}{mark}{style:#}  {} {} {} at {}",
+        v.actor, v.action, v.against, v.at_local
+    );
+    let _ = writeln!(out, "      {DIM}{}{DIM:#}", v.summary);
+    if v.permitted {
+        let grounds: Vec<String> = v
+            .grounds_in
+            .iter()
+            .map(|g| format!("{} ({})", g.clause, g.title))
+            .collect();
+        let _ = writeln!(out, "      grounds: {}", grounds.join("; "));
+        if v.assumptions.is_empty() {
+            let _ = writeln!(
+                out,
+                "      rests on the facts of the timeline, no judgment call"
+            );
+        }
+        for a in &v.assumptions {
+            let _ = writeln!(
+                out,
+                "      {WARN}assuming{WARN:#} {} = {}: {}",
+                a.name, a.value, a.question
+            );
+        }
+    } else {
+        for m in &v.missing {
+            let _ = writeln!(out, "      missing: {}", prose.missing(m));
+        }
+        match &v.earliest_permitted {
+            Some(t) => {
+                let _ = writeln!(out, "      earliest permitted: {t}");
+            }
+            None => {
+                let _ = writeln!(out, "      earliest permitted: never, in this timeline");
+            }
+        }
+        for f in &v.would_be_permitted_if {
+            let _ = writeln!(
+                out,
+                "      {WARN}would be permitted{WARN:#} on {} if `--assume {}={}`",
+                f.grounds.join(", "),
+                f.assumption,
+                f.value
+            );
+        }
+    }
+}
+
+fn earliest(out: &mut String, prose: &Prose<'_>, e: &EarliestReport, width: usize) {
+    let when = e.at_local.clone().unwrap_or_else(|| "never".into());
+    let _ = write!(
+        out,
+        "  {:<width$}  {} may {} {}: {BOLD}{when}{BOLD:#}  {DIM}({}){DIM:#}",
+        e.power, e.holder, e.action, e.against, e.title
+    );
+    if let Some(b) = &e.basis {
+        let _ = write!(
+            out,
+            "\n  {:<width$}    {DIM}{}{DIM:#}",
+            "",
+            prose.basis(b, false)
+        );
+    }
+    out.push('\n');
+}
+
+/// Draws an explanation as a tree.
+pub fn tree(
+    out: &mut String,
+    prose: &Prose<'_>,
+    e: &Explanation,
+    prefix: &str,
+    last: bool,
+    root: bool,
+) {
+    tree_under(out, prose, e, prefix, last, root, false);
+}
+
+fn tree_under(
+    out: &mut String,
+    prose: &Prose<'_>,
+    e: &Explanation,
+    prefix: &str,
+    last: bool,
+    root: bool,
+    example: bool,
+) {
+    let (branch, next) = if root {
+        ("", String::new())
+    } else if last {
+        ("└─ ", format!("{prefix}   "))
+    } else {
+        ("├─ ", format!("{prefix}│  "))
+    };
+    let _ = writeln!(out, "{prefix}{branch}{}", prose.step(&e.node, example));
+    let n = e.children.len();
+    let tally = matches!(e.node, Node::TallyGroup { .. });
+    for (i, child) in e.children.iter().enumerate() {
+        tree_under(
+            out,
+            prose,
+            child,
+            if root { "" } else { &next },
+            i + 1 == n,
+            false,
+            tally,
+        );
+    }
+    if root {
+        out.push('\n');
+    }
+}
+
+/// The report as JSON.
+pub fn json(report: &Report) -> Result<String, serde_json::Error> {
+    serde_json::to_string_pretty(report).map(|mut s| {
+        s.push('\n');
+        s
+    })
+}

@@ -1,0 +1,84 @@
+//! Compiling a whole policy: the declarations (`declarations.rs`), then the names the rules'
+//! conditions may use, then the rules (`rules.rs`), into a [`Policy`].
+
+use super::compiler::{Compiler, Declared};
+use super::overrides::Overrides;
+use super::raw::RawPolicy;
+use super::rules::rule_ids;
+use crate::condition::Names;
+use crate::diagnostic::Problem;
+use crate::model::{ParamValue, Policy};
+use crate::period::HolidayCalendar;
+
+impl Compiler<'_> {
+    pub(super) fn policy(&mut self, raw: &RawPolicy, overrides: &Overrides, file: &str) -> Policy {
+        let header = raw.policy.get_ref();
+        if header.id.get_ref().trim().is_empty() {
+            self.error(Problem::error(
+                "the policy's `id` is empty",
+                Some(header.id.span()),
+            ));
+        }
+        let holidays = match &header.holidays {
+            None => HolidayCalendar::default(),
+            Some(name) => self.word(name).unwrap_or_default(),
+        };
+        let roles = self.roles(raw);
+        let labels = self.labels(raw);
+        let facts = self.facts(raw);
+        let parameters = self.parameters(raw, overrides);
+        let assumptions = self.assumptions(raw, overrides);
+        let clauses = self.clauses(raw, overrides);
+
+        let declared = Declared {
+            roles: roles.iter().map(|r| r.name.as_str()).collect(),
+            params: parameters
+                .iter()
+                .map(|p| (p.name.as_str(), Some(p.value)))
+                .collect(),
+        };
+        // Index duties and powers before compiling, so conditions can refer to any of them.
+        let (duty_ids, power_ids) = rule_ids(raw, &clauses);
+        let param_types: Vec<(&str, bool)> = parameters
+            .iter()
+            .map(|p| (p.name.as_str(), matches!(p.value, ParamValue::Int(_))))
+            .collect();
+        let assumption_names: Vec<&str> = assumptions.iter().map(|a| a.name.as_str()).collect();
+        let clause_ids: Vec<&str> = clauses.iter().map(|c| c.id.as_str()).collect();
+        let fact_names: Vec<&str> = facts.iter().map(|f| f.name.as_str()).collect();
+        let content_on = header
+            .content_on
+            .as_ref()
+            .and_then(|role| self.role(role, &declared));
+        let names = Names {
+            facts: &fact_names,
+            labels: &labels,
+            params: &param_types,
+            assumptions: &assumption_names,
+            clauses: &clause_ids,
+            duties: &duty_ids,
+            powers: &power_ids,
+        };
+        let rules = self.rules(raw, &clauses, &declared, &names);
+
+        Policy {
+            id: header.id.get_ref().clone(),
+            title: header.title.clone(),
+            source: header.source.clone(),
+            about: header.about.clone(),
+            file: file.to_owned(),
+            holidays,
+            content_on,
+            facts,
+            roles,
+            labels,
+            parameters,
+            assumptions,
+            clauses,
+            prohibitions: rules.prohibitions,
+            duties: rules.duties,
+            powers: rules.powers,
+            reforms: Vec::new(),
+        }
+    }
+}

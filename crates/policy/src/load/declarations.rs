@@ -1,0 +1,209 @@
+//! The names a policy declares before its rules: roles, labels, scenario facts, parameters
+//! (with `--set`), judgment calls (with `--assume`) and clauses (with `--without`).
+
+use super::compiler::Compiler;
+use super::lint;
+use super::overrides::Overrides;
+use super::raw::{RawPolicy, RawValue};
+use crate::LabelTable;
+use crate::diagnostic::Problem;
+use crate::model::*;
+use crate::period::Period;
+
+impl Compiler<'_> {
+    pub(super) fn roles(&mut self, raw: &RawPolicy) -> Vec<Role> {
+        self.unique_entries(&raw.roles, "role")
+            .into_iter()
+            .map(|(name, about)| Role {
+                name: name.to_owned(),
+                about: about.clone(),
+            })
+            .collect()
+    }
+
+    pub(super) fn labels(&mut self, raw: &RawPolicy) -> LabelTable {
+        let mut labels = LabelTable::default();
+        for (name, meaning) in self.unique_entries(&raw.labels, "label") {
+            if labels.push(name, meaning).is_none() {
+                self.error(Problem::error(
+                    format!("more than {} labels", crate::labels::MAX_LABELS),
+                    None,
+                ));
+                break;
+            }
+        }
+        labels
+    }
+
+    pub(super) fn facts(&mut self, raw: &RawPolicy) -> Vec<FactName> {
+        self.unique_entries(&raw.facts, "scenario fact")
+            .into_iter()
+            .map(|(name, about)| FactName {
+                name: name.to_owned(),
+                about: about.clone(),
+            })
+            .collect()
+    }
+
+    pub(super) fn parameters(&mut self, raw: &RawPolicy, overrides: &Overrides) -> Vec<Parameter> {
+        let mut out = Vec::new();
+        for (name, param) in self.unique_entries(&raw.parameters, "parameter") {
+            let span = param.value.span();
+            let default = match param.value.get_ref() {
+                RawValue::Int(n) => ParamValue::Int(*n),
+                RawValue::Text(text) => match Period::parse(text) {
+                    Ok(p) => ParamValue::Period(p),
+                    Err(e) => {
+                        // Kept with a stand-in value so that uses of it do not cascade into
+                        // more errors; the policy is refused anyway.
+                        self.error(Problem::error(e.to_string(), Some(span)).with_help(e.help()));
+                        ParamValue::Period(Period::Minutes(0))
+                    }
+                },
+            };
+            let mut value = default;
+            for (_, text) in overrides.set.iter().filter(|(n, _)| n == name) {
+                match (default, override_value(text)) {
+                    (ParamValue::Int(_), Ok(v @ ParamValue::Int(_)))
+                    | (ParamValue::Period(_), Ok(v @ ParamValue::Period(_))) => value = v,
+                    (_, Ok(_)) => self.error(
+                        Problem::error(
+                            format!("`--set {name}={text}` gives the wrong kind of value"),
+                            None,
+                        )
+                        .with_help(format!(
+                            "`{name}` is {}, such as `{default}`",
+                            kind_of(default)
+                        )),
+                    ),
+                    (_, Err(help)) => self.error(
+                        Problem::error(
+                            format!("`--set {name}={text}`: `{text}` is not a value"),
+                            None,
+                        )
+                        .with_help(help),
+                    ),
+                }
+            }
+            out.push(Parameter {
+                name: name.to_owned(),
+                about: param.about.clone(),
+                value,
+                default,
+            });
+        }
+        out
+    }
+
+    pub(super) fn assumptions(
+        &mut self,
+        raw: &RawPolicy,
+        overrides: &Overrides,
+    ) -> Vec<Assumption> {
+        let clause_ids: Vec<&str> = raw
+            .clause
+            .iter()
+            .map(|c| c.get_ref().id.get_ref().as_str())
+            .collect();
+        let mut out = Vec::new();
+        for (name, a) in self.unique_entries(&raw.assumptions, "judgment call") {
+            if a.default.is_none() {
+                let span = raw
+                    .assumptions
+                    .0
+                    .iter()
+                    .find(|(k, _)| k.get_ref() == name)
+                    .map(|(k, _)| k.span());
+                self.error(lint::warning(
+                    "judgment-call-without-default",
+                    format!("judgment call `{name}` has no default; it is read as `false`"),
+                    span,
+                    "add `default = false` (or `true`), with a `note` on why",
+                ));
+            }
+            let default = a.default.unwrap_or(false);
+            if let Some(clause) = &a.clause
+                && !clause_ids.contains(&clause.get_ref().as_str())
+            {
+                self.error(
+                    Problem::error(
+                        format!("unknown clause `{}`", clause.get_ref()),
+                        Some(clause.span()),
+                    )
+                    .suggesting(clause.get_ref(), clause_ids.iter().copied()),
+                );
+            }
+            let value = overrides
+                .assume
+                .iter()
+                .rev()
+                .find(|(n, _)| n == name)
+                .map_or(default, |(_, v)| *v);
+            out.push(Assumption {
+                name: name.to_owned(),
+                question: a.question.clone(),
+                default,
+                value,
+                clause: a.clause.as_ref().map(|c| c.get_ref().clone()),
+                note: a.note.clone(),
+            });
+        }
+        out
+    }
+
+    pub(super) fn clauses(&mut self, raw: &RawPolicy, overrides: &Overrides) -> Vec<Clause> {
+        let mut out: Vec<Clause> = Vec::new();
+        for (index, clause) in raw.clause.iter().enumerate() {
+            self.set_origin(index);
+            let c = clause.get_ref();
+            let id = c.id.get_ref();
+            if id.trim().is_empty() {
+                self.error(Problem::error(
+                    "a clause's `id` is empty",
+                    Some(c.id.span()),
+                ));
+            }
+            if let Some(first) = raw.clause.iter().find(|o| o.get_ref().id.get_ref() == id)
+                && !std::ptr::eq(first, clause)
+            {
+                let (line, _) =
+                    crate::diagnostic::line_column(self.text(), first.get_ref().id.span().start);
+                self.error(
+                    Problem::error(format!("clause `{id}` is defined twice"), Some(c.id.span()))
+                        .with_help(format!(
+                            "the first definition is on line {line}; give each clause its own id"
+                        )),
+                );
+            }
+            let mark = self.word(&c.mark).unwrap_or(Mark::Inferred);
+            out.push(Clause {
+                id: id.clone(),
+                title: c.title.clone(),
+                text: c.text.clone(),
+                source: c.source.clone(),
+                mark,
+                note: c.note.clone(),
+                taken_out: overrides.without.iter().any(|w| w == id),
+            });
+        }
+        self.origin = 0;
+        out
+    }
+}
+
+/// Reads a `--set` value: a whole number or a period.
+fn override_value(text: &str) -> Result<ParamValue, String> {
+    if let Ok(n) = text.trim().parse::<i64>() {
+        return Ok(ParamValue::Int(n));
+    }
+    Period::parse(text)
+        .map(ParamValue::Period)
+        .map_err(|e| e.help().to_owned())
+}
+
+fn kind_of(value: ParamValue) -> &'static str {
+    match value {
+        ParamValue::Int(_) => "a whole number",
+        ParamValue::Period(_) => "a period",
+    }
+}

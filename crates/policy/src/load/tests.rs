@@ -1,0 +1,254 @@
+//! Tests of reading and compiling policies: the minimal policy, overrides, located problems,
+//! and the limits checked before parsing.
+
+use super::*;
+use crate::condition;
+use crate::model::*;
+use crate::period::Period;
+
+const MINIMAL: &str = r#"
+[policy]
+id = "tiny"
+title = "A tiny policy"
+source = "the test"
+
+[roles]
+provider = "offers the service"
+customer = "uses it"
+
+[labels]
+threat = "threatens violence"
+
+[parameters]
+cure_period = { value = "30 calendar days", about = "time to cure" }
+
+[assumptions]
+risk = { question = "did the provider determine a risk?", default = false }
+
+[[clause]]
+id = "1"
+title = "No threats"
+text = "The customer's content must not threaten violence."
+source = "§1"
+mark = "record"
+prohibits = '"threat" in post.labels'
+
+[[clause]]
+id = "2"
+title = "Keep it down"
+text = "The customer removes prohibited content."
+source = "§2"
+mark = "record"
+duty = { holder = "customer", opens = "reported", met_by = "removed" }
+
+[[clause]]
+id = "3"
+title = "Suspension"
+text = "The provider may suspend upon notice for a breach."
+source = "§3"
+mark = "inferred"
+power = { holder = "provider", action = "suspend", against = "customer", when = 'breached("2") || assumptions.risk', notice = "immediate" }
+
+[[clause]]
+id = "4"
+title = "Termination for cause"
+text = "Either party may terminate if a breach stays uncured."
+source = "§4"
+mark = "record"
+power = { holder = "provider", action = "terminate", against = "customer", when = 'available("3")', notice = "immediate", cure = "cure_period" }
+"#;
+
+fn compile(text: &str, overrides: &Overrides) -> Result<Policy, FileProblems> {
+    PolicyDoc::parse("tiny.toml", text)?
+        .compile(overrides)
+        .map(|(p, _)| p)
+}
+
+/// Compiles `MINIMAL` with `from` replaced by `to`, and returns its problems' messages
+/// with the line and column of each.
+fn problems(from: &str, to: &str) -> Vec<String> {
+    assert!(MINIMAL.contains(from), "{from}");
+    let text = MINIMAL.replacen(from, to, 1);
+    let err = compile(&text, &Overrides::default()).unwrap_err();
+    err.problems
+        .iter()
+        .map(|p| match &p.span {
+            Some(span) => {
+                let (l, c) = err.line_column(span.start);
+                format!("{l}:{c}: {}", p.message)
+            }
+            None => p.message.clone(),
+        })
+        .collect()
+}
+
+#[test]
+fn the_minimal_policy_compiles() {
+    let policy = compile(MINIMAL, &Overrides::default()).unwrap();
+    assert_eq!(policy.roles.len(), 2);
+    assert_eq!(policy.prohibitions.len(), 1);
+    assert_eq!(policy.duties.len(), 1);
+    assert_eq!(policy.powers.len(), 2);
+    assert_eq!(
+        policy.powers[1].cure,
+        Some(PeriodRef {
+            period: Period::CalendarDays(30),
+            param: Some(0)
+        })
+    );
+    assert_eq!(policy.powers[0].notice, Notice::Immediate);
+    assert!(!policy.assumptions[0].value);
+}
+
+#[test]
+fn overrides_apply() {
+    let overrides = Overrides {
+        without: vec!["3".into()],
+        set: vec![("cure_period".into(), "10 business days".into())],
+        assume: vec![("risk".into(), true)],
+    };
+    let policy = compile(MINIMAL, &overrides).unwrap();
+    assert_eq!(policy.powers.len(), 1, "clause 3 is taken out");
+    assert!(policy.clause("3").unwrap().taken_out);
+    assert_eq!(
+        policy.powers[0].condition.cond,
+        condition::Cond::TakenOut("3".into()),
+        "a reference to a taken-out power is false"
+    );
+    assert_eq!(
+        policy.parameters[0].value,
+        ParamValue::Period(Period::BusinessDays(10))
+    );
+    assert_eq!(
+        policy.parameters[0].default,
+        ParamValue::Period(Period::CalendarDays(30))
+    );
+    assert!(policy.assumptions[0].value);
+}
+
+#[test]
+fn every_problem_is_reported_with_its_place() {
+    assert_eq!(
+        problems("holder = \"customer\"", "holder = \"custmer\""),
+        ["34:19: unknown role `custmer`"]
+    );
+    assert_eq!(
+        problems(
+            "'breached(\"2\") || assumptions.risk'",
+            "'breached(\"5\") || assumptions.risky'"
+        ),
+        ["42:91: unknown clause `5`"]
+    );
+    assert_eq!(
+        problems("mark = \"inferred\"", "mark = \"guessed\""),
+        ["41:8: unknown mark `guessed`"]
+    );
+    assert_eq!(
+        problems("value = \"30 calendar days\"", "value = \"30 days\""),
+        ["15:25: `30 days` does not say which days it counts"]
+    );
+    assert_eq!(
+        problems("id = \"4\"", "id = \"3\""),
+        ["45:6: clause `3` is defined twice"]
+    );
+    assert_eq!(
+        problems("when = 'available(\"3\")'", "when = 'available(\"4\")'"),
+        ["50:83: powers refer to each other in a cycle: `4`"]
+    );
+    assert_eq!(
+        problems("opens = \"reported\"", "opens = \"reportd\""),
+        ["34:39: unknown trigger `reportd`"]
+    );
+}
+
+#[test]
+fn several_problems_come_together() {
+    let text = MINIMAL
+        .replacen("holder = \"customer\"", "holder = \"nobody\"", 1)
+        .replacen("action = \"suspend\"", "action = \"suspnd\"", 1);
+    let err = compile(&text, &Overrides::default()).unwrap_err();
+    assert_eq!(err.problems.len(), 2, "{:?}", err.problems);
+    assert_eq!(
+        err.problems[1].help.as_deref(),
+        Some("did you mean `suspend`?")
+    );
+}
+
+#[test]
+fn toml_errors_are_located() {
+    let err = compile("[policy]\nid = \"x\"\ntitle = \n", &Overrides::default()).unwrap_err();
+    let p = &err.problems[0];
+    assert_eq!(err.line_column(p.span.clone().unwrap().start).0, 3);
+    let err = compile(
+        &MINIMAL.replacen("title = \"No threats\"", "titel = \"No threats\"", 1),
+        &Overrides::default(),
+    )
+    .unwrap_err();
+    assert!(
+        err.problems[0].message.contains("unknown field `titel`"),
+        "{}",
+        err.problems[0].message
+    );
+}
+
+#[test]
+fn bad_overrides_are_reported() {
+    let overrides = Overrides {
+        set: vec![("cure_period".into(), "12".into())],
+        ..Overrides::default()
+    };
+    let err = compile(MINIMAL, &overrides).unwrap_err();
+    assert!(
+        err.problems[0].message.contains("wrong kind of value"),
+        "{:?}",
+        err.problems
+    );
+}
+
+#[test]
+fn deep_nesting_is_refused_before_parsing() {
+    for deep in [
+        format!("[policy]\nx = {}", "[".repeat(200_000)),
+        format!("[policy]\nx = {}", "{ a = ".repeat(100_000)),
+        format!("x = [\n{}", "[\n".repeat(100)),
+    ] {
+        let err = PolicyDoc::parse("deep.toml", &deep).unwrap_err();
+        assert!(
+            err.problems[0]
+                .message
+                .contains(&format!("deeper than {MAX_TOML_DEPTH} levels")),
+            "{:?}",
+            err.problems
+        );
+        assert!(
+            err.problems[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("MAX_TOML_DEPTH")
+        );
+    }
+}
+
+#[test]
+fn nesting_ignores_brackets_in_strings_comments_and_headers() {
+    let text = format!(
+        "# {open}\n[policy]\n[[clause]]\na = \"{open}\"\nb = '{open}'\nc = \"\"\"\n{open}\"\"\"\nd = [[1], [2]]\n",
+        open = "[".repeat(100)
+    );
+    assert!(check_nesting(&text).is_ok());
+}
+
+#[test]
+fn an_oversized_file_names_the_limit() {
+    let big = "#".repeat(MAX_POLICY_BYTES + 1);
+    let err = PolicyDoc::parse("big.toml", &big).unwrap_err();
+    assert!(err.problems[0].message.contains("over the limit"));
+    assert!(
+        err.problems[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("MAX_POLICY_BYTES")
+    );
+}

@@ -1,0 +1,269 @@
+//! Explaining a duty: its state at the instant, the prohibitions its overdue posts fall under,
+//! its first overdue subjects, and its tally by standing, each subject with its deadline's
+//! arithmetic.
+
+use jiff::Timestamp;
+use modsim_policy::{Mark, Trigger};
+use smol_str::SmolStr;
+
+use super::{DutyKey, Explainer};
+use crate::bind::Bound;
+use crate::explanation::{
+    Computed, Due, DueFrom, Explanation, Node, Standing, SubjectKind, SubjectRef, event_id,
+};
+use crate::replay::state::{DutyState, Instance};
+
+/// How many of a duty's overdue subjects an explanation shows one by one.
+const POSTS_SHOWN: usize = 3;
+
+/// How many subjects of each standing a duty's tally names.
+const TALLY_SHOWN: usize = 12;
+
+impl Explainer<'_> {
+    /// Explains the state of duty `d` now, down to its posts or demands: built once for each
+    /// [`DutyKey`].
+    pub(super) fn duty(&self, d: usize) -> Explanation {
+        let reads_now = self
+            .bound()
+            .and_then(|b| b.policy.duties.get(d))
+            // A tally "at" the instant; a demand's node lists the deliveries made by it.
+            .is_some_and(|duty| {
+                duty.open_ended || !duty.within.period.is_zero() || duty.opens == Trigger::Demanded
+            });
+        let key = DutyKey {
+            policy: self.policy,
+            duty: d,
+            version: self
+                .state()
+                .and_then(|state| state.duties.get(d))
+                .map_or(0, |ds| ds.version),
+            at: reads_now.then_some(self.now),
+        };
+        if let Some(e) = self.memo.duties.borrow().get(&key) {
+            // Test builds check that the key holds everything the explanation is built from.
+            debug_assert_eq!(*e, self.build_duty(d), "a kept explanation went stale");
+            return e.clone();
+        }
+        let e = self.build_duty(d);
+        self.memo.duties.borrow_mut().insert(key, e.clone());
+        e
+    }
+
+    fn build_duty(&self, d: usize) -> Explanation {
+        let (Some(bound), Some(state)) = (self.bound(), self.state()) else {
+            return Explanation::leaf(Node::Constant { value: false });
+        };
+        let policy = &bound.policy;
+        let (Some(duty), Some(ds)) = (policy.duties.get(d), state.duties.get(d)) else {
+            return Explanation::leaf(Node::Constant { value: false });
+        };
+        let s = &self.world.scenario;
+        let clause = self.key(&policy.duty_clause(duty).id);
+        let reconstructed = s.posts_mark == Mark::Reconstructed && duty.opens != Trigger::Demanded;
+        let sample = Sample::of(ds, bound);
+        let mut children = Vec::with_capacity(8);
+        children.push(Explanation::leaf(Node::Clause {
+            clause: clause.clone(),
+        }));
+        // Which prohibitions the overdue posts fall under.
+        for (rule, count) in &sample.by_rule {
+            let Some(prohibition) = policy.prohibitions.get(*rule as usize) else {
+                continue;
+            };
+            let id = policy
+                .clauses
+                .get(prohibition.clause)
+                .map_or("", |c| c.id.as_str());
+            children.push(Explanation::leaf(Node::ProhibitedUnder {
+                clause: self.key(id),
+                count: *count,
+            }));
+        }
+        for &k in &sample.overdue {
+            children.push(self.subject(d, k as usize));
+        }
+        let overdue = ds.breached();
+        if overdue as usize > POSTS_SHOWN {
+            children.push(Explanation::leaf(Node::More {
+                count: overdue - POSTS_SHOWN as u32,
+                of: if duty.opens == Trigger::Demanded {
+                    SubjectKind::Demands
+                } else {
+                    SubjectKind::Posts
+                },
+            }));
+        }
+        // A duty with a deadline (or none) per subject: which were met in time, and which not.
+        if duty.open_ended || !duty.within.period.is_zero() {
+            children.push(self.tally(d, ds, &sample, reconstructed));
+        }
+        Explanation::leaf(Node::Duty {
+            clause,
+            holder: self.party(duty.holder),
+            status: ds.status,
+            since: ds.since,
+            overdue,
+            reconstructed,
+        })
+        .with(children)
+    }
+
+    /// A duty's subjects now, by how they stand, each standing with its first subject as an
+    /// example of the arithmetic.
+    fn tally(&self, d: usize, ds: &DutyState, sample: &Sample, reconstructed: bool) -> Explanation {
+        let s = &self.world.scenario;
+        let duty = self.bound().and_then(|b| b.policy.duties.get(d));
+        let groups = Standing::ALL
+            .iter()
+            .zip(&sample.by_standing)
+            .filter(|(_, shown)| !shown.is_empty())
+            .map(|(&standing, shown)| {
+                let example = shown
+                    .first()
+                    .map(|&k| self.subject(d, k as usize))
+                    .into_iter()
+                    .collect();
+                Explanation::leaf(Node::TallyGroup {
+                    standing,
+                    count: ds.standing(standing),
+                    shown: shown
+                        .iter()
+                        .filter_map(|&k| subject_ref(s, k as usize))
+                        .collect(),
+                })
+                .with(example)
+            })
+            .collect();
+        Explanation::leaf(Node::Tally {
+            at: self.now,
+            opened: ds.opened(),
+            each: duty
+                .filter(|duty| !duty.open_ended)
+                .map(|duty| duty.within.period),
+            reconstructed,
+        })
+        .with(groups)
+    }
+
+    /// One subject of duty `d`: a post with its times and deadline, or a demand.
+    fn subject(&self, d: usize, subject: usize) -> Explanation {
+        let s = &self.world.scenario;
+        let Some(bound) = self.bound() else {
+            return Explanation::leaf(Node::Constant { value: false });
+        };
+        let policy = &bound.policy;
+        let Some(duty) = policy.duties.get(d) else {
+            return Explanation::leaf(Node::Constant { value: false });
+        };
+        let due = |from: DueFrom, start: Timestamp| -> Option<Due> {
+            if duty.open_ended || duty.within.period.is_zero() {
+                return None;
+            }
+            let arithmetic = crate::explanation::Arithmetic::of(
+                duty.within.period,
+                start,
+                &s.zone,
+                policy.holidays,
+            );
+            Some(Due {
+                from,
+                arithmetic: match arithmetic {
+                    Ok(a) => Computed::Arithmetic(a),
+                    Err(e) => Computed::Error(SmolStr::from(e.to_string())),
+                },
+            })
+        };
+        let Some(post) = s.posts.get(subject) else {
+            let k = subject.saturating_sub(s.posts.len());
+            let Some(action) = s.actions.get(k) else {
+                return Explanation::leaf(Node::Constant { value: false });
+            };
+            let delivered = s
+                .deliveries
+                .iter()
+                .filter(|x| {
+                    x.from == action.against
+                        && x.to == action.actor
+                        && Some(&x.deliverable) == action.demands.as_ref()
+                        && x.at <= self.now
+                })
+                .map(|x| x.at)
+                .collect();
+            return Explanation::leaf(Node::Demand {
+                event: event_id("action", k),
+                due: due(DueFrom::Demanded, action.at),
+                delivered,
+            });
+        };
+        let labels = policy
+            .labels
+            .names_of(bound.post_labels(s, subject))
+            .into_iter()
+            .map(SmolStr::new)
+            .collect();
+        let due = match duty.opens {
+            Trigger::Reported => post.reported.and_then(|r| due(DueFrom::Reported, r)),
+            _ => due(DueFrom::Published, post.published),
+        };
+        Explanation::leaf(Node::Post {
+            post: post.id.clone(),
+            labels,
+            removed: post.removed.filter(|r| *r <= self.now),
+            due,
+        })
+    }
+}
+
+/// A duty's subject by id: a post's, or a demand's event.
+fn subject_ref(s: &crate::scenario::Scenario, subject: usize) -> Option<SubjectRef> {
+    match s.posts.get(subject) {
+        Some(post) => Some(SubjectRef::Post(post.id.clone())),
+        None => {
+            let k = subject.checked_sub(s.posts.len())?;
+            s.actions.get(k)?;
+            Some(SubjectRef::Demand(event_id("action", k)))
+        }
+    }
+}
+
+/// What a duty's explanation shows of its subjects, gathered in one pass over them: the first
+/// overdue ones, the prohibitions the overdue posts fall under, and the first few of each
+/// standing.
+struct Sample {
+    overdue: Vec<u32>,
+    by_rule: Vec<(u16, u32)>,
+    by_standing: [Vec<u32>; 4],
+}
+
+impl Sample {
+    fn of(ds: &DutyState, bound: &Bound) -> Sample {
+        let mut sample = Sample {
+            overdue: Vec::with_capacity(POSTS_SHOWN),
+            by_rule: Vec::new(),
+            by_standing: Default::default(),
+        };
+        for (instance, k) in ds.instances.iter().zip(0u32..) {
+            let Some(standing) = instance.standing() else {
+                continue;
+            };
+            if let Some(shown) = sample.by_standing.get_mut(standing as usize)
+                && shown.len() < TALLY_SHOWN
+            {
+                shown.push(k);
+            }
+            if *instance != Instance::Breached {
+                continue;
+            }
+            if sample.overdue.len() < POSTS_SHOWN {
+                sample.overdue.push(k);
+            }
+            if let Some(rule) = bound.prohibited_by(k as usize) {
+                match sample.by_rule.iter_mut().find(|(r, _)| *r == rule) {
+                    Some((_, n)) => *n += 1,
+                    None => sample.by_rule.push((rule, 1)),
+                }
+            }
+        }
+        sample
+    }
+}

@@ -1,0 +1,549 @@
+//! Checking a scenario file as read: every name, instant and mark, with every problem
+//! collected and located, into a [`Scenario`] (without its posts, which the CSV reader adds).
+
+use std::ops::Range;
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use modsim_policy::{Mark, Problem, Word};
+use toml::Spanned;
+
+use super::contents::{PolicyRef, Provenance, Scenario};
+use super::files::resolve_path;
+use super::raw::{RawEvent, RawPolicyRef, RawPosts, RawScenario, RawTime};
+use crate::timeline::{
+    ActionEvent, DeliveryEvent, EventKind, FactEvent, NoticeEvent, Party, parse_instant,
+};
+
+/// Most events (notices and actions) a scenario may hold.
+pub const MAX_EVENTS: usize = 10_000;
+
+pub(super) struct Checker {
+    pub(super) problems: Vec<Problem>,
+}
+
+/// The posts file a scenario names, resolved, and where it names it.
+pub(super) type PostsToRead = Option<(String, Range<usize>)>;
+
+/// A scenario's events, by kind; notices, deliveries and facts in time order, actions in the
+/// file's.
+#[derive(Default)]
+struct Timeline {
+    notices: Vec<NoticeEvent>,
+    actions: Vec<ActionEvent>,
+    deliveries: Vec<DeliveryEvent>,
+    facts: Vec<FactEvent>,
+}
+
+/// What the `[posts]` table says besides the file: who reported them, to whom, how known.
+struct PostsHeader {
+    reported_by: Option<usize>,
+    reported_to: Option<usize>,
+    mark: Mark,
+    file: PostsToRead,
+}
+
+/// What every event has: its instant, mark, summary and what of it is reconstructed.
+struct Common {
+    at: Timestamp,
+    mark: Mark,
+    summary: String,
+    reconstructed: Option<String>,
+}
+
+impl Checker {
+    fn error(&mut self, p: Problem) {
+        self.problems.push(p);
+    }
+
+    /// The scenario, with every problem of the file collected; `None` when the zone or the
+    /// timeline cannot be read at all.
+    pub(super) fn scenario(
+        &mut self,
+        name: &str,
+        raw: RawScenario,
+    ) -> Option<(Scenario, PostsToRead)> {
+        let zone_name = raw.scenario.zone.get_ref().clone();
+        let zone = self.zone(&raw.scenario.zone);
+        let parties = self.parties(&raw.parties);
+        let roles = match &raw.roles {
+            Some(table) => self.bindings(table, &parties),
+            None => Vec::new(),
+        };
+        let policies = self.policies(name, &raw.policy, &parties);
+        let zone = zone?;
+        let timeline = self.timeline(&raw.event, &zone, &parties)?;
+        let posts = self.posts_header(name, raw.posts.as_ref(), &parties);
+        // The model's removals are cut off at the first notice from the reporting party.
+        let model_notice = timeline
+            .notices
+            .iter()
+            .find(|n| {
+                posts.reported_by.is_none_or(|b| n.from == b)
+                    && posts.reported_to.is_none_or(|t| n.to == t)
+            })
+            .map(|n| n.at);
+        let model = match &raw.model {
+            Some(m) => m.check(&zone, model_notice, &mut self.problems),
+            None => None,
+        };
+        let provenance = Provenance {
+            record: raw.provenance.record,
+            reported: raw.provenance.reported,
+            inferred: raw.provenance.inferred,
+            reconstructed: raw.provenance.reconstructed,
+            generator: raw.provenance.generator,
+        };
+        Some((
+            Scenario {
+                id: raw.scenario.id,
+                title: raw.scenario.title,
+                about: raw.scenario.about,
+                file: name.to_owned(),
+                zone,
+                zone_name,
+                parties,
+                roles,
+                policies,
+                posts: Vec::new(),
+                labels: Vec::new(),
+                posts_file: None,
+                posts_mark: posts.mark,
+                reported_by: posts.reported_by,
+                reported_to: posts.reported_to,
+                notices: timeline.notices,
+                actions: timeline.actions,
+                deliveries: timeline.deliveries,
+                facts: timeline.facts,
+                provenance,
+                model,
+            },
+            posts.file,
+        ))
+    }
+
+    fn zone(&mut self, zone: &Spanned<String>) -> Option<TimeZone> {
+        let found = TimeZone::get(zone.get_ref()).ok();
+        if found.is_none() {
+            self.error(
+                Problem::error(
+                    format!("unknown time zone `{}`", zone.get_ref()),
+                    Some(zone.span()),
+                )
+                .with_help("use an IANA name such as `America/Los_Angeles` or `UTC`"),
+            );
+        }
+        found
+    }
+
+    fn parties(&mut self, table: &Spanned<toml::Table>) -> Vec<Party> {
+        let mut parties = Vec::new();
+        for (id, value) in table.get_ref() {
+            let party = self.party_entry(id, value).unwrap_or_else(|| {
+                self.error(
+                    Problem::error(format!("party `{id}` must be a name"), Some(table.span()))
+                        .with_help(format!(
+                            "write `{id} = \"Full Name\"`, `{id} = {{ name = \"Full Name\" }}`, or for a user account `{id} = {{ name = \"Full Name\", account = \"handle\" }}`"
+                        )),
+                );
+                Party {
+                    id: id.clone(),
+                    name: id.clone(),
+                    account: None,
+                }
+            });
+            parties.push(party);
+        }
+        if parties.is_empty() {
+            self.error(
+                Problem::error("the scenario names no party", Some(table.span())).with_help(
+                    "add `[parties]` entries such as `aws = \"Amazon Web Services, Inc.\"`",
+                ),
+            );
+        }
+        parties
+    }
+
+    /// A party written `id = "Full Name"` or `id = { name = "Full Name", account = "handle" }`.
+    fn party_entry(&self, id: &str, value: &toml::Value) -> Option<Party> {
+        let (name, account) = match value {
+            toml::Value::String(s) => (s.clone(), None),
+            toml::Value::Table(t) if t.keys().all(|k| k == "name" || k == "account") => {
+                let name = t.get("name")?.as_str()?.to_owned();
+                let account = match t.get("account") {
+                    None => None,
+                    Some(a) => Some(a.as_str()?.to_owned()),
+                };
+                (name, account)
+            }
+            _ => return None,
+        };
+        Some(Party {
+            id: id.to_owned(),
+            name,
+            account,
+        })
+    }
+
+    fn policies(
+        &mut self,
+        name: &str,
+        policies: &[RawPolicyRef],
+        parties: &[Party],
+    ) -> Vec<PolicyRef> {
+        policies
+            .iter()
+            .map(|p| PolicyRef {
+                file: resolve_path(name, p.file.get_ref()),
+                roles: p
+                    .roles
+                    .as_ref()
+                    .map(|t| self.bindings(t, parties))
+                    .unwrap_or_default(),
+            })
+            .collect()
+    }
+
+    fn posts_header(
+        &mut self,
+        name: &str,
+        posts: Option<&RawPosts>,
+        parties: &[Party],
+    ) -> PostsHeader {
+        match posts {
+            Some(p) => PostsHeader {
+                reported_by: p.reported_by.as_ref().and_then(|r| self.party(r, parties)),
+                reported_to: p.reported_to.as_ref().and_then(|r| self.party(r, parties)),
+                mark: self.mark(&p.mark).unwrap_or(Mark::Inferred),
+                file: Some((resolve_path(name, p.file.get_ref()), p.file.span())),
+            },
+            None => PostsHeader {
+                reported_by: None,
+                reported_to: None,
+                mark: Mark::Record,
+                file: None,
+            },
+        }
+    }
+
+    /// Every event of the timeline, checked; `None` when there are too many to check.
+    fn timeline(
+        &mut self,
+        events: &[RawEvent],
+        zone: &TimeZone,
+        parties: &[Party],
+    ) -> Option<Timeline> {
+        if events.len() > MAX_EVENTS {
+            self.error(
+                Problem::error(
+                    format!(
+                        "the scenario has {} events, over the limit of {MAX_EVENTS}",
+                        events.len()
+                    ),
+                    events.get(MAX_EVENTS).map(|e| e.kind.span()),
+                )
+                .with_help("split the timeline into several scenarios (the limit is `MAX_EVENTS` in crates/sim/src/scenario/check.rs)"),
+            );
+            return None;
+        }
+        let mut timeline = Timeline::default();
+        for event in events {
+            self.event(event, zone, parties, &mut timeline);
+        }
+        timeline.notices.sort_by_key(|n| n.at);
+        timeline.deliveries.sort_by_key(|d| d.at);
+        timeline.facts.sort_by_key(|f| f.at);
+        Some(timeline)
+    }
+
+    fn event(
+        &mut self,
+        event: &RawEvent,
+        zone: &TimeZone,
+        parties: &[Party],
+        timeline: &mut Timeline,
+    ) {
+        let at = self.instant(&event.at, zone);
+        let mark = self.mark(&event.mark);
+        let kind = match Word::check(&event.kind) {
+            Ok(kind) => kind,
+            Err(problem) => return self.error(problem),
+        };
+        self.foreign_keys(event, kind);
+        let common = match (at, mark) {
+            (Some(at), Some(mark)) => Some(Common {
+                at,
+                mark,
+                summary: event.summary.clone(),
+                reconstructed: event.reconstructed.clone(),
+            }),
+            _ => None,
+        };
+        match kind {
+            EventKind::Notice => {
+                if let Some(n) = self.notice(event, kind, parties, common) {
+                    timeline.notices.push(n);
+                }
+            }
+            EventKind::Action => {
+                if let Some(a) = self.action(event, kind, parties, common) {
+                    timeline.actions.push(a);
+                }
+            }
+            EventKind::Delivery => {
+                if let Some(d) = self.delivery(event, kind, parties, common) {
+                    timeline.deliveries.push(d);
+                }
+            }
+            EventKind::Fact => {
+                if let Some(f) = self.fact(event, common) {
+                    timeline.facts.push(f);
+                }
+            }
+        }
+    }
+
+    /// Keys an event has that belong to another kind of event.
+    fn foreign_keys(&mut self, event: &RawEvent, kind: EventKind) {
+        let present = [
+            ("from", event.from.is_some()),
+            ("to", event.to.is_some()),
+            ("cites", !event.cites.is_empty()),
+            ("actor", event.actor.is_some()),
+            ("action", event.action.is_some()),
+            ("against", event.against.is_some()),
+            ("demands", event.demands.is_some()),
+            ("deliverable", event.deliverable.is_some()),
+            ("fact", event.fact.is_some()),
+            ("value", event.value.is_some()),
+        ];
+        for (key, _) in present
+            .into_iter()
+            .filter(|(key, present)| *present && !kind.keys().contains(key))
+        {
+            self.error(
+                Problem::error(
+                    format!("`{key}` does not apply to a `{}` event", kind.name()),
+                    Some(event.kind.span()),
+                )
+                .with_help("a notice has `from`, `to` and `cites`; an action has `actor`, `action`, `against` and `demands`; a delivery has `from`, `to` and `deliverable`; a fact has `fact` and `value`"),
+            );
+        }
+    }
+
+    fn notice(
+        &mut self,
+        event: &RawEvent,
+        kind: EventKind,
+        parties: &[Party],
+        common: Option<Common>,
+    ) -> Option<NoticeEvent> {
+        let from = self.party_field(&event.from, "from", event, kind, parties);
+        let to = self.party_field(&event.to, "to", event, kind, parties);
+        let (from, to, common) = (from?, to?, common?);
+        Some(NoticeEvent {
+            at: common.at,
+            from,
+            to,
+            cites: event.cites.clone(),
+            summary: common.summary,
+            mark: common.mark,
+            reconstructed: common.reconstructed,
+        })
+    }
+
+    fn action(
+        &mut self,
+        event: &RawEvent,
+        kind: EventKind,
+        parties: &[Party],
+        common: Option<Common>,
+    ) -> Option<ActionEvent> {
+        let actor = self.party_field(&event.actor, "actor", event, kind, parties);
+        let against = self.party_field(&event.against, "against", event, kind, parties);
+        let action = match &event.action {
+            Some(a) => Word::check(a).map_err(|p| self.error(p)).ok(),
+            None => {
+                self.error(Problem::error(
+                    "an action needs `action`",
+                    Some(event.kind.span()),
+                ));
+                None
+            }
+        };
+        let demands = event
+            .demands
+            .as_ref()
+            .and_then(|d| self.name(d, "deliverable"));
+        let (actor, action, against, common) = (actor?, action?, against?, common?);
+        Some(ActionEvent {
+            at: common.at,
+            actor,
+            action,
+            against,
+            demands,
+            summary: common.summary,
+            mark: common.mark,
+            reconstructed: common.reconstructed,
+        })
+    }
+
+    fn delivery(
+        &mut self,
+        event: &RawEvent,
+        kind: EventKind,
+        parties: &[Party],
+        common: Option<Common>,
+    ) -> Option<DeliveryEvent> {
+        let from = self.party_field(&event.from, "from", event, kind, parties);
+        let to = self.party_field(&event.to, "to", event, kind, parties);
+        let deliverable = match &event.deliverable {
+            Some(d) => self.name(d, "deliverable"),
+            None => {
+                self.error(Problem::error(
+                    "a `delivery` event needs `deliverable`",
+                    Some(event.kind.span()),
+                ));
+                None
+            }
+        };
+        let (from, to, deliverable, common) = (from?, to?, deliverable?, common?);
+        Some(DeliveryEvent {
+            at: common.at,
+            from,
+            to,
+            deliverable,
+            summary: common.summary,
+            mark: common.mark,
+            reconstructed: common.reconstructed,
+        })
+    }
+
+    fn fact(&mut self, event: &RawEvent, common: Option<Common>) -> Option<FactEvent> {
+        let name = match &event.fact {
+            Some(f) => self.name(f, "fact"),
+            None => {
+                self.error(Problem::error(
+                    "a `fact` event needs `fact`",
+                    Some(event.kind.span()),
+                ));
+                None
+            }
+        };
+        if event.value.is_none() {
+            self.error(
+                Problem::error("a `fact` event needs `value`", Some(event.kind.span()))
+                    .with_help("a whole number, as in `value = 26000`"),
+            );
+        }
+        let (name, value, common) = (name?, event.value?, common?);
+        Some(FactEvent {
+            at: common.at,
+            name,
+            value,
+            summary: common.summary,
+            mark: common.mark,
+            reconstructed: common.reconstructed,
+        })
+    }
+
+    fn bindings(
+        &mut self,
+        table: &Spanned<toml::Table>,
+        parties: &[Party],
+    ) -> Vec<(String, usize)> {
+        let mut out = Vec::new();
+        for (role, value) in table.get_ref() {
+            let toml::Value::String(party) = value else {
+                self.error(Problem::error(
+                    format!("role `{role}` must name a party"),
+                    Some(table.span()),
+                ));
+                continue;
+            };
+            match parties.iter().position(|p| &p.id == party) {
+                Some(i) => out.push((role.clone(), i)),
+                None => self.error(
+                    Problem::error(
+                        format!("role `{role}` is bound to unknown party `{party}`"),
+                        Some(table.span()),
+                    )
+                    .suggesting(party, parties.iter().map(|p| p.id.as_str())),
+                ),
+            }
+        }
+        out
+    }
+
+    /// A name a condition or a duty can refer to: a letter, then letters, digits and `_`.
+    fn name(&mut self, name: &Spanned<String>, what: &str) -> Option<String> {
+        let text = name.get_ref();
+        let ok = text.starts_with(|c: char| c.is_ascii_alphabetic())
+            && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if ok {
+            Some(text.clone())
+        } else {
+            self.error(
+                Problem::error(
+                    format!("`{text}` is not a valid {what} name"),
+                    Some(name.span()),
+                )
+                .with_help("use letters, digits and `_`, starting with a letter"),
+            );
+            None
+        }
+    }
+
+    fn party(&mut self, name: &Spanned<String>, parties: &[Party]) -> Option<usize> {
+        let found = parties.iter().position(|p| &p.id == name.get_ref());
+        if found.is_none() {
+            self.error(
+                Problem::error(
+                    format!("unknown party `{}`", name.get_ref()),
+                    Some(name.span()),
+                )
+                .suggesting(name.get_ref(), parties.iter().map(|p| p.id.as_str())),
+            );
+        }
+        found
+    }
+
+    /// The party an event's `field` names, which an event of its kind needs.
+    fn party_field(
+        &mut self,
+        value: &Option<Spanned<String>>,
+        field: &str,
+        event: &RawEvent,
+        kind: EventKind,
+        parties: &[Party],
+    ) -> Option<usize> {
+        match value {
+            Some(v) => self.party(v, parties),
+            None => {
+                self.error(Problem::error(
+                    format!("a `{}` event needs `{field}`", kind.name()),
+                    Some(event.kind.span()),
+                ));
+                None
+            }
+        }
+    }
+
+    fn mark(&mut self, mark: &Spanned<Word<Mark>>) -> Option<Mark> {
+        Word::check(mark).map_err(|p| self.error(p)).ok()
+    }
+
+    fn instant(&mut self, at: &Spanned<RawTime>, zone: &TimeZone) -> Option<Timestamp> {
+        let text = match at.get_ref() {
+            RawTime::Text(s) => s.clone(),
+            RawTime::Toml(d) => d.to_string(),
+        };
+        match parse_instant(&text, zone) {
+            Ok(t) => Some(t),
+            Err((message, help)) => {
+                self.error(Problem::error(message, Some(at.span())).with_help(help));
+                None
+            }
+        }
+    }
+}

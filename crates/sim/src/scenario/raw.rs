@@ -1,0 +1,200 @@
+//! The shape of a scenario file as written: what serde reads, with spans kept for the checker,
+//! and what `modsim schema scenario` describes.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+use toml::Spanned;
+
+use modsim_policy::{Action, Mark, Word};
+
+use crate::model::RawModel;
+use crate::timeline::EventKind;
+
+/// A modsim scenario: the parties, the policies in force, the posts and the timeline of
+/// notices and actions to judge, with provenance. See docs/scenario-format.md.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Scenario", title = "modsim scenario")]
+pub(super) struct RawScenario {
+    /// The header: id, title, time zone.
+    pub(super) scenario: RawHeader,
+    /// The parties: `id = "Full Name"`.
+    #[schemars(with = "BTreeMap<String, PartyName>")]
+    pub(super) parties: Spanned<toml::Table>,
+    /// Default role bindings for every policy: `role = "party id"`.
+    #[serde(default)]
+    #[schemars(with = "Option<BTreeMap<String, String>>")]
+    pub(super) roles: Option<Spanned<toml::Table>>,
+    /// The policies in force.
+    #[serde(default)]
+    pub(super) policy: Vec<RawPolicyRef>,
+    /// The posts, from a CSV file.
+    #[serde(default)]
+    pub(super) posts: Option<RawPosts>,
+    /// The timeline: notices given and actions taken.
+    #[serde(default)]
+    pub(super) event: Vec<RawEvent>,
+    /// What the facts rest on.
+    #[serde(default)]
+    pub(super) provenance: Provenance2,
+    /// The generative model of the uncertain facts, for sweeps.
+    #[serde(default)]
+    pub(super) model: Option<RawModel>,
+}
+
+/// A party's full name, or a table with its `name`.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code, reason = "a schema only")]
+enum PartyName {
+    Name(String),
+    Table {
+        /// Full name.
+        name: String,
+    },
+}
+
+/// The header of a scenario.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Header")]
+pub(super) struct RawHeader {
+    /// Short id.
+    pub(super) id: String,
+    /// Title.
+    pub(super) title: String,
+    /// The IANA time zone instants are read and shown in, such as `America/Los_Angeles`.
+    #[schemars(with = "String")]
+    pub(super) zone: Spanned<String>,
+    /// What it is about.
+    #[serde(default)]
+    pub(super) about: Option<String>,
+}
+
+/// A policy in force.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "PolicyInForce")]
+pub(super) struct RawPolicyRef {
+    /// The policy file, relative to this scenario.
+    #[schemars(with = "String")]
+    pub(super) file: Spanned<String>,
+    /// Role bindings for this policy: `role = "party id"`.
+    #[serde(default)]
+    #[schemars(with = "Option<BTreeMap<String, String>>")]
+    pub(super) roles: Option<Spanned<toml::Table>>,
+}
+
+/// The posts file and who reported them.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Posts")]
+pub(super) struct RawPosts {
+    /// The CSV file, relative to this scenario.
+    #[schemars(with = "String")]
+    pub(super) file: Spanned<String>,
+    /// The party that reported them.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub(super) reported_by: Option<Spanned<String>>,
+    /// The party they were reported to.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub(super) reported_to: Option<Spanned<String>>,
+    /// How the posts are known.
+    #[schemars(with = "Mark")]
+    pub(super) mark: Spanned<Word<Mark>>,
+}
+
+/// An event of the timeline: a `notice` (`from`, `to`, `cites`), an `action` (`actor`,
+/// `action`, `against`, `demands`), a `delivery` (`from`, `to`, `deliverable`) or a `fact`
+/// (`fact`, `value`).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Event")]
+pub(super) struct RawEvent {
+    /// When: `2021-01-09 18:00` in the scenario's zone, or RFC 3339 with an offset.
+    #[schemars(with = "RawTime")]
+    pub(super) at: Spanned<RawTime>,
+    /// What the event is.
+    #[schemars(with = "EventKind")]
+    pub(super) kind: Spanned<Word<EventKind>>,
+    /// A notice's or a delivery's sender (party id).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub(super) from: Option<Spanned<String>>,
+    /// A notice's or a delivery's recipient (party id).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub(super) to: Option<Spanned<String>>,
+    /// An action's actor (party id).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub(super) actor: Option<Spanned<String>>,
+    /// The action taken.
+    #[serde(default)]
+    #[schemars(with = "Option<Action>")]
+    pub(super) action: Option<Spanned<Word<Action>>>,
+    /// Against whom (party id).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub(super) against: Option<Spanned<String>>,
+    /// The clauses (or sections) a notice invokes; none means every clause.
+    #[serde(default)]
+    pub(super) cites: Vec<String>,
+    /// An action that demands a deliverable (`moderation_plan`), opening duties to deliver it.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub(super) demands: Option<Spanned<String>>,
+    /// What a `delivery` event delivers.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub(super) deliverable: Option<Spanned<String>>,
+    /// The name of the fact a `fact` event sets.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub(super) fact: Option<Spanned<String>>,
+    /// The value a `fact` event sets.
+    #[serde(default)]
+    pub(super) value: Option<i64>,
+    /// What happened, paraphrased.
+    pub(super) summary: String,
+    /// How it is known.
+    #[schemars(with = "Mark")]
+    pub(super) mark: Spanned<Word<Mark>>,
+    /// What of it is reconstructed, if anything.
+    #[serde(default)]
+    pub(super) reconstructed: Option<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+#[schemars(rename = "Instant")]
+pub(super) enum RawTime {
+    Text(String),
+    Toml(#[schemars(with = "String")] toml::value::Datetime),
+}
+
+/// What the scenario's facts rest on.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Provenance")]
+pub(super) struct Provenance2 {
+    /// Facts on the record.
+    #[serde(default)]
+    pub(super) record: Vec<String>,
+    /// Facts reported by the press.
+    #[serde(default)]
+    pub(super) reported: Vec<String>,
+    /// Facts inferred.
+    #[serde(default)]
+    pub(super) inferred: Vec<String>,
+    /// Facts reconstructed, and how.
+    #[serde(default)]
+    pub(super) reconstructed: Vec<String>,
+    /// The command that regenerates the reconstructed data.
+    #[serde(default)]
+    pub(super) generator: Option<String>,
+}

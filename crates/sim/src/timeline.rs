@@ -1,0 +1,214 @@
+//! The timeline's vocabulary: parties, posts and their ids, the events of a timeline (notices,
+//! actions, deliveries, facts) and how an instant is read. A leaf: the scenario loader, the
+//! scenario model and the generator import it, and it imports none of them.
+
+use jiff::Timestamp;
+use jiff::civil::DateTime;
+use jiff::tz::TimeZone;
+use modsim_policy::{Action, LabelSet, Mark};
+
+/// A party to the scenario.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Party {
+    /// Short id used in the files: `aws`.
+    pub id: String,
+    /// Full name.
+    pub name: String,
+    /// For a user account: its handle, matched against the posts' `author`.
+    pub account: Option<String>,
+}
+
+/// A post's id (or an author's handle): kept inline up to 23 bytes, and shared rather than
+/// copied when cloned, so explanations that name hundreds of posts do not allocate per id,
+/// and a million posts do not hold a million small heap strings.
+pub type PostId = smol_str::SmolStr;
+
+/// A post.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Post {
+    /// Its id.
+    pub id: PostId,
+    /// Its author, or empty.
+    pub author: PostId,
+    /// Published.
+    pub published: Timestamp,
+    /// Reported, if it was.
+    pub reported: Option<Timestamp>,
+    /// Removed, if it was.
+    pub removed: Option<Timestamp>,
+    /// Its labels, in the scenario's numbering.
+    pub labels: LabelSet,
+    /// Severity, 0 when not given.
+    pub severity: i64,
+    /// Reach, 0 when not given.
+    pub reach: i64,
+    /// A neutral one-line description.
+    pub description: Box<str>,
+    /// The party on whose service it was published, if the posts file says.
+    pub platform: Option<u32>,
+}
+
+modsim_policy::vocabulary! {
+    /// What an event of a scenario's timeline is (its `kind`).
+    pub enum EventKind: "event kind" {
+        /// A notice from one party to another.
+        Notice = "notice",
+        /// An action a party took, to be judged.
+        Action = "action",
+        /// A delivery of something demanded.
+        Delivery = "delivery",
+        /// A scenario fact that became known.
+        Fact = "fact",
+    }
+}
+
+impl EventKind {
+    /// The keys an event of this kind has, besides `at`, `kind`, `summary`, `mark` and
+    /// `reconstructed`.
+    pub fn keys(self) -> &'static [&'static str] {
+        match self {
+            EventKind::Notice => &["from", "to", "cites"],
+            EventKind::Action => &["actor", "action", "against", "demands"],
+            EventKind::Delivery => &["from", "to", "deliverable"],
+            EventKind::Fact => &["fact", "value"],
+        }
+    }
+}
+
+/// A notice from one party to another.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NoticeEvent {
+    /// When it was given.
+    pub at: Timestamp,
+    /// Who gave it.
+    pub from: usize,
+    /// Who received it.
+    pub to: usize,
+    /// Clause ids (or section prefixes) it invokes; empty when it names none.
+    pub cites: Vec<String>,
+    /// What it said, paraphrased.
+    pub summary: String,
+    /// How it is known.
+    pub mark: Mark,
+    /// What of it is reconstructed, if anything.
+    pub reconstructed: Option<String>,
+}
+
+impl NoticeEvent {
+    /// True when this notice counts as notice under clause `id`: it names no clause, or names
+    /// the clause or a section containing it (`6` covers `6.1(b)`).
+    pub fn covers(&self, id: &str) -> bool {
+        self.cites.is_empty()
+            || self.cites.iter().any(|c| {
+                id == c
+                    || id
+                        .strip_prefix(c.as_str())
+                        .is_some_and(|rest| rest.starts_with(['.', '(']))
+            })
+    }
+}
+
+/// An action a party took, to be judged.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActionEvent {
+    /// When it took effect.
+    pub at: Timestamp,
+    /// Who took it.
+    pub actor: usize,
+    /// What it was.
+    pub action: Action,
+    /// Against whom.
+    pub against: usize,
+    /// What the action demands of the party acted against (`demands = "moderation_plan"`).
+    pub demands: Option<String>,
+    /// What happened, paraphrased.
+    pub summary: String,
+    /// How it is known.
+    pub mark: Mark,
+    /// What of it is reconstructed, if anything.
+    pub reconstructed: Option<String>,
+}
+
+/// A delivery of something demanded, from the party that owed it to the party that asked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeliveryEvent {
+    /// When it was delivered.
+    pub at: Timestamp,
+    /// Who delivered it.
+    pub from: usize,
+    /// To whom.
+    pub to: usize,
+    /// What was delivered: the name a demand used.
+    pub deliverable: String,
+    /// What it was, paraphrased.
+    pub summary: String,
+    /// How it is known.
+    pub mark: Mark,
+    /// What of it is reconstructed, if anything.
+    pub reconstructed: Option<String>,
+}
+
+/// A scenario fact that became known at an instant, readable by conditions as `facts.NAME`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FactEvent {
+    /// When it became known.
+    pub at: Timestamp,
+    /// Its name.
+    pub name: String,
+    /// Its value from then on.
+    pub value: i64,
+    /// What was said, paraphrased.
+    pub summary: String,
+    /// How it is known.
+    pub mark: Mark,
+    /// What of it is reconstructed, if anything.
+    pub reconstructed: Option<String>,
+}
+
+/// Reads an instant: RFC 3339 with an offset, or a wall-clock time in `zone`
+/// (`2021-01-09 18:00`), which must exist exactly once there.
+pub fn parse_instant(text: &str, zone: &TimeZone) -> Result<Timestamp, (String, String)> {
+    if let Ok(t) = text.parse::<Timestamp>() {
+        return Ok(t);
+    }
+    let civil: DateTime = text.parse().map_err(|_| {
+        (
+            format!("`{text}` is not a date and time"),
+            "write `2021-01-09 18:00` (in the scenario's zone) or `2021-01-10T02:00:00Z`"
+                .to_owned(),
+        )
+    })?;
+    zone.to_ambiguous_timestamp(civil).unambiguous().map_err(|_| {
+        (
+            format!("`{text}` does not exist exactly once in the scenario's zone (a daylight-saving gap or fold)"),
+            "write the instant with its offset, as in `2021-11-07T01:30:00-08:00`".to_owned(),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notices_cover_clauses_and_sections() {
+        let mut n = NoticeEvent {
+            at: Timestamp::UNIX_EPOCH,
+            from: 0,
+            to: 1,
+            cites: vec![],
+            summary: String::new(),
+            mark: Mark::Record,
+            reconstructed: None,
+        };
+        assert!(
+            n.covers("7.2(b)(ii)"),
+            "a notice that names no clause covers all"
+        );
+        n.cites = vec!["6".into(), "7.2(b)".into()];
+        assert!(n.covers("6.1(b)"));
+        assert!(n.covers("7.2(b)(ii)"));
+        assert!(!n.covers("7.2(a)"));
+        assert!(!n.covers("60"), "`6` does not cover `60`");
+    }
+}
