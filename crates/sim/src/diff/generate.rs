@@ -24,7 +24,9 @@ use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp, ToSpan};
 use modsim_policy::condition::{Num, StateCount, Text, Time};
-use modsim_policy::{Cond, HolidayCalendar, LabelSet, Mark, Notice, Period, Policy, Trigger};
+use modsim_policy::{
+    Cond, HolidayCalendar, LabelSet, Mark, Notice, Period, Policy, Trigger,
+};
 use rand::{Rng, RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -585,8 +587,8 @@ fn remove_one(t: &mut Timeline, rng: &mut ChaCha8Rng) {
 }
 
 /// The action of an action event, as outcomes name it.
-pub(crate) fn action_word(a: &ActionEvent) -> &str {
-    &a.action
+pub(crate) fn action_word(a: &ActionEvent) -> &'static str {
+    a.action.name()
 }
 
 /// The first of `p1`, `p2`, ... that no post of `posts` has.
@@ -743,7 +745,7 @@ impl Catalog {
             let action = ActionEvent {
                 at: Timestamp::UNIX_EPOCH,
                 actor: holder,
-                action: power.action.clone(),
+                action: power.action,
                 against,
                 demands: None,
                 summary: "an action made up by modsim diff".into(),
@@ -810,7 +812,7 @@ impl Catalog {
                 ActionEvent {
                     at: Timestamp::UNIX_EPOCH,
                     actor,
-                    action: power.action.clone(),
+                    action: power.action,
                     against: holder,
                     demands: Some(deliverable.clone()),
                     summary: format!("a demand for `{deliverable}`, made up by modsim diff"),

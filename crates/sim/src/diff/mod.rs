@@ -20,6 +20,7 @@
 
 mod generate;
 mod pair;
+pub mod scenario_file;
 mod shrink;
 mod timeline;
 
