@@ -56,6 +56,8 @@ Examples:
       One exercise, one key.
   modsim test exercises/03-apple-guideline-1-2/exercise.toml --answers exercises/keys/apple-guideline-1-2.toml --policy policies/apple-app-store-2021-01.toml
       Grade a policy a student wrote (here, the published encoding) against the key.
+  modsim test exercises/03-apple-guideline-1-2/exercise.toml --answers exercises/keys/apple-guideline-1-2.toml --policy policies/apple-app-store-2021-01.toml --reference policies/apple-app-store-2021-01.toml
+      Then search for a timeline on which it and the reference part (`modsim diff`); none here.
 
 Exit codes: 0 every case passed; 1 a case failed; 2 bad input or usage.";
 
@@ -154,8 +156,8 @@ Examples:
       A policy against a reform of it, for machines (schema modsim.diff/1, docs/json-output.md).
   modsim diff policies/aws-2021-01.toml policies/aws-2021-01.toml --budget 5000 --jobs 2
       A policy against itself: no difference found in 5000 timelines (exit 0), which is no proof.
-  modsim diff policies/apple-app-store-2021-01.toml policies/apple-app-store-2021-01.toml --scenario exercises/03-apple-guideline-1-2 --time 2
-      Start from a scenario's timeline (and its [model]), for at most 2 seconds.
+  modsim diff policies/apple-app-store-2021-01.toml policies/apple-app-store-2021-01.toml --scenario exercises/03-apple-guideline-1-2 --time 1
+      Start from a scenario's timeline (and its [model]), for at most a second.
 
 The same seed gives the same answer whatever `--jobs` is (with `--budget`; `--time` tries as many
 timelines as the machine manages). Exit codes: 0 no difference found; 1 a difference found; 2 bad
@@ -418,6 +420,10 @@ pub struct TestArgs {
     /// A student's reform, in place of the exercise's (repeatable).
     #[arg(long = "reform", value_name = "FILE")]
     pub reforms: Vec<PathBuf>,
+    /// After the expected results, search for a timeline on which the encoding and this
+    /// reference (a policy, or a reform of the exercise's policy) part: a failed case if found.
+    #[arg(long, value_name = "FILE")]
+    pub reference: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = TestFormat::Text)]
     pub format: TestFormat,

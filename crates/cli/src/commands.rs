@@ -540,6 +540,8 @@ fn run_tests(a: &TestArgs) -> Result<bool, Failure> {
     let policies: Vec<String> = a.policies.iter().map(|p| path_text(p)).collect();
     let reforms: Vec<String> = a.reforms.iter().map(|p| path_text(p)).collect();
     let mut results = Vec::new();
+    // The searches against `--reference`: (the case's place in `results`, its diff).
+    let mut searched = Vec::new();
     for path in &found {
         let name = path_text(path);
         let text = files::read_text(path)
@@ -566,17 +568,26 @@ fn run_tests(a: &TestArgs) -> Result<bool, Failure> {
             None => exercise.expect.clone(),
         };
         results.extend(exercise.check(&expect, &policies, &files)?);
+        if let Some(reference) = &a.reference {
+            let (case, diff) = crate::diff::against_reference(&exercise, &policies, reference)?;
+            searched.push((results.len(), diff));
+            results.push(case);
+        }
     }
     let passed = results.iter().filter(|r| r.passed).count();
     let failed = results.len() - passed;
     match a.format {
-        TestFormat::Text => anstream::print!("{}", render::test_results(&results)),
+        TestFormat::Text => anstream::print!(
+            "{}{}",
+            render::test_results(&results),
+            crate::diff::counterexamples(&results, &searched)
+        ),
         TestFormat::Json => {
             let report = serde_json::json!({
                 "schema": "modsim.test/1",
                 "passed": passed,
                 "failed": failed,
-                "cases": results,
+                "cases": crate::diff::cases_json(&results, &searched),
             });
             let mut text =
                 serde_json::to_string_pretty(&report).map_err(|e| Failure::usage(e.to_string()))?;

@@ -12,11 +12,12 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anstyle::{AnsiColor, Style};
+use modsim_sim::Explanation;
 use modsim_sim::SetupError;
 use modsim_sim::compare::Differs;
+use modsim_sim::diff::grade::{self, Reference};
 use modsim_sim::diff::{self, Diff, DiffSpec, Found, Progress, Search, SideSpec, Stop};
 use modsim_sim::report::{EventKind, Report};
-use modsim_sim::Explanation;
 
 use crate::args::{DiffArgs, DiffFormat, ErrorFormat};
 use crate::commands::{Verbosity, path_text, render_problems};
@@ -128,8 +129,8 @@ fn diff(a: &DiffArgs, verbosity: Verbosity) -> Result<bool, SetupError> {
     let text = match a.format {
         DiffFormat::Text => text(&result),
         DiffFormat::Json => {
-            let mut t = serde_json::to_string_pretty(&result)
-                .map_err(|e| usage(e.to_string(), None))?;
+            let mut t =
+                serde_json::to_string_pretty(&result).map_err(|e| usage(e.to_string(), None))?;
             t.push('\n');
             t
         }
@@ -147,6 +148,68 @@ fn diff(a: &DiffArgs, verbosity: Verbosity) -> Result<bool, SetupError> {
         None => anstream::print!("{text}"),
     }
     Ok(result.found.is_some())
+}
+
+/// The case of `modsim test --reference`: a search between the exercise's run with the
+/// student's `policies` and the reference, and its diff.
+pub fn against_reference(
+    exercise: &modsim_sim::exercise::Exercise,
+    policies: &[String],
+    reference: &Path,
+) -> Result<(modsim_sim::exercise::CaseResult, Diff), SetupError> {
+    let file = path_text(reference);
+    let reference = if is_reform(reference) {
+        Reference::Reform(file)
+    } else {
+        Reference::Policy(file)
+    };
+    let files = DiskOrSeed { embedded: false };
+    grade::against_reference(exercise, policies, &reference, &files)
+}
+
+/// Each counterexample the searches of `modsim test --reference` found, after the results:
+/// the timeline, where the encoding and the reference part, and both explanations.
+pub fn counterexamples(
+    results: &[modsim_sim::exercise::CaseResult],
+    searched: &[(usize, Diff)],
+) -> String {
+    let mut out = String::new();
+    for (k, d) in searched {
+        let (Some(case), Some(_)) = (results.get(*k), &d.found) else {
+            continue;
+        };
+        let _ = writeln!(
+            out,
+            "\n{BOLD}Counterexample{BOLD:#} for {}: the encoding (A) against {} (B)",
+            case.exercise, d.b.label
+        );
+        out.push_str(&text(d));
+    }
+    out
+}
+
+/// The cases as JSON, each search's case with its diff under `counterexample`.
+pub fn cases_json(
+    results: &[modsim_sim::exercise::CaseResult],
+    searched: &[(usize, Diff)],
+) -> serde_json::Value {
+    let cases = results
+        .iter()
+        .enumerate()
+        .map(|(k, case)| {
+            let mut value = serde_json::to_value(case).unwrap_or(serde_json::Value::Null);
+            if let Some((_, d)) = searched.iter().find(|(at, _)| *at == k)
+                && let serde_json::Value::Object(map) = &mut value
+            {
+                map.insert(
+                    "counterexample".into(),
+                    serde_json::to_value(d).unwrap_or(serde_json::Value::Null),
+                );
+            }
+            value
+        })
+        .collect();
+    serde_json::Value::Array(cases)
 }
 
 /// Whether a file is a reform: a TOML document with a `[reform]` table. Anything else is read
@@ -341,7 +404,10 @@ fn timeline(out: &mut String, report: &Report, found: &Found) {
         }
     }
     for e in &report.events {
-        let (from, to) = (e.from.as_deref().unwrap_or(""), e.to.as_deref().unwrap_or(""));
+        let (from, to) = (
+            e.from.as_deref().unwrap_or(""),
+            e.to.as_deref().unwrap_or(""),
+        );
         let (order, line) = match &e.kind {
             EventKind::Notice { cites } => (
                 3,
@@ -389,7 +455,11 @@ fn explanations(out: &mut String, report: &Report, differences: &[Differs]) {
         })
         .collect();
     if !verdicts.is_empty() {
-        for v in report.verdicts.iter().filter(|v| verdicts.contains(&v.event.as_str())) {
+        for v in report
+            .verdicts
+            .iter()
+            .filter(|v| verdicts.contains(&v.event.as_str()))
+        {
             let (mark, style) = if v.permitted {
                 ("✔ PERMITTED", GOOD)
             } else {
@@ -498,14 +568,14 @@ fn toml(d: &Diff, found: &Found, output: Option<&Path>) -> String {
     let name = output.map_or_else(|| "FILE.toml".to_owned(), path_text);
     let b = match d.b.reforms.as_slice() {
         [] => format!("--policy {}", d.b.label),
-        _ => d
-            .b
-            .label
-            .split(" + ")
-            .skip(1)
-            .map(|r| format!("--reform {r}"))
-            .collect::<Vec<_>>()
-            .join(" "),
+        _ => {
+            d.b.label
+                .split(" + ")
+                .skip(1)
+                .map(|r| format!("--reform {r}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        }
     };
     let mut header = vec![
         format!(
@@ -543,7 +613,11 @@ fn relative_path(folder: &Path, target: &Path) -> String {
         .take_while(|(x, y)| x == y)
         .count();
     let mut parts: Vec<String> = from.iter().skip(common).map(|_| "..".to_owned()).collect();
-    parts.extend(to.iter().skip(common).map(|c| c.to_string_lossy().into_owned()));
+    parts.extend(
+        to.iter()
+            .skip(common)
+            .map(|c| c.to_string_lossy().into_owned()),
+    );
     parts.join("/")
 }
 

@@ -308,9 +308,18 @@ removed = "2021-01-09 11:00"
         assert_eq!(s.posts.len(), 2);
         assert_eq!(s.labels, ["threat", "incitement"]);
         assert_eq!(s.posts[0].labels.len(), 2);
-        assert_eq!(s.posts[0].reported, Some("2021-01-08T18:00:00Z".parse().unwrap()));
-        assert_eq!((s.posts[0].author.as_str(), s.posts[0].severity), ("someone", 3));
-        assert_eq!(s.posts[1].removed, Some("2021-01-09T19:00:00Z".parse().unwrap()));
+        assert_eq!(
+            s.posts[0].reported,
+            Some("2021-01-08T18:00:00Z".parse().unwrap())
+        );
+        assert_eq!(
+            (s.posts[0].author.as_str(), s.posts[0].severity),
+            ("someone", 3)
+        );
+        assert_eq!(
+            s.posts[1].removed,
+            Some("2021-01-09T19:00:00Z".parse().unwrap())
+        );
         assert_eq!(s.posts_file, None);
     }
 

@@ -130,7 +130,11 @@ fn the_72_hour_plan_parts_from_the_reference_on_the_delisting() {
 fn the_same_seed_finds_the_same_timeline_on_one_thread_or_two() {
     for (a, b, scenario) in [
         (AWS_01, AWS_07, None),
-        (APPLE_72, APPLE, Some("exercises/03-apple-guideline-1-2/scenario.toml")),
+        (
+            APPLE_72,
+            APPLE,
+            Some("exercises/03-apple-guideline-1-2/scenario.toml"),
+        ),
         (AWS_01, AWS_01, None),
     ] {
         for seed in [1, 2, 17] {
@@ -162,5 +166,8 @@ fn a_reform_of_another_policy_is_refused() {
         seed: 1,
     };
     let err = Search::prepare(&spec, &Repo).unwrap_err();
-    assert!(err.to_string().contains("applies to `aws-2021-01`"), "{err}");
+    assert!(
+        err.to_string().contains("applies to `aws-2021-01`"),
+        "{err}"
+    );
 }

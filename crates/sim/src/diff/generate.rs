@@ -24,9 +24,7 @@ use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp, ToSpan};
 use modsim_policy::condition::{Num, StateCount, Text, Time};
-use modsim_policy::{
-    Cond, HolidayCalendar, LabelSet, Mark, Notice, Period, Policy, Trigger,
-};
+use modsim_policy::{Cond, HolidayCalendar, LabelSet, Mark, Notice, Period, Policy, Trigger};
 use rand::{Rng, RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -140,7 +138,9 @@ impl Generator {
             labels: labels.to_vec(),
             ..Timeline::default()
         };
-        let anchor = pick(rng, &c.anchors).copied().unwrap_or(Timestamp::UNIX_EPOCH);
+        let anchor = pick(rng, &c.anchors)
+            .copied()
+            .unwrap_or(Timestamp::UNIX_EPOCH);
         let mut refs = vec![anchor];
         // Posts: a few, or as many as a count threshold asks for.
         let by_count = !small && !c.counts.is_empty() && rng.random_bool(0.15);
@@ -476,7 +476,10 @@ impl Generator {
             summary: if cites.is_empty() {
                 "a notice citing no clause, made up by modsim diff".into()
             } else {
-                format!("a notice citing {}, made up by modsim diff", cites.join(", "))
+                format!(
+                    "a notice citing {}, made up by modsim diff",
+                    cites.join(", ")
+                )
             },
             cites,
             mark: Mark::Reconstructed,
@@ -576,11 +579,7 @@ fn remove_one(t: &mut Timeline, rng: &mut ChaCha8Rng) {
     let Some(kind) = pick(rng, &present) else {
         return;
     };
-    let of_kind: Vec<Slot> = slots
-        .iter()
-        .map(|(s, _)| *s)
-        .filter(|s| kind(s))
-        .collect();
+    let of_kind: Vec<Slot> = slots.iter().map(|(s, _)| *s).filter(|s| kind(s)).collect();
     if let Some(&slot) = pick(rng, &of_kind) {
         *t = t.without(slot);
     }
@@ -738,7 +737,8 @@ impl Catalog {
     fn read_powers(&mut self, side: &Binding<'_>) {
         let policy = side.policy;
         for power in &policy.powers {
-            let (Some(holder), Some(against)) = (side.party(power.holder), side.party(power.against))
+            let (Some(holder), Some(against)) =
+                (side.party(power.holder), side.party(power.against))
             else {
                 continue;
             };
@@ -798,7 +798,12 @@ impl Catalog {
                 .iter()
                 .filter(against_holder)
                 .find(|p| side.party(p.holder).is_some())
-                .or_else(|| policy.powers.iter().find(|p| side.party(p.holder).is_some()));
+                .or_else(|| {
+                    policy
+                        .powers
+                        .iter()
+                        .find(|p| side.party(p.holder).is_some())
+                });
             let Some(power) = power else { continue };
             let Some(actor) = side.party(power.holder).filter(|&a| a != holder) else {
                 continue;
@@ -857,8 +862,10 @@ impl Catalog {
                         match read {
                             Num::Fact(i) => {
                                 let name = policy.facts.get(*i).map(|f| f.name.as_str());
-                                if let Some((_, values)) =
-                                    self.facts.iter_mut().find(|(n, _)| Some(n.as_str()) == name)
+                                if let Some((_, values)) = self
+                                    .facts
+                                    .iter_mut()
+                                    .find(|(n, _)| Some(n.as_str()) == name)
                                 {
                                     for x in around {
                                         push_new(values, x.max(0));
@@ -984,5 +991,43 @@ fn anchors(
 fn push_new<T: PartialEq>(items: &mut Vec<T>, item: T) {
     if !items.contains(&item) {
         items.push(item);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests fail by panicking")]
+
+    use super::*;
+
+    /// The anchors a timeline starts from: the start, the Friday after it, the last business
+    /// day before the next federal holiday, the eves of the next two daylight-saving changes.
+    #[test]
+    fn anchors_cross_a_weekend_a_holiday_and_a_dst_change() {
+        let zone = TimeZone::get("America/Los_Angeles").unwrap();
+        let at = |s: &str| crate::scenario::parse_instant(s, &zone).unwrap();
+        let found = anchors(
+            &zone,
+            &[HolidayCalendar::UsFederal],
+            at("2021-01-04 09:00"),
+            &[],
+        );
+        assert_eq!(
+            found,
+            [
+                at("2021-01-04 09:00"),
+                at("2021-01-08 17:00"),
+                // Monday 18 January 2021 is Martin Luther King Jr. Day.
+                at("2021-01-15 17:00"),
+                at("2021-03-13 18:00"),
+                at("2021-11-06 18:00"),
+            ]
+        );
+        let utc = TimeZone::UTC;
+        assert_eq!(
+            anchors(&utc, &[], at("2021-01-04 09:00"), &[]).len(),
+            2,
+            "no DST in UTC"
+        );
     }
 }

@@ -19,6 +19,7 @@
 //! never reads the clock itself, its caller's `stop` does.
 
 mod generate;
+pub mod grade;
 mod pair;
 pub mod scenario_file;
 mod shrink;
@@ -663,7 +664,7 @@ fn made_up_template(a: &Policy, b: &Policy, seed: u64) -> Result<Scenario, Setup
     }
     Ok(Scenario {
         id: "diff".into(),
-        title: format!("A timeline on which {} and {} part", a.id, b.id),
+        title: format!("A timeline on which {} and {} part", name(a), name(b)),
         about: Some(
             "Made up by `modsim diff` from the two policies' own labels, actions, periods and thresholds, and shrunk to the fewest events on which they differ.".into(),
         ),
@@ -693,15 +694,29 @@ fn made_up_template(a: &Policy, b: &Policy, seed: u64) -> Result<Scenario, Setup
     })
 }
 
+/// A policy as a title names it: its id, and the reforms applied to it.
+fn name(p: &Policy) -> String {
+    if p.reforms.is_empty() {
+        p.id.clone()
+    } else {
+        format!("{} reformed by {}", p.id, p.reforms.join(", "))
+    }
+}
+
 /// A scenario's template (its parties, roles and zone, the labels of its posts and of both
 /// policies, its provenance saying how the diff changed it) and its timeline and model.
-fn scenario_template(mut s: Scenario, a: &Policy, b: &Policy, seed: u64) -> (Scenario, Option<Base>) {
-    // The policies of the sides are bound by the scenario's `[roles]` alone, as `--policy` is.
+fn scenario_template(
+    mut s: Scenario,
+    a: &Policy,
+    b: &Policy,
+    seed: u64,
+) -> (Scenario, Option<Base>) {
+    // The policies of the sides are bound by the scenario's `[roles]` alone, as `--policy` is;
+    // the posts are the candidates', no longer its file's.
     s.policies.clear();
+    s.posts_file = None;
     for name in a.labels.names().chain(b.labels.names()) {
-        if !s.labels.iter().any(|l| l == name)
-            && s.labels.len() < scenario::MAX_SCENARIO_LABELS
-        {
+        if !s.labels.iter().any(|l| l == name) && s.labels.len() < scenario::MAX_SCENARIO_LABELS {
             s.labels.push(name.to_owned());
         }
     }
@@ -729,7 +744,11 @@ fn scenario_template(mut s: Scenario, a: &Policy, b: &Policy, seed: u64) -> (Sce
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail by panicking")]
+    #![allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        reason = "tests fail by panicking"
+    )]
 
     use super::*;
 
@@ -762,7 +781,11 @@ mod tests {
     #[test]
     fn the_quick_class_is_the_first_differences_class() {
         for (a, b, scenario) in [
-            ("policies/aws-2021-01.toml", "policies/aws-2021-07.toml", None),
+            (
+                "policies/aws-2021-01.toml",
+                "policies/aws-2021-07.toml",
+                None,
+            ),
             (
                 "tests/data/student/apple-72-hour-plan.toml",
                 "policies/apple-app-store-2021-01.toml",

@@ -316,8 +316,7 @@ impl Shape {
         // length and each of one is among the other's.
         self.grounds
             && (x.grounds.len() != y.grounds.len()
-                || x
-                    .grounds
+                || x.grounds
                     .iter()
                     .any(|g| !y.grounds.iter().any(|h| h.clause == g.clause)))
     }

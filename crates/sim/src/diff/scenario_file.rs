@@ -22,8 +22,7 @@ fn quoted(s: &str) -> String {
 /// `s` as a TOML key: bare when it can be.
 fn key(s: &str) -> String {
     let bare = !s.is_empty()
-        && s
-            .chars()
+        && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     if bare { s.to_owned() } else { quoted(s) }
 }
@@ -153,7 +152,11 @@ fn events(out: &mut String, s: &Scenario) {
             let cites: Vec<String> = n.cites.iter().map(|c| quoted(c)).collect();
             let _ = writeln!(e, "cites = [{}]", cites.join(", "));
         }
-        written.push((n.at, 0, common(e, n.at, z, &n.summary, n.mark, &n.reconstructed)));
+        written.push((
+            n.at,
+            0,
+            common(e, n.at, z, &n.summary, n.mark, &n.reconstructed),
+        ));
     }
     for f in &s.facts {
         let e = format!(
@@ -161,7 +164,11 @@ fn events(out: &mut String, s: &Scenario) {
             quoted(&f.name),
             f.value
         );
-        written.push((f.at, 1, common(e, f.at, z, &f.summary, f.mark, &f.reconstructed)));
+        written.push((
+            f.at,
+            1,
+            common(e, f.at, z, &f.summary, f.mark, &f.reconstructed),
+        ));
     }
     for d in &s.deliveries {
         let e = format!(
@@ -170,7 +177,11 @@ fn events(out: &mut String, s: &Scenario) {
             quoted(s.party_id(d.to)),
             quoted(&d.deliverable)
         );
-        written.push((d.at, 2, common(e, d.at, z, &d.summary, d.mark, &d.reconstructed)));
+        written.push((
+            d.at,
+            2,
+            common(e, d.at, z, &d.summary, d.mark, &d.reconstructed),
+        ));
     }
     for a in &s.actions {
         let mut e = format!(
@@ -182,7 +193,11 @@ fn events(out: &mut String, s: &Scenario) {
         if let Some(d) = &a.demands {
             let _ = writeln!(e, "demands = {}", quoted(d));
         }
-        written.push((a.at, 3, common(e, a.at, z, &a.summary, a.mark, &a.reconstructed)));
+        written.push((
+            a.at,
+            3,
+            common(e, a.at, z, &a.summary, a.mark, &a.reconstructed),
+        ));
     }
     written.sort_by_key(|(at, order, _)| (*at, *order));
     for (_, _, e) in written {

@@ -217,9 +217,8 @@ impl Shrinker<'_> {
                     }
                 }
             }
-            let plain = |p: &crate::scenario::Post| {
-                p.author.is_empty() && p.severity == 0 && p.reach == 0
-            };
+            let plain =
+                |p: &crate::scenario::Post| p.author.is_empty() && p.severity == 0 && p.reach == 0;
             if t.posts.get(k).is_some_and(|p| !plain(p)) {
                 let mut candidate = t.clone();
                 if let Some(p) = candidate.posts.get_mut(k) {
@@ -294,10 +293,7 @@ fn rounder(at: Timestamp, zone: &jiff::tz::TimeZone) -> Vec<Timestamp> {
             .ok()
             .map(|h| h.timestamp())
     };
-    let (floor, ceil) = (
-        hour(jiff::RoundMode::Floor),
-        hour(jiff::RoundMode::Ceil),
-    );
+    let (floor, ceil) = (hour(jiff::RoundMode::Floor), hour(jiff::RoundMode::Ceil));
     if floor == Some(at) {
         return out;
     }

@@ -99,7 +99,8 @@ impl Timeline {
     /// No post is reported or removed before it is published, as a scenario file requires.
     pub(crate) fn valid(&self) -> bool {
         self.posts.iter().all(|p| {
-            p.reported.is_none_or(|t| t >= p.published) && p.removed.is_none_or(|t| t >= p.published)
+            p.reported.is_none_or(|t| t >= p.published)
+                && p.removed.is_none_or(|t| t >= p.published)
         })
     }
 
@@ -127,15 +128,30 @@ impl Timeline {
                 out.push((Slot::Removed(k), t));
             }
         }
-        out.extend(self.notices.iter().enumerate().map(|(k, n)| (Slot::Notice(k), n.at)));
-        out.extend(self.actions.iter().enumerate().map(|(k, a)| (Slot::Action(k), a.at)));
+        out.extend(
+            self.notices
+                .iter()
+                .enumerate()
+                .map(|(k, n)| (Slot::Notice(k), n.at)),
+        );
+        out.extend(
+            self.actions
+                .iter()
+                .enumerate()
+                .map(|(k, a)| (Slot::Action(k), a.at)),
+        );
         out.extend(
             self.deliveries
                 .iter()
                 .enumerate()
                 .map(|(k, d)| (Slot::Delivery(k), d.at)),
         );
-        out.extend(self.facts.iter().enumerate().map(|(k, f)| (Slot::Fact(k), f.at)));
+        out.extend(
+            self.facts
+                .iter()
+                .enumerate()
+                .map(|(k, f)| (Slot::Fact(k), f.at)),
+        );
         out
     }
 
