@@ -95,7 +95,7 @@ impl Replay<'_> {
                     continue;
                 }
                 if let Some(ds) = state.duties.get_mut(d)
-                    && ds.discharge(post)
+                    && ds.discharge(post, bound.prohibited_by(post))
                 {
                     record(ds, now, Cause::Removed(post));
                 }
@@ -112,7 +112,12 @@ impl Replay<'_> {
             return;
         };
         let posts = self.world.scenario.posts.len();
-        if ds.breach(post) {
+        let rule = self
+            .world
+            .policies
+            .get(policy)
+            .and_then(|b| b.prohibited_by(post));
+        if ds.breach(post, rule) {
             let cause = match post.checked_sub(posts) {
                 Some(demand) => Cause::DemandDeadline(demand),
                 None => Cause::Deadline(post),
@@ -269,7 +274,7 @@ impl Replay<'_> {
                     {
                         continue;
                     }
-                    if ds.discharge(s.posts.len() + k) {
+                    if ds.discharge(s.posts.len() + k, None) {
                         record(ds, now, Cause::Delivered(index));
                     }
                 }
@@ -309,7 +314,7 @@ impl Replay<'_> {
         } else {
             (Instance::Pending, true)
         };
-        if !ds.open(subject, state) {
+        if !ds.open(subject, bound.prohibited_by(subject), state) {
             return Ok(false);
         }
         if deadline {

@@ -119,7 +119,7 @@ impl<'w> Replay<'w> {
                 .iter()
                 .map(|power| powers::power_state(world, bound, power, explain, &mut checks))
                 .collect::<Result<Vec<_>, _>>()?;
-            states.push(PolicyState::new(bound, s, powers));
+            states.push(PolicyState::new(bound, s, powers, explain));
         }
         checks.sort();
         checks.dedup();

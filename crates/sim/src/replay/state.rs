@@ -49,6 +49,75 @@ pub(crate) struct DutyState {
     /// Counts every change of an instance (each one is [`record`]ed): explanations of the
     /// duty written at one version hold for all of it.
     pub(crate) version: u32,
+    /// Which subjects stand how, kept for explanations only (none in a quiet replay).
+    pub(crate) index: Option<Box<SubjectIndex>>,
+}
+
+/// A duty's subjects by standing, as bit sets, and its overdue posts by prohibition: what an
+/// explanation names (the first few of each standing, the prohibitions the overdue posts fall
+/// under) found without a pass over every subject.
+#[derive(Debug, Default)]
+pub(crate) struct SubjectIndex {
+    /// By `Standing as usize`, the subjects that stand so.
+    standing: [Vec<u64>; 4],
+    /// Overdue posts, by the prohibition (number) they fall under, in order of rule.
+    overdue_by_rule: Vec<(u16, u32)>,
+}
+
+impl SubjectIndex {
+    fn set(&mut self, standing: Standing, subject: usize, on: bool) {
+        let Some(bits) = self.standing.get_mut(standing as usize) else {
+            return;
+        };
+        let (word, bit) = (subject / 64, subject % 64);
+        if bits.len() <= word {
+            bits.resize(word + 1, 0);
+        }
+        if let Some(w) = bits.get_mut(word) {
+            if on {
+                *w |= 1 << bit;
+            } else {
+                *w &= !(1 << bit);
+            }
+        }
+    }
+
+    fn count_rule(&mut self, rule: u16, by: i32) {
+        match self.overdue_by_rule.binary_search_by_key(&rule, |&(r, _)| r) {
+            Ok(i) => {
+                if let Some((_, n)) = self.overdue_by_rule.get_mut(i) {
+                    *n = n.saturating_add_signed(by);
+                }
+            }
+            Err(i) if by > 0 => self.overdue_by_rule.insert(i, (rule, by.unsigned_abs())),
+            Err(_) => {}
+        }
+    }
+
+    /// The first `n` subjects that stand as `standing`, in the scenario's order.
+    pub(crate) fn first(&self, standing: Standing, n: usize) -> Vec<u32> {
+        let mut out = Vec::with_capacity(n);
+        let Some(bits) = self.standing.get(standing as usize) else {
+            return out;
+        };
+        for (w, &word) in bits.iter().enumerate() {
+            let mut word = word;
+            while word != 0 && out.len() < n {
+                let bit = word.trailing_zeros() as usize;
+                out.push((w * 64 + bit) as u32);
+                word &= word - 1;
+            }
+            if out.len() >= n {
+                break;
+            }
+        }
+        out
+    }
+
+    /// The overdue posts by the prohibition they fall under, as (rule, count), in rule order.
+    pub(crate) fn overdue_by_rule(&self) -> impl Iterator<Item = (u16, u32)> + '_ {
+        self.overdue_by_rule.iter().copied().filter(|&(_, n)| n > 0)
+    }
 }
 
 impl DutyState {
@@ -64,6 +133,15 @@ impl DutyState {
             history: Vec::new(),
             status_changed: false,
             version: 0,
+            index: None,
+        }
+    }
+
+    /// The same, keeping a [`SubjectIndex`] for explanations.
+    pub(crate) fn indexed(subjects: usize) -> DutyState {
+        DutyState {
+            index: Some(Box::default()),
+            ..DutyState::new(subjects)
         }
     }
 
@@ -92,8 +170,9 @@ impl DutyState {
         })
     }
 
-    /// Moves `subject` from `from` to `to`, keeping the counts. True when it was in `from`.
-    fn shift(&mut self, subject: usize, from: Instance, to: Instance) -> bool {
+    /// Moves `subject` (which falls under prohibition `rule`, if a post that one covers) from
+    /// `from` to `to`, keeping the counts and the index. True when it was in `from`.
+    fn shift(&mut self, subject: usize, rule: Option<u16>, from: Instance, to: Instance) -> bool {
         let Some(instance) = self.instances.get_mut(subject) else {
             return false;
         };
@@ -110,18 +189,30 @@ impl DutyState {
         if to == Instance::Breached {
             self.ever_breached = true;
         }
+        if let Some(index) = &mut self.index {
+            for (state, on) in [(from, false), (to, true)] {
+                if let Some(standing) = state.standing() {
+                    index.set(standing, subject, on);
+                }
+                if state == Instance::Breached
+                    && let Some(rule) = rule
+                {
+                    index.count_rule(rule, if on { 1 } else { -1 });
+                }
+            }
+        }
         true
     }
 
     /// Opens the instance of `subject` in `state` (pending, met, or breached at once). False
     /// when it was open already.
-    pub(crate) fn open(&mut self, subject: usize, state: Instance) -> bool {
-        self.shift(subject, Instance::Unopened, state)
+    pub(crate) fn open(&mut self, subject: usize, rule: Option<u16>, state: Instance) -> bool {
+        self.shift(subject, rule, Instance::Unopened, state)
     }
 
     /// The deadline of a pending `subject` passes. True when it was pending.
-    pub(crate) fn breach(&mut self, subject: usize) -> bool {
-        self.shift(subject, Instance::Pending, Instance::Breached)
+    pub(crate) fn breach(&mut self, subject: usize, rule: Option<u16>) -> bool {
+        self.shift(subject, rule, Instance::Pending, Instance::Breached)
     }
 
     /// Every subject by how it stands: one pass over the instances.
@@ -147,9 +238,9 @@ impl DutyState {
 
     /// Meets the instance of `subject`: a pending one is fulfilled, a breached one cured.
     /// True when it changed.
-    pub(crate) fn discharge(&mut self, subject: usize) -> bool {
-        self.shift(subject, Instance::Pending, Instance::Fulfilled)
-            || self.shift(subject, Instance::Breached, Instance::Cured)
+    pub(crate) fn discharge(&mut self, subject: usize, rule: Option<u16>) -> bool {
+        self.shift(subject, rule, Instance::Pending, Instance::Fulfilled)
+            || self.shift(subject, rule, Instance::Breached, Instance::Cured)
     }
 
     fn status_now(&self) -> DutyStatus {
@@ -196,14 +287,27 @@ pub(crate) struct PolicyState {
 
 impl PolicyState {
     /// The state of `bound` before anything happens, with its powers' states.
-    pub(crate) fn new(bound: &Bound, s: &Scenario, powers: Vec<PowerState>) -> PolicyState {
+    /// Explained replays keep each duty's [`SubjectIndex`] (`indexed`).
+    pub(crate) fn new(
+        bound: &Bound,
+        s: &Scenario,
+        powers: Vec<PowerState>,
+        indexed: bool,
+    ) -> PolicyState {
         let policy = &bound.policy;
+        // One instance per post, then one per action (a demand opens its own).
+        let subjects = s.posts.len() + s.actions.len();
         PolicyState {
             duties: policy
                 .duties
                 .iter()
-                // One instance per post, then one per action (a demand opens its own).
-                .map(|_| DutyState::new(s.posts.len() + s.actions.len()))
+                .map(|_| {
+                    if indexed {
+                        DutyState::indexed(subjects)
+                    } else {
+                        DutyState::new(subjects)
+                    }
+                })
                 .collect(),
             powers,
             params: policy.param_values(),

@@ -226,9 +226,10 @@ fn subject_ref(s: &crate::scenario::Scenario, subject: usize) -> Option<SubjectR
     }
 }
 
-/// What a duty's explanation shows of its subjects, gathered in one pass over them: the first
-/// overdue ones, the prohibitions the overdue posts fall under, and the first few of each
-/// standing.
+/// What a duty's explanation shows of its subjects: the first overdue ones, the prohibitions
+/// the overdue posts fall under, and the first few of each standing, read off the duty's
+/// [`SubjectIndex`](crate::replay::state::SubjectIndex) (or, without one, off its instances).
+#[derive(Debug, PartialEq, Eq)]
 struct Sample {
     overdue: Vec<u32>,
     by_rule: Vec<(u16, u32)>,
@@ -237,6 +238,23 @@ struct Sample {
 
 impl Sample {
     fn of(ds: &DutyState, bound: &Bound) -> Sample {
+        match &ds.index {
+            Some(index) => {
+                let sample = Sample {
+                    overdue: index.first(Standing::Overdue, POSTS_SHOWN),
+                    by_rule: index.overdue_by_rule().collect(),
+                    by_standing: Standing::ALL.map(|s| index.first(s, TALLY_SHOWN)),
+                };
+                // Test builds check the index against a pass over every subject.
+                debug_assert_eq!(sample, Sample::scanned(ds, bound), "the index went stale");
+                sample
+            }
+            None => Sample::scanned(ds, bound),
+        }
+    }
+
+    /// The same, from one pass over every subject.
+    fn scanned(ds: &DutyState, bound: &Bound) -> Sample {
         let mut sample = Sample {
             overdue: Vec::with_capacity(POSTS_SHOWN),
             by_rule: Vec::new(),
@@ -258,9 +276,13 @@ impl Sample {
                 sample.overdue.push(k);
             }
             if let Some(rule) = bound.prohibited_by(k as usize) {
-                match sample.by_rule.iter_mut().find(|(r, _)| *r == rule) {
-                    Some((_, n)) => *n += 1,
-                    None => sample.by_rule.push((rule, 1)),
+                match sample.by_rule.binary_search_by_key(&rule, |&(r, _)| r) {
+                    Ok(i) => {
+                        if let Some((_, n)) = sample.by_rule.get_mut(i) {
+                            *n += 1;
+                        }
+                    }
+                    Err(i) => sample.by_rule.insert(i, (rule, 1)),
                 }
             }
         }
