@@ -83,7 +83,10 @@ impl SubjectIndex {
     }
 
     fn count_rule(&mut self, rule: u16, by: i32) {
-        match self.overdue_by_rule.binary_search_by_key(&rule, |&(r, _)| r) {
+        match self
+            .overdue_by_rule
+            .binary_search_by_key(&rule, |&(r, _)| r)
+        {
             Ok(i) => {
                 if let Some((_, n)) = self.overdue_by_rule.get_mut(i) {
                     *n = n.saturating_add_signed(by);
