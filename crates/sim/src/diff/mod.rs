@@ -2,10 +2,10 @@
 //!
 //! Two sides, A and B, each one policy (a policy file, or a policy with reforms applied): two
 //! documents, a policy and a reform of it, or a student's encoding and the reference. The search
-//! generates candidate timelines from the policies themselves ([`generate`]), replays each on
-//! both sides apart (quietly, without explanations) and compares the outcomes ([`pair`]): a
+//! generates candidate timelines from the policies themselves (`generate.rs`), replays each on
+//! both sides apart (quietly, without explanations) and compares the outcomes (`pair.rs`): a
 //! verdict, its grounds, the earliest instant of an action or a power, a duty's history. The
-//! first candidate on which they differ is shrunk ([`shrink`]) to a smallest timeline that
+//! first candidate on which they differ is shrunk (`shrink.rs`) to a smallest timeline that
 //! keeps the difference, and replayed once more on both sides with explanations, for the
 //! report.
 //!
