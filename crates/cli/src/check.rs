@@ -7,14 +7,13 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use modsim_policy::load::lint;
 use modsim_policy::{FileProblems, PolicyDoc, Problem};
+use modsim_sim::exercise::Exercise;
 use modsim_sim::{Files, Request, SetupError};
 
 use crate::args::{CheckArgs, ErrorFormat};
-use crate::commands::{path_text, render_problems};
 use crate::diagnostics;
-use crate::files::{DiskOrSeed, read_text};
+use crate::files::{DiskOrSeed, path_text, read_text};
 
 /// Exit code: warnings found, and `--deny-warnings` given.
 const WARNINGS_DENIED: u8 = 1;
@@ -66,20 +65,11 @@ pub fn check(args: &CheckArgs) -> ExitCode {
     let mut report = Report::default();
     let mut queue: Vec<(String, Option<FileKind>)> = Vec::new();
     for path in &args.paths {
-        if path.is_dir() {
-            let mut found = Vec::new();
-            walk(path, &mut found);
-            if found.is_empty() {
-                report.usage(
-                    &path_text(path),
-                    format!("the folder `{}` holds no `.toml` file", path.display()),
-                    "name a policy, scenario, reform or exercise file, or a folder holding some",
-                );
-            }
-            queue.extend(found.into_iter().map(|p| (path_text(&p), None)));
-        } else {
-            queue.push((path_text(path), None));
-        }
+        queue.extend(
+            files_named(path, &mut report)
+                .into_iter()
+                .map(|p| (p, None)),
+        );
     }
     let mut done: Vec<String> = Vec::new();
     let mut next = 0;
@@ -94,13 +84,11 @@ pub fn check(args: &CheckArgs) -> ExitCode {
         }
     }
 
-    let (errors, warnings) = report.counts();
+    let (errors, warnings) = report.problems.counts();
     match args.error_format {
-        ErrorFormat::Json => eprint!("{}", diagnostics::json(&report.files)),
+        ErrorFormat::Json => eprint!("{}", diagnostics::json(&report.problems)),
         ErrorFormat::Human => {
-            for file in &report.files {
-                eprint!("{}", render_problems(file));
-            }
+            eprint!("{}", diagnostics::human(&report.problems));
             let plural = |n: usize| if n == 1 { "" } else { "s" };
             eprintln!(
                 "checked {} file{}: {errors} error{}, {warnings} warning{}",
@@ -120,28 +108,36 @@ pub fn check(args: &CheckArgs) -> ExitCode {
     }
 }
 
-/// Every problem found, file by file, without repeats.
+/// The files a path names: itself, or the `.toml` files in the folder.
+fn files_named(path: &Path, report: &mut Report) -> Vec<String> {
+    if !path.is_dir() {
+        return vec![path_text(path)];
+    }
+    let mut found = Vec::new();
+    walk(path, &mut found);
+    if found.is_empty() {
+        report.usage(
+            &path_text(path),
+            format!("the folder `{}` holds no `.toml` file", path.display()),
+            "name a policy, scenario, reform or exercise file, or a folder holding some",
+        );
+    }
+    found.iter().map(|p| path_text(p)).collect()
+}
+
+/// Every problem found, each in its file, without repeats (a policy is checked on its own
+/// and again with the scenario that puts it in force).
 #[derive(Default)]
 struct Report {
-    files: Vec<FileProblems>,
+    problems: FileProblems,
 }
 
 impl Report {
     fn add(&mut self, found: FileProblems) {
-        let name = found.name().to_owned();
-        match self.files.iter_mut().find(|f| f.name() == name) {
-            Some(known) => {
-                if known.source.inner().is_empty() && !found.source.inner().is_empty() {
-                    known.source = found.source;
-                }
-                for p in found.problems {
-                    if !known.problems.contains(&p) {
-                        known.problems.push(p);
-                    }
-                }
+        for p in found {
+            if !self.problems.problems.contains(&p) {
+                self.problems.push(p);
             }
-            None if !found.problems.is_empty() => self.files.push(found),
-            None => {}
         }
     }
 
@@ -151,12 +147,6 @@ impl Report {
             "",
             vec![Problem::error(message, None).with_help(help)],
         ));
-    }
-
-    fn counts(&self) -> (usize, usize) {
-        let all = self.files.iter().flat_map(|f| &f.problems);
-        let errors = all.clone().filter(|p| p.is_error()).count();
-        (errors, all.count() - errors)
     }
 }
 
@@ -189,82 +179,73 @@ fn check_file(name: &str, kind: Option<FileKind>, report: &mut Report) -> Vec<St
             return Vec::new();
         }
     };
-    let kind = kind.or_else(|| FileKind::detect(&text));
-    match kind {
-        Some(FileKind::Policy) => {
-            match PolicyDoc::parse(name, &text) {
-                Ok(doc) => report.add(FileProblems::new(name, &text, doc.check())),
-                Err(problems) => report.add(problems),
-            }
-            Vec::new()
-        }
-        Some(FileKind::Scenario) => check_scenario(name, report),
-        Some(FileKind::Reform) => {
-            check_reform(name, &text, report);
-            Vec::new()
-        }
-        Some(FileKind::Exercise) => {
-            match modsim_sim::exercise::Exercise::parse(name, &text) {
-                Ok(exercise) => {
-                    // The scenario it names, read as a run would.
-                    let mut request = exercise.request.clone();
-                    if !request.scenario.ends_with(".toml") {
-                        request.scenario =
-                            format!("{}/scenario.toml", request.scenario.trim_end_matches('/'));
-                    }
-                    let files = crate::files::DiskOrSeed { embedded: false };
-                    match modsim_sim::setup::prepare(&request, &files) {
-                        Ok(_) => report.add(FileProblems::new(name, &text, Vec::new())),
-                        Err(modsim_sim::SetupError::Files(failure)) => {
-                            failure.files.into_iter().for_each(|f| report.add(f))
-                        }
-                        Err(modsim_sim::SetupError::Usage { message, help }) => {
-                            report.usage(name, message, help.as_deref().unwrap_or(""));
-                        }
-                    }
-                }
-                Err(problems) => report.add(problems),
-            }
-            Vec::new()
-        }
+    match kind.or_else(|| FileKind::detect(&text)) {
+        Some(FileKind::Policy) => match PolicyDoc::parse(name, &text) {
+            Ok(doc) => report.add(FileProblems::new(name, &text, doc.check())),
+            Err(problems) => report.add(problems),
+        },
+        Some(FileKind::Scenario) => return check_scenario(name, report),
+        Some(FileKind::Reform) => check_reform(name, &text, report),
+        Some(FileKind::Exercise) => check_exercise(name, &text, report),
         Some(FileKind::Answers) => {
-            match modsim_sim::exercise::Exercise::answers(name, &text) {
-                Ok(_) => report.add(FileProblems::new(name, &text, Vec::new())),
-                Err(problems) => report.add(problems),
+            if let Err(problems) = Exercise::answers(name, &text) {
+                report.add(problems);
             }
-            Vec::new()
         }
-        None => {
-            // A syntax error can hide the marking table: report it, located, first.
-            let syntax = modsim_policy::load::check_nesting(&text).err().or_else(|| {
-                text.parse::<toml::Table>()
-                    .err()
-                    .map(|e| modsim_policy::load::toml_problem(&e))
-            });
-            if let Some(problem) = syntax {
-                report.add(FileProblems::new(name, &text, vec![problem]));
-                return Vec::new();
-            }
-            let tables: Vec<String> = FileKind::ALL
-                .iter()
-                .map(|(t, _)| format!("`[{t}]`"))
-                .collect();
-            let message = if text.trim().is_empty() {
-                "the file is empty".to_owned()
-            } else {
-                "the file is not a policy, scenario, reform, exercise or answers file".to_owned()
-            };
-            report.add(FileProblems::new(
-                name,
-                &text,
-                vec![Problem::error(message, Some(0..0)).with_help(format!(
-                    "a file's kind is told by its top-level table: {}",
-                    tables.join(" or ")
-                ))],
-            ));
-            Vec::new()
+        None => check_unknown(name, &text, report),
+    }
+    Vec::new()
+}
+
+/// An exercise: its own shape, then the scenario it names, read as a run would.
+fn check_exercise(name: &str, text: &str, report: &mut Report) {
+    let exercise = match Exercise::parse(name, text) {
+        Ok(exercise) => exercise,
+        Err(problems) => return report.add(problems),
+    };
+    let mut request = exercise.request.clone();
+    if !request.scenario.ends_with(".toml") {
+        request.scenario = format!("{}/scenario.toml", request.scenario.trim_end_matches('/'));
+    }
+    let files = DiskOrSeed { embedded: false };
+    match modsim_sim::prepare(&request, &files) {
+        Ok(_) => {}
+        Err(SetupError::Files(problems)) => report.add(problems),
+        Err(SetupError::Usage { message, help }) => {
+            report.usage(name, message, help.as_deref().unwrap_or(""));
         }
     }
+}
+
+/// A file of no known kind: its syntax error, located, or what the kinds are.
+fn check_unknown(name: &str, text: &str, report: &mut Report) {
+    // A syntax error can hide the marking table: report it, located, first.
+    let syntax = modsim_policy::load::check_nesting(text).err().or_else(|| {
+        text.parse::<toml::Table>()
+            .err()
+            .map(|e| modsim_policy::load::toml_problem(&e))
+    });
+    if let Some(problem) = syntax {
+        report.add(FileProblems::new(name, text, vec![problem]));
+        return;
+    }
+    let tables: Vec<String> = FileKind::ALL
+        .iter()
+        .map(|(t, _)| format!("`[{t}]`"))
+        .collect();
+    let message = if text.trim().is_empty() {
+        "the file is empty"
+    } else {
+        "the file is not a policy, scenario, reform, exercise or answers file"
+    };
+    report.add(FileProblems::new(
+        name,
+        text,
+        vec![Problem::error(message, Some(0..0)).with_help(format!(
+            "a file's kind is told by its top-level table: {}",
+            tables.join(" or ")
+        ))],
+    ));
 }
 
 /// A reform: its own shape, then, when the policy it applies to is found beside it (its
@@ -279,7 +260,6 @@ fn check_reform(name: &str, text: &str, report: &mut Report) {
         }
     };
     let Some(target) = reform.applies_to() else {
-        report.add(FileProblems::new(name, text, Vec::new()));
         return;
     };
     let here = Path::new(name).parent().unwrap_or(Path::new("."));
@@ -317,10 +297,11 @@ fn check_reform(name: &str, text: &str, report: &mut Report) {
     };
     match policy.with_reform(&reform) {
         Err(problems) => report.add(problems),
-        Ok(reformed) => match reformed.compile(&modsim_policy::Overrides::default()) {
-            Ok(_) => report.add(FileProblems::new(name, text, Vec::new())),
-            Err(problems) => report.add(problems),
-        },
+        Ok(reformed) => {
+            if let Err(problems) = reformed.compile(&modsim_policy::Overrides::default()) {
+                report.add(problems);
+            }
+        }
     }
 }
 
@@ -351,8 +332,8 @@ fn read_file(name: &str) -> Result<String, Problem> {
     })
 }
 
-/// Reads a scenario with its posts and policies, as a run would, and reports the posts'
-/// labels the policies do not know, located in the posts file.
+/// Reads a scenario with its posts and policies, as a run would, with what binding finds
+/// (the scenario lints); returns the policies it puts in force, to check on their own.
 fn check_scenario(name: &str, report: &mut Report) -> Vec<String> {
     let request = Request {
         scenario: name.to_owned(),
@@ -361,10 +342,8 @@ fn check_scenario(name: &str, report: &mut Report) -> Vec<String> {
     let files = DiskOrSeed { embedded: false };
     let prepared = match modsim_sim::prepare(&request, &files) {
         Ok(prepared) => prepared,
-        Err(SetupError::Files(failure)) => {
-            for f in failure.files {
-                report.add(f);
-            }
+        Err(SetupError::Files(problems)) => {
+            report.add(problems);
             return Vec::new();
         }
         Err(SetupError::Usage { message, help }) => {
@@ -377,60 +356,13 @@ fn check_scenario(name: &str, report: &mut Report) -> Vec<String> {
             return Vec::new();
         }
     };
-    for mut warning in prepared.warnings {
-        warning
-            .problems
-            .retain(|p| p.code != Some("unknown-scenario-label"));
-        report.add(warning);
-    }
+    report.add(prepared.warnings);
     let world = &prepared.world;
-    if let Some(posts_file) = &world.scenario.posts_file {
-        let csv = files.read(posts_file).unwrap_or_default();
-        for bound in &world.policies {
-            let known: Vec<&str> = bound.policy.labels.names().collect();
-            let problems = bound
-                .unknown_labels
-                .iter()
-                .map(|label| {
-                    let help = match modsim_policy::diagnostic::did_you_mean(label, known.iter().copied()) {
-                        Some(close) => format!("did you mean `{close}`? Otherwise declare `{label}` under `[labels]` in `{}`", bound.policy.file),
-                        None => format!("declare `{label}` under `[labels]` in `{}` if it matters", bound.policy.file),
-                    };
-                    lint::warning(
-                        "unknown-scenario-label",
-                        format!("label `{label}` is not known to the policy `{}`", bound.policy.id),
-                        label_span(&csv, label),
-                        &help,
-                    )
-                })
-                .collect();
-            report.add(FileProblems::new(posts_file, &csv, problems));
-        }
-    }
     world
         .policies
         .iter()
         .map(|b| b.policy.file.clone())
         .collect()
-}
-
-/// The first place `label` stands as a whole field or list item in the posts file.
-fn label_span(csv: &str, label: &str) -> Option<std::ops::Range<usize>> {
-    let separators = [',', ';', '"', '\n', '\r'];
-    let mut from = 0;
-    while let Some(found) = csv.get(from..).and_then(|rest| rest.find(label)) {
-        let start = from + found;
-        let end = start + label.len();
-        let before = csv.get(..start).and_then(|b| b.trim_end().chars().last());
-        let after = csv.get(end..).and_then(|a| a.trim_start().chars().next());
-        if before.is_none_or(|c| separators.contains(&c))
-            && after.is_none_or(|c| separators.contains(&c))
-        {
-            return Some(start..end);
-        }
-        from = end;
-    }
-    None
 }
 
 #[cfg(test)]
@@ -449,14 +381,5 @@ mod tests {
         ] {
             assert_eq!(FileKind::detect(text), kind, "{text:?}");
         }
-    }
-
-    #[test]
-    fn labels_are_found_as_whole_items() {
-        let csv = "id,labels\nx1,threats\nx2,spam; threat\n";
-        let span = label_span(csv, "threat").unwrap();
-        assert_eq!(csv.get(span.clone()), Some("threat"));
-        assert!(span.start > csv.find("threats").unwrap());
-        assert_eq!(label_span(csv, "thr"), None);
     }
 }

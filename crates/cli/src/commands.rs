@@ -6,17 +6,17 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use miette::{GraphicalReportHandler, GraphicalTheme};
-use modsim_policy::{FileProblems, Overrides};
+use modsim_policy::{FileProblems, Overrides, Problem};
 use modsim_sim::compare::Alternative;
 use modsim_sim::reconstruct::{self, ReportModel};
 use modsim_sim::{Request, SetupError, report};
 
 use crate::args::{
     self, Account, Command, CompareArgs, ErrorFormat, Format, Judged, MergeArgs, NewArgs, NewKind,
-    OverrideArgs, ReconstructArgs, RunArgs, SweepArgs, SweepFormat, TestArgs, TestFormat,
+    OverrideArgs, ReconstructArgs, RunArgs, SweepArgs, SweepFormat,
 };
-use crate::files::{self, DiskOrSeed, SEED_SCENARIO};
+use crate::diagnostics;
+use crate::files::{self, DiskOrSeed, SEED_SCENARIO, path_text};
 use crate::render;
 
 /// Exit code: bad input or usage.
@@ -46,11 +46,11 @@ pub fn dispatch(command: Command, matches: &clap::ArgMatches, verbosity: Verbosi
             a.error_format,
         ),
         Command::Sweep(a) => (sweep(&a, verbosity), a.error_format),
-        Command::Test(a) => return test(&a),
+        Command::Test(a) => return crate::exercises::test(&a),
         Command::Merge(a) => (merge(&a), ErrorFormat::Human),
         Command::Reconstruct(a) => (reconstruct(&a), ErrorFormat::Human),
         Command::Check(a) => return crate::check::check(&a),
-        Command::Diff(a) => return crate::diff::command(&a, verbosity),
+        Command::Diff(a) => return crate::diff::command(&a, verbosity.quiet),
         Command::Schema(a) => {
             print!("{}", crate::schema::text(a.kind));
             return ExitCode::SUCCESS;
@@ -58,93 +58,39 @@ pub fn dispatch(command: Command, matches: &clap::ArgMatches, verbosity: Verbosi
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => {
+        Err(Failure(problems)) => {
             match format {
-                ErrorFormat::Human => eprint!("{}", failure.render()),
-                ErrorFormat::Json => eprint!("{}", failure.render_json()),
+                ErrorFormat::Human => eprint!("{}", diagnostics::human(&problems)),
+                ErrorFormat::Json => eprint!("{}", diagnostics::json(&problems)),
             }
             ExitCode::from(BAD_INPUT)
         }
     }
 }
 
-/// Why a command failed.
-enum Failure {
-    Usage {
-        message: String,
-        help: Option<String>,
-    },
-    Files(Vec<FileProblems>),
-}
+/// Why a command failed: every problem found, in files or on the command line.
+struct Failure(FileProblems);
 
 impl Failure {
+    /// A problem of the command line.
     fn usage(message: impl Into<String>) -> Failure {
-        Failure::Usage {
-            message: message.into(),
-            help: None,
-        }
+        Failure(Problem::error(message, None).on_command_line().into())
     }
 
-    fn render(&self) -> String {
-        match self {
-            Failure::Usage { message, help } => {
-                let mut s = format!("error: {message}\n");
-                if let Some(h) = help {
-                    s.push_str(&format!("  help: {h}\n"));
-                }
-                s
-            }
-            Failure::Files(files) => files.iter().map(render_problems).collect(),
-        }
+    /// A problem of the command line, with its fix.
+    fn help(message: impl Into<String>, help: impl Into<String>) -> Failure {
+        Failure(
+            Problem::error(message, None)
+                .with_help(help)
+                .on_command_line()
+                .into(),
+        )
     }
-
-    fn render_json(&self) -> String {
-        match self {
-            Failure::Usage { message, help } => {
-                let mut problem = modsim_policy::Problem::error(message.clone(), None);
-                if let Some(h) = help {
-                    problem = problem.with_help(h.clone());
-                }
-                crate::diagnostics::json(&[FileProblems::new("", "", vec![problem])])
-            }
-            Failure::Files(files) => crate::diagnostics::json(files),
-        }
-    }
-}
-
-/// Renders a file's problems with file, line, column and the value underlined.
-pub fn render_problems(problems: &FileProblems) -> String {
-    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let theme = if colour {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
-    let mut out = String::new();
-    for located in problems.each() {
-        let mut one = String::new();
-        if handler.render_report(&mut one, &located).is_err() {
-            one = format!("{}: {}\n", problems.name(), located.problem.message);
-        }
-        out.push_str(&one);
-        out.push('\n');
-    }
-    let kind = if problems.has_errors() {
-        "error"
-    } else {
-        "warning"
-    };
-    out.push_str(&format!("{kind}: {problems}\n"));
-    out
 }
 
 impl From<SetupError> for Failure {
     fn from(e: SetupError) -> Failure {
-        match e {
-            SetupError::Files(f) => Failure::Files(f.files),
-            SetupError::Usage { message, help } => Failure::Usage { message, help },
-        }
+        Failure(e.into())
     }
 }
 
@@ -194,12 +140,10 @@ fn run(a: &RunArgs, verbosity: Verbosity) -> Result<(), Failure> {
     if !verbosity.quiet {
         match a.error_format {
             ErrorFormat::Human => {
-                for w in &prepared.warnings {
-                    eprint!("{}", render_problems(w));
-                }
+                eprint!("{}", diagnostics::human(&prepared.warnings));
             }
             ErrorFormat::Json if !prepared.warnings.is_empty() => {
-                eprint!("{}", crate::diagnostics::json(&prepared.warnings));
+                eprint!("{}", diagnostics::json(&prepared.warnings));
             }
             ErrorFormat::Json => {}
         }
@@ -290,10 +234,10 @@ fn compare(a: &CompareArgs, matches: Option<&clap::ArgMatches>) -> Result<(), Fa
         ));
     }
     if alternatives.is_empty() {
-        return Err(Failure::Usage {
-            message: "nothing to compare the baseline with".into(),
-            help: Some("name an alternative with `--reform FILE` or `--policy FILE`".into()),
-        });
+        return Err(Failure::help(
+            "nothing to compare the baseline with",
+            "name an alternative with `--reform FILE` or `--policy FILE`",
+        ));
     }
     alternatives.sort_by_key(|(at, _)| *at);
     let alternatives: Vec<Alternative> = alternatives.into_iter().map(|(_, a)| a).collect();
@@ -303,12 +247,10 @@ fn compare(a: &CompareArgs, matches: Option<&clap::ArgMatches>) -> Result<(), Fa
         Format::Text => anstream::print!("{}", render::comparison(&comparison)),
         Format::Md => print!("{}", render::comparison_markdown(&comparison)),
         Format::Html => {
-            return Err(Failure::Usage {
-                message: "`compare` writes text, JSON or Markdown".into(),
-                help: Some(
-                    "for a page per run, use `modsim run --format html` with each reform".into(),
-                ),
-            });
+            return Err(Failure::help(
+                "`compare` writes text, JSON or Markdown",
+                "for a page per run, use `modsim run --format html` with each reform",
+            ));
         }
         Format::Json => {
             let mut text = serde_json::to_string_pretty(&comparison)
@@ -341,9 +283,11 @@ fn sweep(a: &SweepArgs, verbosity: Verbosity) -> Result<(), Failure> {
             let parsed = text.split_once('/').and_then(|(i, n)| {
                 Some((i.trim().parse::<u32>().ok()?, n.trim().parse::<u32>().ok()?))
             });
-            Some(parsed.ok_or_else(|| Failure::Usage {
-                message: format!("`--shard {text}` is not of the form I/N"),
-                help: Some("for example `--shard 1/4`".into()),
+            Some(parsed.ok_or_else(|| {
+                Failure::help(
+                    format!("`--shard {text}` is not of the form I/N"),
+                    "for example `--shard 1/4`",
+                )
             })?)
         }
     };
@@ -379,11 +323,12 @@ fn merge(a: &MergeArgs) -> Result<(), Failure> {
     for path in &a.shards {
         let text = files::read_text(path)
             .map_err(|e| Failure::usage(format!("cannot read `{}`: {e}", path.display())))?;
-        let tally: modsim_sim::sweep::Tally =
-            serde_json::from_str(&text).map_err(|e| Failure::Usage {
-                message: format!("`{}` is not a sweep shard: {e}", path.display()),
-                help: Some("merge the files written by `modsim sweep --shard I/N`".into()),
-            })?;
+        let tally: modsim_sim::sweep::Tally = serde_json::from_str(&text).map_err(|e| {
+            Failure::help(
+                format!("`{}` is not a sweep shard: {e}", path.display()),
+                "merge the files written by `modsim sweep --shard I/N`",
+            )
+        })?;
         shards.push(tally);
     }
     let tally = modsim_sim::sweep::Tally::merge(shards).map_err(Failure::usage)?;
@@ -445,10 +390,10 @@ fn new(a: &NewArgs) -> Result<(), Failure> {
     let name = a.name.clone();
     let write = |path: &Path, text: &str| -> Result<(), Failure> {
         if path.exists() {
-            return Err(Failure::Usage {
-                message: format!("`{}` already exists", path.display()),
-                help: Some("choose another name; modsim never overwrites a file you wrote".into()),
-            });
+            return Err(Failure::help(
+                format!("`{}` already exists", path.display()),
+                "choose another name; modsim never overwrites a file you wrote",
+            ));
         }
         files::write_whole(path, text).map_err(Failure::usage)?;
         eprintln!("wrote {}", path.display());
@@ -456,10 +401,10 @@ fn new(a: &NewArgs) -> Result<(), Failure> {
     };
     let folder = |name: &Path| -> Result<(), Failure> {
         if name.exists() {
-            return Err(Failure::Usage {
-                message: format!("`{}` already exists", name.display()),
-                help: Some("choose another name; modsim never overwrites a file you wrote".into()),
-            });
+            return Err(Failure::help(
+                format!("`{}` already exists", name.display()),
+                "choose another name; modsim never overwrites a file you wrote",
+            ));
         }
         std::fs::create_dir_all(name)
             .map_err(|e| Failure::usage(format!("cannot create `{}`: {e}", name.display())))
@@ -497,134 +442,6 @@ fn new(a: &NewArgs) -> Result<(), Failure> {
     }
 }
 
-/// Exit code: a test case failed.
-const TEST_FAILED: u8 = 1;
-
-fn test(a: &TestArgs) -> ExitCode {
-    match run_tests(a) {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::from(TEST_FAILED),
-        Err(failure) => {
-            eprint!("{}", failure.render());
-            ExitCode::from(BAD_INPUT)
-        }
-    }
-}
-
-/// Runs every exercise found; true when every case passed.
-fn run_tests(a: &TestArgs) -> Result<bool, Failure> {
-    let mut found = Vec::new();
-    for path in &a.paths {
-        collect_exercises(path, &mut found)?;
-    }
-    found.sort();
-    found.dedup();
-    if found.is_empty() {
-        return Err(Failure::Usage {
-            message: "no exercise or test file found".into(),
-            help: Some(
-                "name files, or folders holding `exercise.toml` or `*.test.toml` files".into(),
-            ),
-        });
-    }
-    if a.answers.is_some() && found.len() > 1 {
-        return Err(Failure::Usage {
-            message: format!(
-                "`--answers` names one key, but {} exercises were found",
-                found.len()
-            ),
-            help: Some("name one exercise, or use `--answers-dir DIR`".into()),
-        });
-    }
-    let files = DiskOrSeed { embedded: false };
-    let policies: Vec<String> = a.policies.iter().map(|p| path_text(p)).collect();
-    let reforms: Vec<String> = a.reforms.iter().map(|p| path_text(p)).collect();
-    let mut results = Vec::new();
-    // The searches against `--reference`: (the case's place in `results`, its diff).
-    let mut searched = Vec::new();
-    for path in &found {
-        let name = path_text(path);
-        let text = files::read_text(path)
-            .map_err(|e| Failure::usage(format!("cannot read `{name}`: {e}")))?;
-        let mut exercise = modsim_sim::exercise::Exercise::parse(&name, &text)
-            .map_err(|p| Failure::Files(vec![p]))?;
-        if !reforms.is_empty() {
-            exercise.request.reforms = reforms.clone();
-        }
-        let key = match (&a.answers, &a.answers_dir) {
-            (Some(file), _) => Some(file.clone()),
-            (None, Some(dir)) => Some(dir.join(format!("{}.toml", exercise.id))),
-            (None, None) => None,
-        };
-        let expect = match key {
-            Some(file) => {
-                let key_name = path_text(&file);
-                let key_text = files::read_text(&file).map_err(|e| {
-                    Failure::usage(format!("cannot read the answers `{key_name}`: {e}"))
-                })?;
-                modsim_sim::exercise::Exercise::answers(&key_name, &key_text)
-                    .map_err(|p| Failure::Files(vec![p]))?
-            }
-            None => exercise.expect.clone(),
-        };
-        results.extend(exercise.check(&expect, &policies, &files)?);
-        if let Some(reference) = &a.reference {
-            let (case, diff) = crate::diff::against_reference(&exercise, &policies, reference)?;
-            searched.push((results.len(), diff));
-            results.push(case);
-        }
-    }
-    let passed = results.iter().filter(|r| r.passed).count();
-    let failed = results.len() - passed;
-    match a.format {
-        TestFormat::Text => anstream::print!(
-            "{}{}",
-            render::test_results(&results),
-            crate::diff::counterexamples(&results, &searched)
-        ),
-        TestFormat::Json => {
-            let report = serde_json::json!({
-                "schema": "modsim.test/1",
-                "passed": passed,
-                "failed": failed,
-                "cases": crate::diff::cases_json(&results, &searched),
-            });
-            let mut text =
-                serde_json::to_string_pretty(&report).map_err(|e| Failure::usage(e.to_string()))?;
-            text.push('\n');
-            print!("{text}");
-        }
-    }
-    Ok(failed == 0)
-}
-
-/// Exercise files under `path`: the file itself, or `exercise.toml` and `*.test.toml` files in
-/// the folder and its subfolders (hidden folders and `target` skipped).
-fn collect_exercises(path: &Path, found: &mut Vec<PathBuf>) -> Result<(), Failure> {
-    if path.is_file() {
-        found.push(path.to_path_buf());
-        return Ok(());
-    }
-    let entries = std::fs::read_dir(path)
-        .map_err(|e| Failure::usage(format!("cannot read `{}`: {e}", path.display())))?;
-    let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-    paths.sort();
-    for p in paths {
-        let name = p
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if p.is_dir() {
-            if !name.starts_with('.') && name != "target" {
-                collect_exercises(&p, found)?;
-            }
-        } else if name == "exercise.toml" || name.ends_with(".test.toml") {
-            found.push(p);
-        }
-    }
-    Ok(())
-}
-
 /// A scenario argument: a file, or a folder holding `scenario.toml`.
 fn scenario_file(path: &Path) -> Result<String, Failure> {
     if path.is_dir() {
@@ -632,18 +449,12 @@ fn scenario_file(path: &Path) -> Result<String, Failure> {
         if inside.is_file() {
             return Ok(path_text(&inside));
         }
-        return Err(Failure::Usage {
-            message: format!("the folder `{}` holds no `scenario.toml`", path.display()),
-            help: Some("name the scenario file itself".into()),
-        });
+        return Err(Failure::help(
+            format!("the folder `{}` holds no `scenario.toml`", path.display()),
+            "name the scenario file itself",
+        ));
     }
     Ok(path_text(path))
-}
-
-/// A path as shown to the user and as files name each other: `/` separators, no `./`.
-pub fn path_text(path: &Path) -> String {
-    let text = path.to_string_lossy().replace('\\', "/");
-    text.strip_prefix("./").map(str::to_owned).unwrap_or(text)
 }
 
 fn reconstruct(a: &ReconstructArgs) -> Result<(), Failure> {

@@ -1,11 +1,71 @@
-//! Errors and warnings for machines: every problem of every file as one JSON document
-//! (`modsim.diagnostics/1`, documented in `docs/json-output.md`), for editors and graders.
+//! Errors and warnings written out: for people, each problem with its file, line, column and
+//! the value underlined (miette), grouped by file; for machines, every problem of every file
+//! as one JSON document (`modsim.diagnostics/1`, documented in `docs/json-output.md`), for
+//! editors and graders.
 
-use modsim_policy::FileProblems;
+use std::io::IsTerminal;
+
+use miette::{GraphicalReportHandler, GraphicalTheme};
+use modsim_policy::diagnostic::counted;
+use modsim_policy::{FileProblems, Problem};
 use serde::Serialize;
 
 /// The schema id of the document.
 pub const SCHEMA: &str = "modsim.diagnostics/1";
+
+/// Every problem for people: file by file, in the order each file's first problem was found,
+/// each file's problems followed by its count; a problem of the command line as one line.
+pub fn human(problems: &FileProblems) -> String {
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let theme = if colour {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    let mut out = String::new();
+    for (file, found) in problems.by_file() {
+        match file {
+            Some(file) => out.push_str(&file_problems(&handler, file, &found)),
+            None => found.iter().for_each(|p| out.push_str(&command_line(p))),
+        }
+    }
+    out
+}
+
+/// One file's problems, rendered, then a line counting them.
+fn file_problems(handler: &GraphicalReportHandler, file: &str, found: &[&Problem]) -> String {
+    let mut out = String::new();
+    for problem in found {
+        let mut one = String::new();
+        if handler.render_report(&mut one, *problem).is_err() {
+            one = format!("{file}: {}\n", problem.message);
+        }
+        out.push_str(&one);
+        out.push('\n');
+    }
+    let errors = found.iter().filter(|p| p.is_error()).count();
+    let kind = if errors > 0 { "error" } else { "warning" };
+    out.push_str(&format!(
+        "{kind}: `{file}`: {}\n",
+        counted(errors, found.len() - errors)
+    ));
+    out
+}
+
+/// A problem of the command line: no file to show.
+fn command_line(problem: &Problem) -> String {
+    let kind = if problem.is_error() {
+        "error"
+    } else {
+        "warning"
+    };
+    let mut out = format!("{kind}: {}\n", problem.message);
+    if let Some(help) = &problem.help {
+        out.push_str(&format!("  help: {help}\n"));
+    }
+    out
+}
 
 /// The document: counts first, then every problem in the order found.
 #[derive(Debug, Serialize)]
@@ -37,39 +97,36 @@ struct Diagnostic<'a> {
     help: Option<&'a str>,
 }
 
-/// Every problem of `files` as the JSON document, ending in a newline.
-pub fn json(files: &[FileProblems]) -> String {
-    let mut doc = Document {
-        schema: SCHEMA,
-        errors: 0,
-        warnings: 0,
-        diagnostics: Vec::new(),
-    };
-    for file in files {
-        for p in &file.problems {
-            if p.is_error() {
-                doc.errors += 1;
-            } else {
-                doc.warnings += 1;
-            }
-            let start = p.span.as_ref().map(|s| file.line_column(s.start));
-            let end = p.span.as_ref().map(|s| file.line_column(s.end));
-            doc.diagnostics.push(Diagnostic {
-                file: Some(file.name()).filter(|n| !n.is_empty()),
-                severity: if p.is_error() { "error" } else { "warning" },
-                code: p.code,
-                message: &p.message,
-                line: start.map(|s| s.0),
-                column: start.map(|s| s.1),
-                end_line: end.map(|e| e.0),
-                end_column: end.map(|e| e.1),
-                start: p.span.as_ref().map(|s| s.start),
-                end: p.span.as_ref().map(|s| s.end),
-                label: p.label.as_deref(),
-                help: p.help.as_deref(),
-            });
+impl<'a> From<&'a Problem> for Diagnostic<'a> {
+    fn from(p: &'a Problem) -> Diagnostic<'a> {
+        let start = p.line_column();
+        let end = p.end_line_column();
+        Diagnostic {
+            file: p.file().filter(|n| !n.is_empty()),
+            severity: if p.is_error() { "error" } else { "warning" },
+            code: p.code,
+            message: &p.message,
+            line: start.map(|s| s.0),
+            column: start.map(|s| s.1),
+            end_line: end.map(|e| e.0),
+            end_column: end.map(|e| e.1),
+            start: p.span.as_ref().map(|s| s.start),
+            end: p.span.as_ref().map(|s| s.end),
+            label: p.label.as_deref(),
+            help: p.help.as_deref(),
         }
     }
+}
+
+/// Every problem as the JSON document, ending in a newline.
+pub fn json(problems: &FileProblems) -> String {
+    let (errors, warnings) = problems.counts();
+    let doc = Document {
+        schema: SCHEMA,
+        errors,
+        warnings,
+        diagnostics: problems.problems.iter().map(Diagnostic::from).collect(),
+    };
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_else(|e| {
         format!("{{\"schema\": \"{SCHEMA}\", \"errors\": 1, \"internal\": \"{e}\"}}")
     });

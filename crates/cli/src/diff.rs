@@ -20,8 +20,8 @@ use modsim_sim::diff::{self, Diff, DiffSpec, Found, Progress, Search, SideSpec, 
 use modsim_sim::report::{EventKind, Report};
 
 use crate::args::{DiffArgs, DiffFormat, ErrorFormat};
-use crate::commands::{Verbosity, path_text, render_problems};
-use crate::files::{self, DiskOrSeed};
+use crate::diagnostics;
+use crate::files::{self, DiskOrSeed, path_text};
 use crate::prose::Prose;
 use crate::render;
 
@@ -36,9 +36,9 @@ const FOUND: u8 = 1;
 /// Exit code: bad input or usage.
 const BAD_INPUT: u8 = 2;
 
-/// Runs `modsim diff`.
-pub fn command(a: &DiffArgs, verbosity: Verbosity) -> ExitCode {
-    match diff(a, verbosity) {
+/// Runs `modsim diff`; `quiet`: no warnings, no progress bar.
+pub fn command(a: &DiffArgs, quiet: bool) -> ExitCode {
+    match diff(a, quiet) {
         Ok(true) => ExitCode::from(FOUND),
         Ok(false) => ExitCode::SUCCESS,
         Err(e) => {
@@ -49,7 +49,7 @@ pub fn command(a: &DiffArgs, verbosity: Verbosity) -> ExitCode {
 }
 
 /// Searches, writes the answer; true when a difference was found.
-fn diff(a: &DiffArgs, verbosity: Verbosity) -> Result<bool, SetupError> {
+fn diff(a: &DiffArgs, quiet: bool) -> Result<bool, SetupError> {
     let first = path_text(&a.a);
     let second = path_text(&a.b);
     if is_reform(&a.a) {
@@ -106,12 +106,13 @@ fn diff(a: &DiffArgs, verbosity: Verbosity) -> Result<bool, SetupError> {
     };
     let files = DiskOrSeed { embedded: false };
     let search = Search::prepare(&spec, &files)?;
-    if !verbosity.quiet {
-        for w in &search.warnings {
-            eprint!("{}", render_problems(w));
+    if !quiet && !search.warnings.is_empty() {
+        match a.error_format {
+            ErrorFormat::Human => eprint!("{}", diagnostics::human(&search.warnings)),
+            ErrorFormat::Json => eprint!("{}", diagnostics::json(&search.warnings)),
         }
     }
-    let bar = if verbosity.quiet || !std::io::stderr().is_terminal() {
+    let bar = if quiet || !std::io::stderr().is_terminal() {
         indicatif::ProgressBar::hidden()
     } else {
         progress_bar()
@@ -243,25 +244,13 @@ fn usage(message: impl Into<String>, help: Option<String>) -> SetupError {
     }
 }
 
-/// A failure, written as the other commands write theirs.
+/// A failure, written as the other commands write theirs: every problem, a usage error as a
+/// problem of the command line.
 fn failure(e: SetupError, format: ErrorFormat) -> String {
-    match (e, format) {
-        (SetupError::Files(f), ErrorFormat::Human) => f.files.iter().map(render_problems).collect(),
-        (SetupError::Files(f), ErrorFormat::Json) => crate::diagnostics::json(&f.files),
-        (SetupError::Usage { message, help }, ErrorFormat::Human) => {
-            let mut s = format!("error: {message}\n");
-            if let Some(h) = help {
-                let _ = writeln!(s, "  help: {h}");
-            }
-            s
-        }
-        (SetupError::Usage { message, help }, ErrorFormat::Json) => {
-            let mut problem = modsim_policy::Problem::error(message, None);
-            if let Some(h) = help {
-                problem = problem.with_help(h);
-            }
-            crate::diagnostics::json(&[modsim_policy::FileProblems::new("", "", vec![problem])])
-        }
+    let problems = modsim_policy::FileProblems::from(e);
+    match format {
+        ErrorFormat::Human => diagnostics::human(&problems),
+        ErrorFormat::Json => diagnostics::json(&problems),
     }
 }
 

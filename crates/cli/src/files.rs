@@ -90,3 +90,9 @@ pub fn write_whole(path: &Path, text: &str) -> Result<(), String> {
         format!("cannot write `{}`: {e}", path.display())
     })
 }
+
+/// A path as shown to the user and as files name each other: `/` separators, no `./`.
+pub fn path_text(path: &Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    text.strip_prefix("./").map(str::to_owned).unwrap_or(text)
+}

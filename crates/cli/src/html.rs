@@ -119,11 +119,17 @@ fn verdicts(out: &mut String, report: &Report) {
             .collect();
         let _ = writeln!(
             out,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{class}\">{word}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"at\">{}{}</td><td class=\"{class}\">{word}</td><td>{}</td><td>{}</td></tr>",
             esc(&v.actor),
             esc(&v.action),
             esc(&v.against),
             esc(&v.at_local),
+            v.reconstructed
+                .as_deref()
+                .map_or_else(String::new, |r| format!(
+                    " <span class=\"warn\" title=\"{}\">(reconstructed)</span>",
+                    esc(r)
+                )),
             esc(&grounds.join("; ")),
             esc(&if calls.is_empty() {
                 "none".to_owned()
@@ -267,10 +273,14 @@ fn tree(prose: &Prose<'_>, children: &[Explanation], examples: bool) -> String {
     let mut out = String::from("<ul>");
     for c in children {
         out.push_str("<li>");
-        if let Some(clause) = c.clause() {
+        let sentence = prose.step(&c.node, examples);
+        // A clause's id, unless the sentence starts with it.
+        if let Some(clause) = c.clause()
+            && !sentence.starts_with(clause.id.as_str())
+        {
             let _ = write!(out, "<code>{}</code> ", esc(&clause.id));
         }
-        out.push_str(&esc(&prose.step(&c.node, examples)));
+        out.push_str(&esc(&sentence));
         out.push_str(&tree(
             prose,
             &c.children,
@@ -529,4 +539,5 @@ table{border-collapse:collapse;width:100%;font-size:.92em}td,th{border:1px solid
 th{background:#f3f3f3}.ok{color:#0a7a3c;font-weight:bold}.no{color:#b3261e;font-weight:bold}\
 .recon{background:#fff6d6;border:1px solid #e6c200;padding:.5em 1em;margin:1em 0}.warn{color:#8a5a00}\
 .meta{color:#555}details{margin:.4em 0}summary{cursor:pointer;font-weight:600}\
-details ul{margin:.2em 0 .2em 1.2em;padding-left:1em;border-left:1px dotted #bbb}figure{margin:0}figcaption{font-size:.85em;color:#555}";
+details ul{margin:.2em 0 .2em 1.2em;padding-left:1em;border-left:1px dotted #bbb}figure{margin:0}figcaption{font-size:.85em;color:#555}td.at{white-space:nowrap}\
+@media print{body{max-width:none;margin:0}details::details-content{content-visibility:visible;display:block}summary{list-style:none}}";

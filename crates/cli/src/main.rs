@@ -6,6 +6,7 @@ mod check;
 mod commands;
 mod diagnostics;
 mod diff;
+mod exercises;
 mod files;
 mod html;
 mod prose;

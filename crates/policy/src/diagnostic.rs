@@ -1,14 +1,81 @@
-//! Problems found in a file a user wrote, located by byte span, collected together.
+//! Problems found in files a user wrote, each located by byte span in its own file,
+//! collected together.
 //!
-//! A [`Problem`] is one error or warning; [`FileProblems`] is every problem of one file with
-//! the file's text, so a renderer (miette's, or the JSON one) can show file, line, column and
-//! the underlined value. Messages follow one style: lowercase, no final period, user input in
-//! backticks, the fix in `help`.
+//! A [`Problem`] is one error or warning; it carries its [`Source`] (the file's name and text,
+//! shared, like cedar's `Loc { span, src }`), so the problems of every file of a run (policy,
+//! reforms, scenario, posts, exercise, key) travel in one [`FileProblems`] and a renderer
+//! (miette's, or the JSON one) can show each with its file, line, column and underlined value.
+//! A problem of the command line itself (`--without 7.2(c)`) is placed there, with no file.
+//!
+//! Problems are built where they are found with a span only ([`Problem::error`]); the file is
+//! stamped on them where they are collected ([`FileProblems::new`]), so a check need not
+//! know which file it reads. Messages follow one style: lowercase, no final period, user input
+//! in backticks, the fix in `help`.
 
 use std::fmt;
 use std::ops::Range;
+use std::sync::Arc;
 
-use miette::{Diagnostic, LabeledSpan, NamedSource, Severity, SourceCode};
+use miette::{
+    Diagnostic, LabeledSpan, MietteError, NamedSource, Severity, SourceCode, SpanContents,
+};
+
+/// A file as named to the user, with its text: cheap to clone (shared), so every problem
+/// found in the file can carry it.
+#[derive(Clone)]
+pub struct Source(Arc<NamedSource<String>>);
+
+impl Source {
+    /// The file `name`, whose text is `text` (taken as it is when owned, copied otherwise).
+    pub fn new(name: &str, text: impl Into<String>) -> Source {
+        Source(Arc::new(
+            NamedSource::new(name, text.into()).with_language("toml"),
+        ))
+    }
+
+    /// The file's name as shown to the user.
+    pub fn name(&self) -> &str {
+        self.0.name()
+    }
+
+    /// The file's text.
+    pub fn text(&self) -> &str {
+        self.0.inner()
+    }
+
+    /// 1-based line and column (in characters) of a byte offset in the file.
+    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        line_column(self.text(), offset)
+    }
+}
+
+impl PartialEq for Source {
+    fn eq(&self, other: &Source) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+            || (self.name() == other.name() && self.text() == other.text())
+    }
+}
+
+impl Eq for Source {}
+
+impl fmt::Debug for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The name is enough to tell sources apart in a test's output; the text is long.
+        f.debug_tuple("Source").field(&self.name()).finish()
+    }
+}
+
+impl SourceCode for Source {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        self.0
+            .read_span(span, context_lines_before, context_lines_after)
+    }
+}
 
 /// One error or warning, located in its file when it can be.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -17,14 +84,29 @@ pub struct Problem {
     pub message: String,
     /// Byte range of the offending value in the file, when known.
     pub span: Option<Range<usize>>,
-    /// Short text under the underline.
-    pub label: Option<String>,
-    /// How to fix it.
-    pub help: Option<String>,
+    /// Short text under the underline (boxed: a problem stays small enough to return).
+    pub label: Option<Box<str>>,
+    /// How to fix it (boxed, as the label: a problem stays small enough to return).
+    pub help: Option<Box<str>>,
     /// Error or warning.
     pub severity: Severity,
     /// The id of the lint or check that found it (`power-without-notice`), when it has one.
     pub code: Option<&'static str>,
+    /// Where it is: a file, or the command line.
+    pub place: Place,
+}
+
+/// Where a problem is.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Place {
+    /// Not yet placed: found by a check that does not know its file, to be placed where the
+    /// file's problems are collected ([`FileProblems::new`]).
+    #[default]
+    Unplaced,
+    /// In a file.
+    File(Source),
+    /// On the command line (`--set`, `--without`, `--assume`), which no file is to blame for.
+    CommandLine,
 }
 
 impl Problem {
@@ -37,6 +119,7 @@ impl Problem {
             help: None,
             severity: Severity::Error,
             code: None,
+            place: Place::Unplaced,
         }
     }
 
@@ -50,7 +133,7 @@ impl Problem {
 
     /// Adds the fix.
     pub fn with_help(mut self, help: impl Into<String>) -> Problem {
-        self.help = Some(help.into());
+        self.help = Some(help.into().into_boxed_str());
         self
     }
 
@@ -62,8 +145,30 @@ impl Problem {
 
     /// Adds the text under the underline.
     pub fn with_label(mut self, label: impl Into<String>) -> Problem {
-        self.label = Some(label.into());
+        self.label = Some(label.into().into_boxed_str());
         self
+    }
+
+    /// Places it in `source`, unless it is already placed.
+    pub fn in_file(mut self, source: &Source) -> Problem {
+        if self.place == Place::Unplaced {
+            self.place = Place::File(source.clone());
+        }
+        self
+    }
+
+    /// Places it on the command line: no file is to blame.
+    pub fn on_command_line(mut self) -> Problem {
+        self.place = Place::CommandLine;
+        self
+    }
+
+    /// Its file, when it is in one.
+    pub fn source(&self) -> Option<&Source> {
+        match &self.place {
+            Place::File(source) => Some(source),
+            Place::Unplaced | Place::CommandLine => None,
+        }
     }
 
     /// Adds "did you mean `x`?" when one of `known` is close to `name`, or lists them.
@@ -88,6 +193,23 @@ impl Problem {
     /// True for errors, false for warnings and advice.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// The name of its file, or `None` for a problem of the command line.
+    pub fn file(&self) -> Option<&str> {
+        self.source().map(Source::name)
+    }
+
+    /// 1-based line and column where its value starts, when it has a place in a file.
+    pub fn line_column(&self) -> Option<(usize, usize)> {
+        let (source, span) = (self.source()?, self.span.as_ref()?);
+        Some(source.line_column(span.start))
+    }
+
+    /// 1-based line and column where its value ends, when it has a place in a file.
+    pub fn end_line_column(&self) -> Option<(usize, usize)> {
+        let (source, span) = (self.source()?, self.span.as_ref()?);
+        Some(source.line_column(span.end))
     }
 }
 
@@ -114,37 +236,60 @@ impl Diagnostic for Problem {
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        // A problem without a place in its file (a file too large to read) shows no excerpt.
+        self.span.as_ref()?;
+        self.source().map(|s| s as &dyn SourceCode)
+    }
+
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = self.span.clone()?;
         Some(Box::new(std::iter::once(LabeledSpan::new(
-            self.label.clone(),
+            self.label.as_deref().map(str::to_owned),
             span.start,
             span.end.saturating_sub(span.start),
         ))))
     }
 }
 
-/// Every problem found in one file, with the file's name and text.
-#[derive(Debug)]
+/// Every problem found, each knowing its file: one file's, or every file's of a run, in the
+/// order found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FileProblems {
-    /// The file as named to the user, with its text.
-    pub source: NamedSource<String>,
     /// The problems, in the order found.
     pub problems: Vec<Problem>,
 }
 
 impl FileProblems {
-    /// The problems of `name`, whose text is `text`.
+    /// The problems of `name`, whose text is `text`: each not yet placed is placed there.
     pub fn new(name: &str, text: &str, problems: Vec<Problem>) -> FileProblems {
+        if problems.iter().all(|p| p.place != Place::Unplaced) {
+            return FileProblems { problems };
+        }
+        let source = Source::new(name, text);
+        FileProblems::in_source(&source, problems)
+    }
+
+    /// The problems of `source`: each not yet placed is placed there.
+    pub fn in_source(source: &Source, problems: Vec<Problem>) -> FileProblems {
         FileProblems {
-            source: NamedSource::new(name, text.to_owned()).with_language("toml"),
-            problems,
+            problems: problems.into_iter().map(|p| p.in_file(source)).collect(),
         }
     }
 
-    /// The file's name as shown to the user.
-    pub fn name(&self) -> &str {
-        self.source.name()
+    /// Adds one problem.
+    pub fn push(&mut self, problem: Problem) {
+        self.problems.push(problem);
+    }
+
+    /// Adds every problem of `other`, after these.
+    pub fn append(&mut self, other: FileProblems) {
+        self.problems.extend(other.problems);
+    }
+
+    /// True when there is no problem at all.
+    pub fn is_empty(&self) -> bool {
+        self.problems.is_empty()
     }
 
     /// True when any problem is an error.
@@ -152,38 +297,75 @@ impl FileProblems {
         self.problems.iter().any(Problem::is_error)
     }
 
-    /// 1-based line and column of a byte offset in the file.
-    pub fn line_column(&self, offset: usize) -> (usize, usize) {
-        line_column(self.source.inner(), offset)
+    /// How many errors, and how many warnings.
+    pub fn counts(&self) -> (usize, usize) {
+        let errors = self.problems.iter().filter(|p| p.is_error()).count();
+        (errors, self.problems.len() - errors)
+    }
+
+    /// The problems grouped by file (by name), files in the order their first problem was
+    /// found; the command line's problems (no file) come last, as a group of their own.
+    pub fn by_file(&self) -> Vec<(Option<&str>, Vec<&Problem>)> {
+        let mut groups: Vec<(Option<&str>, Vec<&Problem>)> = Vec::new();
+        for p in &self.problems {
+            let file = p.file();
+            match groups.iter_mut().find(|(f, _)| *f == file) {
+                Some((_, found)) => found.push(p),
+                None => groups.push((file, vec![p])),
+            }
+        }
+        groups.sort_by_key(|(file, _)| file.is_none());
+        groups
+    }
+}
+
+impl From<Problem> for FileProblems {
+    fn from(problem: Problem) -> FileProblems {
+        FileProblems {
+            problems: vec![problem],
+        }
+    }
+}
+
+impl Extend<Problem> for FileProblems {
+    fn extend<I: IntoIterator<Item = Problem>>(&mut self, iter: I) {
+        self.problems.extend(iter);
+    }
+}
+
+impl IntoIterator for FileProblems {
+    type Item = Problem;
+    type IntoIter = std::vec::IntoIter<Problem>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.problems.into_iter()
     }
 }
 
 impl fmt::Display for FileProblems {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let errors = self.problems.iter().filter(|p| p.is_error()).count();
-        let warnings = self.problems.len() - errors;
-        let plural = |n: usize| if n == 1 { "" } else { "s" };
-        match (errors, warnings) {
-            (0, w) => write!(f, "`{}`: {w} warning{}", self.name(), plural(w)),
-            (e, 0) => write!(f, "`{}`: {e} error{}", self.name(), plural(e)),
-            (e, w) => write!(
-                f,
-                "`{}`: {e} error{}, {w} warning{}",
-                self.name(),
-                plural(e),
-                plural(w)
-            ),
+        let (errors, warnings) = self.counts();
+        let files = self.by_file().iter().filter(|(s, _)| s.is_some()).count();
+        write!(f, "{}", counted(errors, warnings))?;
+        if files > 1 {
+            write!(f, " in {files} files")?;
         }
+        Ok(())
+    }
+}
+
+/// "2 errors", "1 warning", "1 error, 3 warnings".
+pub fn counted(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    match (errors, warnings) {
+        (0, w) => format!("{w} warning{}", plural(w)),
+        (e, 0) => format!("{e} error{}", plural(e)),
+        (e, w) => format!("{e} error{}, {w} warning{}", plural(e), plural(w)),
     }
 }
 
 impl std::error::Error for FileProblems {}
 
 impl Diagnostic for FileProblems {
-    fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.source)
-    }
-
     fn severity(&self) -> Option<Severity> {
         Some(if self.has_errors() {
             Severity::Error
@@ -194,55 +376,6 @@ impl Diagnostic for FileProblems {
 
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
         Some(Box::new(self.problems.iter().map(|p| p as &dyn Diagnostic)))
-    }
-}
-
-/// One problem with its file, to render on its own.
-#[derive(Debug)]
-pub struct Located<'a> {
-    /// The problem.
-    pub problem: &'a Problem,
-    /// Its file.
-    pub source: &'a NamedSource<String>,
-}
-
-impl FileProblems {
-    /// Each problem with its file, in order.
-    pub fn each(&self) -> impl Iterator<Item = Located<'_>> {
-        self.problems.iter().map(|problem| Located {
-            problem,
-            source: &self.source,
-        })
-    }
-}
-
-impl fmt::Display for Located<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.problem.fmt(f)
-    }
-}
-
-impl std::error::Error for Located<'_> {}
-
-impl Diagnostic for Located<'_> {
-    fn source_code(&self) -> Option<&dyn SourceCode> {
-        // A problem without a place in the file (a command-line override) shows no excerpt.
-        self.problem
-            .span
-            .as_ref()
-            .map(|_| self.source as &dyn SourceCode)
-    }
-    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Diagnostic::code(self.problem)
-    }
-    fn severity(&self) -> Option<Severity> {
-        Diagnostic::severity(self.problem)
-    }
-    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Diagnostic::help(self.problem)
-    }
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Diagnostic::labels(self.problem)
     }
 }
 
@@ -328,6 +461,60 @@ mod tests {
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("same", "same"), 0);
         assert_eq!(edit_distance("pots", "post"), 1, "a swap is one edit");
+    }
+
+    #[test]
+    fn problems_group_by_file_the_command_line_last() {
+        let (a, b) = (Source::new("a.toml", "x = 1\n"), Source::new("b.toml", ""));
+        let mut all = FileProblems::default();
+        all.push(Problem::error("flag", None).on_command_line());
+        all.append(FileProblems::in_source(
+            &a,
+            vec![Problem::error("one", Some(0..1))],
+        ));
+        all.push(Problem::warning("two", None).in_file(&b));
+        all.append(FileProblems::new(
+            "a.toml",
+            "x = 1\n",
+            vec![Problem::error("three", None)],
+        ));
+        let groups: Vec<(Option<&str>, Vec<&str>)> = all
+            .by_file()
+            .into_iter()
+            .map(|(f, ps)| (f, ps.iter().map(|p| p.message.as_str()).collect()))
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                (Some("a.toml"), vec!["one", "three"]),
+                (Some("b.toml"), vec!["two"]),
+                (None, vec!["flag"]),
+            ]
+        );
+        assert_eq!(all.counts(), (3, 1));
+        assert_eq!(all.to_string(), "3 errors, 1 warning in 2 files");
+        assert_eq!(all.problems[1].line_column(), Some((1, 1)));
+        assert_eq!(
+            all.problems[0].line_column(),
+            None,
+            "the command line has no place"
+        );
+    }
+
+    #[test]
+    fn a_file_is_stamped_only_on_problems_that_have_none() {
+        let b = Source::new("b.toml", "");
+        let placed = FileProblems::new(
+            "a.toml",
+            "",
+            vec![
+                Problem::error("here", None),
+                Problem::error("there", None).in_file(&b),
+                Problem::error("`--set x=1`", None).on_command_line(),
+            ],
+        );
+        let files: Vec<Option<&str>> = placed.problems.iter().map(Problem::file).collect();
+        assert_eq!(files, [Some("a.toml"), Some("b.toml"), None]);
     }
 
     #[test]

@@ -14,7 +14,7 @@ mod rules;
 #[cfg(test)]
 mod tests;
 
-use crate::diagnostic::{FileProblems, Problem};
+use crate::diagnostic::{FileProblems, Problem, Source};
 use crate::model::Policy;
 
 use compiler::Compiler;
@@ -165,31 +165,32 @@ impl PolicyDoc {
         effective.without.extend(self.removed.iter().cloned());
         let mut policy = cx.policy(&self.raw, &effective, &self.name);
         policy.reforms = self.reforms.iter().map(|(_, _, id)| id.clone()).collect();
-        // Problems belong to the file they point into: the policy's, or a reform's.
-        let file = |origin: usize| -> (&str, &str) {
-            match origin.checked_sub(1).and_then(|k| self.reforms.get(k)) {
-                Some((name, text, _)) => (name, text),
-                None => (&self.name, &self.text),
-            }
+        // The lints of the compile stage read the policy file (`judgment-call-without-default`).
+        let linted = self.lint(&policy, lint::Stage::Compile);
+        cx.problems.extend(linted.into_iter().map(|p| (0, p)));
+        // Problems belong to the file they point into: the policy's, or a reform's, each
+        // file's text shared by its problems.
+        let file = |origin: usize| match origin.checked_sub(1).and_then(|k| self.reforms.get(k)) {
+            Some((name, text, _)) => Source::new(name, text.as_str()),
+            None => Source::new(&self.name, self.text.as_str()),
         };
-        let failing = cx
-            .problems
-            .iter()
-            .filter(|(_, p)| p.is_error())
-            .map(|(origin, _)| *origin)
-            .min();
-        match failing {
-            Some(origin) => {
-                let (name, text) = file(origin);
-                let problems = cx
-                    .problems
-                    .into_iter()
-                    .filter(|(o, _)| *o == origin)
-                    .map(|(_, p)| p)
-                    .collect();
-                Err(FileProblems::new(name, text, problems))
-            }
-            None => Ok((policy, cx.problems.into_iter().map(|(_, p)| p).collect())),
+        let mut sources: Vec<(usize, Source)> = Vec::new();
+        let mut placed = FileProblems::default();
+        for (origin, problem) in cx.problems {
+            let source = match sources.iter().find(|(o, _)| *o == origin) {
+                Some((_, source)) => source.clone(),
+                None => {
+                    let source = file(origin);
+                    sources.push((origin, source.clone()));
+                    source
+                }
+            };
+            placed.push(problem.in_file(&source));
+        }
+        if placed.has_errors() {
+            Err(placed)
+        } else {
+            Ok((policy, placed.problems))
         }
     }
 }

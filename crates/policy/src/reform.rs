@@ -20,6 +20,8 @@
 //! [[add]]       # a new clause
 //! ```
 
+use std::ops::Range;
+
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -128,6 +130,16 @@ impl ReformDoc {
     /// The file's name as shown to the user.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The file's text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Where the file names the policy it applies to.
+    pub fn applies_to_span(&self) -> Option<Range<usize>> {
+        self.raw.reform.applies_to.as_ref().map(Spanned::span)
     }
 }
 
@@ -307,8 +319,8 @@ mod tests {
         err.problems
             .iter()
             .map(|p| {
-                let (l, c) = err.line_column(p.span.clone().unwrap().start);
-                format!("{}:{l}:{c}: {}", err.name(), p.message)
+                let (l, c) = p.line_column().unwrap();
+                format!("{}:{l}:{c}: {}", p.file().unwrap(), p.message)
             })
             .collect()
     }
@@ -390,5 +402,31 @@ power = { holder = "provider", action = "warn", against = "customer", notice = "
         .unwrap();
         let err = doc.compile(&Overrides::default()).unwrap_err();
         assert_eq!(messages(err), ["reform.toml:10:88: unknown clause `4.3`"]);
+    }
+
+    #[test]
+    fn errors_of_the_policy_and_of_a_reform_come_together() {
+        // Found in review: `compile` returned the problems of the first file with an error, so
+        // a reform's errors hid behind the policy's.
+        let policy = POLICY.replacen("holder = \"provider\"", "holder = \"provder\"", 1);
+        let doc = PolicyDoc::parse("aws.toml", &policy).unwrap();
+        let reform = ReformDoc::parse(
+            "reform.toml",
+            "[reform]\nid = \"r\"\ntitle = \"t\"\n[[add]]\nid = \"9\"\ntitle = \"t\"\ntext = \"t\"\nsource = \"s\"\nmark = \"record\"\npower = { holder = \"provider\", action = \"warn\", against = \"customer\", when = 'breached(\"4.3\")', notice = \"none\" }\n",
+        )
+        .unwrap();
+        let err = doc
+            .with_reform(&reform)
+            .unwrap()
+            .compile(&Overrides::default())
+            .unwrap_err();
+        let files: Vec<&str> = err.problems.iter().map(|p| p.file().unwrap()).collect();
+        assert_eq!(
+            files,
+            ["aws.toml", "reform.toml"],
+            "{:?}",
+            messages(err.clone())
+        );
+        assert!(messages(err)[0].contains("unknown role `provder`"));
     }
 }

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::outcome::{DutyStatus, Outcome};
-use crate::scenario::{Files, LoadFailure, parse_instant, resolve_path};
+use crate::scenario::{Files, parse_instant, resolve_path};
 use crate::setup::{self, Request, SetupError};
 
 /// An exercise file, read.
@@ -304,9 +304,11 @@ impl Exercise {
             let (case, passed, actual) = match checked {
                 Ok(r) => r,
                 Err(problem) => {
-                    return Err(SetupError::Files(LoadFailure {
-                        files: vec![FileProblems::new(&self.file, &self.text, vec![problem])],
-                    }));
+                    return Err(SetupError::Files(FileProblems::new(
+                        &self.file,
+                        &self.text,
+                        vec![problem],
+                    )));
                 }
             };
             results.push(CaseResult {

@@ -30,6 +30,7 @@ pub mod compare;
 pub mod diff;
 pub mod exercise;
 pub mod explanation;
+pub mod lint;
 pub mod model;
 pub mod outcome;
 pub mod reconstruct;

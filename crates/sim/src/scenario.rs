@@ -17,8 +17,10 @@ mod inline;
 mod posts;
 mod raw;
 
+use modsim_policy::diagnostic::Source;
 use modsim_policy::load::toml_problem;
 use modsim_policy::{FileProblems, Problem};
+use toml::Spanned;
 
 use check::Checker;
 use posts::read_posts;
@@ -28,23 +30,32 @@ pub use crate::timeline::{
     ActionEvent, DeliveryEvent, FactEvent, NoticeEvent, Party, Post, PostId, parse_instant,
 };
 pub use check::MAX_EVENTS;
-pub use contents::{PolicyRef, Provenance, Scenario};
+pub use contents::{Places, PolicyRef, Provenance, Scenario};
 pub use files::{Files, resolve_path};
 pub use posts::{MAX_POSTS, MAX_SCENARIO_LABELS};
 
 /// Largest scenario file read, in bytes.
 pub const MAX_SCENARIO_BYTES: usize = 4 * 1024 * 1024;
 
-/// Every problem found while reading a scenario and its files.
-#[derive(Debug)]
+/// Every problem found while reading a scenario and its files, with the policies it names.
+#[derive(Debug, Default)]
 pub struct LoadFailure {
-    /// Problems, file by file.
-    pub files: Vec<FileProblems>,
+    /// Every problem, each with its file (the scenario's or the posts file's).
+    pub problems: FileProblems,
+    /// The policy files the scenario names, resolved against its folder, when it could be
+    /// read that far: a run still reads them, so their problems come with the scenario's.
+    pub policies: Vec<String>,
+    /// Where the scenario's parts are written, as far as it was read (boxed: the failure
+    /// is returned, and kept small).
+    pub places: Box<Places>,
 }
 
 impl From<FileProblems> for LoadFailure {
-    fn from(p: FileProblems) -> LoadFailure {
-        LoadFailure { files: vec![p] }
+    fn from(problems: FileProblems) -> LoadFailure {
+        LoadFailure {
+            problems,
+            ..LoadFailure::default()
+        }
     }
 }
 
@@ -80,33 +91,55 @@ pub fn load(name: &str, text: &str, files: &dyn Files) -> Result<Scenario, LoadF
     }
     let raw: RawScenario =
         toml::from_str(text).map_err(|e| FileProblems::new(name, text, vec![toml_problem(&e)]))?;
+    let policies = raw
+        .policy
+        .iter()
+        .map(|p| resolve_path(name, p.file.get_ref()))
+        .collect();
+    let places = Places {
+        scenario: Some(Source::new(name, text)),
+        roles: raw.roles.as_ref().map(Spanned::span),
+        policies: raw.policy.iter().map(|p| p.file.span()).collect(),
+        ..Places::default()
+    };
     let mut cx = Checker {
         problems: Vec::new(),
     };
     let scenario = cx.scenario(name, raw);
-    let mut failure = LoadFailure { files: Vec::new() };
-    if cx.problems.iter().any(Problem::is_error) {
-        failure
-            .files
-            .push(FileProblems::new(name, text, cx.problems));
+    // The posts are read even when the scenario has errors, so theirs come too.
+    let mut failure = LoadFailure {
+        problems: FileProblems::new(name, text, cx.problems),
+        policies,
+        places: Box::new(places),
+    };
+    let Some((mut scenario, posts)) = scenario else {
         return Err(failure);
-    }
-    let (mut scenario, posts) = scenario.ok_or(failure)?;
+    };
+    scenario.places = (*failure.places).clone();
     if let Some((path, span)) = posts {
-        let csv_text = files.read(&path).map_err(|e| {
-            FileProblems::new(
+        match files.read(&path) {
+            Ok(csv_text) => match read_posts(&path, &csv_text, &scenario.zone, &scenario.parties) {
+                Ok(read) => {
+                    scenario.posts = read.posts;
+                    scenario.labels = read.labels;
+                    scenario.places.labels = read.first_seen;
+                    scenario.places.posts = Some(Source::new(&path, csv_text));
+                    scenario.posts_file = Some(path);
+                }
+                Err(problems) => failure.problems.append(problems),
+            },
+            Err(e) => failure.problems.append(FileProblems::new(
                 name,
                 text,
                 vec![Problem::error(
                     format!("cannot read the posts file `{path}`: {e}"),
                     Some(span),
                 )],
-            )
-        })?;
-        let read = read_posts(&path, &csv_text, &scenario.zone, &scenario.parties)?;
-        scenario.posts = read.posts;
-        scenario.labels = read.labels;
-        scenario.posts_file = Some(path);
+            )),
+        }
+    }
+    if failure.problems.has_errors() {
+        return Err(failure);
     }
     Ok(scenario)
 }
@@ -171,13 +204,12 @@ mark = "record"
 
     fn messages(failure: LoadFailure) -> Vec<String> {
         failure
-            .files
+            .problems
+            .problems
             .iter()
-            .flat_map(|f| {
-                f.problems.iter().map(move |p| {
-                    let (l, c) = p.span.clone().map_or((0, 0), |s| f.line_column(s.start));
-                    format!("{}:{l}:{c}: {}", f.name(), p.message)
-                })
+            .map(|p| {
+                let (l, c) = p.line_column().unwrap_or((0, 0));
+                format!("{}:{l}:{c}: {}", p.file().unwrap_or("?"), p.message)
             })
             .collect()
     }
@@ -229,16 +261,34 @@ mark = "record"
     }
 
     #[test]
+    fn a_label_keeps_where_it_first_stands() {
+        // Binding's warnings about a label are located from this, not by searching the text.
+        let csv = "id,published,labels\np1,2021-01-01T00:00:00Z,threats; threat\np2,2021-01-01T00:00:00Z,threat\n";
+        let scenario = load_with(SCENARIO, csv).unwrap();
+        let at = |label: &str| &csv[scenario.places.label(label).unwrap()];
+        assert_eq!((at("threat"), at("threats")), ("threat", "threats"));
+        assert_eq!(
+            scenario.places.label("threat").unwrap().start,
+            csv.find("; threat").unwrap() + 2
+        );
+        assert_eq!(
+            scenario.places.posts.as_ref().unwrap().name(),
+            "s/t/posts.csv"
+        );
+    }
+
+    #[test]
     fn unknown_words_are_located_together_with_a_suggestion() {
         let bad = SCENARIO
             .replacen("kind = \"notice\"", "kind = \"notise\"", 1)
             .replacen("action = \"suspend\"", "action = \"suspnd\"", 1)
             .replacen("mark = \"reconstructed\"", "mark = \"guessed\"", 1);
         let failure = load_with(&bad, "id,published\n").unwrap_err();
-        let helps: Vec<Option<String>> = failure.files[0]
+        let helps: Vec<Option<String>> = failure
+            .problems
             .problems
             .iter()
-            .map(|p| p.help.clone())
+            .map(|p| p.help.as_deref().map(str::to_owned))
             .collect();
         assert_eq!(
             messages(failure),

@@ -6,7 +6,8 @@ use modsim_policy::diagnostic::did_you_mean;
 use modsim_policy::{FileProblems, Overrides, PolicyDoc, Problem, ReformDoc};
 
 use crate::bind::World;
-use crate::scenario::{self, Files, LoadFailure};
+use crate::lint;
+use crate::scenario::{self, Files, Places};
 
 /// What a run asks for.
 #[derive(Clone, Debug, Default)]
@@ -24,9 +25,9 @@ pub struct Request {
 /// Why a run could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum SetupError {
-    /// Problems in files.
-    #[error("{} file{} with problems", .0.files.len(), if .0.files.len() == 1 { "" } else { "s" })]
-    Files(LoadFailure),
+    /// Problems in files, and in the overrides on the command line: every one found.
+    #[error("{0}")]
+    Files(FileProblems),
     /// A command-line request that names something no file has.
     #[error("{message}")]
     Usage {
@@ -37,16 +38,34 @@ pub enum SetupError {
     },
 }
 
+impl From<SetupError> for FileProblems {
+    /// Every problem, a usage error as a problem of the command line.
+    fn from(e: SetupError) -> FileProblems {
+        match e {
+            SetupError::Files(problems) => problems,
+            SetupError::Usage { message, help } => {
+                let problem = Problem::error(message, None).on_command_line();
+                match help {
+                    Some(help) => problem.with_help(help).into(),
+                    None => problem.into(),
+                }
+            }
+        }
+    }
+}
+
 /// A world ready to replay, with the warnings found on the way.
 #[derive(Debug)]
 pub struct Prepared {
     /// The world.
     pub world: World,
-    /// Warnings, file by file.
-    pub warnings: Vec<FileProblems>,
+    /// Warnings, each in its file.
+    pub warnings: FileProblems,
 }
 
-/// Reads and checks everything a run needs.
+/// Reads and checks everything a run needs: the scenario and its posts, the policies, the
+/// reforms and the overrides, every file read as far as it can be, so that the problems of
+/// all of them come back together.
 pub fn prepare(request: &Request, files: &dyn Files) -> Result<Prepared, SetupError> {
     let text = files
         .read(&request.scenario)
@@ -54,17 +73,29 @@ pub fn prepare(request: &Request, files: &dyn Files) -> Result<Prepared, SetupEr
             message: format!("cannot read the scenario `{}`: {e}", request.scenario),
             help: Some("name a scenario file, or a folder holding `scenario.toml`".into()),
         })?;
-    let mut scenario =
-        scenario::load(&request.scenario, &text, files).map_err(SetupError::Files)?;
-    let paths: Vec<String> = if request.policies.is_empty() {
-        scenario.policies.iter().map(|p| p.file.clone()).collect()
+    let mut problems = FileProblems::default();
+    let (mut scenario, named, places) = match scenario::load(&request.scenario, &text, files) {
+        Ok(scenario) => {
+            let named = scenario.policies.iter().map(|p| p.file.clone()).collect();
+            let places = scenario.places.clone();
+            (Some(scenario), named, places)
+        }
+        Err(failure) => {
+            problems.append(failure.problems);
+            (None, failure.policies, *failure.places)
+        }
+    };
+    let in_force = if request.policies.is_empty() {
+        InForce::Scenario(named, places)
     } else {
         // Policies named on the command line are bound by the scenario's `[roles]` alone:
         // the `[[policy]]` entries' own bindings belong to the files they name.
-        scenario.policies.clear();
-        request.policies.clone()
+        if let Some(scenario) = &mut scenario {
+            scenario.policies.clear();
+        }
+        InForce::CommandLine(request.policies.clone())
     };
-    if paths.is_empty() {
+    if in_force.paths().is_empty() && !problems.has_errors() {
         return Err(SetupError::Usage {
             message: format!(
                 "the scenario `{}` puts no policy in force",
@@ -73,152 +104,165 @@ pub fn prepare(request: &Request, files: &dyn Files) -> Result<Prepared, SetupEr
             help: Some("add a `[[policy]]` entry to the scenario, or pass `--policy FILE`".into()),
         });
     }
-    let mut failure = LoadFailure { files: Vec::new() };
-    let mut docs = Vec::new();
-    for path in &paths {
-        match files.read(path) {
-            Ok(text) => match PolicyDoc::parse(path, &text) {
-                Ok(doc) => docs.push(doc),
-                Err(p) => failure.files.push(p),
-            },
-            Err(e) => {
-                return Err(SetupError::Usage {
-                    message: format!("cannot read the policy `{path}`: {e}"),
-                    help: None,
-                });
-            }
-        }
+    let (docs, all_read) = policies(&in_force, &request.reforms, files, &mut problems);
+    // An override can be checked only against every policy in force, each fully read.
+    if all_read {
+        problems.extend(check_overrides(&request.overrides, &docs));
     }
-    if !failure.files.is_empty() {
-        return Err(SetupError::Files(failure));
-    }
-    for path in &request.reforms {
-        apply_reform(path, files, &mut docs)?;
-    }
-    check_overrides(&request.overrides, &docs)?;
-    let mut policies = Vec::new();
-    let mut warnings = Vec::new();
+    let mut compiled = Vec::new();
     for doc in &docs {
         match doc.compile(&request.overrides) {
             Ok((policy, found)) => {
-                if !found.is_empty() {
-                    warnings.push(FileProblems::new(doc.name(), doc.text(), found));
-                }
-                policies.push(policy);
+                problems.extend(found);
+                compiled.push(policy);
             }
-            Err(p) => failure.files.push(p),
+            Err(found) => problems.append(found),
         }
     }
-    if !failure.files.is_empty() {
-        return Err(SetupError::Files(failure));
-    }
-    let world = World::bind(scenario, policies);
-    for bound in &world.policies {
-        if !bound.unknown_labels.is_empty() {
-            warnings.push(FileProblems::new(
-                &bound.policy.file,
-                "",
-                vec![Problem::warning(
-                    format!(
-                        "the scenario's posts carry labels this policy does not know: {}",
-                        bound.unknown_labels.iter().map(|l| format!("`{l}`")).collect::<Vec<_>>().join(", ")
-                    ),
-                    None,
-                )
-                .with_help("posts are judged on the labels the policy knows; declare the others under `[labels]` if they matter")
-                .with_code("unknown-scenario-label")],
-            ));
-        }
-        if !bound.unknown_facts.is_empty() {
-            warnings.push(FileProblems::new(
-                &bound.policy.file,
-                "",
-                vec![Problem::warning(
-                    format!(
-                        "the scenario states none of these facts the policy reads: {}",
-                        bound.unknown_facts.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
-                    ),
-                    None,
-                )
-                .with_help("conditions read them as 0; add `kind = \"fact\"` events to the scenario if they matter")],
-            ));
-        }
-        for (role, party) in bound.policy.roles.iter().zip(&bound.parties) {
-            if party.is_none() {
-                warnings.push(FileProblems::new(
-                    &bound.policy.file,
-                    "",
-                    vec![
-                        Problem::warning(
-                            format!("role `{}` is bound to no party of the scenario", role.name),
-                            None,
-                        )
-                        .with_help("bind it under the scenario's `[roles]`"),
-                    ],
-                ));
-            }
-        }
-    }
+    let scenario = match scenario {
+        Some(scenario) if !problems.has_errors() => scenario,
+        _ => return Err(SetupError::Files(problems)),
+    };
+    let world = World::bind(scenario, compiled);
+    let mut warnings = problems;
+    warnings.append(lint::check(&world, &docs));
     Ok(Prepared { world, warnings })
 }
 
-/// Applies the reform at `path` to the policy it names, or to the only policy in force.
-fn apply_reform(path: &str, files: &dyn Files, docs: &mut [PolicyDoc]) -> Result<(), SetupError> {
-    let text = files.read(path).map_err(|e| SetupError::Usage {
-        message: format!("cannot read the reform `{path}`: {e}"),
-        help: None,
+/// The policies in force: the scenario's (with where it names each), or the command line's.
+pub(crate) enum InForce {
+    Scenario(Vec<String>, Places),
+    CommandLine(Vec<String>),
+}
+
+impl InForce {
+    fn paths(&self) -> &[String] {
+        match self {
+            InForce::Scenario(paths, _) | InForce::CommandLine(paths) => paths,
+        }
+    }
+
+    /// A problem with the `index`th policy as a file: at the scenario's `[[policy]]` entry
+    /// that names it, or on the command line.
+    fn blame(&self, index: usize, problem: Problem) -> Problem {
+        match self {
+            InForce::Scenario(_, places) => match &places.scenario {
+                Some(scenario) => Problem {
+                    span: places.policies.get(index).cloned(),
+                    ..problem
+                }
+                .in_file(scenario),
+                None => problem,
+            },
+            InForce::CommandLine(_) => problem.on_command_line(),
+        }
+    }
+}
+
+/// The policies in force, each with the reforms that apply to it, and whether every one of
+/// them was read and reformed; the problems of each file go to `problems`.
+pub(crate) fn policies(
+    in_force: &InForce,
+    reforms: &[String],
+    files: &dyn Files,
+    problems: &mut FileProblems,
+) -> (Vec<PolicyDoc>, bool) {
+    let mut docs = Vec::new();
+    for (index, path) in in_force.paths().iter().enumerate() {
+        match files.read(path) {
+            Ok(text) => match PolicyDoc::parse(path, &text) {
+                Ok(doc) => docs.push(doc),
+                Err(found) => problems.append(found),
+            },
+            Err(e) => problems.push(in_force.blame(
+                index,
+                Problem::error(format!("cannot read the policy `{path}`: {e}"), None),
+            )),
+        }
+    }
+    let mut all_read = docs.len() == in_force.paths().len();
+    for path in reforms {
+        match apply_reform(path, files, &mut docs, all_read) {
+            Ok(()) => {}
+            Err(found) => {
+                all_read = false;
+                problems.append(found);
+            }
+        }
+    }
+    (docs, all_read)
+}
+
+/// Applies the reform at `path` to the policy it names, or to the only policy in force. When
+/// not every policy could be read (`all_read` false), a reform whose policy is not found is
+/// left alone: its policy may be the one that could not.
+fn apply_reform(
+    path: &str,
+    files: &dyn Files,
+    docs: &mut [PolicyDoc],
+    all_read: bool,
+) -> Result<(), FileProblems> {
+    let text = files.read(path).map_err(|e| {
+        FileProblems::from(
+            Problem::error(format!("cannot read the reform `{path}`: {e}"), None).on_command_line(),
+        )
     })?;
-    let reform = ReformDoc::parse(path, &text)
-        .map_err(|p| SetupError::Files(LoadFailure { files: vec![p] }))?;
+    let reform = ReformDoc::parse(path, &text)?;
+    let in_reform = |problem: Problem| FileProblems::new(path, reform.text(), vec![problem]);
     let target = match reform.applies_to() {
-        Some(id) => docs
-            .iter()
-            .position(|d| d.id() == id)
-            .ok_or_else(|| SetupError::Usage {
-                message: format!("the reform `{path}` applies to `{id}`, which is not in force"),
-                help: Some(format!(
-                    "the policies in force are {}",
-                    docs.iter()
-                        .map(|d| format!("`{}`", d.id()))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
-            })?,
+        Some(id) => match docs.iter().position(|d| d.id() == id) {
+            Some(target) => target,
+            None if !all_read => return Ok(()),
+            None => {
+                return Err(in_reform(
+                    Problem::error(
+                        format!("the reform applies to `{id}`, which is not in force"),
+                        reform.applies_to_span(),
+                    )
+                    .suggesting(id, docs.iter().map(PolicyDoc::id)),
+                ));
+            }
+        },
         None if docs.len() == 1 => 0,
+        None if !all_read => return Ok(()),
         None => {
-            return Err(SetupError::Usage {
-                message: format!("the reform `{path}` does not say which policy it applies to"),
-                help: Some("add `applies_to = \"POLICY-ID\"` under `[reform]`".into()),
-            });
+            return Err(in_reform(
+                Problem::error("the reform does not say which policy it applies to", None)
+                    .with_help("add `applies_to = \"POLICY-ID\"` under `[reform]`"),
+            ));
         }
     };
     if let Some(doc) = docs.get_mut(target) {
-        *doc = doc
-            .with_reform(&reform)
-            .map_err(|p| SetupError::Files(LoadFailure { files: vec![p] }))?;
+        *doc = doc.with_reform(&reform)?;
     }
     Ok(())
 }
 
-/// Every `--without`, `--set` and `--assume` must name something some policy has.
-fn check_overrides(overrides: &Overrides, docs: &[PolicyDoc]) -> Result<(), SetupError> {
-    let unknown = |what: &str, flag: &str, name: &str, known: Vec<&str>| SetupError::Usage {
-        message: format!("`{flag} {name}`: no policy in force has a {what} `{name}`"),
-        help: Some(match did_you_mean(name, known.iter().copied()) {
-            Some(close) => format!("did you mean `{close}`?"),
-            None => format!(
+/// Every `--without`, `--set` and `--assume` must name something some policy has: a problem
+/// of the command line (no file) for each that does not.
+fn check_overrides(overrides: &Overrides, docs: &[PolicyDoc]) -> Vec<Problem> {
+    let unknown = |what: &str, flag: &str, name: &str, known: Vec<&str>| {
+        let problem = Problem::error(
+            format!("`{flag} {name}`: no policy in force has a {what} `{name}`"),
+            None,
+        )
+        .on_command_line();
+        match did_you_mean(name, known.iter().copied()) {
+            Some(close) => problem.with_help(format!("did you mean `{close}`?")),
+            None => problem.with_help(format!(
                 "the {what}s are {}",
                 known
                     .iter()
                     .map(|k| format!("`{k}`"))
                     .collect::<Vec<_>>()
                     .join(", ")
-            ),
-        }),
+            )),
+        }
     };
+    let mut problems = Vec::new();
     for id in &overrides.without {
         if !docs.iter().any(|d| d.has_clause(id)) {
-            return Err(unknown(
+            problems.push(unknown(
                 "clause",
                 "--without",
                 id,
@@ -228,7 +272,7 @@ fn check_overrides(overrides: &Overrides, docs: &[PolicyDoc]) -> Result<(), Setu
     }
     for (name, _) in &overrides.set {
         if !docs.iter().any(|d| d.has_parameter(name)) {
-            return Err(unknown(
+            problems.push(unknown(
                 "parameter",
                 "--set",
                 name,
@@ -238,7 +282,7 @@ fn check_overrides(overrides: &Overrides, docs: &[PolicyDoc]) -> Result<(), Setu
     }
     for (name, _) in &overrides.assume {
         if !docs.iter().any(|d| d.has_assumption(name)) {
-            return Err(unknown(
+            problems.push(unknown(
                 "judgment call",
                 "--assume",
                 name,
@@ -246,5 +290,5 @@ fn check_overrides(overrides: &Overrides, docs: &[PolicyDoc]) -> Result<(), Setu
             ));
         }
     }
-    Ok(())
+    problems
 }

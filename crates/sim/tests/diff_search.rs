@@ -165,9 +165,12 @@ fn a_reform_of_another_policy_is_refused() {
         scenario: None,
         seed: 1,
     };
-    let err = Search::prepare(&spec, &Repo).unwrap_err();
+    let problems = modsim_policy::FileProblems::from(Search::prepare(&spec, &Repo).unwrap_err());
     assert!(
-        err.to_string().contains("applies to `aws-2021-01`"),
-        "{err}"
+        problems
+            .problems
+            .iter()
+            .any(|p| p.message.contains("applies to `aws-2021-01`")),
+        "{problems:?}"
     );
 }

@@ -26,8 +26,11 @@ fn load(text: &str) -> Result<Scenario, LoadFailure> {
 
 fn first_problem(text: &str) -> (String, String) {
     let failure = load(text).expect_err("refused");
-    let p = &failure.files[0].problems[0];
-    (p.message.clone(), p.help.clone().unwrap_or_default())
+    let p = &failure.problems.problems[0];
+    (
+        p.message.clone(),
+        p.help.as_deref().unwrap_or_default().to_owned(),
+    )
 }
 
 #[test]

@@ -131,11 +131,7 @@ fn r_duplicate_post_ids_are_errors_even_when_not_adjacent() {
     let Err(SetupError::Files(failure)) = run("true", posts) else {
         panic!("duplicates accepted")
     };
-    assert!(
-        failure.files[0].problems[0]
-            .message
-            .contains("`x1` appears twice")
-    );
+    assert!(failure.problems[0].message.contains("`x1` appears twice"));
 }
 
 #[test]

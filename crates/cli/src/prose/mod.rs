@@ -9,10 +9,36 @@ mod notice;
 
 use jiff::Timestamp;
 use modsim_policy::{Mark, show_instant};
-use modsim_sim::explanation::{ClauseKey, Counts, Held, Node, NoticesAvailable};
-use modsim_sim::report::{ClauseInfo, Report};
+use modsim_sim::explanation::{Basis, ClauseKey, Counts, Held, Node, NoticesAvailable};
+use modsim_sim::report::{ClauseInfo, Report, VerdictReport};
 
 pub use notice::notice_required;
+
+/// The notice each ground of a permitted verdict rests on, read off its explanation: the
+/// ground's clause and its basis, in the order of the grounds (grounds that need no notice
+/// are left out).
+pub fn ground_bases(v: &VerdictReport) -> Vec<(&ClauseKey, &Basis)> {
+    let Some(tree) = &v.explanation else {
+        return Vec::new();
+    };
+    tree.children
+        .iter()
+        .filter_map(|power| match &power.node {
+            Node::Power {
+                clause,
+                exercisable: true,
+                ..
+            } => power
+                .walk()
+                .find_map(|step| match &step.node {
+                    Node::NoticeBasis { basis } if *basis != Basis::NoNoticeNeeded => Some(basis),
+                    _ => None,
+                })
+                .map(|basis| (clause, basis)),
+            _ => None,
+        })
+        .collect()
+}
 
 /// How many subjects of each standing a tally names (the explanation names as many).
 const TALLY_SHOWN: usize = 12;
@@ -46,6 +72,24 @@ impl<'r> Prose<'r> {
         self.clause(key)
             .and_then(|c| c.power.as_ref())
             .map_or("", |p| p.condition.as_str())
+    }
+
+    /// An instant of an event, marked when the event's time is reconstructed: `2021-01-09
+    /// 18:00 PST (the notice's time is reconstructed)`.
+    pub fn event_at(&self, event: &str, t: Timestamp) -> String {
+        let at = self.at(t);
+        match self.report.event(event) {
+            Some(e) if e.reconstructed.is_some() => {
+                let what = match e.kind {
+                    modsim_sim::report::EventKind::Notice { .. } => "the notice's",
+                    modsim_sim::report::EventKind::Action { .. } => "the action's",
+                    modsim_sim::report::EventKind::Delivery { .. } => "the delivery's",
+                    modsim_sim::report::EventKind::Fact { .. } => "the fact's",
+                };
+                format!("{at} ({what} time is reconstructed)")
+            }
+            _ => at,
+        }
     }
 
     fn posts_reconstructed(&self) -> bool {
@@ -229,7 +273,13 @@ impl<'r> Prose<'r> {
             NoticesAvailable::Ready { notices } => {
                 let each: Vec<String> = notices
                     .iter()
-                    .map(|r| format!("notice of {}: ready {}", self.at(r.given), self.at(r.ready)))
+                    .map(|r| {
+                        format!(
+                            "notice of {}: ready {}",
+                            self.event_at(&r.notice, r.given),
+                            self.at(r.ready)
+                        )
+                    })
                     .collect();
                 format!(
                     "{}; the condition did not hold when the notice allowed it",

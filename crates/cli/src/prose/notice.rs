@@ -104,19 +104,24 @@ impl Prose<'_> {
             Lack::NoNotice { from, to } => {
                 format!("no notice from {from} to {to} under this clause in the timeline")
             }
-            Lack::Later { given, .. } => {
-                format!("notice is given only later, at {}", self.at(*given))
+            Lack::Later { notice, given } => {
+                format!(
+                    "notice is given only later, at {}",
+                    self.event_at(notice, *given)
+                )
             }
             Lack::NotBefore(n) => format!(
                 "not before {}: {}",
                 self.at(n.ready),
                 self.notice_arithmetic(n)
             ),
-            Lack::Broken { given, .. } => format!(
+            Lack::Broken { notice, given } => format!(
                 "the condition did not hold without a break from the notice of {} on",
-                self.at(*given)
+                self.event_at(notice, *given)
             ),
-            Lack::Given { given, .. } => format!("notice given {}", self.at(*given)),
+            Lack::Given { notice, given } => {
+                format!("notice given {}", self.event_at(notice, *given))
+            }
         }
     }
 

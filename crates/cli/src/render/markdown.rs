@@ -5,7 +5,7 @@ use std::fmt::Write;
 use modsim_sim::report::Report;
 
 use super::{MATRIX_HEADER, matrix_cells, tally_line, word};
-use crate::prose::Prose;
+use crate::prose::{self, Prose};
 
 /// The report as Markdown: the verdict matrix first, then each verdict, the earliest
 /// instants and the duties. Reconstructed data is flagged as in the text.
@@ -62,7 +62,20 @@ fn verdicts(out: &mut String, report: &Report) {
                 "not permitted"
             }
         );
-        let _ = writeln!(out, "{} ({})\n", md(&v.summary), v.mark);
+        match &v.reconstructed {
+            Some(note) => {
+                let _ = writeln!(
+                    out,
+                    "{} ({}; **reconstructed**: {})\n",
+                    md(&v.summary),
+                    v.mark,
+                    md(note)
+                );
+            }
+            None => {
+                let _ = writeln!(out, "{} ({})\n", md(&v.summary), v.mark);
+            }
+        }
         for g in &v.grounds_in {
             let _ = writeln!(
                 out,
@@ -70,6 +83,14 @@ fn verdicts(out: &mut String, report: &Report) {
                 g.clause,
                 md(&g.title),
                 g.policy
+            );
+        }
+        for (clause, basis) in prose::ground_bases(v) {
+            let _ = writeln!(
+                out,
+                "- notice under `{}`: {}",
+                clause.id,
+                md(&prose.basis(basis, false))
             );
         }
         for a in &v.assumptions {
@@ -99,23 +120,28 @@ fn verdicts(out: &mut String, report: &Report) {
 
 /// The earliest instants and the duties.
 fn answers(out: &mut String, report: &Report) {
+    let prose = Prose::new(report);
     let _ = writeln!(out, "## Earliest instants\n");
     let _ = writeln!(
         out,
-        "| policy | power | holder | action | against | earliest |"
+        "| policy | power | holder | action | against | earliest | notice and arithmetic |"
     );
-    let _ = writeln!(out, "|---|---|---|---|---|---|");
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|");
     for e in &report.earliest {
         let _ = writeln!(
             out,
-            "| {} | `{}` {} | {} | {} | {} | {} |",
+            "| {} | `{}` {} | {} | {} | {} | {} | {} |",
             e.policy,
             e.power,
             md(&e.title),
             e.holder,
             e.action,
             e.against,
-            e.at_local.as_deref().unwrap_or("never")
+            e.at_local.as_deref().unwrap_or("never"),
+            md(&e
+                .basis
+                .as_ref()
+                .map_or_else(String::new, |b| prose.basis(b, false)))
         );
     }
     let _ = writeln!(out, "\n## Duties\n");

@@ -278,7 +278,11 @@ fn matrix_cells(r: &MatrixRow) -> [String; 8] {
         r.actor.clone(),
         r.action.clone(),
         r.against.clone(),
-        r.at_local.clone(),
+        if r.reconstructed {
+            format!("{} (reconstructed)", r.at_local)
+        } else {
+            r.at_local.clone()
+        },
         if r.permitted {
             "PERMITTED".to_owned()
         } else {
@@ -302,7 +306,7 @@ fn tally_line(d: &modsim_sim::report::DutyReport) -> Option<String> {
         return None;
     }
     Some(format!(
-        "{} met in time, {} late, {} overdue, {} open",
+        "once every deadline has passed: {} met in time, {} late, {} overdue, {} open",
         t.in_time.len(),
         t.late.len(),
         t.overdue.len(),
@@ -331,10 +335,21 @@ fn verdict(out: &mut String, prose: &Prose<'_>, v: &VerdictReport) {
     };
     let _ = writeln!(
         out,
-        "  {style}{mark}{style:#}  {} {} {} at {}",
-        v.actor, v.action, v.against, v.at_local
+        "  {style}{mark}{style:#}  {} {} {} at {}{}",
+        v.actor,
+        v.action,
+        v.against,
+        v.at_local,
+        if v.reconstructed.is_some() {
+            " (reconstructed)"
+        } else {
+            ""
+        }
     );
     let _ = writeln!(out, "      {DIM}{}{DIM:#}", v.summary);
+    if let Some(note) = &v.reconstructed {
+        let _ = writeln!(out, "      {WARN}reconstructed:{WARN:#} {note}");
+    }
     if v.permitted {
         let grounds: Vec<String> = v
             .grounds_in
@@ -342,6 +357,14 @@ fn verdict(out: &mut String, prose: &Prose<'_>, v: &VerdictReport) {
             .map(|g| format!("{} ({})", g.clause, g.title))
             .collect();
         let _ = writeln!(out, "      grounds: {}", grounds.join("; "));
+        for (clause, basis) in prose::ground_bases(v) {
+            let _ = writeln!(
+                out,
+                "      notice under {}: {}",
+                clause.id,
+                prose.basis(basis, false)
+            );
+        }
         if v.assumptions.is_empty() {
             let _ = writeln!(
                 out,
@@ -359,7 +382,7 @@ fn verdict(out: &mut String, prose: &Prose<'_>, v: &VerdictReport) {
         for m in &v.missing {
             let _ = writeln!(out, "      missing: {}", prose.missing(m));
         }
-        match &v.earliest_permitted {
+        match &v.earliest_permitted_local {
             Some(t) => {
                 let _ = writeln!(out, "      earliest permitted: {t}");
             }

@@ -2,7 +2,6 @@
 //! (with `--set`), judgment calls (with `--assume`) and clauses (with `--without`).
 
 use super::compiler::Compiler;
-use super::lint;
 use super::overrides::Overrides;
 use super::raw::{RawPolicy, RawValue};
 use crate::LabelTable;
@@ -74,14 +73,16 @@ impl Compiler<'_> {
                         .with_help(format!(
                             "`{name}` is {}, such as `{default}`",
                             kind_of(default)
-                        )),
+                        ))
+                        .on_command_line(),
                     ),
                     (_, Err(help)) => self.error(
                         Problem::error(
                             format!("`--set {name}={text}`: `{text}` is not a value"),
                             None,
                         )
-                        .with_help(help),
+                        .with_help(help)
+                        .on_command_line(),
                     ),
                 }
             }
@@ -107,20 +108,6 @@ impl Compiler<'_> {
             .collect();
         let mut out = Vec::new();
         for (name, a) in self.unique_entries(&raw.assumptions, "judgment call") {
-            if a.default.is_none() {
-                let span = raw
-                    .assumptions
-                    .0
-                    .iter()
-                    .find(|(k, _)| k.get_ref() == name)
-                    .map(|(k, _)| k.span());
-                self.error(lint::warning(
-                    "judgment-call-without-default",
-                    format!("judgment call `{name}` has no default; it is read as `false`"),
-                    span,
-                    "add `default = false` (or `true`), with a `note` on why",
-                ));
-            }
             let default = a.default.unwrap_or(false);
             if let Some(clause) = &a.clause
                 && !clause_ids.contains(&clause.get_ref().as_str())

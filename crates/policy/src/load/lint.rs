@@ -1,5 +1,8 @@
 //! Domain lints: rule sets that are valid TOML and compile, but read as nonsense as a
-//! contract. Each lint is a warning with an id ([`LINTS`]) and says why it matters.
+//! contract. Each lint is one entry of a registry ([`LINTS`]): its id, level, what it finds,
+//! why that matters and the function that finds it; `docs/lints.md` is written from the
+//! registry. The lints that need a scenario live with it in `modsim-sim`, in the same shape
+//! ([`Lint`]).
 //!
 //! Every lint here is cheap and decidable from the compiled policy alone: structural
 //! reachability, structural equality of conditions, and bounds on periods. A lint never
@@ -7,78 +10,145 @@
 
 use std::ops::Range;
 
+use miette::Severity;
+
 use super::{PolicyDoc, RawPolicy, RawPower};
 use crate::condition::{Cond, Num, PostFlag, StateCount};
-use crate::diagnostic::Problem;
+use crate::diagnostic::{Problem, Source};
 use crate::model::{Action, Notice, Policy, Power};
 use crate::period::Period;
 
-/// One lint: its id, what it finds, and why that matters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Lint {
+/// One lint: its id, how loud it is, when it runs, what it finds, why that matters, and the
+/// function that finds it (`Check`, whose input depends on what the lint reads).
+#[derive(Clone, Copy, Debug)]
+pub struct Lint<Check> {
     /// The id shown with each warning, as in `power-without-notice`.
     pub id: &'static str,
+    /// How its findings are reported.
+    pub level: Severity,
+    /// When it runs.
+    pub stage: Stage,
     /// What it finds, in one line.
-    pub summary: &'static str,
+    pub finds: &'static str,
     /// Why that matters.
     pub why: &'static str,
+    /// The function that finds it.
+    pub check: Check,
 }
 
-/// Every lint `modsim check` runs, in the order of `docs/lints.md`.
-pub const LINTS: &[Lint] = &[
-    Lint {
-        id: "unenforced-prohibition",
-        summary: "a prohibited category that no duty or power ever acts on",
-        why: "a prohibition only matters through a duty to remove what it forbids or a power that counts it; alone it changes no verdict",
-    },
-    Lint {
-        id: "power-without-notice",
-        summary: "a power with no notice requirement",
-        why: "a remedy exercised with no notice at all gives the other party no chance to answer or cure; contracts that say \"immediately upon notice\" mean `immediate`",
-    },
-    Lint {
-        id: "cure-outlasts-notice",
-        summary: "a cure period that outlasts the notice period of a termination it is meant to precede",
-        why: "the termination can take effect before the cure period ends, so the cure period protects no one",
-    },
-    Lint {
-        id: "judgment-call-without-default",
-        summary: "a judgment call with no default",
-        why: "every verdict resting on it silently reads it as `false`; a default, with a note on why, makes the reading explicit",
-    },
-    Lint {
-        id: "unreachable-power",
-        summary: "a power that can never become available",
-        why: "its condition can never hold (it rests on nothing that can happen), so the clause never permits anything",
-    },
-    Lint {
-        id: "conflicting-powers",
-        summary: "two powers that always fire together with opposite effects",
-        why: "whenever one may be exercised so may the other, and they undo each other; the document is contradictory as encoded",
-    },
-    Lint {
-        id: "unknown-scenario-label",
-        summary: "a scenario's posts carry a label the policy does not know",
-        why: "the policy ignores labels it does not declare, so posts carrying only such labels are never prohibited under it",
-    },
+/// When a lint runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Whenever the policy is compiled: `modsim run` reports it too.
+    Compile,
+    /// When `modsim check` reads the policy.
+    Check,
+    /// When a scenario binds the policy: `modsim run` and `modsim check` both report it.
+    Bind,
+}
+
+impl Stage {
+    /// Which commands report it, for the docs.
+    pub fn commands(self) -> &'static str {
+        match self {
+            Stage::Compile | Stage::Bind => "`check`, `run`",
+            Stage::Check => "`check`",
+        }
+    }
+}
+
+impl<Check> Lint<Check> {
+    /// A finding of this lint: `message` at `span`, with the fix and why it matters in its help.
+    pub fn problem(&self, message: String, span: Option<Range<usize>>, fix: &str) -> Problem {
+        Problem {
+            severity: self.level,
+            ..Problem::error(message, span)
+        }
+        .with_code(self.id)
+        .with_help(format!("{fix}\nwhy it matters: {}", self.why))
+    }
+}
+
+/// What a policy lint reads: the document (for spans) and the policy compiled from it with no
+/// clause taken out; it pushes what it finds.
+pub type PolicyCheck = fn(&PolicyDoc, &Policy, &mut Vec<Problem>);
+
+/// A lint of a policy alone.
+pub type PolicyLint = Lint<PolicyCheck>;
+
+/// A prohibition no duty or power acts on.
+pub const UNENFORCED_PROHIBITION: PolicyLint = Lint {
+    id: "unenforced-prohibition",
+    level: Severity::Warning,
+    stage: Stage::Check,
+    finds: "a prohibition, when no duty reads `post.prohibited` or a label and no power counts prohibited posts (`state.live_prohibited`, `state.live_reported`, `account.prohibited`, `account.live_prohibited`)",
+    why: "a prohibition only matters through a duty to remove what it forbids or a power that counts it; alone it changes no verdict",
+    check: unenforced_prohibitions,
+};
+
+/// A power that needs no notice.
+pub const POWER_WITHOUT_NOTICE: PolicyLint = Lint {
+    id: "power-without-notice",
+    level: Severity::Warning,
+    stage: Stage::Check,
+    finds: "a power with `notice = \"none\"`",
+    why: "a remedy exercised with no notice at all gives the other party no chance to answer or cure; contracts that say \"immediately upon notice\" mean `immediate`",
+    check: powers_without_notice,
+};
+
+/// A cure period longer than a termination's notice.
+pub const CURE_OUTLASTS_NOTICE: PolicyLint = Lint {
+    id: "cure-outlasts-notice",
+    level: Severity::Warning,
+    stage: Stage::Check,
+    finds: "a power's cure period that is surely longer than the advance notice of a termination between the same roles (or its own)",
+    why: "the termination can take effect before the cure period ends, so the cure period protects no one",
+    check: cures_outlasting_notice,
+};
+
+/// A judgment call read as `false` without saying so.
+pub const JUDGMENT_CALL_WITHOUT_DEFAULT: PolicyLint = Lint {
+    id: "judgment-call-without-default",
+    level: Severity::Warning,
+    stage: Stage::Compile,
+    finds: "a judgment call with no `default` (read as `false`)",
+    why: "every verdict resting on it silently reads it as `false`; a default, with a note on why, makes the reading explicit",
+    check: judgment_calls_without_default,
+};
+
+/// A power whose condition can never hold.
+pub const UNREACHABLE_POWER: PolicyLint = Lint {
+    id: "unreachable-power",
+    level: Severity::Warning,
+    stage: Stage::Check,
+    finds: "a power whose condition can never hold: it rests only on duties that can never be breached, powers never available, clauses taken out, or constant tests",
+    why: "its condition can never hold (it rests on nothing that can happen), so the clause never permits anything",
+    check: unreachable_powers,
+};
+
+/// Two powers that undo each other and always fire together.
+pub const CONFLICTING_POWERS: PolicyLint = Lint {
+    id: "conflicting-powers",
+    level: Severity::Warning,
+    stage: Stage::Check,
+    finds: "two powers between the same roles, with the same condition, notice and cure, whose actions undo each other (`restore` against `suspend`, `terminate`...)",
+    why: "whenever one may be exercised so may the other, and they undo each other; the document is contradictory as encoded",
+    check: conflicting_powers,
+};
+
+/// Every lint of a policy alone, in the order of `docs/lints.md`.
+pub const LINTS: &[PolicyLint] = &[
+    UNENFORCED_PROHIBITION,
+    POWER_WITHOUT_NOTICE,
+    CURE_OUTLASTS_NOTICE,
+    JUDGMENT_CALL_WITHOUT_DEFAULT,
+    UNREACHABLE_POWER,
+    CONFLICTING_POWERS,
 ];
 
-/// The lint with this id.
-pub fn lint(id: &str) -> Option<&'static Lint> {
+/// The policy lint with this id.
+pub fn lint(id: &str) -> Option<&'static PolicyLint> {
     LINTS.iter().find(|l| l.id == id)
-}
-
-/// A warning of lint `id`, with the fix and why it matters in its help.
-pub fn warning(
-    id: &'static str,
-    message: String,
-    span: Option<Range<usize>>,
-    fix: &str,
-) -> Problem {
-    let why = lint(id).map_or("", |l| l.why);
-    Problem::warning(message, span)
-        .with_code(id)
-        .with_help(format!("{fix}\nwhy it matters: {why}"))
 }
 
 impl PolicyDoc {
@@ -88,25 +158,30 @@ impl PolicyDoc {
         match self.compile(&super::Overrides::default()) {
             Err(failure) => failure.problems,
             Ok((policy, mut warnings)) => {
-                warnings.extend(self.lint(&policy));
+                let source = self.source();
+                warnings.extend(
+                    self.lint(&policy, Stage::Check)
+                        .into_iter()
+                        .map(|p| p.in_file(&source)),
+                );
                 warnings
             }
         }
     }
 
-    /// The domain lints of `policy`, compiled from this document with no clause taken out.
-    pub fn lint(&self, policy: &Policy) -> Vec<Problem> {
+    /// The domain lints of `stage` for `policy`, compiled from this document with no clause
+    /// taken out, less those a clause allows, and a warning for each `allow` that names no
+    /// lint (at the check stage).
+    pub fn lint(&self, policy: &Policy, stage: Stage) -> Vec<Problem> {
         let raw = &self.raw;
         let mut out = Vec::new();
-        unenforced_prohibitions(raw, policy, &mut out);
-        powers_without_notice(raw, policy, &mut out);
-        cures_outlasting_notice(raw, policy, &mut out);
-        unreachable_powers(raw, policy, &mut out);
-        conflicting_powers(raw, policy, &mut out);
+        for lint in LINTS.iter().filter(|l| l.stage == stage) {
+            (lint.check)(self, policy, &mut out);
+        }
         // A clause may say it trips a lint on purpose (`allow = ["power-without-notice"]`):
         // its warnings of that lint are dropped; an id that names no lint is a warning itself.
         let mut unknown = Vec::new();
-        for clause in &raw.clause {
+        for clause in raw.clause.iter().filter(|_| stage == Stage::Check) {
             for id in &clause.get_ref().allow {
                 if lint(id.get_ref()).is_none() {
                     unknown.push(
@@ -155,6 +230,38 @@ impl PolicyDoc {
     }
 }
 
+impl PolicyDoc {
+    /// The document's file, for problems found once it is compiled (binding's lints).
+    pub fn source(&self) -> Source {
+        Source::new(&self.name, self.text.as_str())
+    }
+
+    /// Where the document declares the scenario fact `name` (under `[facts]`).
+    pub fn fact_span(&self, name: &str) -> Option<Range<usize>> {
+        self.raw
+            .facts
+            .0
+            .iter()
+            .find(|(k, _)| k.get_ref() == name)
+            .map(|(k, _)| k.span())
+    }
+}
+
+fn judgment_calls_without_default(doc: &PolicyDoc, _: &Policy, out: &mut Vec<Problem>) {
+    for (name, a) in &doc.raw.assumptions.0 {
+        if a.default.is_none() {
+            out.push(JUDGMENT_CALL_WITHOUT_DEFAULT.problem(
+                format!(
+                    "judgment call `{}` has no default; it is read as `false`",
+                    name.get_ref()
+                ),
+                Some(name.span()),
+                "add `default = false` (or `true`), with a `note` on why",
+            ));
+        }
+    }
+}
+
 fn clause_id(policy: &Policy, clause: usize) -> &str {
     policy.clauses.get(clause).map_or("?", |c| c.id.as_str())
 }
@@ -169,7 +276,8 @@ fn clause_span(raw: &RawPolicy, clause: usize) -> Option<Range<usize>> {
     raw.clause.get(clause).map(|c| c.get_ref().id.span())
 }
 
-fn unenforced_prohibitions(raw: &RawPolicy, policy: &Policy, out: &mut Vec<Problem>) {
+fn unenforced_prohibitions(doc: &PolicyDoc, policy: &Policy, out: &mut Vec<Problem>) {
+    let raw = &doc.raw;
     // A duty acts on prohibited posts when its trigger reads `post.prohibited` or a label;
     // a power acts on them when it counts live prohibited posts.
     let duty_reads_content = policy.duties.iter().any(|d| {
@@ -200,8 +308,7 @@ fn unenforced_prohibitions(raw: &RawPolicy, policy: &Policy, out: &mut Vec<Probl
             .get(prohibition.clause)
             .and_then(|c| c.get_ref().prohibits.as_ref())
             .map(|p| p.span());
-        out.push(warning(
-            "unenforced-prohibition",
+        out.push(UNENFORCED_PROHIBITION.problem(
             format!(
                 "clause `{}` prohibits content, but no duty or power acts on prohibited posts",
                 clause_id(policy, prohibition.clause)
@@ -225,11 +332,11 @@ fn counts_prohibited(n: &Num) -> bool {
     }
 }
 
-fn powers_without_notice(raw: &RawPolicy, policy: &Policy, out: &mut Vec<Problem>) {
+fn powers_without_notice(doc: &PolicyDoc, policy: &Policy, out: &mut Vec<Problem>) {
+    let raw = &doc.raw;
     for power in &policy.powers {
         if power.notice == Notice::None {
-            out.push(warning(
-                "power-without-notice",
+            out.push(POWER_WITHOUT_NOTICE.problem(
                 format!(
                     "power `{}` needs no notice at all",
                     clause_id(policy, power.clause)
@@ -268,7 +375,8 @@ fn surely_longer(a: Period, b: Period) -> bool {
     }
 }
 
-fn cures_outlasting_notice(raw: &RawPolicy, policy: &Policy, out: &mut Vec<Problem>) {
+fn cures_outlasting_notice(doc: &PolicyDoc, policy: &Policy, out: &mut Vec<Problem>) {
+    let raw = &doc.raw;
     for cured in &policy.powers {
         let Some(cure) = cured.cure else { continue };
         for termination in policy.powers.iter().filter(|t| {
@@ -297,14 +405,15 @@ fn cures_outlasting_notice(raw: &RawPolicy, policy: &Policy, out: &mut Vec<Probl
                     notice.period
                 )
             };
-            out.push(warning(
-                "cure-outlasts-notice",
-                message,
-                raw_power(raw, cured.clause)
-                    .and_then(|p| p.cure.as_ref())
-                    .map(|c| c.span()),
-                "shorten the cure period, or lengthen the termination's notice to cover it",
-            ));
+            out.push(
+                CURE_OUTLASTS_NOTICE.problem(
+                    message,
+                    raw_power(raw, cured.clause)
+                        .and_then(|p| p.cure.as_ref())
+                        .map(|c| c.span()),
+                    "shorten the cure period, or lengthen the termination's notice to cover it",
+                ),
+            );
         }
     }
 }
@@ -345,7 +454,8 @@ impl Reach<'_> {
     }
 }
 
-fn unreachable_powers(raw: &RawPolicy, policy: &Policy, out: &mut Vec<Problem>) {
+fn unreachable_powers(doc: &PolicyDoc, policy: &Policy, out: &mut Vec<Problem>) {
+    let raw = &doc.raw;
     let nothing = Reach {
         duties: &[],
         powers: &[],
@@ -388,8 +498,7 @@ fn unreachable_powers(raw: &RawPolicy, policy: &Policy, out: &mut Vec<Problem>) 
         if *reachable {
             continue;
         }
-        out.push(warning(
-            "unreachable-power",
+        out.push(UNREACHABLE_POWER.problem(
             format!(
                 "power `{}` can never become available",
                 clause_id(policy, power.clause)
@@ -426,7 +535,8 @@ fn opposite(a: Action, b: Action) -> bool {
     (a == Action::Restore && TAKING.contains(&b)) || (b == Action::Restore && TAKING.contains(&a))
 }
 
-fn conflicting_powers(raw: &RawPolicy, policy: &Policy, out: &mut Vec<Problem>) {
+fn conflicting_powers(doc: &PolicyDoc, policy: &Policy, out: &mut Vec<Problem>) {
+    let raw = &doc.raw;
     let powers: Vec<&Power> = policy.powers.iter().collect();
     for (i, a) in powers.iter().enumerate() {
         for b in powers.iter().skip(i + 1) {
@@ -437,20 +547,21 @@ fn conflicting_powers(raw: &RawPolicy, policy: &Policy, out: &mut Vec<Problem>) 
                 && a.notice == b.notice
                 && a.cure == b.cure
             {
-                out.push(warning(
-                    "conflicting-powers",
-                    format!(
-                        "powers `{}` ({}) and `{}` ({}) always fire together",
-                        clause_id(policy, a.clause),
-                        a.action,
-                        clause_id(policy, b.clause),
-                        b.action
+                out.push(
+                    CONFLICTING_POWERS.problem(
+                        format!(
+                            "powers `{}` ({}) and `{}` ({}) always fire together",
+                            clause_id(policy, a.clause),
+                            a.action,
+                            clause_id(policy, b.clause),
+                            b.action
+                        ),
+                        raw_power(raw, b.clause)
+                            .map(|p| p.action.span())
+                            .or_else(|| clause_span(raw, b.clause)),
+                        "give them different conditions, or take one out",
                     ),
-                    raw_power(raw, b.clause)
-                        .map(|p| p.action.span())
-                        .or_else(|| clause_span(raw, b.clause)),
-                    "give them different conditions, or take one out",
-                ));
+                );
             }
         }
     }
@@ -528,69 +639,117 @@ power = { holder = "host", action = "terminate", against = "site", when = 'avail
         assert!(codes(&[]).is_empty());
     }
 
-    #[test]
-    fn each_lint_fires_on_its_case() {
-        for (edits, expected) in [
-            (
-                &[(
+    /// Per lint: edits of `BASE` that trip it (each trips it once, alone), and edits that come
+    /// close without tripping it.
+    type Case = (
+        &'static str,
+        &'static [(&'static str, &'static str)],
+        &'static [(&'static str, &'static str)],
+    );
+
+    const CASES: &[Case] = &[
+        (
+            "unenforced-prohibition",
+            &[(
+                "opens = \"reported\",",
+                "opens = \"reported\", where = 'post.reported',",
+            )],
+            // A power that counts prohibited posts acts on them.
+            &[
+                (
                     "opens = \"reported\",",
                     "opens = \"reported\", where = 'post.reported',",
-                )][..],
-                &["unenforced-prohibition"][..],
-            ),
-            (
-                &[("notice = \"immediate\"", "notice = \"none\"")],
-                &["power-without-notice"],
-            ),
-            (
-                &[(
-                    "value = \"30 calendar days\", about = \"cure\"",
-                    "value = \"31 calendar days\", about = \"cure\"",
-                )],
-                &["cure-outlasts-notice"],
-            ),
-            (
-                &[(
-                    "value = \"30 calendar days\", about = \"cure\"",
-                    "value = \"20 business days\", about = \"cure\"",
-                )],
-                &[],
-            ),
+                ),
+                (
+                    "assumptions.risk'",
+                    "assumptions.risk || state.live_prohibited > 0'",
+                ),
+            ],
+        ),
+        (
+            "power-without-notice",
+            &[("notice = \"immediate\"", "notice = \"none\"")],
+            &[("notice = \"immediate\"", "notice = \"1 calendar days\"")],
+        ),
+        (
+            "cure-outlasts-notice",
+            &[(
+                "value = \"30 calendar days\", about = \"cure\"",
+                "value = \"31 calendar days\", about = \"cure\"",
+            )],
+            // Twenty business days may or may not outlast thirty calendar days: silent.
+            &[(
+                "value = \"30 calendar days\", about = \"cure\"",
+                "value = \"20 business days\", about = \"cure\"",
+            )],
+        ),
+        (
+            "judgment-call-without-default",
+            &[("default = false }", "}")],
+            &[("default = false }", "default = true }")],
+        ),
+        (
+            "unreachable-power",
+            &[(
+                "when = 'available(\"3\")'",
+                "when = 'available(\"3\") && 1 > 2'",
+            )],
+            &[(
+                "when = 'available(\"3\")'",
+                "when = 'available(\"3\") && 1 < 2'",
+            )],
+        ),
+        (
+            "conflicting-powers",
+            &[
+                ("action = \"terminate\"", "action = \"restore\""),
+                (
+                    "when = 'available(\"3\")'",
+                    "when = 'breached(\"2\") || assumptions.risk'",
+                ),
+                (
+                    "notice = \"notice\", cure = \"cure\"",
+                    "notice = \"immediate\"",
+                ),
+            ],
+            // The same, but with a different notice: they need not fire together.
+            &[
+                ("action = \"terminate\"", "action = \"restore\""),
+                (
+                    "when = 'available(\"3\")'",
+                    "when = 'breached(\"2\") || assumptions.risk'",
+                ),
+            ],
+        ),
+    ];
+
+    #[test]
+    fn every_lint_fires_on_its_case_and_not_on_a_near_miss() {
+        for lint in LINTS {
+            let Some((_, trips, misses)) = CASES.iter().find(|(id, _, _)| *id == lint.id) else {
+                panic!("lint `{}` has no case in CASES", lint.id);
+            };
+            assert_eq!(codes(trips), [lint.id], "{}: {trips:?}", lint.id);
+            assert!(!codes(misses).contains(&lint.id), "{}: {misses:?}", lint.id);
+        }
+        for (id, _, _) in CASES {
+            assert!(lint(id).is_some(), "case for no lint `{id}`");
+        }
+    }
+
+    #[test]
+    fn lints_found_together() {
+        for (edits, expected) in [
             (
                 &[(
                     "value = \"30 calendar days\", about = \"cure\"",
                     "value = \"800 hours\", about = \"cure\"",
-                )],
-                &["cure-outlasts-notice"],
-            ),
-            (
-                &[("default = false }", "}")],
-                &["judgment-call-without-default"],
-            ),
-            (
-                &[(
-                    "when = 'available(\"3\")'",
-                    "when = 'available(\"3\") && 1 > 2'",
-                )],
-                &["unreachable-power"],
+                )][..],
+                &["cure-outlasts-notice"][..],
             ),
             (
                 &[("breached(\"2\") || assumptions.risk", "!true")],
                 &["unreachable-power", "unreachable-power"],
-            ),
-            (
-                &[
-                    ("action = \"terminate\"", "action = \"restore\""),
-                    (
-                        "when = 'available(\"3\")'",
-                        "when = 'breached(\"2\") || assumptions.risk'",
-                    ),
-                    (
-                        "notice = \"notice\", cure = \"cure\"",
-                        "notice = \"immediate\"",
-                    ),
-                ],
-                &["conflicting-powers"],
             ),
         ] {
             assert_eq!(codes(edits), expected, "{edits:?}");
@@ -598,10 +757,37 @@ power = { holder = "host", action = "terminate", against = "site", when = 'avail
     }
 
     #[test]
+    fn an_allowed_lint_is_dropped_and_an_unknown_allow_is_a_warning() {
+        let text = BASE.replacen("notice = \"immediate\"", "notice = \"none\"", 1);
+        let allowing = |allow: &str| {
+            let text = text.replacen(
+                "id = \"3\"\n",
+                &format!("id = \"3\"\nallow = [\"{allow}\"]\n"),
+                1,
+            );
+            PolicyDoc::parse("t.toml", &text).unwrap().check()
+        };
+        assert!(allowing("power-without-notice").is_empty());
+        let found = allowing("power-without-notise");
+        let messages: Vec<&str> = found.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "power `3` needs no notice at all",
+                "`allow` names no lint `power-without-notise`"
+            ]
+        );
+        assert_eq!(
+            found[1].help.as_deref(),
+            Some("did you mean `power-without-notice`?")
+        );
+    }
+
+    #[test]
     fn every_lint_has_an_id_and_a_reason() {
         for l in LINTS {
-            assert!(!l.why.is_empty() && !l.summary.is_empty(), "{}", l.id);
+            assert!(!l.why.is_empty() && !l.finds.is_empty(), "{}", l.id);
+            assert_eq!(l.problem(String::new(), None, "").code, Some(l.id));
         }
-        assert!(lint("power-without-notice").is_some());
     }
 }

@@ -72,11 +72,8 @@ fn problems(from: &str, to: &str) -> Vec<String> {
     let err = compile(&text, &Overrides::default()).unwrap_err();
     err.problems
         .iter()
-        .map(|p| match &p.span {
-            Some(span) => {
-                let (l, c) = err.line_column(span.start);
-                format!("{l}:{c}: {}", p.message)
-            }
+        .map(|p| match p.line_column() {
+            Some((l, c)) => format!("{l}:{c}: {}", p.message),
             None => p.message.clone(),
         })
         .collect()
@@ -178,7 +175,7 @@ fn several_problems_come_together() {
 fn toml_errors_are_located() {
     let err = compile("[policy]\nid = \"x\"\ntitle = \n", &Overrides::default()).unwrap_err();
     let p = &err.problems[0];
-    assert_eq!(err.line_column(p.span.clone().unwrap().start).0, 3);
+    assert_eq!(p.line_column().unwrap().0, 3);
     let err = compile(
         &MINIMAL.replacen("title = \"No threats\"", "titel = \"No threats\"", 1),
         &Overrides::default(),

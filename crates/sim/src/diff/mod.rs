@@ -31,15 +31,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use modsim_policy::condition::{Num, StateCount};
-use modsim_policy::{Cond, FileProblems, Mark, Overrides, Policy, PolicyDoc, ReformDoc};
+use modsim_policy::{Cond, FileProblems, Mark, Overrides, Policy};
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::bind::World;
 use crate::compare::{Differs, LabelledReport};
 use crate::report;
-use crate::scenario::{self, Files, LoadFailure, Party, Provenance, Scenario};
-use crate::setup::SetupError;
+use crate::scenario::{self, Files, Party, Provenance, Scenario};
+use crate::setup::{self, InForce, SetupError};
 use generate::{Base, Binding, Catalog, Generator};
 use pair::Pair;
 use timeline::Timeline;
@@ -226,8 +226,8 @@ pub struct Search {
     seed: u64,
     /// Timelines start from a scenario's (otherwise they are made up whole).
     from_scenario: bool,
-    /// Warnings found compiling the policies, file by file.
-    pub warnings: Vec<FileProblems>,
+    /// Warnings found compiling the policies, each in its file.
+    pub warnings: FileProblems,
 }
 
 impl Search {
@@ -237,26 +237,17 @@ impl Search {
             Some(path) => Some(read_scenario(path, files)?),
             None => None,
         };
-        let own: Vec<String> = scenario
-            .as_ref()
-            .map(|s| s.policies.iter().map(|p| p.file.clone()).collect())
-            .unwrap_or_default();
-        let mut failure = LoadFailure { files: Vec::new() };
-        let mut warnings = Vec::new();
+        let mut problems = FileProblems::default();
         let mut compiled = Vec::new();
         for side in [&spec.a, &spec.b] {
-            match compile(side, &own, files) {
-                Ok((policy, found)) => {
-                    warnings.extend(found);
-                    compiled.push(Arc::new(policy));
-                }
-                Err(SetupError::Files(f)) => failure.files.extend(f.files),
-                Err(e) => return Err(e),
+            if let Some(policy) = compile(side, scenario.as_ref(), files, &mut problems)? {
+                compiled.push(Arc::new(policy));
             }
         }
-        if !failure.files.is_empty() {
-            return Err(SetupError::Files(failure));
+        if problems.has_errors() {
+            return Err(SetupError::Files(problems));
         }
+        let warnings = problems;
         let (Some(a), Some(b)) = (compiled.first().cloned(), compiled.get(1).cloned()) else {
             return Err(SetupError::Usage {
                 message: "a diff needs two sides".into(),
@@ -525,61 +516,49 @@ fn read_scenario(path: &str, files: &dyn Files) -> Result<Scenario, SetupError> 
         message: format!("cannot read the scenario `{path}`: {e}"),
         help: Some("name a scenario file, or a folder holding `scenario.toml`".into()),
     })?;
-    scenario::load(path, &text, files).map_err(SetupError::Files)
+    scenario::load(path, &text, files).map_err(|failure| SetupError::Files(failure.problems))
 }
 
-/// Reads, reforms and compiles one side: its policy file, or the scenario's only policy.
+/// Reads, reforms and compiles one side (its policy file, or the scenario's only policy) as a
+/// run does, its problems added to `problems`; `None` when it has errors.
 fn compile(
     side: &SideSpec,
-    own: &[String],
+    scenario: Option<&Scenario>,
     files: &dyn Files,
-) -> Result<(Policy, Vec<FileProblems>), SetupError> {
-    let path = match (&side.policy, own) {
-        (Some(p), _) => p.clone(),
-        (None, [only]) => only.clone(),
+    problems: &mut FileProblems,
+) -> Result<Option<Policy>, SetupError> {
+    let in_force = match (&side.policy, scenario) {
+        (Some(p), _) => InForce::CommandLine(vec![p.clone()]),
+        (None, Some(s)) if s.policies.len() == 1 => InForce::Scenario(
+            s.policies.iter().map(|p| p.file.clone()).collect(),
+            s.places.clone(),
+        ),
         (None, _) => {
             return Err(SetupError::Usage {
                 message: format!(
                     "side `{}` is the scenario's own policy, but the scenario puts {} in force",
                     side.label,
-                    own.len()
+                    scenario.map_or(0, |s| s.policies.len())
                 ),
                 help: Some("name the policy of each side".into()),
             });
         }
     };
-    let text = files.read(&path).map_err(|e| SetupError::Usage {
-        message: format!("cannot read the policy `{path}`: {e}"),
-        help: None,
-    })?;
-    let files_failed = |p: FileProblems| SetupError::Files(LoadFailure { files: vec![p] });
-    let mut doc = PolicyDoc::parse(&path, &text).map_err(files_failed)?;
-    for reform_path in &side.reforms {
-        let text = files.read(reform_path).map_err(|e| SetupError::Usage {
-            message: format!("cannot read the reform `{reform_path}`: {e}"),
-            help: None,
-        })?;
-        let reform = ReformDoc::parse(reform_path, &text).map_err(files_failed)?;
-        if let Some(id) = reform.applies_to()
-            && id != doc.id()
-        {
-            return Err(SetupError::Usage {
-                message: format!(
-                    "the reform `{reform_path}` applies to `{id}`, not to `{}`",
-                    doc.id()
-                ),
-                help: Some(format!("apply it to the policy `{id}`")),
-            });
-        }
-        doc = doc.with_reform(&reform).map_err(files_failed)?;
+    let (docs, all_read) = setup::policies(&in_force, &side.reforms, files, problems);
+    if !all_read {
+        return Ok(None);
     }
-    let (policy, found) = doc.compile(&Overrides::default()).map_err(files_failed)?;
-    let warnings = if found.is_empty() {
-        Vec::new()
-    } else {
-        vec![FileProblems::new(doc.name(), doc.text(), found)]
-    };
-    Ok((policy, warnings))
+    let mut compiled = None;
+    for doc in &docs {
+        match doc.compile(&Overrides::default()) {
+            Ok((policy, found)) => {
+                problems.extend(found);
+                compiled = Some(policy);
+            }
+            Err(found) => problems.append(found),
+        }
+    }
+    Ok(compiled)
 }
 
 /// The scenario of a made-up timeline: a party per role (A's roles, then B's that A lacks, a
@@ -691,6 +670,7 @@ fn made_up_template(a: &Policy, b: &Policy, seed: u64) -> Result<Scenario, Setup
             ..Provenance::default()
         },
         model: None,
+        places: scenario::Places::default(),
     })
 }
 

@@ -95,7 +95,7 @@ impl Replay<'_> {
                     continue;
                 }
                 if let Some(ds) = state.duties.get_mut(d)
-                    && ds.discharge(post, bound.prohibited_by(post))
+                    && ds.discharge(post, || bound.prohibited_by(post))
                 {
                     record(ds, now, Cause::Removed(post));
                 }
@@ -112,11 +112,13 @@ impl Replay<'_> {
             return;
         };
         let posts = self.world.scenario.posts.len();
-        let rule = self
-            .world
-            .policies
-            .get(policy)
-            .and_then(|b| b.prohibited_by(post));
+        let world = self.world;
+        let rule = || {
+            world
+                .policies
+                .get(policy)
+                .and_then(|b| b.prohibited_by(post))
+        };
         if ds.breach(post, rule) {
             let cause = match post.checked_sub(posts) {
                 Some(demand) => Cause::DemandDeadline(demand),
@@ -144,7 +146,8 @@ impl Replay<'_> {
         if !bound.visible(post) {
             return Ok(());
         }
-        let prohibited = bound.prohibited_by(post).is_some();
+        let rule = bound.prohibited_by(post);
+        let prohibited = rule.is_some();
         let removed = x.removed.is_some_and(|t| t <= now);
         // The post as conditions see it: built only for a trigger that reads more than
         // `prohibited`, and then once.
@@ -174,19 +177,23 @@ impl Replay<'_> {
             if !applies {
                 continue;
             }
-            let opened = self.open_instance(p, d, post, now, removed, || {
-                format!(
-                    "the deadline of `{}` for post `{}`",
-                    bound.policy.duty_clause(duty).id,
-                    x.id
-                )
-            })?;
-            if !opened {
-                continue;
-            }
-            if let Some(ds) = self.states.get_mut(p).and_then(|s| s.duties.get_mut(d)) {
-                record(ds, now, cause.clone());
-            }
+            self.open_instance(
+                (p, d),
+                duty,
+                bound.policy.holidays,
+                post,
+                now,
+                removed,
+                rule,
+                &cause,
+                || {
+                    format!(
+                        "the deadline of `{}` for post `{}`",
+                        bound.policy.duty_clause(duty).id,
+                        x.id
+                    )
+                },
+            )?;
         }
         Ok(())
     }
@@ -234,18 +241,25 @@ impl Replay<'_> {
                 {
                     continue;
                 }
-                let opened = self.open_instance(p, d, instance_index, now, false, || {
-                    format!(
-                        "the deadline of `{}` for the demand of {}",
-                        bound.policy.duty_clause(duty).id,
-                        modsim_policy::show_instant(now, &s.zone)
-                    )
-                })?;
+                let opened = self.open_instance(
+                    (p, d),
+                    duty,
+                    bound.policy.holidays,
+                    instance_index,
+                    now,
+                    false,
+                    None,
+                    &Cause::Demanded(action_index),
+                    || {
+                        format!(
+                            "the deadline of `{}` for the demand of {}",
+                            bound.policy.duty_clause(duty).id,
+                            modsim_policy::show_instant(now, &s.zone)
+                        )
+                    },
+                )?;
                 if !opened {
                     continue;
-                }
-                if let Some(ds) = self.states.get_mut(p).and_then(|s| s.duties.get_mut(d)) {
-                    record(ds, now, Cause::Demanded(action_index));
                 }
                 any = true;
             }
@@ -274,7 +288,7 @@ impl Replay<'_> {
                     {
                         continue;
                     }
-                    if ds.discharge(s.posts.len() + k, None) {
+                    if ds.discharge(s.posts.len() + k, || None) {
                         record(ds, now, Cause::Delivered(index));
                     }
                 }
@@ -282,26 +296,28 @@ impl Replay<'_> {
         }
     }
 
-    /// Opens duty `d` of policy `p` for `subject` at `now`: met at once when the post is
-    /// already `removed`, pending with its deadline queued, pending for good with no time
+    /// Opens `duty`, duty `d` of policy `p`, for `subject` at `now`: met at once when the post
+    /// is already `removed`, pending with its deadline queued, pending for good with no time
     /// limit, or breached at once when the period is zero. False when it was open already.
-    /// `what` names the deadline, should its arithmetic fail.
+    /// The change is recorded as caused by `cause`; `what` names the deadline, should its
+    /// arithmetic fail.
+    #[inline]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the hot path passes what it has looked up"
+    )]
     fn open_instance(
         &mut self,
-        p: usize,
-        d: usize,
+        (p, d): (usize, usize),
+        duty: &modsim_policy::Duty,
+        calendar: modsim_policy::HolidayCalendar,
         subject: usize,
         now: Timestamp,
         removed: bool,
+        rule: Option<u16>,
+        cause: &Cause,
         what: impl FnOnce() -> String,
     ) -> Result<bool, ReplayError> {
-        let world = self.world;
-        let Some(bound) = world.policies.get(p) else {
-            return Ok(false);
-        };
-        let Some(duty) = bound.policy.duties.get(d) else {
-            return Ok(false);
-        };
         let Some(ds) = self.states.get_mut(p).and_then(|s| s.duties.get_mut(d)) else {
             return Ok(false);
         };
@@ -314,14 +330,15 @@ impl Replay<'_> {
         } else {
             (Instance::Pending, true)
         };
-        if !ds.open(subject, bound.prohibited_by(subject), state) {
+        if !ds.open(subject, || rule, state) {
             return Ok(false);
         }
+        record(ds, now, cause.clone());
         if deadline {
             let due = duty
                 .within
                 .period
-                .add_to(now, &world.scenario.zone, bound.policy.holidays)
+                .add_to(now, &self.world.scenario.zone, calendar)
                 .map_err(|error| ReplayError {
                     what: what(),
                     error,

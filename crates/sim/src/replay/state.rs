@@ -82,6 +82,20 @@ impl SubjectIndex {
         }
     }
 
+    /// `subject` (under prohibition `rule`, if any) moved from `from` to `to`.
+    fn moved(&mut self, subject: usize, from: Instance, to: Instance, rule: Option<u16>) {
+        for (state, on) in [(from, false), (to, true)] {
+            if let Some(standing) = state.standing() {
+                self.set(standing, subject, on);
+            }
+            if state == Instance::Breached
+                && let Some(rule) = rule
+            {
+                self.count_rule(rule, if on { 1 } else { -1 });
+            }
+        }
+    }
+
     fn count_rule(&mut self, rule: u16, by: i32) {
         match self
             .overdue_by_rule
@@ -173,9 +187,16 @@ impl DutyState {
         })
     }
 
-    /// Moves `subject` (which falls under prohibition `rule`, if a post that one covers) from
-    /// `from` to `to`, keeping the counts and the index. True when it was in `from`.
-    fn shift(&mut self, subject: usize, rule: Option<u16>, from: Instance, to: Instance) -> bool {
+    /// Moves `subject` from `from` to `to`, keeping the counts and (in an explained replay) the
+    /// index, for which `rule` tells the prohibition the subject falls under: asked only then.
+    #[inline]
+    fn shift(
+        &mut self,
+        subject: usize,
+        rule: impl FnOnce() -> Option<u16>,
+        from: Instance,
+        to: Instance,
+    ) -> bool {
         let Some(instance) = self.instances.get_mut(subject) else {
             return false;
         };
@@ -193,28 +214,26 @@ impl DutyState {
             self.ever_breached = true;
         }
         if let Some(index) = &mut self.index {
-            for (state, on) in [(from, false), (to, true)] {
-                if let Some(standing) = state.standing() {
-                    index.set(standing, subject, on);
-                }
-                if state == Instance::Breached
-                    && let Some(rule) = rule
-                {
-                    index.count_rule(rule, if on { 1 } else { -1 });
-                }
-            }
+            index.moved(subject, from, to, rule());
         }
         true
     }
 
     /// Opens the instance of `subject` in `state` (pending, met, or breached at once). False
     /// when it was open already.
-    pub(crate) fn open(&mut self, subject: usize, rule: Option<u16>, state: Instance) -> bool {
+    #[inline]
+    pub(crate) fn open(
+        &mut self,
+        subject: usize,
+        rule: impl FnOnce() -> Option<u16>,
+        state: Instance,
+    ) -> bool {
         self.shift(subject, rule, Instance::Unopened, state)
     }
 
     /// The deadline of a pending `subject` passes. True when it was pending.
-    pub(crate) fn breach(&mut self, subject: usize, rule: Option<u16>) -> bool {
+    #[inline]
+    pub(crate) fn breach(&mut self, subject: usize, rule: impl FnOnce() -> Option<u16>) -> bool {
         self.shift(subject, rule, Instance::Pending, Instance::Breached)
     }
 
@@ -241,11 +260,13 @@ impl DutyState {
 
     /// Meets the instance of `subject`: a pending one is fulfilled, a breached one cured.
     /// True when it changed.
-    pub(crate) fn discharge(&mut self, subject: usize, rule: Option<u16>) -> bool {
-        self.shift(subject, rule, Instance::Pending, Instance::Fulfilled)
-            || self.shift(subject, rule, Instance::Breached, Instance::Cured)
+    #[inline]
+    pub(crate) fn discharge(&mut self, subject: usize, rule: impl Fn() -> Option<u16>) -> bool {
+        self.shift(subject, &rule, Instance::Pending, Instance::Fulfilled)
+            || self.shift(subject, &rule, Instance::Breached, Instance::Cured)
     }
 
+    #[inline]
     fn status_now(&self) -> DutyStatus {
         if self.breached() > 0 {
             DutyStatus::Breached
@@ -475,6 +496,7 @@ pub(crate) fn bump(counts: &mut [i64], party: usize, by: i64) {
 }
 
 /// Records a duty's change of state, if its state changed.
+#[inline]
 pub(crate) fn record(ds: &mut DutyState, now: Timestamp, cause: Cause) {
     ds.version = ds.version.wrapping_add(1);
     let status = ds.status_now();

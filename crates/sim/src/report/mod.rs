@@ -196,6 +196,8 @@ pub struct MatrixRow {
     pub against: String,
     /// When, for readers.
     pub at_local: String,
+    /// Whether the action's time is reconstructed.
+    pub reconstructed: bool,
     /// The policies weighed.
     pub policies: Vec<String>,
     /// Whether the rules permitted it.
@@ -292,11 +294,7 @@ pub fn build(world: &World, outcome: &Outcome) -> Report {
             .map(|b| policy_info(&b.policy))
             .collect(),
         verdicts: outcome.verdicts.iter().map(|v| verdict(s, v)).collect(),
-        matrix: outcome
-            .verdicts
-            .iter()
-            .map(|v| matrix_row(zone, v))
-            .collect(),
+        matrix: outcome.verdicts.iter().map(|v| matrix_row(s, v)).collect(),
         earliest: outcome.earliest.iter().map(|e| earliest(zone, e)).collect(),
         duties: outcome.duties.iter().map(|d| duties::duty(s, d)).collect(),
         events: tables::events(s),
@@ -377,12 +375,17 @@ fn verdict(s: &Scenario, v: &Verdict) -> VerdictReport {
     }
 }
 
-fn matrix_row(zone: &TimeZone, v: &Verdict) -> MatrixRow {
+fn matrix_row(s: &Scenario, v: &Verdict) -> MatrixRow {
+    let zone = &s.zone;
     MatrixRow {
         actor: v.actor.clone(),
         action: v.action.clone(),
         against: v.against.clone(),
         at_local: show_instant(v.at, zone),
+        reconstructed: s
+            .actions
+            .get(v.action_index)
+            .is_some_and(|a| a.reconstructed.is_some()),
         policies: v.policies.clone(),
         permitted: v.permitted,
         grounds: v.grounds.iter().map(|g| g.clause.clone()).collect(),

@@ -8,7 +8,7 @@ use jiff::tz::TimeZone;
 use modsim_policy::{Mark, Problem, Word};
 use toml::Spanned;
 
-use super::contents::{PolicyRef, Provenance, Scenario};
+use super::contents::{Places, PolicyRef, Provenance, Scenario};
 use super::files::resolve_path;
 use super::raw::{RawEvent, RawPolicyRef, RawPosts, RawScenario, RawTime};
 use crate::timeline::{
@@ -118,6 +118,7 @@ impl Checker {
                 facts: timeline.facts,
                 provenance,
                 model,
+                places: Places::default(),
             },
             posts.file,
         ))

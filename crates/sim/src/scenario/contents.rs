@@ -2,7 +2,10 @@
 //! in force, the posts, the timeline's events and the provenance of it all.
 
 use jiff::tz::TimeZone;
+use std::ops::Range;
+
 use modsim_policy::Mark;
+use modsim_policy::diagnostic::Source;
 
 use crate::model::ScenarioModel;
 use crate::timeline::{ActionEvent, DeliveryEvent, FactEvent, NoticeEvent, Party, Post, PostId};
@@ -52,6 +55,34 @@ pub struct Scenario {
     pub provenance: Provenance,
     /// The generative model of the uncertain facts, for sweeps.
     pub model: Option<ScenarioModel>,
+    /// Where its parts are written, for problems found after it is read.
+    pub places: Places,
+}
+
+/// Where a scenario's parts are written, for the problems found once it is read (a policy
+/// bound to it that does not know a label): its files, shared, and the spans binding needs.
+#[derive(Clone, Debug, Default)]
+pub struct Places {
+    /// The scenario file.
+    pub scenario: Option<Source>,
+    /// The posts file, when the posts came from one.
+    pub posts: Option<Source>,
+    /// The `[roles]` table.
+    pub roles: Option<Range<usize>>,
+    /// Each `[[policy]]` entry's `file`, in order.
+    pub policies: Vec<Range<usize>>,
+    /// Where each label first stands in the posts file, by name.
+    pub labels: Vec<(Box<str>, Range<usize>)>,
+}
+
+impl Places {
+    /// Where `label` first stands in the posts file.
+    pub fn label(&self, label: &str) -> Option<Range<usize>> {
+        self.labels
+            .iter()
+            .find(|(l, _)| &**l == label)
+            .map(|(_, span)| span.clone())
+    }
 }
 
 impl Scenario {
@@ -80,6 +111,7 @@ impl Scenario {
             facts: self.facts.clone(),
             provenance: self.provenance.clone(),
             model: self.model.clone(),
+            places: self.places.clone(),
         }
     }
 

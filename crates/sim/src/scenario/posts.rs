@@ -23,6 +23,8 @@ pub(super) struct Posts {
     pub(super) posts: Vec<Post>,
     /// The labels they carry; a post's [`LabelSet`] numbers them in this order.
     pub(super) labels: Vec<String>,
+    /// Where each label first stands, by name, for the problems binding finds.
+    pub(super) first_seen: Vec<(Box<str>, Range<usize>)>,
 }
 
 /// The columns a posts file may have.
@@ -297,6 +299,9 @@ impl Rows<'_> {
             let index = match self.read.labels.iter().position(|l| l == label) {
                 Some(i) => i,
                 None if self.read.labels.len() < MAX_SCENARIO_LABELS => {
+                    if let Some(span) = self.label_span(row, label) {
+                        self.read.first_seen.push((label.into(), span));
+                    }
                     self.read.labels.push(label.to_owned());
                     self.read.labels.len() - 1
                 }
@@ -460,7 +465,7 @@ mod tests {
             .iter()
             .map(|p| {
                 let span = p.span.clone().unwrap();
-                let (line, column) = failure.line_column(span.start);
+                let (line, column) = p.line_column().unwrap();
                 let underlined = csv.get(span).unwrap();
                 format!("{line}:{column} `{underlined}`: {}", p.message)
             })
