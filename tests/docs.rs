@@ -593,6 +593,9 @@ fn classify(words: &[String]) -> Result<Action, String> {
     let args = |rest: &[&str]| rest.iter().map(|w| (*w).to_owned()).collect::<Vec<_>>();
     let action = match words.as_slice() {
         [] => return Err("no command".to_owned()),
+        ["modsim", "serve", ..] => Action::Skip(
+            "starts a server that runs until stopped (tests/serve.rs and tests/browser/ run it)",
+        ),
         ["modsim", rest @ ..] => Action::Run(args(rest)),
         [program, rest @ ..] if program.ends_with("/modsim") && program.contains("target/") => {
             Action::Run(args(rest))

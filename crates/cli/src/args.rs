@@ -145,6 +145,44 @@ pub enum Command {
     /// Print the JSON Schema of a file kind, for TOML editors (Taplo, Even Better TOML).
     #[command(after_help = SCHEMA_EXAMPLES)]
     Schema(SchemaArgs),
+    /// Serve the classroom in a browser (on the loopback unless --listen).
+    #[command(after_help = SERVE_EXAMPLES)]
+    Serve(ServeArgs),
+}
+
+const SERVE_EXAMPLES: &str = "\
+Examples:
+  modsim serve --check
+      Say what `modsim serve` offers (the embedded seeds, reforms and
+      exercises) and stop; without --check it serves them at
+      http://127.0.0.1:8017/ until Ctrl-C.
+  modsim serve --answers-dir exercises/keys --check
+      Read and check the exercises' keys before class; they stay here.
+  modsim serve seeds/weekend-2021-01 --listen 0.0.0.0:8017 --check
+      One scenario, for everyone on this network (anyone on it can use
+      the server).";
+
+/// Arguments of `modsim serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Scenarios to offer (files, or folders searched for them). Default: the embedded seeds.
+    #[arg(value_name = "SCENARIO_OR_FOLDER")]
+    pub paths: Vec<PathBuf>,
+    /// Listen on this address instead of the loopback (anyone on that network can use it).
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<String>,
+    /// The port on the loopback (0: any free port).
+    #[arg(long, default_value_t = 8017)]
+    pub port: u16,
+    /// Offer the exercises of this folder instead of the embedded ones.
+    #[arg(long, value_name = "DIR")]
+    pub exercises: Option<PathBuf>,
+    /// Grade exercises against the keys in this folder (`ID.toml`); they stay on the server.
+    #[arg(long, value_name = "DIR")]
+    pub answers_dir: Option<PathBuf>,
+    /// Read and check everything it would serve, say what, and stop without serving.
+    #[arg(long)]
+    pub check: bool,
 }
 
 const DIFF_EXAMPLES: &str = "\
@@ -356,13 +394,13 @@ pub struct SweepArgs {
     /// values, comma-separated (repeatable; the first is outermost).
     #[arg(long, value_name = "NAME=V1,V2,...")]
     pub vary: Vec<String>,
-    /// Replicates per grid point.
-    #[arg(long, default_value_t = 1000)]
+    /// Replicates per grid point (at least 1).
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..))]
     pub replicates: u32,
     /// The seed of the replicates' streams.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Threads (0: one per core). The output does not depend on it.
+    /// Threads (0: one per core; at most 4 per core). The output does not depend on it.
     #[arg(long, default_value_t = 0)]
     pub jobs: usize,
     /// Run only slice I of N and write its tallies (JSON) for `modsim merge`.

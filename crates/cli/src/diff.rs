@@ -22,6 +22,7 @@ use modsim_sim::report::{EventKind, Report};
 use crate::args::{DiffArgs, DiffFormat, ErrorFormat};
 use crate::diagnostics;
 use crate::files::{self, DiskOrSeed, path_text};
+use crate::output;
 use crate::prose::Prose;
 use crate::render;
 
@@ -42,7 +43,7 @@ pub fn command(a: &DiffArgs, quiet: bool) -> ExitCode {
         Ok(true) => ExitCode::from(FOUND),
         Ok(false) => ExitCode::SUCCESS,
         Err(e) => {
-            eprint!("{}", failure(e, a.error_format));
+            output::eprint(&failure(e, a.error_format));
             ExitCode::from(BAD_INPUT)
         }
     }
@@ -108,8 +109,8 @@ fn diff(a: &DiffArgs, quiet: bool) -> Result<bool, SetupError> {
     let search = Search::prepare(&spec, &files)?;
     if !quiet && !search.warnings.is_empty() {
         match a.error_format {
-            ErrorFormat::Human => eprint!("{}", diagnostics::human(&search.warnings)),
-            ErrorFormat::Json => eprint!("{}", diagnostics::json(&search.warnings)),
+            ErrorFormat::Human => output::eprint(&diagnostics::human(&search.warnings)),
+            ErrorFormat::Json => output::eprint(&diagnostics::json(&search.warnings)),
         }
     }
     let bar = if quiet || !std::io::stderr().is_terminal() {
@@ -139,14 +140,14 @@ fn diff(a: &DiffArgs, quiet: bool) -> Result<bool, SetupError> {
             Some(found) => toml(&result, found, a.output.as_deref()),
             None => {
                 // Nothing to replay: the answer goes to standard error, and no file is written.
-                eprint!("{}", text(&result));
+                output::eprint(&text(&result));
                 return Ok(false);
             }
         },
     };
     match &a.output {
-        Some(path) => files::write_whole(path, &text).map_err(|e| usage(e, None))?,
-        None => anstream::print!("{text}"),
+        Some(path) => output::write_file(path, &text).map_err(|e| usage(e, None))?,
+        None => output::print(&text, true).map_err(|e| usage(e, None))?,
     }
     Ok(result.found.is_some())
 }
