@@ -283,8 +283,37 @@ fn duties(out: &mut String, prose: &Prose<'_>, report: &Report) {
                 String::new()
             }
         );
+        if !d.accounts.is_empty() {
+            duty_accounts(out, d);
+        }
     }
     let _ = writeln!(out, "</table>");
+}
+
+/// A duty held by every account: each account's share of its tally, folded under a count (open
+/// when there are few).
+fn duty_accounts(out: &mut String, d: &modsim_sim::report::DutyReport) {
+    let rows: Vec<String> = d
+        .accounts
+        .iter()
+        .map(|a| {
+            format!(
+                "{}: {} met in time, {} late, {} overdue, {} open",
+                esc(&a.account),
+                a.in_time,
+                a.late,
+                a.overdue,
+                a.open
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "<tr><td></td><td colspan=\"4\"><details{}><summary>owed by each account: {} accounts owe something</summary>{}</details></td></tr>",
+        if rows.len() <= 40 { " open" } else { "" },
+        rows.len(),
+        rows.join("<br>")
+    );
 }
 
 /// Every explanation as a collapsible tree.

@@ -222,6 +222,17 @@ fn answers(out: &mut String, report: &Report) {
             let _ = write!(out, "; {t}");
         }
         out.push('\n');
+        // Held by every account: each account's share, as a nested list (the first 40).
+        for a in d.accounts.iter().take(40) {
+            let _ = writeln!(
+                out,
+                "  - `{}`: {} met in time, {} late, {} overdue, {} open",
+                a.account, a.in_time, a.late, a.overdue, a.open
+            );
+        }
+        if d.accounts.len() > 40 {
+            let _ = writeln!(out, "  - … {} more accounts", d.accounts.len() - 40);
+        }
     }
 }
 
