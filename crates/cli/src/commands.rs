@@ -56,6 +56,7 @@ pub fn dispatch(command: Command, matches: &clap::ArgMatches, verbosity: Verbosi
         Command::Merge(a) => (merge(&a), ErrorFormat::Human),
         Command::Reconstruct(a) => (reconstruct(&a), ErrorFormat::Human),
         Command::Check(a) => return crate::check::check(&a),
+        Command::Diff(a) => return crate::diff::command(&a, verbosity.quiet),
         Command::Schema(a) => (
             output::print(&crate::schema::text(a.kind), false).map_err(Failure::usage),
             ErrorFormat::Human,
@@ -182,10 +183,12 @@ fn run(a: &RunArgs, verbosity: Verbosity) -> Result<(), Failure> {
             ));
         }
     }
-    let outcome = prepared
-        .world
-        .replay()
-        .map_err(|e| Failure(prepared.world.problems_of(&e)))?;
+    // `--explain CLAUSE` naming a duty asks for its instances, each with its arithmetic.
+    let outcome = match a.explain.as_deref() {
+        Some(what) => prepared.world.replay_explaining(what),
+        None => prepared.world.replay(),
+    }
+    .map_err(|e| Failure(prepared.world.problems_of(&e)))?;
     let report = report::build(&prepared.world, &outcome);
     let text = match a.format {
         Format::Text => render::text(&report, a.explain.as_deref()),

@@ -134,7 +134,7 @@ pub fn prepare(request: &Request, files: &dyn Files) -> Result<Prepared, SetupEr
 }
 
 /// The policies in force: the scenario's (with where it names each), or the command line's.
-enum InForce {
+pub(crate) enum InForce {
     Scenario(Vec<String>, Places),
     CommandLine(Vec<String>),
 }
@@ -165,7 +165,7 @@ impl InForce {
 
 /// The policies in force, each with the reforms that apply to it, and whether every one of
 /// them was read and reformed; the problems of each file go to `problems`.
-fn policies(
+pub(crate) fn policies(
     in_force: &InForce,
     reforms: &[String],
     files: &dyn Files,
@@ -350,10 +350,14 @@ impl World {
             CountedFrom::Duty(Cause::Published(p) | Cause::Deadline(p)) => post(*p, "published"),
             CountedFrom::Duty(Cause::Reported(p)) => post(*p, "reported"),
             CountedFrom::Duty(Cause::Removed(p)) => post(*p, "removed"),
-            CountedFrom::Duty(Cause::Demanded(a) | Cause::DemandDeadline(a)) => {
-                Some(in_scenario(places.actions.get(*a)))
-            }
-            CountedFrom::Duty(Cause::Delivered(_)) => None,
+            CountedFrom::Duty(Cause::Notified(p)) => post(*p, "id"),
+            CountedFrom::Duty(
+                Cause::Demanded(a)
+                | Cause::DemandDeadline(a)
+                | Cause::Acted(a)
+                | Cause::ActedDeadline(a),
+            ) => Some(in_scenario(places.actions.get(*a))),
+            CountedFrom::Duty(Cause::Delivered(_)) | CountedFrom::Elsewhere => None,
         };
         found.unwrap_or_else(|| in_scenario(None))
     }

@@ -23,16 +23,20 @@ pub(super) struct RawScenario {
     /// The parties: `id = "Full Name"`.
     #[schemars(with = "BTreeMap<String, PartyName>")]
     pub(super) parties: Spanned<toml::Table>,
-    /// Default role bindings for every policy: `role = "party id"`.
+    /// Default role bindings for every policy: `role = "party id"`, or `role = "every account"`
+    /// for a role that stands for every account of the scenario.
     #[serde(default)]
     #[schemars(with = "Option<BTreeMap<String, String>>")]
     pub(super) roles: Option<Spanned<toml::Table>>,
     /// The policies in force.
     #[serde(default)]
     pub(super) policy: Vec<RawPolicyRef>,
-    /// The posts, from a CSV file.
+    /// The posts: their CSV file, or how the `[[post]]` tables are known.
     #[serde(default)]
     pub(super) posts: Option<RawPosts>,
+    /// Posts written in the scenario itself, for a timeline of a few (a CSV file for many).
+    #[serde(default)]
+    pub(super) post: Vec<RawPost>,
     /// The timeline: notices given and actions taken.
     #[serde(default)]
     pub(super) event: Vec<RawEvent>,
@@ -81,7 +85,7 @@ pub(super) struct RawPolicyRef {
     /// The policy file, relative to this scenario.
     #[schemars(with = "String")]
     pub(super) file: Spanned<String>,
-    /// Role bindings for this policy: `role = "party id"`.
+    /// Role bindings for this policy: `role = "party id"` or `role = "every account"`.
     #[serde(default)]
     #[schemars(with = "Option<BTreeMap<String, String>>")]
     pub(super) roles: Option<Spanned<toml::Table>>,
@@ -92,9 +96,10 @@ pub(super) struct RawPolicyRef {
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Posts")]
 pub(super) struct RawPosts {
-    /// The CSV file, relative to this scenario.
-    #[schemars(with = "String")]
-    pub(super) file: Spanned<String>,
+    /// The CSV file, relative to this scenario; none when the posts are `[[post]]` tables.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub(super) file: Option<Spanned<String>>,
     /// The party that reported them.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
@@ -108,9 +113,50 @@ pub(super) struct RawPosts {
     pub(super) mark: Spanned<Word<Mark>>,
 }
 
-/// An event of the timeline: a `notice` (`from`, `to`, `cites`), an `action` (`actor`,
-/// `action`, `against`, `demands`), a `delivery` (`from`, `to`, `deliverable`) or a `fact`
-/// (`fact`, `value`).
+/// A post written in the scenario, with the columns of a posts file as keys.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Post")]
+pub(super) struct RawPost {
+    /// Its id, distinct among the scenario's posts.
+    #[schemars(with = "String")]
+    pub(super) id: Spanned<String>,
+    /// When it was published: `2021-01-08 09:00` in the scenario's zone, or RFC 3339.
+    #[schemars(with = "RawTime")]
+    pub(super) published: Spanned<RawTime>,
+    /// When it was reported, if it was.
+    #[serde(default)]
+    #[schemars(with = "Option<RawTime>")]
+    pub(super) reported: Option<Spanned<RawTime>>,
+    /// When it was removed, if it was.
+    #[serde(default)]
+    #[schemars(with = "Option<RawTime>")]
+    pub(super) removed: Option<Spanned<RawTime>>,
+    /// Its labels.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub(super) labels: Vec<Spanned<String>>,
+    /// Its author's handle (matched against a party's `account`).
+    #[serde(default)]
+    pub(super) author: Option<String>,
+    /// Its severity.
+    #[serde(default)]
+    pub(super) severity: i64,
+    /// Its reach.
+    #[serde(default)]
+    pub(super) reach: i64,
+    /// A neutral one-line description.
+    #[serde(default)]
+    pub(super) description: Option<String>,
+    /// The party on whose service it was published (a party id).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub(super) platform: Option<Spanned<String>>,
+}
+
+/// An event of the timeline: a `notice` (`from`, `to`, `cites`, `posts`), an `action`
+/// (`actor`, `action`, `against`, `demands`, `for`), a `delivery` (`from`, `to`,
+/// `deliverable`), a `fact` (`fact`, `value`) or a `determination` (`by`, `determines`, `about`).
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Event")]
@@ -144,6 +190,27 @@ pub(super) struct RawEvent {
     /// The clauses (or sections) a notice invokes; none means every clause.
     #[serde(default)]
     pub(super) cites: Vec<String>,
+    /// The posts a notice names (ids of the posts file); they open the recipient's duties
+    /// `opens = "notified"`.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub(super) posts: Option<Spanned<Vec<String>>>,
+    /// How long a restriction lasts, such as `7 calendar days`.
+    #[serde(default, rename = "for")]
+    #[schemars(with = "Option<String>")]
+    pub(super) lasting: Option<Spanned<String>>,
+    /// A `determination`'s party: who made the judgment call (party id).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub(super) by: Option<Spanned<String>>,
+    /// A `determination`'s judgment call, by the name policies give it.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub(super) determines: Option<Spanned<String>>,
+    /// The account a `determination` is about, when it is about one (party id).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub(super) about: Option<Spanned<String>>,
     /// An action that demands a deliverable (`moderation_plan`), opening duties to deliver it.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
@@ -194,6 +261,9 @@ pub(super) struct Provenance2 {
     /// Facts reconstructed, and how.
     #[serde(default)]
     pub(super) reconstructed: Vec<String>,
+    /// Facts invented for teaching (a teaching scenario's channel, its posts and events).
+    #[serde(default)]
+    pub(super) invented: Vec<String>,
     /// The command that regenerates the reconstructed data.
     #[serde(default)]
     pub(super) generator: Option<String>,
