@@ -379,6 +379,10 @@ impl Checker {
         common: Option<Common>,
     ) -> Option<DeterminationEvent> {
         let by = self.party_field(&event.by, "by", event, kind, parties);
+        let named_at = event
+            .determines
+            .as_ref()
+            .map_or_else(|| event.kind.span(), Spanned::span);
         let name = match &event.determines {
             Some(d) => self.name(d, "judgment call"),
             None => {
@@ -401,6 +405,7 @@ impl Checker {
             at: common.at,
             by,
             name,
+            named_at,
             about,
             summary: common.summary,
             mark: common.mark,
