@@ -51,6 +51,6 @@ pub use model::{
     Action, Assumption, Clause, Discharge, Duty, FactName, Mark, Notice, ParamValue, Parameter,
     PeriodRef, Policy, Power, Prohibition, Role, Trigger,
 };
-pub use period::{HolidayCalendar, Period, TimeError, rfc3339, show_instant};
+pub use period::{HolidayCalendar, MonthEnd, Period, TimeError, rfc3339, show_instant};
 pub use reform::ReformDoc;
 pub use vocabulary::{Vocabulary, Word};

@@ -30,6 +30,33 @@ pub enum Period {
     Minutes(u32),
     /// Business days against a holiday calendar; the wall-clock time is kept.
     BusinessDays(u32),
+    /// Weeks of seven calendar days; the wall-clock time is kept.
+    Weeks(u32),
+    /// Calendar months: the same day of the month `n` months later, at the same wall-clock
+    /// time. When that month has no such day (31 January + 1 month), `round` says what to do.
+    Months {
+        /// How many months.
+        n: u32,
+        /// What a day the target month lacks becomes.
+        round: MonthEnd,
+    },
+    /// "By the end of the business day": the end of the day the period starts on when that is
+    /// a business day, else of the next business day (midnight in the zone, the first instant
+    /// of the day after).
+    EndOfBusinessDay,
+}
+
+/// What a month period does when the target month has no such day (31 January + 1 month), as
+/// Catala's date rounding: an error unless the clause says how to round.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum MonthEnd {
+    /// The day does not exist: an error, never a guess (Catala's `AbortOnRound`).
+    #[default]
+    Refuse,
+    /// The last day of the target month: 31 January + 1 month = 28 February (`RoundDown`).
+    RoundDown,
+    /// The first day of the month after: 31 January + 1 month = 1 March (`RoundUp`).
+    RoundUp,
 }
 
 /// Longest period accepted, in days or the equivalent: a hundred years.
@@ -57,7 +84,7 @@ impl PeriodSyntaxError {
                 "write `calendar days` (wall-clock days in the scenario's zone) or `business days` (skipping weekends and holidays)"
             }
             Self::Malformed(_) => {
-                "write a whole number and a unit: `30 calendar days`, `2 business days`, `24 hours`, `90 minutes`"
+                "write a whole number and a unit: `30 calendar days`, `2 business days`, `24 hours`, `90 minutes`, `2 weeks`, `1 calendar month` (with `rounding down` or `rounding up` for a day the month lacks), or `end of the business day`"
             }
             Self::TooLong(_) => "a period is at most 36500 days (876000 hours, 52560000 minutes)",
         }
@@ -66,17 +93,29 @@ impl PeriodSyntaxError {
 
 impl Period {
     /// Reads `"<number> <unit>"`, where the unit is `calendar day(s)`, `business day(s)`,
-    /// `hour(s)` or `minute(s)`.
+    /// `hour(s)`, `minute(s)`, `week(s)` or `calendar month(s)` (a month period may end in
+    /// `rounding down` or `rounding up`), or `end of the business day`.
     ///
     /// ```
-    /// use modsim_policy::Period;
+    /// use modsim_policy::{MonthEnd, Period};
     /// assert_eq!(Period::parse("30 calendar days"), Ok(Period::CalendarDays(30)));
     /// assert_eq!(Period::parse("24 hours"), Ok(Period::Minutes(24 * 60)));
+    /// assert_eq!(
+    ///     Period::parse("1 calendar month rounding down"),
+    ///     Ok(Period::Months { n: 1, round: MonthEnd::RoundDown })
+    /// );
     /// assert!(Period::parse("30 days").is_err());
     /// ```
     pub fn parse(text: &str) -> Result<Period, PeriodSyntaxError> {
         let malformed = || PeriodSyntaxError::Malformed(text.to_owned());
         let trimmed = text.trim();
+        let words = trimmed.split_whitespace().collect::<Vec<_>>().join(" ");
+        if matches!(
+            words.as_str(),
+            "end of the business day" | "end of business day"
+        ) {
+            return Ok(Period::EndOfBusinessDay);
+        }
         let (number, unit) = trimmed
             .split_once(char::is_whitespace)
             .ok_or_else(malformed)?;
@@ -89,7 +128,23 @@ impl Period {
             }
         })?;
         let unit = unit.split_whitespace().collect::<Vec<_>>().join(" ");
-        let period = match unit.as_str() {
+        let (unit, round) = match unit.strip_suffix(" rounding down") {
+            Some(unit) => (unit, MonthEnd::RoundDown),
+            None => match unit.strip_suffix(" rounding up") {
+                Some(unit) => (unit, MonthEnd::RoundUp),
+                None => (unit.as_str(), MonthEnd::Refuse),
+            },
+        };
+        let month = matches!(
+            unit,
+            "month" | "months" | "calendar month" | "calendar months"
+        );
+        if round != MonthEnd::Refuse && !month {
+            return Err(malformed());
+        }
+        let period = match unit {
+            _ if month => Period::Months { n, round },
+            "week" | "weeks" | "calendar week" | "calendar weeks" => Period::Weeks(n),
             "calendar day" | "calendar days" => Period::CalendarDays(n),
             "business day" | "business days" => Period::BusinessDays(n),
             "hour" | "hours" => Period::Minutes(n.checked_mul(60).ok_or_else(malformed)?),
@@ -107,8 +162,17 @@ impl Period {
     pub fn is_zero(self) -> bool {
         matches!(
             self,
-            Period::CalendarDays(0) | Period::Minutes(0) | Period::BusinessDays(0)
+            Period::CalendarDays(0)
+                | Period::Minutes(0)
+                | Period::BusinessDays(0)
+                | Period::Weeks(0)
+                | Period::Months { n: 0, .. }
         )
+    }
+
+    /// True for periods that skip the days a calendar does not count.
+    pub fn counts_business_days(self) -> bool {
+        matches!(self, Period::BusinessDays(_) | Period::EndOfBusinessDay)
     }
 
     /// Longer than [`MAX_PERIOD_DAYS`] days (or their minutes): compared exactly, so
@@ -117,6 +181,10 @@ impl Period {
         match self {
             Period::CalendarDays(n) | Period::BusinessDays(n) => n > MAX_PERIOD_DAYS,
             Period::Minutes(m) => u64::from(m) > u64::from(MAX_PERIOD_DAYS) * 24 * 60,
+            Period::Weeks(n) => u64::from(n) * 7 > u64::from(MAX_PERIOD_DAYS),
+            // 36500 days are 1200 months less a few days: a hundred years, either way.
+            Period::Months { n, .. } => n > MAX_PERIOD_DAYS / 365 * 12,
+            Period::EndOfBusinessDay => false,
         }
     }
 
@@ -131,17 +199,27 @@ impl Period {
             Period::Minutes(m) => start
                 .checked_add(SignedDuration::from_mins(i64::from(m)))
                 .map_err(|_| TimeError::OutOfRange),
-            Period::CalendarDays(n) => {
+            Period::CalendarDays(n) => add_days(start, zone, i64::from(n)),
+            Period::Weeks(n) => add_days(start, zone, i64::from(n) * 7),
+            Period::Months { n, round } => {
                 let local = start.to_zoned(zone.clone()).datetime();
-                let target = local
-                    .checked_add(i64::from(n).days())
-                    .map_err(|_| TimeError::OutOfRange)?;
-                resolve(zone, target)
+                let date = add_months(local.date(), n, round)?;
+                resolve(zone, date.to_datetime(local.time()))
             }
             Period::BusinessDays(n) => {
                 let local = start.to_zoned(zone.clone()).datetime();
                 let date = calendar.add_business_days(local.date(), n)?;
                 resolve(zone, date.to_datetime(local.time()))
+            }
+            Period::EndOfBusinessDay => {
+                let day = start.to_zoned(zone.clone()).date();
+                let last = if calendar.is_business_day(day) {
+                    day
+                } else {
+                    calendar.add_business_days(day, 1)?
+                };
+                let next = last.tomorrow().map_err(|_| TimeError::OutOfRange)?;
+                resolve(zone, next.to_datetime(jiff::civil::Time::midnight()))
             }
         }
     }
@@ -161,7 +239,7 @@ impl Period {
             self,
             show_instant(end, zone)
         );
-        if let Period::BusinessDays(_) = self {
+        if self.counts_business_days() {
             let from = start.to_zoned(zone.clone()).date();
             let to = end.to_zoned(zone.clone()).date();
             let skipped = calendar.non_business_days_between(from, to);
@@ -185,6 +263,16 @@ impl fmt::Display for Period {
             Period::BusinessDays(n) => write!(f, "{n} business day{}", plural(n)),
             Period::Minutes(m) if m % 60 == 0 => write!(f, "{} hour{}", m / 60, plural(m / 60)),
             Period::Minutes(m) => write!(f, "{m} minute{}", plural(m)),
+            Period::Weeks(n) => write!(f, "{n} week{}", plural(n)),
+            Period::Months { n, round } => {
+                write!(f, "{n} calendar month{}", plural(n))?;
+                match round {
+                    MonthEnd::Refuse => Ok(()),
+                    MonthEnd::RoundDown => f.write_str(" rounding down"),
+                    MonthEnd::RoundUp => f.write_str(" rounding up"),
+                }
+            }
+            Period::EndOfBusinessDay => f.write_str("end of the business day"),
         }
     }
 }
@@ -198,6 +286,59 @@ pub enum TimeError {
     /// Past the range of instants.
     #[error("the date is out of range")]
     OutOfRange,
+    /// A month period landed on a day its month lacks, and the clause does not say how to
+    /// round: `2021-01-31 + 1 calendar month` would be 31 February.
+    #[error(
+        "{start} + {months} calendar month{} would be {year:04}-{month:02}-{day:02}, a day that month does not have (say `rounding down` or `rounding up`)",
+        if *months == 1 { "" } else { "s" }
+    )]
+    NoSuchDay {
+        /// The date the period runs from.
+        start: Date,
+        /// How many months.
+        months: u32,
+        /// The year, month and day it would be.
+        year: i16,
+        /// The month it would be.
+        month: i8,
+        /// The day it would be.
+        day: i8,
+    },
+}
+
+/// `n` calendar days after `start`, keeping the wall-clock time in `zone`.
+fn add_days(start: Timestamp, zone: &TimeZone, n: i64) -> Result<Timestamp, TimeError> {
+    let local = start.to_zoned(zone.clone()).datetime();
+    let target = local
+        .checked_add(n.days())
+        .map_err(|_| TimeError::OutOfRange)?;
+    resolve(zone, target)
+}
+
+/// The same day of the month `n` months after `date`, rounded as `round` says when that month
+/// lacks the day.
+fn add_months(date: Date, n: u32, round: MonthEnd) -> Result<Date, TimeError> {
+    let index = i64::from(date.year()) * 12 + i64::from(date.month() - 1) + i64::from(n);
+    let year = i16::try_from(index.div_euclid(12)).map_err(|_| TimeError::OutOfRange)?;
+    let month = i8::try_from(index.rem_euclid(12) + 1).map_err(|_| TimeError::OutOfRange)?;
+    let first = Date::new(year, month, 1).map_err(|_| TimeError::OutOfRange)?;
+    if date.day() <= first.days_in_month() {
+        return Date::new(year, month, date.day()).map_err(|_| TimeError::OutOfRange);
+    }
+    match round {
+        MonthEnd::Refuse => Err(TimeError::NoSuchDay {
+            start: date,
+            months: n,
+            year,
+            month,
+            day: date.day(),
+        }),
+        MonthEnd::RoundDown => Ok(first.last_of_month()),
+        MonthEnd::RoundUp => first
+            .last_of_month()
+            .tomorrow()
+            .map_err(|_| TimeError::OutOfRange),
+    }
 }
 
 fn resolve(zone: &TimeZone, local: DateTime) -> Result<Timestamp, TimeError> {
@@ -769,6 +910,103 @@ mod tests {
     }
 
     #[test]
+    fn weeks_keep_the_wall_clock() {
+        check_add(
+            "2021-03-02T02:00:00Z",
+            "2 weeks",
+            "2021-03-01 18:00 PST + 2 weeks = 2021-03-15 18:00 PDT",
+        );
+    }
+
+    /// Months land on the same day; a day the month lacks is an error unless the period says
+    /// how to round (Catala's `AbortOnRound`, `RoundDown`, `RoundUp`).
+    #[test]
+    fn months_and_the_days_a_month_lacks() {
+        for (start, n, round, expected) in [
+            (
+                date(2021, 1, 15),
+                1,
+                MonthEnd::Refuse,
+                Ok(date(2021, 2, 15)),
+            ),
+            (date(2021, 11, 30), 3, MonthEnd::Refuse, Err(())),
+            (
+                date(2021, 1, 31),
+                1,
+                MonthEnd::RoundDown,
+                Ok(date(2021, 2, 28)),
+            ),
+            (
+                date(2021, 1, 31),
+                1,
+                MonthEnd::RoundUp,
+                Ok(date(2021, 3, 1)),
+            ),
+            (
+                date(2024, 1, 31),
+                1,
+                MonthEnd::RoundDown,
+                Ok(date(2024, 2, 29)),
+            ),
+            (date(2021, 8, 31), 6, MonthEnd::Refuse, Err(())),
+            (
+                date(2021, 8, 31),
+                12,
+                MonthEnd::Refuse,
+                Ok(date(2022, 8, 31)),
+            ),
+            (
+                date(2021, 12, 31),
+                1,
+                MonthEnd::Refuse,
+                Ok(date(2022, 1, 31)),
+            ),
+            (
+                date(2021, 3, 31),
+                1,
+                MonthEnd::RoundUp,
+                Ok(date(2021, 5, 1)),
+            ),
+        ] {
+            let got = add_months(start, n, round);
+            match expected {
+                Ok(day) => assert_eq!(got, Ok(day), "{start} + {n} months {round:?}"),
+                Err(()) => assert!(
+                    matches!(got, Err(TimeError::NoSuchDay { .. })),
+                    "{start} + {n} months: {got:?}"
+                ),
+            }
+        }
+        let err = add_months(date(2021, 1, 31), 1, MonthEnd::Refuse).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "2021-01-31 + 1 calendar month would be 2021-02-31, a day that month does not have (say `rounding down` or `rounding up`)"
+        );
+        check_add(
+            "2021-01-31T20:00:00Z",
+            "1 calendar month rounding up",
+            "2021-01-31 12:00 PST + 1 calendar month rounding up = 2021-03-01 12:00 PST",
+        );
+    }
+
+    #[test]
+    fn end_of_the_business_day() {
+        // Tue 2021-01-12 14:00 PST: the end of that day.
+        check_add(
+            "2021-01-12T22:00:00Z",
+            "end of the business day",
+            "2021-01-12 14:00 PST + end of the business day = 2021-01-13 00:00 PST",
+        );
+        // Sat 2021-01-16 10:00 PST: Monday is MLK Day, so the end of Tuesday.
+        check_add(
+            "2021-01-16T18:00:00Z",
+            "end of business day",
+            "2021-01-16 10:00 PST + end of the business day = 2021-01-20 00:00 PST \
+             (us-federal calendar; skipping Sun 2021-01-17, Mon 2021-01-18 (Martin Luther King Jr. Day))",
+        );
+    }
+
+    #[test]
     fn offsets_beyond_any_place_are_refused() {
         for (text, ok) in [
             ("2021-01-10T02:00:00Z", true),
@@ -798,6 +1036,30 @@ mod tests {
             ("2  business   days", Period::BusinessDays(2)),
             ("24 hours", Period::Minutes(1440)),
             ("90 minutes", Period::Minutes(90)),
+            ("2 weeks", Period::Weeks(2)),
+            ("1 calendar week", Period::Weeks(1)),
+            (
+                "6 months",
+                Period::Months {
+                    n: 6,
+                    round: MonthEnd::Refuse,
+                },
+            ),
+            (
+                "1 calendar month rounding down",
+                Period::Months {
+                    n: 1,
+                    round: MonthEnd::RoundDown,
+                },
+            ),
+            (
+                "3 calendar months  rounding up",
+                Period::Months {
+                    n: 3,
+                    round: MonthEnd::RoundUp,
+                },
+            ),
+            ("end of the business day", Period::EndOfBusinessDay),
         ] {
             assert_eq!(Period::parse(text), Ok(period), "{text}");
             assert_eq!(
@@ -819,6 +1081,10 @@ mod tests {
             Err(PeriodSyntaxError::Malformed(_))
         ));
         assert!(matches!(
+            Period::parse("2 weeks rounding down"),
+            Err(PeriodSyntaxError::Malformed(_))
+        ));
+        assert!(matches!(
             Period::parse("99999 calendar days"),
             Err(PeriodSyntaxError::TooLong(_))
         ));
@@ -832,6 +1098,10 @@ mod tests {
             ("876001 hours", false),
             ("52560000 minutes", true),
             ("52560001 minutes", false),
+            ("5214 weeks", true),
+            ("5215 weeks", false),
+            ("1200 calendar months", true),
+            ("1201 calendar months", false),
         ] {
             assert_eq!(Period::parse(text).is_ok(), allowed, "{text}");
         }

@@ -76,7 +76,7 @@ impl Arithmetic {
         calendar: HolidayCalendar,
     ) -> Result<Arithmetic, TimeError> {
         let end = period.add_to(start, zone, calendar)?;
-        let business = matches!(period, Period::BusinessDays(_));
+        let business = period.counts_business_days();
         let mut skipped = Vec::new();
         let mut skipped_more = 0u32;
         if business {
