@@ -155,7 +155,12 @@ impl PolicyDoc {
     /// Every problem `modsim check` reports for this policy: the errors and warnings of
     /// compiling it as written, then, when it compiles, the domain lints.
     pub fn check(&self) -> Vec<Problem> {
-        match self.compile(&super::Overrides::default()) {
+        self.check_with(crate::calendar::Calendars::shipped())
+    }
+
+    /// As [`PolicyDoc::check`], with `holidays` named among `calendars`.
+    pub fn check_with(&self, calendars: &crate::calendar::Calendars) -> Vec<Problem> {
+        match self.compile_with(&super::Overrides::default(), calendars) {
             Err(failure) => failure.problems,
             Ok((policy, mut warnings)) => {
                 let source = self.source();

@@ -105,6 +105,11 @@ impl Checker {
                 parties,
                 roles,
                 policies,
+                calendars: raw
+                    .calendars
+                    .iter()
+                    .map(|c| (resolve_path(name, c.get_ref()), c.span()))
+                    .collect(),
                 posts: Vec::new(),
                 labels: Vec::new(),
                 posts_file: None,

@@ -31,6 +31,9 @@ pub struct Scenario {
     pub roles: Vec<(String, usize)>,
     /// The policies in force, as files to read.
     pub policies: Vec<PolicyRef>,
+    /// Calendar files to read, resolved against the scenario, each with where the scenario
+    /// names it.
+    pub calendars: Vec<(String, std::ops::Range<usize>)>,
     /// The posts.
     pub posts: Vec<Post>,
     /// The labels used by the posts; a post's [`LabelSet`](modsim_policy::LabelSet) numbers them in this order.
@@ -99,6 +102,7 @@ impl Scenario {
             parties: self.parties.clone(),
             roles: self.roles.clone(),
             policies: self.policies.clone(),
+            calendars: self.calendars.clone(),
             posts: Vec::new(),
             labels: Vec::new(),
             posts_file: self.posts_file.clone(),

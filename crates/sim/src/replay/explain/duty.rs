@@ -163,7 +163,7 @@ impl Explainer<'_> {
                 duty.within.period,
                 start,
                 &s.zone,
-                policy.holidays,
+                &policy.holidays,
             );
             Some(Due {
                 from,
