@@ -161,7 +161,6 @@ impl PolicyDoc {
     /// judgment calls set. Every problem points into the reform's file.
     pub fn with_reform(&self, reform: &ReformDoc) -> Result<PolicyDoc, FileProblems> {
         let mut doc = self.clone();
-        let origin = doc.reforms.len() + 1;
         let mut problems = Vec::new();
         let r = &reform.raw;
         if let Some(target) = &r.reform.applies_to
@@ -179,6 +178,25 @@ impl PolicyDoc {
                 .with_help("apply it to the policy it names, or change `applies_to`"),
             );
         }
+        doc.reform_clauses(r, &mut problems);
+        doc.reform_parameters(r, &mut problems);
+        doc.reform_assumptions(r, &mut problems);
+        if problems.is_empty() {
+            doc.reforms.push((
+                reform.name.clone(),
+                reform.text.clone(),
+                reform.id().to_owned(),
+            ));
+            Ok(doc)
+        } else {
+            Err(FileProblems::new(&reform.name, &reform.text, problems))
+        }
+    }
+
+    /// The reform's `remove`, `[[replace]]` and `[[add]]`, applied to this copy of the policy.
+    fn reform_clauses(&mut self, r: &RawReform, problems: &mut Vec<Problem>) {
+        let doc = self;
+        let origin = doc.reforms.len() + 1;
         let ids = |doc: &PolicyDoc| -> Vec<String> {
             doc.clause_ids().into_iter().map(str::to_owned).collect()
         };
@@ -189,7 +207,7 @@ impl PolicyDoc {
                     doc.removed.push(id.get_ref().clone());
                 }
             } else {
-                problems.push(unknown_clause(id, &ids(&doc), "remove"));
+                problems.push(unknown_clause(id, &ids(doc), "remove"));
             }
         }
         for clause in &r.replace {
@@ -208,7 +226,7 @@ impl PolicyDoc {
                         *o = origin;
                     }
                 }
-                None => problems.push(unknown_clause(id, &ids(&doc), "replace")),
+                None => problems.push(unknown_clause(id, &ids(doc), "replace")),
             }
         }
         for clause in &r.add {
@@ -226,6 +244,11 @@ impl PolicyDoc {
                 doc.clause_origin.push(origin);
             }
         }
+    }
+
+    /// The reform's `[parameters]`: each one the policy declares, given a value of its kind.
+    fn reform_parameters(&mut self, r: &RawReform, problems: &mut Vec<Problem>) {
+        let doc = self;
         for (name, value) in &r.parameters.0 {
             let known = doc
                 .parameter_names()
@@ -269,6 +292,11 @@ impl PolicyDoc {
                 ),
             }
         }
+    }
+
+    /// The reform's `[assumptions]`: each judgment call the policy declares, read another way.
+    fn reform_assumptions(&mut self, r: &RawReform, problems: &mut Vec<Problem>) {
+        let doc = self;
         for (name, value) in &r.assumptions.0 {
             let known = doc
                 .assumption_names()
@@ -291,16 +319,6 @@ impl PolicyDoc {
                     .suggesting(name.get_ref(), known.iter().map(String::as_str)),
                 ),
             }
-        }
-        if problems.is_empty() {
-            doc.reforms.push((
-                reform.name.clone(),
-                reform.text.clone(),
-                reform.id().to_owned(),
-            ));
-            Ok(doc)
-        } else {
-            Err(FileProblems::new(&reform.name, &reform.text, problems))
         }
     }
 }
