@@ -463,7 +463,7 @@ fn key_texts() -> Vec<(String, String, Vec<String>)> {
             .collect();
         keys.push((path.display().to_string(), text, answers));
     }
-    assert_eq!(keys.len(), 6);
+    assert_eq!(keys.len(), 9);
     keys
 }
 

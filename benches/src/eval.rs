@@ -284,6 +284,7 @@ impl<'b> Prepared<'b> {
                     duties: &[],
                     powers: &[],
                     facts: &[],
+                    periods: &[],
                 };
                 let text = rule.cel();
                 let cond = compile(&text, Scope::Prohibition, &names)

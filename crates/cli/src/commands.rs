@@ -183,10 +183,12 @@ fn run(a: &RunArgs, verbosity: Verbosity) -> Result<(), Failure> {
             ));
         }
     }
-    let outcome = prepared
-        .world
-        .replay()
-        .map_err(|e| Failure::usage(format!("the replay cannot compute {e}")))?;
+    // `--explain CLAUSE` naming a duty asks for its instances, each with its arithmetic.
+    let outcome = match a.explain.as_deref() {
+        Some(what) => prepared.world.replay_explaining(what),
+        None => prepared.world.replay(),
+    }
+    .map_err(|e| Failure::usage(format!("the replay cannot compute {e}")))?;
     let report = report::build(&prepared.world, &outcome);
     let text = match a.format {
         Format::Text => render::text(&report, a.explain.as_deref()),

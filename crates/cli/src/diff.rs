@@ -399,26 +399,40 @@ fn timeline(out: &mut String, report: &Report, found: &Found) {
             e.to.as_deref().unwrap_or(""),
         );
         let (order, line) = match &e.kind {
-            EventKind::Notice { cites } => (
+            EventKind::Notice { cites, posts } => (
                 3,
                 format!(
-                    "{from} gives {to} notice, citing {}",
+                    "{from} gives {to} notice, citing {}{}",
                     if cites.is_empty() {
                         "no clause".to_owned()
                     } else {
                         cites.join(", ")
+                    },
+                    if posts.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", naming posts {}", posts.join(", "))
                     }
                 ),
             ),
             EventKind::Fact { name, value } => (4, format!("fact `{name}` is {value}")),
-            EventKind::Delivery { deliverable } => {
-                (5, format!("{from} delivers `{deliverable}` to {to}"))
+            // The replay's order within an instant: facts, determinations, deliveries.
+            EventKind::Determination { name } => {
+                (5, format!("{from} makes its judgment call `{name}`"))
             }
-            EventKind::Action { action, demands } => (
+            EventKind::Delivery { deliverable } => {
+                (6, format!("{from} delivers `{deliverable}` to {to}"))
+            }
+            EventKind::Action {
+                action,
+                demands,
+                lasting,
+            } => (
                 7,
-                match demands {
-                    Some(d) => format!("{from} {action} {to}, demanding `{d}`"),
-                    None => format!("{from} {action} {to}"),
+                match (demands, lasting) {
+                    (Some(d), _) => format!("{from} {action} {to}, demanding `{d}`"),
+                    (None, Some(period)) => format!("{from} {action} {to} for {period}"),
+                    (None, None) => format!("{from} {action} {to}"),
                 },
             ),
         };

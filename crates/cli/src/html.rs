@@ -9,7 +9,7 @@ use std::fmt::Write;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use modsim_sim::report::{EarliestReport, EventKind, Report};
+use modsim_sim::report::{EarliestReport, EventKind, Report, VerdictReport};
 use modsim_sim::{Explanation, Node};
 use plotters::prelude::*;
 
@@ -80,6 +80,16 @@ fn head(out: &mut String, report: &Report) {
         );
     }
     let _ = writeln!(out, "</ul>");
+    if s.invented {
+        let _ = writeln!(
+            out,
+            "<div class=\"recon\"><strong>Invented data: a teaching scenario.</strong> Its parties, posts and events are invented, not facts of any case.<ul>"
+        );
+        for r in &report.provenance.scenario.invented {
+            let _ = writeln!(out, "<li>{}</li>", esc(r));
+        }
+        let _ = writeln!(out, "</ul></div>");
+    }
     if s.reconstructed {
         let prov = &report.provenance;
         let _ = writeln!(
@@ -95,13 +105,47 @@ fn head(out: &mut String, report: &Report) {
     }
 }
 
-/// The verdicts, as a table.
+/// The verdicts, as a table; those weighed per account in a table of their own, by account,
+/// under a count (folded away when there are many).
 fn verdicts(out: &mut String, report: &Report) {
+    let _ = writeln!(out, "<h2>Verdicts</h2>");
+    let (per_account, others): (Vec<&VerdictReport>, Vec<&VerdictReport>) =
+        report.verdicts.iter().partition(|v| v.account.is_some());
+    verdict_table(out, &others);
+    if per_account.is_empty() {
+        return;
+    }
+    let mut accounts: Vec<&str> = per_account
+        .iter()
+        .filter_map(|v| v.account.as_deref())
+        .collect();
+    accounts.dedup();
+    accounts.sort_unstable();
+    accounts.dedup();
+    let permitted = per_account.iter().filter(|v| v.permitted).count();
+    let mut sorted = per_account.clone();
+    sorted.sort_by_key(|v| v.account.clone());
     let _ = writeln!(
         out,
-        "<h2>Verdicts</h2>\n<table>\n<tr><th>party</th><th>action</th><th>against</th><th>at</th><th>verdict</th><th>grounds</th><th>judgment calls</th></tr>"
+        "<details{}><summary>{} verdicts on {} accounts: {permitted} permitted, {} not permitted</summary>",
+        if accounts.len() <= 40 { " open" } else { "" },
+        per_account.len(),
+        accounts.len(),
+        per_account.len() - permitted
     );
-    for v in &report.verdicts {
+    verdict_table(out, &sorted);
+    let _ = writeln!(out, "</details>");
+}
+
+fn verdict_table(out: &mut String, verdicts: &[&VerdictReport]) {
+    if verdicts.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "<table>\n<tr><th>party</th><th>action</th><th>against</th><th>at</th><th>verdict</th><th>grounds</th><th>judgment calls</th></tr>"
+    );
+    for v in verdicts {
         let (class, word) = if v.permitted {
             ("ok", "permitted")
         } else {
@@ -148,6 +192,10 @@ fn earliest(out: &mut String, prose: &Prose<'_>, report: &Report) {
         "<h2>Earliest instants</h2>\n<table>\n<tr><th>clause</th><th>power</th><th>earliest</th><th>arithmetic</th></tr>"
     );
     for e in &report.earliest {
+        if !e.accounts.is_empty() {
+            earliest_accounts(out, e);
+            continue;
+        }
         let _ = writeln!(
             out,
             "<tr><td><code>{}</code></td><td>{} may {} {} ({})</td><td>{}</td><td>{}</td></tr>",
@@ -164,6 +212,36 @@ fn earliest(out: &mut String, prose: &Prose<'_>, report: &Report) {
         );
     }
     let _ = writeln!(out, "</table>");
+}
+
+/// A power held against (or by) every account: one row that sums it up, the accounts it
+/// opened for folded beneath.
+fn earliest_accounts(out: &mut String, e: &EarliestReport) {
+    let opened: Vec<&EarliestReport> = e.accounts.iter().filter(|a| a.at.is_some()).collect();
+    let each: Vec<String> = opened
+        .iter()
+        .map(|a| {
+            let who = if e.against == modsim_sim::scenario::EVERY_ACCOUNT {
+                &a.against
+            } else {
+                &a.holder
+            };
+            format!("{}: {}", esc(who), esc(a.at_local.as_deref().unwrap_or("")))
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "<tr><td><code>{}</code></td><td>{} may {} {} ({})</td><td>{}</td><td><details><summary>{} of {} accounts</summary>{}</details></td></tr>",
+        esc(&e.power),
+        esc(&e.holder),
+        esc(&e.action),
+        esc(&e.against),
+        esc(&e.title),
+        esc(e.at_local.as_deref().unwrap_or("never")),
+        opened.len(),
+        e.accounts.len(),
+        each.join("<br>")
+    );
 }
 
 /// The duties, as a table.
@@ -205,8 +283,37 @@ fn duties(out: &mut String, prose: &Prose<'_>, report: &Report) {
                 String::new()
             }
         );
+        if !d.accounts.is_empty() {
+            duty_accounts(out, d);
+        }
     }
     let _ = writeln!(out, "</table>");
+}
+
+/// A duty held by every account: each account's share of its tally, folded under a count (open
+/// when there are few).
+fn duty_accounts(out: &mut String, d: &modsim_sim::report::DutyReport) {
+    let rows: Vec<String> = d
+        .accounts
+        .iter()
+        .map(|a| {
+            format!(
+                "{}: {} met in time, {} late, {} overdue, {} open",
+                esc(&a.account),
+                a.in_time,
+                a.late,
+                a.overdue,
+                a.open
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "<tr><td></td><td colspan=\"4\"><details{}><summary>owed by each account: {} accounts owe something</summary>{}</details></td></tr>",
+        if rows.len() <= 40 { " open" } else { "" },
+        rows.len(),
+        rows.join("<br>")
+    );
 }
 
 /// Every explanation as a collapsible tree.
@@ -228,6 +335,7 @@ fn explanations(out: &mut String, prose: &Prose<'_>, report: &Report) {
         .earliest
         .iter()
         .filter_map(|e| e.explanation.as_ref())
+        .chain(report.duties.iter().filter_map(|d| d.explanation.as_ref()))
     {
         let _ = writeln!(
             out,
@@ -247,6 +355,7 @@ fn provenance(out: &mut String, report: &Report) {
         ("Reported by the press", &p.reported),
         ("Inferred", &p.inferred),
         ("Reconstructed", &p.reconstructed),
+        ("Invented for teaching", &p.invented),
     ] {
         if items.is_empty() {
             continue;

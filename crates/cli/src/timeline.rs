@@ -332,7 +332,7 @@ impl Builder<'_> {
                         },
                     )
                 }
-                EventKind::Notice { cites } => (
+                EventKind::Notice { cites, .. } => (
                     MarkKind::Notice,
                     format!("notice to {to}"),
                     format!(
@@ -363,6 +363,19 @@ impl Builder<'_> {
                     MarkKind::Fact,
                     format!("{name} = {value}"),
                     format!("fact at {at_local}: {name} = {value}: {}{note}", e.summary),
+                    Opens::Event {
+                        id: e.id.to_string(),
+                    },
+                ),
+                // A dated judgment call, drawn as the facts are (it is no fact of the timeline:
+                // the tooltip says so).
+                EventKind::Determination { name } => (
+                    MarkKind::Fact,
+                    format!("{party} determines {name}"),
+                    format!(
+                        "{party}'s determination at {at_local}, a judgment call: {name}: {}{note}",
+                        e.summary
+                    ),
                     Opens::Event {
                         id: e.id.to_string(),
                     },

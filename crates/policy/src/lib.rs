@@ -34,6 +34,7 @@
 //! # Ok::<(), modsim_policy::FileProblems>(())
 //! ```
 
+pub mod action;
 pub mod calendar;
 pub mod condition;
 pub mod diagnostic;

@@ -11,6 +11,8 @@ use crate::calendar::Calendar;
 use crate::condition::Condition;
 use crate::period::Period;
 
+pub use crate::action::Action;
+
 /// A compiled policy: one document (a contract, terms of service, guidelines) at one version.
 #[derive(Clone, Debug)]
 pub struct Policy {
@@ -168,6 +170,9 @@ pub struct Assumption {
     pub clause: Option<String>,
     /// Why the default is what it is.
     pub note: Option<String>,
+    /// The role whose determination it is (`by = "platform"`), when the policy names one: a
+    /// scenario's `determination` event by that role's party dates it.
+    pub by: Option<usize>,
 }
 
 /// A clause of the document: the unit a verdict cites.
@@ -200,6 +205,9 @@ crate::vocabulary! {
         Inferred = "inferred",
         /// Made up by a documented generator where the record is silent.
         Reconstructed = "reconstructed",
+        /// Made up for teaching: not a fact of any case (a teaching scenario's channel, a
+        /// classroom forum's rules).
+        Invented = "invented",
     }
 }
 
@@ -210,6 +218,7 @@ impl fmt::Display for Mark {
             Mark::Reported => "reported by the press",
             Mark::Inferred => "inferred",
             Mark::Reconstructed => "reconstructed",
+            Mark::Invented => "invented for teaching",
         })
     }
 }
@@ -248,8 +257,11 @@ pub struct Duty {
     /// No time limit (`within = "no time limit"`): an instance stays pending until met, and is
     /// never breached by the passing of time.
     pub open_ended: bool,
-    /// For a duty opened by a demand: the deliverable demanded, such as `moderation_plan`.
+    /// For a duty opened by a demand: the deliverable demanded, such as `moderation_plan`;
+    /// for a duty opened by an action and met by a delivery: what the holder delivers.
     pub deliverable: Option<String>,
+    /// For a duty opened by an action (`opens = "acted"`): the actions that open it.
+    pub on: Vec<Action>,
     /// The event that discharges it.
     pub met_by: Discharge,
 }
@@ -264,6 +276,12 @@ crate::vocabulary! {
         /// A party demands a deliverable of the holder (an action carrying `demands`): one
         /// instance per demand, not per post.
         Demanded = "demanded",
+        /// A party's notice names the post (`posts = [...]` on a notice to the holder): one
+        /// instance per named post, its period running from the notice.
+        Notified = "notified",
+        /// The holder takes one of the actions the duty names (`on = [...]`): one instance per
+        /// action, owed to the party acted against (a statement of reasons).
+        Acted = "acted",
     }
 }
 
@@ -294,6 +312,12 @@ pub struct Power {
     pub notice: Notice,
     /// How long the condition must stay unremedied after notice.
     pub cure: Option<PeriodRef>,
+    /// An action the holder must have taken against the same party before this one
+    /// (`after = "warn"`: "after having issued a prior warning").
+    pub after: Option<Action>,
+    /// For a restriction: the longest it may last (`for = "7 calendar days"`). A restriction
+    /// is judged at its start, and at its end against this period.
+    pub lasting: Option<PeriodRef>,
 }
 
 /// The notice a power needs before it may be exercised.
@@ -305,37 +329,4 @@ pub enum Notice {
     Immediate,
     /// Advance notice: the action takes effect no sooner than this after notice.
     Advance(PeriodRef),
-}
-
-// Closed: an action that no policy can speak of is a typo, and the lints reason about
-// particular ones (a termination after a cure period, a restoration undoing a suspension).
-// A new action is one line here; its name in files, the schemas and the suggestions follow.
-crate::vocabulary! {
-    /// What a power lets its holder do, and what a scenario records a party doing.
-    pub enum Action: "action" {
-        /// Warn the party acted against.
-        Warn = "warn",
-        /// Demand a plan (a deliverable) of the party acted against.
-        DemandPlan = "demand_plan",
-        /// Remove some of the party's content.
-        RemoveContent = "remove_content",
-        /// Suspend the service to the party.
-        Suspend = "suspend",
-        /// End the agreement with the party.
-        Terminate = "terminate",
-        /// Take the party's app or listing off a store.
-        Delist = "delist",
-        /// Restore what was suspended or removed.
-        Restore = "restore",
-        /// Suspend a user's account.
-        SuspendAccount = "suspend_account",
-        /// Ban a user for good.
-        Ban = "ban",
-    }
-}
-
-impl fmt::Display for Action {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
 }

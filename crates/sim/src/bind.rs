@@ -15,8 +15,12 @@ use crate::scenario::Scenario;
 pub struct Bound {
     /// The compiled policy.
     pub policy: Arc<Policy>,
-    /// For each role of the policy, the party bound to it.
+    /// For each role of the policy, the party bound to it (`None` when unbound, or bound to
+    /// every account).
     pub parties: Vec<Option<usize>>,
+    /// For each role of the policy, whether it stands for every account of the scenario
+    /// (`role = "every account"`): a power held against it is held against each account.
+    pub every: Vec<bool>,
     /// Each scenario label (by number) as a set of the policy's labels: one or none.
     pub translate: Vec<LabelSet>,
     /// How the policy judges each post: one small entry per post, so that a step reads one
@@ -44,6 +48,45 @@ pub enum Judged {
 }
 
 impl Bound {
+    /// Whether party `party` plays a role of the policy: bound to one, or an account under a
+    /// role that stands for every account.
+    pub fn binds(&self, scenario: &Scenario, party: usize) -> bool {
+        self.parties.contains(&Some(party))
+            || (self.every.contains(&true)
+                && scenario
+                    .parties
+                    .get(party)
+                    .is_some_and(|p| p.account.is_some()))
+    }
+
+    /// Whether role `role` covers party `party`: it is bound to it, or stands for every account
+    /// and `party` is one.
+    pub fn covers(&self, scenario: &Scenario, role: usize, party: usize) -> bool {
+        match self.parties.get(role).copied().flatten() {
+            Some(bound) => bound == party,
+            None => {
+                self.every.get(role).copied().unwrap_or(false)
+                    && scenario
+                        .parties
+                        .get(party)
+                        .is_some_and(|p| p.account.is_some())
+            }
+        }
+    }
+
+    /// The role of a power that stands for every account (its `against`, else its holder), if
+    /// either does: the power is then held once per account.
+    pub fn account_side(&self, power: &modsim_policy::Power) -> Option<usize> {
+        let every = |role: usize| self.every.get(role).copied().unwrap_or(false);
+        if every(power.against) {
+            Some(power.against)
+        } else if every(power.holder) {
+            Some(power.holder)
+        } else {
+            None
+        }
+    }
+
     /// Whether the policy judges post number `post` at all.
     #[inline]
     pub fn visible(&self, post: usize) -> bool {
@@ -94,6 +137,9 @@ pub struct World {
     pub scenario: Scenario,
     /// Its policies.
     pub policies: Vec<Bound>,
+    /// The parties that are accounts, in party order: what a role bound to every account
+    /// stands for.
+    pub accounts: Vec<usize>,
 }
 
 impl World {
@@ -112,9 +158,15 @@ impl World {
             .map(|(i, policy)| Bound::new(&scenario, i, policy))
             .collect();
         World {
+            accounts: scenario.accounts().collect(),
             scenario,
             policies: bound,
         }
+    }
+
+    /// The place of party `party` among the accounts, if it is one.
+    pub fn account_slot(&self, party: usize) -> Option<usize> {
+        self.accounts.binary_search(&party).ok()
     }
 
     /// This world with other posts and notice time, as drawn from the scenario's model: the
@@ -148,7 +200,7 @@ impl World {
 impl Bound {
     /// Binds `policy`, the scenario's policy number `i`, to the scenario.
     fn new(scenario: &Scenario, i: usize, policy: Arc<Policy>) -> Bound {
-        let parties = parties(scenario, i, &policy);
+        let (parties, every) = parties(scenario, i, &policy);
         let (translate, unknown) = translation(scenario, &policy);
         let visible = visibility(scenario, &policy, &parties);
         // Only the labels of the posts the policy judges matter to it.
@@ -173,6 +225,7 @@ impl Bound {
         Bound {
             policy,
             parties,
+            every,
             translate,
             judged,
             unknown_labels,
@@ -182,24 +235,40 @@ impl Bound {
     }
 }
 
-/// For each role of `policy` (the scenario's policy number `i`), the party bound to it: by the
-/// scenario's `[[policy]]` entry, then by its `[roles]` defaults.
-fn parties(scenario: &Scenario, i: usize, policy: &Policy) -> Vec<Option<usize>> {
-    let own = scenario
-        .policies
-        .get(i)
-        .map(|p| p.roles.as_slice())
-        .unwrap_or(&[]);
-    policy
+/// For each role of `policy` (the scenario's policy number `i`), the party bound to it, and
+/// whether it stands for every account: by the scenario's `[[policy]]` entry, then by its
+/// `[roles]` defaults.
+fn parties(scenario: &Scenario, i: usize, policy: &Policy) -> (Vec<Option<usize>>, Vec<bool>) {
+    let entry = scenario.policies.get(i);
+    let own = entry.map(|p| p.roles.as_slice()).unwrap_or(&[]);
+    let own_every = entry.map(|p| p.every_account.as_slice()).unwrap_or(&[]);
+    let mut every = Vec::with_capacity(policy.roles.len());
+    let parties = policy
         .roles
         .iter()
         .map(|role| {
-            own.iter()
-                .chain(&scenario.roles)
-                .find(|(r, _)| *r == role.name)
-                .map(|(_, party)| *party)
+            let party = |roles: &[(String, usize)]| {
+                roles
+                    .iter()
+                    .find(|(r, _)| *r == role.name)
+                    .map(|(_, party)| *party)
+            };
+            let all = |roles: &[String]| roles.contains(&role.name);
+            // The policy's own entry first, then the scenario's defaults.
+            let (bound, all_accounts) = if let Some(p) = party(own) {
+                (Some(p), false)
+            } else if all(own_every) {
+                (None, true)
+            } else if let Some(p) = party(&scenario.roles) {
+                (Some(p), false)
+            } else {
+                (None, all(&scenario.every_account))
+            };
+            every.push(all_accounts);
+            bound
         })
-        .collect()
+        .collect();
+    (parties, every)
 }
 
 /// Each scenario label (by number) as a set of the policy's labels, and the scenario labels

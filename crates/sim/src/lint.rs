@@ -134,8 +134,14 @@ fn unbound_roles(b: &Binding<'_>, out: &mut Vec<Problem>) {
         true => None,
         false => places.policies.get(b.index).cloned(),
     };
-    for (role, party) in policy.roles.iter().zip(&b.bound.parties) {
-        if party.is_some() {
+    for ((role, party), every) in policy
+        .roles
+        .iter()
+        .zip(&b.bound.parties)
+        .zip(&b.bound.every)
+    {
+        // A role bound to `"every account"` stands for every account, not for one party.
+        if party.is_some() || *every {
             continue;
         }
         let problem = UNBOUND_ROLE.problem(

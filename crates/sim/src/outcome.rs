@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 pub use crate::explanation::DutyStatus;
-use crate::explanation::{Basis, Explanation, Missing, NoticeTerms};
+use crate::explanation::{Basis, Ending, Explanation, Missing, NoticeTerms};
 
 /// Everything one replay found.
 #[derive(Clone, Debug, Default)]
@@ -69,6 +69,9 @@ pub struct Verdict {
     pub against: String,
     /// When it took effect.
     pub at: Timestamp,
+    /// The account it was weighed for, when a power held against (or by) every account was a
+    /// candidate (party id): reports group such verdicts by account.
+    pub account: Option<String>,
     /// Whether any power permitted it at that instant.
     pub permitted: bool,
     /// The powers that permitted it.
@@ -87,6 +90,9 @@ pub struct Verdict {
     pub notice_given: Option<Timestamp>,
     /// The notice the grounds (or, when not permitted, the first candidate) require.
     pub notice_required: Option<NoticeTerms>,
+    /// For a restriction that has an end (`for`), or whose powers limit its length: its
+    /// judgment at its end.
+    pub end: Option<Ending>,
     /// Why (none in a quiet replay).
     pub explanation: Option<Explanation>,
 }
@@ -112,6 +118,10 @@ pub struct EarliestInstant {
     pub basis: Option<Basis>,
     /// Why (none in a quiet replay).
     pub explanation: Option<Explanation>,
+    /// For a power held against (or by) every account: each account's earliest instant, in
+    /// account order. The fields above then sum them up: `at` is the first of them, and
+    /// `against` (or `holder`) reads `(every account)`.
+    pub accounts: Vec<EarliestInstant>,
 }
 
 /// One change of a duty's state.
@@ -144,6 +154,12 @@ pub enum Cause {
     Delivered(usize),
     /// The deadline of a demand passed (index of the action).
     DemandDeadline(usize),
+    /// A notice named the post (index of the post).
+    Notified(usize),
+    /// The holder took an action that owes the duty (index of the action).
+    Acted(usize),
+    /// The deadline of what an action owes passed (index of the action).
+    ActedDeadline(usize),
 }
 
 /// The whole history of one duty.
@@ -161,6 +177,22 @@ pub struct DutyHistory {
     pub last: DutyStatus,
     /// Its subjects (posts, or demands) at the end of the timeline, by how they stand.
     pub tally: DutyTally,
+    /// For a duty held by every account: its tally's counts split by the account that owes
+    /// each subject, in the order of the parties (empty otherwise).
+    pub accounts: Vec<AccountTally>,
+    /// Its state at the end, each instance with its deadline's arithmetic: only from
+    /// [`World::replay_explaining`](crate::bind::World::replay_explaining) naming its clause.
+    pub explanation: Option<Explanation>,
+}
+
+/// How many of a duty's subjects one account owes, by how they stand at the end of the
+/// timeline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccountTally {
+    /// The account's party (index in the scenario).
+    pub party: usize,
+    /// Met in time, late, overdue, open (the order of [`DutyTally`]'s fields).
+    pub counts: [u32; 4],
 }
 
 /// A duty's subjects, by how each stands at the end of the timeline, as subject numbers:

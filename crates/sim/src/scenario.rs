@@ -27,10 +27,11 @@ use posts::read_posts;
 use raw::RawScenario;
 
 pub use crate::timeline::{
-    ActionEvent, DeliveryEvent, FactEvent, NoticeEvent, Party, Post, PostId, parse_instant,
+    ActionEvent, DeliveryEvent, DeterminationEvent, FactEvent, NoticeEvent, Party, Post, PostId,
+    parse_instant,
 };
 pub use check::MAX_EVENTS;
-pub use contents::{Places, PolicyRef, Provenance, Scenario};
+pub use contents::{EVERY_ACCOUNT, Places, PolicyRef, Provenance, Scenario};
 pub use files::{Files, resolve_path};
 pub use posts::{MAX_POSTS, MAX_SCENARIO_LABELS};
 
@@ -104,6 +105,7 @@ pub fn load(name: &str, text: &str, files: &dyn Files) -> Result<Scenario, LoadF
     };
     let mut cx = Checker {
         problems: Vec::new(),
+        named_posts: Vec::new(),
     };
     let scenario = cx.scenario(name, raw);
     // The posts are read even when the scenario has errors, so theirs come too.
@@ -137,6 +139,14 @@ pub fn load(name: &str, text: &str, files: &dyn Files) -> Result<Scenario, LoadF
                 )],
             )),
         }
+    }
+    if !failure.problems.has_errors() {
+        // The posts notices name, once the posts file is read.
+        failure.problems.append(FileProblems::new(
+            name,
+            text,
+            check::named_posts(&scenario, &cx.named_posts),
+        ));
     }
     if failure.problems.has_errors() {
         return Err(failure);
@@ -304,7 +314,8 @@ mark = "record"
                 Some("did you mean `notice`?".to_owned()),
                 Some("did you mean `suspend`?".to_owned()),
                 Some(
-                    "expected one of `record`, `reported`, `inferred`, `reconstructed`".to_owned()
+                    "expected one of `record`, `reported`, `inferred`, `reconstructed`, `invented`"
+                        .to_owned()
                 ),
             ]
         );

@@ -5,7 +5,7 @@
 use jiff::Timestamp;
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
-use modsim_policy::{Action, LabelSet, Mark};
+use modsim_policy::{Action, LabelSet, Mark, Period};
 
 /// A party to the scenario.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,6 +59,9 @@ modsim_policy::vocabulary! {
         Delivery = "delivery",
         /// A scenario fact that became known.
         Fact = "fact",
+        /// A party's judgment call made at an instant (Airbnb confirms who took part): powers
+        /// resting on it are not available before.
+        Determination = "determination",
     }
 }
 
@@ -67,10 +70,11 @@ impl EventKind {
     /// `reconstructed`.
     pub fn keys(self) -> &'static [&'static str] {
         match self {
-            EventKind::Notice => &["from", "to", "cites"],
-            EventKind::Action => &["actor", "action", "against", "demands"],
+            EventKind::Notice => &["from", "to", "cites", "posts"],
+            EventKind::Action => &["actor", "action", "against", "demands", "for"],
             EventKind::Delivery => &["from", "to", "deliverable"],
             EventKind::Fact => &["fact", "value"],
+            EventKind::Determination => &["by", "determines", "about"],
         }
     }
 }
@@ -86,6 +90,9 @@ pub struct NoticeEvent {
     pub to: usize,
     /// Clause ids (or section prefixes) it invokes; empty when it names none.
     pub cites: Vec<String>,
+    /// The posts it names (`posts = ["v1", "v2"]`), which open the recipient's duties
+    /// `opens = "notified"`; empty when it names none.
+    pub posts: Vec<PostId>,
     /// What it said, paraphrased.
     pub summary: String,
     /// How it is known.
@@ -121,6 +128,9 @@ pub struct ActionEvent {
     pub against: usize,
     /// What the action demands of the party acted against (`demands = "moderation_plan"`).
     pub demands: Option<String>,
+    /// For a restriction: how long it lasts (`for = "7 calendar days"`); `None` when the
+    /// scenario gives no end.
+    pub lasting: Option<Period>,
     /// What happened, paraphrased.
     pub summary: String,
     /// How it is known.
@@ -158,6 +168,28 @@ pub struct FactEvent {
     /// Its value from then on.
     pub value: i64,
     /// What was said, paraphrased.
+    pub summary: String,
+    /// How it is known.
+    pub mark: Mark,
+    /// What of it is reconstructed, if anything.
+    pub reconstructed: Option<String>,
+}
+
+/// A judgment call a party made at an instant (`kind = "determination"`): from then on, the
+/// judgment call of that name reads as the run gives it; before, it reads false.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeterminationEvent {
+    /// When the party determined it.
+    pub at: Timestamp,
+    /// Who determined it.
+    pub by: usize,
+    /// The judgment call's name, as policies declare it.
+    pub name: String,
+    /// The account it is about, when it is about one (this recipient's content is manifestly
+    /// illegal): it then dates the judgment call for the powers held against that account
+    /// only.
+    pub about: Option<usize>,
+    /// What was determined, paraphrased.
     pub summary: String,
     /// How it is known.
     pub mark: Mark,
@@ -205,6 +237,7 @@ mod tests {
             from: 0,
             to: 1,
             cites: vec![],
+            posts: vec![],
             summary: String::new(),
             mark: Mark::Record,
             reconstructed: None,

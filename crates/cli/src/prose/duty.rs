@@ -52,8 +52,15 @@ impl Prose<'_> {
                 match of {
                     SubjectKind::Posts => "posts",
                     SubjectKind::Demands => "demands",
+                    SubjectKind::Actions => "actions",
                 }
             ),
+            Node::Owed {
+                event,
+                due,
+                delivered,
+            } => self.owed(event, due.as_ref(), delivered),
+            Node::Instance { .. } => self.instance(node),
             Node::Tally {
                 at,
                 opened,
@@ -168,23 +175,101 @@ impl Prose<'_> {
 
     /// `; due: reported 2020-11-28 22:18 PST + 2 business days = ...`
     fn due(&self, due: &Due) -> String {
-        let from = match due.from {
-            DueFrom::Published => "published",
-            DueFrom::Reported => "reported",
-            DueFrom::Demanded => "demanded",
-        };
+        let from = due_from(due.from);
         match &due.arithmetic {
             Computed::Arithmetic(a) => format!("; due: {from} {}", self.arithmetic(a)),
             Computed::Error(e) => format!("; due: cannot be computed ({e})"),
         }
     }
 
-    /// A duty's subject by id: a post's id, or `demand by apple of 2021-01-08 09:00 PST`.
+    /// A duty's subject by id: a post's id, `demand by apple of 2021-01-08 09:00 PST`, or
+    /// `youtube restrict chan_a of 2024-03-04 09:00 UTC`.
     pub fn subject(&self, subject: &SubjectRef) -> String {
         match subject {
             SubjectRef::Post(id) => id.to_string(),
             SubjectRef::Demand(event) => self.demand_id(event),
+            SubjectRef::Action(event) => self.action_id(event),
         }
+    }
+
+    /// The first notice that names `post`: `vimeo's notice to church_united of ...`.
+    fn notice_naming(&self, post: &str) -> Option<String> {
+        let e = self.report.events.iter().find(|e| {
+            matches!(&e.kind, EventKind::Notice { posts, .. } if posts.iter().any(|p| p == post))
+        })?;
+        Some(format!(
+            "{}'s notice to {} of {}",
+            e.from.as_deref().unwrap_or(""),
+            e.to.as_deref().unwrap_or(""),
+            self.at(e.at)
+        ))
+    }
+
+    /// An action by what it was: `youtube restrict chan_a of 2024-03-04 09:00 UTC`.
+    pub fn action_id(&self, event: &str) -> String {
+        match self.report.event(event) {
+            Some(e) => format!(
+                "{} {} {} of {}",
+                e.from.as_deref().unwrap_or(""),
+                match &e.kind {
+                    EventKind::Action { action, .. } => action.as_str(),
+                    _ => "",
+                },
+                e.to.as_deref().unwrap_or(""),
+                self.at(e.at)
+            ),
+            None => format!("action {event}"),
+        }
+    }
+
+    /// What an action owes, as a duty sees it: the action, when it fell due, what met it.
+    fn owed(&self, event: &str, due: Option<&Due>, delivered: &[jiff::Timestamp]) -> String {
+        let mut line = self.action_id(event);
+        if let Some(due) = due {
+            line.push_str(&self.due(due));
+        }
+        if delivered.is_empty() {
+            line.push_str("; nothing delivered");
+        } else {
+            let at: Vec<String> = delivered.iter().map(|t| self.at(*t)).collect();
+            line.push_str(&format!("; delivered {}", at.join(", ")));
+        }
+        if self
+            .report
+            .event(event)
+            .is_some_and(|e| e.reconstructed.is_some())
+        {
+            line.push_str(" (time reconstructed)");
+        }
+        line
+    }
+
+    /// One instance of a duty over the timeline.
+    fn instance(&self, node: &Node) -> String {
+        let Node::Instance {
+            subject,
+            opened,
+            due,
+            met,
+            standing,
+        } = node
+        else {
+            return String::new();
+        };
+        let mut line = format!("{}: opened {}", self.subject(subject), self.at(*opened));
+        if let Some(due) = due {
+            line.push_str(&self.due(due));
+        } else {
+            line.push_str("; no time limit");
+        }
+        if let Some(met) = met {
+            line.push_str(&format!("; met {}", self.at(*met)));
+        }
+        line.push_str(&format!(": {}", standing_words(*standing)));
+        if matches!(subject, SubjectRef::Post(_)) && self.posts_reconstructed() {
+            line.push_str(" (reconstructed)");
+        }
+        line
     }
 
     fn demand_id(&self, event: &str) -> String {
@@ -242,6 +327,14 @@ impl Prose<'_> {
             CauseReport::DemandDeadline { event } => {
                 format!("deadline passed for {}", demand(event))
             }
+            CauseReport::Notified { post } => match self.notice_naming(post) {
+                Some(n) => format!("post {post} named in {n}{suffix}"),
+                None => format!("post {post} named in a notice{suffix}"),
+            },
+            CauseReport::Acted { event } => self.action_id(event),
+            CauseReport::ActedDeadline { event } => {
+                format!("deadline passed for {}", self.action_id(event))
+            }
         }
     }
 }
@@ -257,6 +350,18 @@ fn overdue_subjects(terms: Option<&DutyTerms>, n: u32) -> String {
             terms.and_then(|t| t.deliverable.as_deref()).unwrap_or(""),
             within.map_or_else(String::new, |p| format!(" within {p}"))
         ),
+        Some("acted") => format!(
+            "{n} action{s} {is} owed `{}` and not given it{}",
+            terms.and_then(|t| t.deliverable.as_deref()).unwrap_or(""),
+            match within.filter(|p| !p.is_zero()) {
+                Some(p) => format!(" within {p}"),
+                None => " by the action".to_owned(),
+            }
+        ),
+        Some("notified") => format!(
+            "{n} post{s} named in a notice {is} not removed{}",
+            within.map_or_else(String::new, |p| format!(" within {p}"))
+        ),
         Some("reported") => match within.filter(|p| !p.is_zero()) {
             Some(p) => {
                 format!("{n} post{s} {is} reported, prohibited and not removed within {p}")
@@ -264,6 +369,17 @@ fn overdue_subjects(terms: Option<&DutyTerms>, n: u32) -> String {
             None => format!("{n} post{s} {is} reported, prohibited and not removed"),
         },
         _ => format!("{n} post{s} {is} prohibited and still up"),
+    }
+}
+
+/// What a duty's period runs from, in words.
+fn due_from(from: DueFrom) -> &'static str {
+    match from {
+        DueFrom::Published => "published",
+        DueFrom::Reported => "reported",
+        DueFrom::Demanded => "demanded",
+        DueFrom::Notified => "notice",
+        DueFrom::Acted => "action",
     }
 }
 

@@ -9,7 +9,10 @@ mod notice;
 
 use jiff::Timestamp;
 use modsim_policy::{Mark, show_instant};
-use modsim_sim::explanation::{Basis, ClauseKey, Counts, Held, Node, NoticesAvailable};
+use modsim_sim::explanation::{
+    Basis, ClauseKey, Counts, Determination, Held, HistoryItem, HistoryRef, HistoryValue, Node,
+    NoticesAvailable,
+};
 use modsim_sim::report::{ClauseInfo, Report, VerdictReport};
 
 pub use notice::notice_required;
@@ -85,6 +88,7 @@ impl<'r> Prose<'r> {
                     modsim_sim::report::EventKind::Action { .. } => "the action's",
                     modsim_sim::report::EventKind::Delivery { .. } => "the delivery's",
                     modsim_sim::report::EventKind::Fact { .. } => "the fact's",
+                    modsim_sim::report::EventKind::Determination { .. } => "the determination's",
                 };
                 format!("{at} ({what} time is reconstructed)")
             }
@@ -120,10 +124,14 @@ impl<'r> Prose<'r> {
             | Node::Available { .. }
             | Node::Assumption { .. }
             | Node::TakenOut { .. }
+            | Node::Prior { .. }
             | Node::Comparison { .. } => self.condition_step(node),
+            Node::RestrictionEnd(end) => self.ending(end),
             Node::Duty { .. }
             | Node::ProhibitedUnder { .. }
             | Node::Post { .. }
+            | Node::Owed { .. }
+            | Node::Instance { .. }
             | Node::Demand { .. }
             | Node::More { .. }
             | Node::Tally { .. }
@@ -230,19 +238,56 @@ impl<'r> Prose<'r> {
                 name,
                 value,
                 by_default,
+                determination,
                 ..
-            } => format!(
-                "judgment call `{name}` is taken as {value} ({}): {}",
-                if *by_default {
+            } => {
+                let question = self
+                    .report
+                    .policy(policy)
+                    .and_then(|p| p.assumption(name))
+                    .map_or("", |a| a.question.as_str());
+                let given = if *by_default {
                     "the policy's default"
                 } else {
                     "set for this run with --assume"
-                },
-                self.report
-                    .policy(policy)
-                    .and_then(|p| p.assumption(name))
-                    .map_or("", |a| a.question.as_str())
-            ),
+                };
+                match determination {
+                    None => {
+                        format!("judgment call `{name}` is taken as {value} ({given}): {question}")
+                    }
+                    Some(Determination::Made { event, at, by }) => format!(
+                        "judgment call `{name}` is taken as {value} ({given}): {question} — {by}'s determination, made {}{}; a judgment call, not a fact of the timeline",
+                        self.at(*at),
+                        self.reconstructed_time(event)
+                    ),
+                    Some(Determination::NotYet { next }) => format!(
+                        "judgment call `{name}` is not yet made, so it reads false: {question} — {}",
+                        match next.as_ref().and_then(|id| self.report.event(id)) {
+                            Some(e) => format!(
+                                "the timeline records {}'s determination only at {}{}",
+                                e.from.as_deref().unwrap_or(""),
+                                self.at(e.at),
+                                self.reconstructed_time(&e.id)
+                            ),
+                            None => "the timeline records no determination of it for this party"
+                                .to_owned(),
+                        }
+                    ),
+                }
+            }
+            Node::Prior { action, event, .. } => {
+                match event.as_ref().and_then(|id| self.report.event(id)) {
+                    Some(e) => format!(
+                        "after a prior `{action}`: {} {action} {} at {}",
+                        e.from.as_deref().unwrap_or(""),
+                        e.to.as_deref().unwrap_or(""),
+                        self.at(e.at)
+                    ),
+                    None => format!(
+                        "after a prior `{action}`: none given by then, so the power is not open"
+                    ),
+                }
+            }
             Node::TakenOut { clause } => format!(
                 "clause {} ({}) is taken out for this run (`--without` or a reform)",
                 clause.id,
@@ -289,8 +334,77 @@ impl<'r> Prose<'r> {
         }
     }
 
+    /// ` (time reconstructed)` when the event's time is.
+    fn reconstructed_time(&self, event: &str) -> &'static str {
+        if self
+            .report
+            .event(event)
+            .is_some_and(|e| e.reconstructed.is_some())
+        {
+            " (time reconstructed)"
+        } else {
+            ""
+        }
+    }
+
+    /// One count of an account's history: `strikes of chan_a within 90 calendar days: 3
+    /// (...)`, with what left the period.
+    fn history(&self, h: &HistoryValue) -> String {
+        let what = |item: &HistoryItem| -> String {
+            let name = match &item.item {
+                HistoryRef::Post(id) => format!("post {id}"),
+                HistoryRef::Event(id) => id.to_string(),
+            };
+            format!("{name} of {}", self.at(item.at))
+        };
+        let mut text = format!(
+            "{} of {}{}: {}",
+            h.counted,
+            h.party,
+            h.within
+                .map_or_else(String::new, |p| format!(" within the last {p}")),
+            h.value
+        );
+        if !h.counted_items.is_empty() {
+            let each: Vec<String> = h
+                .counted_items
+                .iter()
+                .map(|i| match &i.until {
+                    Some(u) => format!("{}, counting until {}", what(i), self.at(u.end)),
+                    None => what(i),
+                })
+                .collect();
+            let more = (h.value as usize).saturating_sub(h.counted_items.len());
+            text.push_str(&format!(
+                " ({}{})",
+                each.join("; "),
+                if more > 0 {
+                    format!("; and {more} more")
+                } else {
+                    String::new()
+                }
+            ));
+        }
+        if !h.expired.is_empty() {
+            let each: Vec<String> = h
+                .expired
+                .iter()
+                .map(|i| match &i.until {
+                    Some(u) => format!("{} ({})", what(i), self.arithmetic(u)),
+                    None => what(i),
+                })
+                .collect();
+            text.push_str(&format!("; no longer counted: {}", each.join("; ")));
+        }
+        text
+    }
+
     fn more_counts(&self, counts: &Counts) -> String {
         let mut out = String::new();
+        for h in &counts.history {
+            out.push_str("; ");
+            out.push_str(&self.history(h));
+        }
         if let Some(a) = &counts.account {
             out.push_str(&format!(
                 "; account of {}: {} posts, {} prohibited, {} prohibited still up",

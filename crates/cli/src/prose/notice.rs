@@ -125,6 +125,38 @@ impl Prose<'_> {
         }
     }
 
+    /// A restriction judged at its end: how long it lasts against each ground's limit.
+    pub fn ending(&self, end: &modsim_sim::explanation::Ending) -> String {
+        let lasts = match &end.ends {
+            Some(a) => format!("it lasts {}: {}", a.period, self.arithmetic(a)),
+            None => "the timeline gives it no end".to_owned(),
+        };
+        let limits: Vec<String> = end
+            .limits
+            .iter()
+            .map(|l| match &l.latest {
+                Some(latest) => format!(
+                    "{} allows at most {} ({}): {}",
+                    l.clause.id,
+                    latest.period,
+                    self.arithmetic(latest),
+                    if l.within { "within it" } else { "longer" }
+                ),
+                None => format!("{} sets no limit", l.clause.id),
+            })
+            .collect();
+        format!(
+            "at its end: {}; {}; {} at its end",
+            lasts,
+            limits.join("; "),
+            if end.permitted {
+                "PERMITTED"
+            } else {
+                "NOT PERMITTED"
+            }
+        )
+    }
+
     /// What a candidate power lacked: "`6.1(a)`: its condition `...` does not hold".
     pub fn missing(&self, m: &Missing) -> String {
         let reason = match &m.reason {
@@ -133,6 +165,9 @@ impl Prose<'_> {
                 m.clause.as_ref().map_or("", |c| self.power_condition(c))
             ),
             Reason::Notice { lack } => self.lack(lack),
+            Reason::NoPrior { action } => format!(
+                "its condition holds, but it needs a prior `{action}` of the party first, and none was given"
+            ),
             Reason::NoPower {
                 actor,
                 action,

@@ -21,6 +21,15 @@ pub fn markdown(report: &Report) -> String {
         }
         out.push('\n');
     }
+    if s.invented {
+        let _ = writeln!(
+            out,
+            "\n> **Invented data: a teaching scenario.** Its parties, posts and events are invented, not facts of any case."
+        );
+        for r in &report.provenance.scenario.invented {
+            let _ = writeln!(out, "> - {}", md(r));
+        }
+    }
     if s.reconstructed {
         let prov = &report.provenance;
         let _ = writeln!(
@@ -35,7 +44,12 @@ pub fn markdown(report: &Report) -> String {
     let _ = writeln!(out, "\n## Verdict matrix\n");
     let _ = writeln!(out, "| {} |", MATRIX_HEADER.join(" | "));
     let _ = writeln!(out, "|{}", "---|".repeat(MATRIX_HEADER.len()));
-    for row in &report.matrix {
+    for (row, _) in report
+        .matrix
+        .iter()
+        .zip(&report.verdicts)
+        .filter(|(_, v)| v.account.is_none())
+    {
         let cells: Vec<String> = matrix_cells(row).iter().map(|c| md(c)).collect();
         let _ = writeln!(out, "| {} |", cells.join(" | "));
     }
@@ -48,7 +62,47 @@ pub fn markdown(report: &Report) -> String {
 fn verdicts(out: &mut String, report: &Report) {
     let _ = writeln!(out, "\n## Verdicts\n");
     let prose = Prose::new(report);
-    for v in &report.verdicts {
+    let per_account: Vec<_> = report
+        .verdicts
+        .iter()
+        .filter(|v| v.account.is_some())
+        .collect();
+    if !per_account.is_empty() {
+        let _ = writeln!(out, "### By account\n");
+        let mut sorted = per_account.clone();
+        sorted.sort_by_key(|v| v.account.clone());
+        for v in sorted {
+            let _ = writeln!(
+                out,
+                "- `{}` {} {} {} at {}: {}{}",
+                v.account.as_deref().unwrap_or(""),
+                v.actor,
+                v.action,
+                v.against,
+                v.at_local,
+                if v.permitted {
+                    "permitted"
+                } else {
+                    "not permitted"
+                },
+                if v.permitted {
+                    format!(" on {}", v.grounds.join(", "))
+                } else {
+                    format!(
+                        " ({})",
+                        md(&v
+                            .missing
+                            .iter()
+                            .map(|m| prose.missing(m))
+                            .collect::<Vec<_>>()
+                            .join("; "))
+                    )
+                }
+            );
+        }
+        out.push('\n');
+    }
+    for v in report.verdicts.iter().filter(|v| v.account.is_none()) {
         let _ = writeln!(
             out,
             "### {} {} {} at {}: {}\n",
@@ -105,6 +159,9 @@ fn verdicts(out: &mut String, report: &Report) {
         for m in &v.missing {
             let _ = writeln!(out, "- missing: {}", md(&prose.missing(m)));
         }
+        if let Some(end) = &v.end {
+            let _ = writeln!(out, "- {}", md(&prose.ending(end)));
+        }
         for f in &v.would_be_permitted_if {
             let _ = writeln!(
                 out,
@@ -128,9 +185,10 @@ fn answers(out: &mut String, report: &Report) {
     );
     let _ = writeln!(out, "|---|---|---|---|---|---|---|");
     for e in &report.earliest {
+        let opened = e.accounts.iter().filter(|a| a.at.is_some()).count();
         let _ = writeln!(
             out,
-            "| {} | `{}` {} | {} | {} | {} | {} | {} |",
+            "| {} | `{}` {} | {} | {} | {} | {}{} | {} |",
             e.policy,
             e.power,
             md(&e.title),
@@ -138,6 +196,11 @@ fn answers(out: &mut String, report: &Report) {
             e.action,
             e.against,
             e.at_local.as_deref().unwrap_or("never"),
+            if e.accounts.is_empty() {
+                String::new()
+            } else {
+                format!(" (first of {opened} of {} accounts)", e.accounts.len())
+            },
             md(&e
                 .basis
                 .as_ref()
@@ -159,6 +222,17 @@ fn answers(out: &mut String, report: &Report) {
             let _ = write!(out, "; {t}");
         }
         out.push('\n');
+        // Held by every account: each account's share, as a nested list (the first 40).
+        for a in d.accounts.iter().take(40) {
+            let _ = writeln!(
+                out,
+                "  - `{}`: {} met in time, {} late, {} overdue, {} open",
+                a.account, a.in_time, a.late, a.overdue, a.open
+            );
+        }
+        if d.accounts.len() > 40 {
+            let _ = writeln!(out, "  - … {} more accounts", d.accounts.len() - 40);
+        }
     }
 }
 

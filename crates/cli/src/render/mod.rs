@@ -14,9 +14,12 @@ use modsim_sim::{Explanation, Node};
 
 use crate::prose::{self, Prose};
 
+mod accounts;
 mod batch;
 mod compare;
 mod markdown;
+
+use accounts::{by_account, earliest_accounts};
 
 pub use batch::{sweep, test_results};
 pub use compare::{comparison, comparison_markdown};
@@ -35,7 +38,7 @@ pub fn text(report: &Report, explain: Option<&str>) -> String {
     let mut out = String::new();
     let prose = Prose::new(report);
     header(&mut out, report);
-    if is_multi_party(report) {
+    if is_multi_party(report) && report.verdicts.iter().any(|v| v.account.is_none()) {
         matrix(&mut out, report);
     }
     verdicts(&mut out, &prose, report);
@@ -77,6 +80,16 @@ fn header(out: &mut String, report: &Report) {
             );
         }
     }
+    if s.invented {
+        let prov = &report.provenance;
+        let _ = writeln!(
+            out,
+            "{WARN}INVENTED DATA{WARN:#}: a teaching scenario; its parties, posts and events are invented, not facts of any case."
+        );
+        for r in &prov.scenario.invented {
+            let _ = writeln!(out, "  {WARN}·{WARN:#} {r}");
+        }
+    }
     if s.reconstructed {
         let prov = &report.provenance;
         let _ = writeln!(
@@ -106,7 +119,14 @@ fn matrix(out: &mut String, report: &Report) {
         out,
         "\n{BOLD}Verdict matrix{BOLD:#} {DIM}(each action judged under its own party's policy){DIM:#}"
     );
-    let rows: Vec<[String; 8]> = report.matrix.iter().map(matrix_cells).collect();
+    // Verdicts weighed per account are listed by account instead.
+    let rows: Vec<[String; 8]> = report
+        .matrix
+        .iter()
+        .zip(&report.verdicts)
+        .filter(|(_, v)| v.account.is_none())
+        .map(|(r, _)| matrix_cells(r))
+        .collect();
     let mut widths = MATRIX_HEADER.map(str::len);
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
@@ -130,15 +150,17 @@ fn matrix(out: &mut String, report: &Report) {
     }
 }
 
-/// Each verdict.
+/// Each verdict: those weighed per account one line each, grouped by account, after the
+/// others.
 fn verdicts(out: &mut String, prose: &Prose<'_>, report: &Report) {
     let _ = writeln!(out, "\n{BOLD}Verdicts{BOLD:#}");
     if report.verdicts.is_empty() {
         let _ = writeln!(out, "  the timeline records no action to judge");
     }
-    for v in &report.verdicts {
+    for v in report.verdicts.iter().filter(|v| v.account.is_none()) {
         verdict(out, prose, v);
     }
+    by_account(out, prose, report);
 }
 
 /// Each power's earliest instant; returns the width of the clause column.
@@ -155,6 +177,9 @@ fn earliest_section(out: &mut String, prose: &Prose<'_>, report: &Report) -> usi
         .unwrap_or(0);
     for e in &report.earliest {
         earliest(out, prose, e, width);
+        if !e.accounts.is_empty() {
+            earliest_accounts(out, e, width);
+        }
     }
 
     width
@@ -176,6 +201,7 @@ fn duties(out: &mut String, prose: &Prose<'_>, report: &Report, width: usize) {
         if let Some(t) = tally_line(d) {
             let _ = writeln!(out, "  {:<w$}    {t}", "", w = width);
         }
+        accounts::duty_accounts(out, d, width);
         for c in d.history.iter().take(CHANGES_SHOWN) {
             let _ = writeln!(
                 out,
@@ -205,14 +231,14 @@ fn explanations(out: &mut String, prose: &Prose<'_>, report: &Report, explain: O
         None => {
             let _ = writeln!(
                 out,
-                "\n{DIM}Why: `modsim run --explain` shows each verdict's derivation; `--explain CLAUSE` a power's.{DIM:#}"
+                "\n{DIM}Why: `modsim run --explain` shows each verdict's derivation; `--explain CLAUSE` a power's or a duty's; `--explain ACCOUNT` one account's.{DIM:#}"
             );
         }
         Some(what) => {
             let _ = writeln!(out, "\n{BOLD}Explanations{BOLD:#}");
             let mut any = false;
             for v in &report.verdicts {
-                if (what == "verdicts" || what == v.action)
+                if (what == "verdicts" || what == v.action || v.account.as_deref() == Some(what))
                     && let Some(e) = &v.explanation
                 {
                     tree(out, prose, e, "", true, true);
@@ -226,11 +252,27 @@ fn explanations(out: &mut String, prose: &Prose<'_>, report: &Report, explain: O
                     tree(out, prose, e, "", true, true);
                     any = true;
                 }
+                for a in &e.accounts {
+                    if (a.against == what || a.holder == what)
+                        && let Some(e) = &a.explanation
+                    {
+                        tree(out, prose, e, "", true, true);
+                        any = true;
+                    }
+                }
+            }
+            for d in &report.duties {
+                if what == d.duty
+                    && let Some(e) = &d.explanation
+                {
+                    tree(out, prose, e, "", true, true);
+                    any = true;
+                }
             }
             if !any {
                 let _ = writeln!(
                     out,
-                    "  nothing to explain under `{what}`: name a power's clause id or an action"
+                    "  nothing to explain under `{what}`: name a power's or a duty's clause id, an action, or an account"
                 );
             }
         }
@@ -378,9 +420,15 @@ fn verdict(out: &mut String, prose: &Prose<'_>, v: &VerdictReport) {
                 a.name, a.value, a.question
             );
         }
+        if let Some(end) = &v.end {
+            let _ = writeln!(out, "      {}", prose.ending(end));
+        }
     } else {
         for m in &v.missing {
             let _ = writeln!(out, "      missing: {}", prose.missing(m));
+        }
+        if let Some(end) = &v.end {
+            let _ = writeln!(out, "      {}", prose.ending(end));
         }
         match &v.earliest_permitted_local {
             Some(t) => {

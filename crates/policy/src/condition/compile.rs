@@ -6,9 +6,12 @@ use std::ops::Range;
 use jiff::SignedDuration;
 
 use super::syntax::{self, BinaryOp, Expr, ExprKind, UnaryOp};
-use super::{ArithOp, CmpOp, Cond, Num, PostFlag, StateCount, Text, Time};
+use super::{ArithOp, CmpOp, Cond, Counted, History, Num, PostFlag, StateCount, Text, Time};
+use crate::action::Action;
 use crate::diagnostic::did_you_mean;
 use crate::labels::{LabelSet, LabelTable};
+use crate::period::Period;
+use crate::vocabulary::Vocabulary;
 
 /// Where a condition stands, which decides what it may read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,6 +55,8 @@ pub struct Names<'a> {
     pub powers: &'a [(&'a str, Option<usize>)],
     /// The scenario facts the policy declares, by name (`facts.NAME`).
     pub facts: &'a [&'a str],
+    /// The period parameters, by name with their values, for `.within("NAME")`.
+    pub periods: &'a [(&'a str, Period)],
 }
 
 /// A condition that does not check, located in its text.
@@ -116,7 +121,7 @@ impl From<syntax::SyntaxError> for CompileError {
 /// let mut labels = LabelTable::default();
 /// labels.push("incitement", "encourages violence");
 /// labels.push("threat", "threatens violence");
-/// let names = Names { labels: &labels, params: &[], assumptions: &[], clauses: &[], duties: &[], powers: &[], facts: &[] };
+/// let names = Names { labels: &labels, params: &[], assumptions: &[], clauses: &[], duties: &[], powers: &[], facts: &[], periods: &[] };
 /// let cond = compile(r#""incitement" in post.labels || "threat" in post.labels"#, Scope::Prohibition, &names).unwrap();
 /// assert!(matches!(cond, Cond::HasAnyLabel(_)), "two label tests fold into one bitset test");
 /// assert!(compile("post.labels", Scope::Prohibition, &names).is_err(), "not a condition");
@@ -352,11 +357,21 @@ impl Checker<'_> {
                 "posts" => Ok(Typed::Num(Num::State(StateCount::AccountPosts))),
                 "prohibited" => Ok(Typed::Num(Num::State(StateCount::AccountProhibited))),
                 "live_prohibited" => Ok(Typed::Num(Num::State(StateCount::AccountLiveProhibited))),
-                _ => Err(CompileError::new(
-                    format!("an account has no count `{field}`"),
-                    field_span,
-                )
-                .suggest(field, StateCount::ACCOUNT_NAMES.iter().copied())),
+                "informed" => Ok(Typed::Num(Num::History(History {
+                    what: Counted::Informed,
+                    within: None,
+                }))),
+                _ => match Action::ALL.iter().find(|a| a.history_name() == Some(field)) {
+                    Some(&action) => Ok(Typed::Num(Num::History(History {
+                        what: Counted::Actions(action),
+                        within: None,
+                    }))),
+                    None => Err(CompileError::new(
+                        format!("an account has no count `{field}`"),
+                        field_span,
+                    )
+                    .suggest(field, account_names())),
+                },
             },
             "facts" if self.scope == Scope::Power => {
                 match self.names.facts.iter().position(|n| *n == field) {
@@ -472,6 +487,89 @@ impl Checker<'_> {
         }
     }
 
+    /// `COUNT.within("PERIOD")`: an account's count over a trailing period, written out or
+    /// named by a period parameter.
+    fn within(
+        &self,
+        receiver: Typed,
+        receiver_span: &Range<usize>,
+        args: &[Expr],
+        span: Range<usize>,
+    ) -> Result<Typed, CompileError> {
+        let what = match receiver {
+            Typed::Num(Num::State(StateCount::AccountPosts)) => Counted::Posts,
+            Typed::Num(Num::State(StateCount::AccountProhibited)) => Counted::Prohibited,
+            Typed::Num(Num::History(History { what, within: None })) => what,
+            Typed::Num(Num::History(History {
+                within: Some(_), ..
+            })) => {
+                return Err(CompileError::new(
+                    "this count is already within a period",
+                    receiver_span.clone(),
+                ));
+            }
+            Typed::Num(Num::State(StateCount::AccountLiveProhibited)) => {
+                return Err(CompileError::new(
+                    "`account.live_prohibited` is what is up now, not a history to count within a period",
+                    receiver_span.clone(),
+                )
+                .help("count `account.prohibited.within(\"90 calendar days\")` instead"));
+            }
+            other => {
+                return Err(CompileError::new(
+                    format!(
+                        "`within` counts an account's history, but this is {}",
+                        other.describe()
+                    ),
+                    receiver_span.clone(),
+                )
+                .help("for example `account.strikes.within(\"90 calendar days\")`"));
+            }
+        };
+        let [
+            Expr {
+                kind: ExprKind::Str(text),
+                span: text_span,
+            },
+        ] = args
+        else {
+            return Err(CompileError::new(
+                "`within` takes one period written as a string",
+                span,
+            )
+            .help("for example `account.strikes.within(\"90 calendar days\")`, or a period parameter's name"));
+        };
+        let period = self.period(text, text_span.clone())?;
+        Ok(Typed::Num(Num::History(History {
+            what,
+            within: Some(period),
+        })))
+    }
+
+    /// A period written out (`"90 calendar days"`) or a period parameter's name.
+    fn period(&self, text: &str, span: Range<usize>) -> Result<Period, CompileError> {
+        let trimmed = text.trim();
+        if trimmed.starts_with(|c: char| c.is_ascii_digit()) {
+            let period = Period::parse(trimmed)
+                .map_err(|e| CompileError::new(e.to_string(), span.clone()).help(e.help()))?;
+            if period.is_zero() {
+                return Err(CompileError::new(
+                    format!("`{trimmed}` is no time at all: nothing would count"),
+                    span,
+                ));
+            }
+            return Ok(period);
+        }
+        match self.names.periods.iter().find(|(n, _)| *n == trimmed) {
+            Some((_, period)) => Ok(*period),
+            None => Err(CompileError::new(
+                format!("`{trimmed}` is neither a period nor a period parameter"),
+                span,
+            )
+            .suggest(trimmed, self.names.periods.iter().map(|(n, _)| *n))),
+        }
+    }
+
     fn clause_ref(
         &self,
         id: &str,
@@ -501,6 +599,9 @@ impl Checker<'_> {
         span: Range<usize>,
     ) -> Result<Typed, CompileError> {
         let receiver = self.expr(target)?;
+        if name == "within" {
+            return self.within(receiver, &target.span, args, span);
+        }
         match (receiver, name) {
             (Typed::Labels, "size") if args.is_empty() => Ok(Typed::Num(Num::LabelCount)),
             (Typed::Labels, "exists") => {
@@ -720,6 +821,14 @@ impl Checker<'_> {
     }
 }
 
+/// Every count an account has in conditions, for suggestions.
+fn account_names() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = StateCount::ACCOUNT_NAMES.to_vec();
+    names.push("informed");
+    names.extend(Action::ALL.iter().filter_map(|a| a.history_name()));
+    names
+}
+
 /// `x && y` or `x || y`, flattened, with label tests under `||` merged into one bitset.
 fn join(all: bool, x: Cond, y: Cond) -> Cond {
     let mut parts: Vec<Cond> = Vec::new();
@@ -826,6 +935,7 @@ mod tests {
             duties: &[("4.2", Some(0))],
             powers: &[("6.1(b)", Some(0)), ("7.2(b)(ii)", None)],
             facts: &["unreviewed_reports"],
+            periods: &[("cure_period", Period::CalendarDays(30))],
         };
         f(&names)
     }

@@ -331,6 +331,7 @@ mod tests {
             duties: &[],
             powers: &[],
             facts: &[],
+            periods: &[],
         };
         compile(text, Scope::DutyTrigger, &names)
             .unwrap_or_else(|e| panic!("{text}: {}", e.message))

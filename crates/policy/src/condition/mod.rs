@@ -22,7 +22,9 @@ pub use fuse::{Fused, PostTest};
 
 use jiff::{SignedDuration, Timestamp};
 
+use crate::action::Action;
 use crate::labels::LabelSet;
+use crate::period::Period;
 
 /// A compiled condition, with its text kept for explanations and its fused form for evaluation.
 ///
@@ -170,6 +172,9 @@ pub enum Num {
     Param(usize),
     /// `facts.NAME`, a scenario fact the policy declares, by index.
     Fact(usize),
+    /// An account's history: its posts, prohibited posts, or the actions taken concerning
+    /// it, in all or within a trailing period (`account.strikes.within("90 calendar days")`).
+    History(History),
     /// `a + b`, `a - b`, `a * b`, `a / b`, `a % b` (saturating; division by zero gives 0).
     Arith(ArithOp, Box<Num>, Box<Num>),
 }
@@ -196,6 +201,44 @@ impl StateCount {
     pub const NAMES: &'static [&'static str] = &["reports", "live_reported", "live_prohibited"];
     /// The names under `account.`.
     pub const ACCOUNT_NAMES: &'static [&'static str] = &["posts", "prohibited", "live_prohibited"];
+}
+
+/// A count of an account's history, read by a power held against (or by) an account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct History {
+    /// What is counted.
+    pub what: Counted,
+    /// Only what happened within this trailing period before the instant read (an event at
+    /// `t` counts while `now < t + period`: a strike "expires 90 days from the time it was
+    /// issued"); `None` for all of the account's history.
+    pub within: Option<Period>,
+}
+
+/// What an account's history counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Counted {
+    /// Its posts (`account.posts`), by publication.
+    Posts,
+    /// Its posts prohibited under the policy, removed or not (`account.prohibited`).
+    Prohibited,
+    /// Actions of this kind taken against it, or (an appeal) by it, by or against a party of
+    /// the policy (`account.strikes`, `account.warnings`, `account.appeals`).
+    Actions(Action),
+    /// Deliveries it received from a party of the policy, such as a statement of reasons
+    /// (`account.informed`).
+    Informed,
+}
+
+impl Counted {
+    /// Its name under `account.`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Counted::Posts => "posts",
+            Counted::Prohibited => "prohibited",
+            Counted::Actions(action) => action.history_name().unwrap_or("actions"),
+            Counted::Informed => "informed",
+        }
+    }
 }
 
 /// Arithmetic operators.
@@ -278,6 +321,10 @@ pub trait Facts {
     }
     /// The value now of the scenario fact the policy declares at `index` (0 before it is known).
     fn fact(&self, _index: usize) -> i64 {
+        0
+    }
+    /// A count of the history of the account a power is read for (0 without one).
+    fn history(&self, _count: History) -> i64 {
         0
     }
 }
@@ -363,6 +410,15 @@ impl Cond {
 }
 
 impl Num {
+    /// Calls `f` on this number and every number inside it.
+    pub fn visit(&self, f: &mut impl FnMut(&Num)) {
+        f(self);
+        if let Num::Arith(_, a, b) = self {
+            a.visit(f);
+            b.visit(f);
+        }
+    }
+
     #[inline]
     fn eval<F: Facts>(&self, env: &Env<'_, F>) -> i64 {
         match self {
@@ -373,6 +429,7 @@ impl Num {
             Num::State(count) => env.facts.count(*count),
             Num::Param(i) => env.facts.param(*i),
             Num::Fact(i) => env.facts.fact(*i),
+            Num::History(h) => env.facts.history(*h),
             Num::Arith(op, a, b) => {
                 let (a, b) = (a.eval(env), b.eval(env));
                 match op {

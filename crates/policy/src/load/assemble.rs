@@ -33,7 +33,7 @@ impl Compiler<'_> {
         let labels = self.labels(raw);
         let facts = self.facts(raw);
         let parameters = self.parameters(raw, overrides);
-        let assumptions = self.assumptions(raw, overrides);
+        let assumptions = self.assumptions(raw, overrides, &roles);
         let clauses = self.clauses(raw, overrides);
 
         let declared = Declared {
@@ -48,6 +48,13 @@ impl Compiler<'_> {
         let param_types: Vec<(&str, bool)> = parameters
             .iter()
             .map(|p| (p.name.as_str(), matches!(p.value, ParamValue::Int(_))))
+            .collect();
+        let period_params: Vec<(&str, crate::period::Period)> = parameters
+            .iter()
+            .filter_map(|p| match p.value {
+                ParamValue::Period(period) => Some((p.name.as_str(), period)),
+                ParamValue::Int(_) => None,
+            })
             .collect();
         let assumption_names: Vec<&str> = assumptions.iter().map(|a| a.name.as_str()).collect();
         let clause_ids: Vec<&str> = clauses.iter().map(|c| c.id.as_str()).collect();
@@ -64,6 +71,7 @@ impl Compiler<'_> {
             clauses: &clause_ids,
             duties: &duty_ids,
             powers: &power_ids,
+            periods: &period_params,
         };
         let rules = self.rules(raw, &clauses, &declared, &names);
 

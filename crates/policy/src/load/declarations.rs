@@ -112,6 +112,7 @@ impl Compiler<'_> {
         &mut self,
         raw: &RawPolicy,
         overrides: &Overrides,
+        roles: &[Role],
     ) -> Vec<Assumption> {
         let clause_ids: Vec<&str> = raw
             .clause
@@ -132,6 +133,19 @@ impl Compiler<'_> {
                     .suggesting(clause.get_ref(), clause_ids.iter().copied()),
                 );
             }
+            let by = a.by.as_ref().and_then(|role| {
+                let found = roles.iter().position(|r| &r.name == role.get_ref());
+                if found.is_none() {
+                    self.error(
+                        Problem::error(
+                            format!("unknown role `{}`", role.get_ref()),
+                            Some(role.span()),
+                        )
+                        .suggesting(role.get_ref(), roles.iter().map(|r| r.name.as_str())),
+                    );
+                }
+                found
+            });
             let value = overrides
                 .assume
                 .iter()
@@ -145,6 +159,7 @@ impl Compiler<'_> {
                 value,
                 clause: a.clause.as_ref().map(|c| c.get_ref().clone()),
                 note: a.note.clone(),
+                by,
             });
         }
         out

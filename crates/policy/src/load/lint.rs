@@ -332,6 +332,7 @@ fn counts_prohibited(n: &Num) -> bool {
             | StateCount::AccountProhibited
             | StateCount::AccountLiveProhibited,
         ) => true,
+        Num::History(h) => h.what == crate::condition::Counted::Prohibited,
         Num::Arith(_, a, b) => counts_prohibited(a) || counts_prohibited(b),
         _ => false,
     }

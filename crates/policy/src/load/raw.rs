@@ -102,6 +102,11 @@ pub(crate) struct RawAssumption {
     /// Why the default is what it is.
     #[serde(default)]
     pub(crate) note: Option<String>,
+    /// The role whose determination it is; a scenario's `determination` event by that role's
+    /// party dates it, and powers resting on it are not available before then.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub(crate) by: Option<Spanned<String>>,
 }
 
 /// One clause of the document: the unit a verdict cites.
@@ -149,9 +154,15 @@ pub(crate) struct RawDuty {
     /// The role that owes the duty.
     #[schemars(with = "String")]
     pub(crate) holder: Spanned<String>,
-    /// The event that opens it for a post: `published` or `reported`.
+    /// The event that opens it: `published`, `reported` or `notified` (per post), `demanded`
+    /// (per demand) or `acted` (per action named in `on`).
     #[schemars(with = "Trigger")]
     pub(crate) opens: Spanned<Word<Trigger>>,
+    /// For `opens = "acted"`: the actions of the holder that open it, such as
+    /// `["suspend_account", "restrict"]`.
+    #[serde(default)]
+    #[schemars(with = "Vec<Action>")]
+    pub(crate) on: Vec<Spanned<Word<Action>>>,
     /// A condition on the post, checked when the event fires; default `post.prohibited`.
     #[serde(default, rename = "where")]
     #[schemars(with = "Option<String>")]
@@ -163,7 +174,9 @@ pub(crate) struct RawDuty {
     /// What discharges it: `removed` or `delivered`.
     #[schemars(with = "Discharge")]
     pub(crate) met_by: Spanned<Word<Discharge>>,
-    /// For duties opened by a demand: what is demanded, such as `moderation_plan`.
+    /// For duties opened by a demand: what is demanded, such as `moderation_plan`; for duties
+    /// opened by an action and met by a delivery: what the holder delivers, such as
+    /// `statement_of_reasons`.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub(crate) deliverable: Option<Spanned<String>>,
@@ -194,6 +207,16 @@ pub(crate) struct RawPower {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub(crate) cure: Option<Spanned<String>>,
+    /// An action the holder must have taken against the same party first, such as `warn`
+    /// ("after having issued a prior warning").
+    #[serde(default)]
+    #[schemars(with = "Option<Action>")]
+    pub(crate) after: Option<Spanned<Word<Action>>>,
+    /// For a restriction: the longest it may last, a period or a period parameter's name; the
+    /// restriction is judged at its end against it.
+    #[serde(default, rename = "for")]
+    #[schemars(with = "Option<String>")]
+    pub(crate) lasting: Option<Spanned<String>>,
 }
 
 /// A TOML table read in the document's order, with each key's span.

@@ -111,11 +111,19 @@ impl Compiler<'_> {
             }),
         };
         let demanded = opens == Some(Trigger::Demanded);
-        self.check_demand(raw, demanded, opens.is_some(), met_by);
+        let acted = opens == Some(Trigger::Acted);
+        let notified = opens == Some(Trigger::Notified);
+        if notified && met_by == Some(Discharge::Delivered) {
+            // A notice's recipient owes its sender a delivery (a decision) per item named.
+            self.check_acted(raw, met_by, false);
+        } else {
+            self.check_demand(raw, demanded, acted, opens.is_some(), met_by);
+        }
+        let on = self.acted_on(raw, acted);
         let condition = match &raw.condition {
-            Some(_) if demanded => None,
+            Some(_) if demanded || acted => None,
             Some(text) => self.condition(text, Scope::DutyTrigger, names),
-            None if demanded => Some(Condition::new("true", condition::Cond::Const(true))),
+            None if demanded || acted => Some(Condition::new("true", condition::Cond::Const(true))),
             None => Some(Condition::new(
                 "post.prohibited",
                 condition::Cond::PostFlag(condition::PostFlag::Prohibited),
@@ -129,8 +137,45 @@ impl Compiler<'_> {
             within: within?,
             open_ended,
             deliverable: raw.deliverable.as_ref().map(|d| d.get_ref().clone()),
+            on: on?,
             met_by: met_by?,
         })
+    }
+
+    /// The actions that open a duty `opens = "acted"`: at least one, and only for such a duty.
+    fn acted_on(&mut self, raw: &RawDuty, acted: bool) -> Option<Vec<Action>> {
+        if !acted {
+            if let Some(first) = raw.on.first() {
+                self.error(
+                    Problem::error(
+                        "only a duty opened by an action names the actions that open it",
+                        Some(first.span()),
+                    )
+                    .with_help("set `opens = \"acted\"`, or remove `on`"),
+                );
+            }
+            return Some(Vec::new());
+        }
+        if raw.on.is_empty() {
+            self.error(
+                Problem::error(
+                    "a duty opened by an action must name the actions that open it",
+                    Some(raw.opens.span()),
+                )
+                .with_help("add `on = [\"suspend_account\", \"restrict\"]` (the holder's actions that owe it)"),
+            );
+            return None;
+        }
+        let mut on = Vec::with_capacity(raw.on.len());
+        let mut ok = true;
+        for word in &raw.on {
+            match self.word(word) {
+                Some(action) if !on.contains(&action) => on.push(action),
+                Some(_) => {}
+                None => ok = false,
+            }
+        }
+        ok.then_some(on)
     }
 
     /// A duty opened by a demand names a deliverable, is met by its delivery and concerns no
@@ -139,9 +184,13 @@ impl Compiler<'_> {
         &mut self,
         raw: &RawDuty,
         demanded: bool,
+        acted: bool,
         opens_known: bool,
         met_by: Option<Discharge>,
     ) {
+        if acted {
+            return self.check_acted(raw, met_by, true);
+        }
         match (&raw.deliverable, demanded) {
             (None, true) => self.error(
                 Problem::error(
@@ -193,6 +242,45 @@ impl Compiler<'_> {
         }
     }
 
+    /// A duty opened by an action (`acted`), or by a notice and met by a delivery, names what
+    /// is delivered (to the party acted against, or to the notice's sender); one opened by an
+    /// action is met by that delivery alone and concerns no post, so it has no `where`.
+    fn check_acted(&mut self, raw: &RawDuty, met_by: Option<Discharge>, acted: bool) {
+        match (&raw.deliverable, met_by) {
+            (None, Some(Discharge::Delivered)) => self.error(
+                Problem::error(
+                    "a duty met by a delivery must name what is delivered",
+                    Some(raw.met_by.span()),
+                )
+                .with_help("add `deliverable = \"statement_of_reasons\"`"),
+            ),
+            (_, Some(Discharge::Removed)) if acted => self.error(
+                Problem::error(
+                    "a duty opened by an action is met by delivering something to the party acted against, not by a removal",
+                    Some(raw.met_by.span()),
+                )
+                .with_help("set `met_by = \"delivered\"` and name the `deliverable`, such as `statement_of_reasons`"),
+            ),
+            (Some(d), _) if !is_name(d.get_ref(), "deliverable") => self.error(Problem::error(
+                format!("`{}` is not a name", d.get_ref()),
+                Some(d.span()),
+            )),
+            _ => {}
+        }
+        if !acted {
+            return;
+        }
+        if let Some(text) = &raw.condition {
+            self.error(
+                Problem::error(
+                    "a duty opened by an action concerns no post, so it has no `where`",
+                    Some(text.span()),
+                )
+                .with_help("remove `where`"),
+            );
+        }
+    }
+
     pub(super) fn power(
         &mut self,
         clause: usize,
@@ -231,6 +319,14 @@ impl Compiler<'_> {
             Some(text) => self.condition(text, Scope::Power, names),
             None => Some(Condition::new("true", condition::Cond::Const(true))),
         };
+        let after = match &raw.after {
+            Some(word) => self.word(word).map(Some),
+            None => Some(None),
+        };
+        let lasting = match &raw.lasting {
+            Some(text) => self.lasting(text, action, declared),
+            None => Some(None),
+        };
         Some(Power {
             clause,
             holder: holder?,
@@ -239,7 +335,43 @@ impl Compiler<'_> {
             condition: condition?,
             notice: notice?,
             cure: cure?,
+            after: after?,
+            lasting: lasting?,
         })
+    }
+
+    /// The longest a restriction may last (`for`): a period, on a power that restricts or
+    /// suspends an account.
+    fn lasting(
+        &mut self,
+        text: &toml::Spanned<String>,
+        action: Option<Action>,
+        declared: &Declared<'_>,
+    ) -> Option<Option<PeriodRef>> {
+        if let Some(action) = action
+            && !matches!(
+                action,
+                Action::Restrict | Action::SuspendAccount | Action::Suspend
+            )
+        {
+            self.error(
+                Problem::error(
+                    format!("`for` gives how long a restriction may last, but this power's action is `{action}`"),
+                    Some(text.span()),
+                )
+                .with_help("`for` belongs on a power whose action is `restrict`, `suspend_account` or `suspend`"),
+            );
+            return None;
+        }
+        let period = self.period(text, declared)?;
+        if period.period.is_zero() {
+            self.error(Problem::error(
+                "a restriction of no time at all restricts nothing",
+                Some(text.span()),
+            ));
+            return None;
+        }
+        Some(Some(period))
     }
 
     /// `available("X")` references must not loop back to the power that makes them.

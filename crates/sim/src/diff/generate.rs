@@ -482,6 +482,7 @@ impl Generator {
                 )
             },
             cites,
+            posts: Vec::new(),
             mark: Mark::Reconstructed,
             reconstructed: None,
         })
@@ -748,6 +749,7 @@ impl Catalog {
                 action: power.action,
                 against,
                 demands: None,
+                lasting: None,
                 summary: "an action made up by modsim diff".into(),
                 mark: Mark::Reconstructed,
                 reconstructed: None,
@@ -823,6 +825,7 @@ impl Catalog {
                     action: power.action,
                     against: holder,
                     demands: Some(deliverable.clone()),
+                    lasting: None,
                     summary: format!("a demand for `{deliverable}`, made up by modsim diff"),
                     mark: Mark::Reconstructed,
                     reconstructed: None,

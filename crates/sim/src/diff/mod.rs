@@ -664,6 +664,8 @@ fn made_up_template(a: &Policy, b: &Policy, seed: u64) -> Result<Scenario, Setup
         actions: Vec::new(),
         deliveries: Vec::new(),
         facts: Vec::new(),
+        determinations: Vec::new(),
+        every_account: Vec::new(),
         provenance: Provenance {
             reconstructed: vec![format!(
                 "every post and event: made up by `modsim diff` (seed {seed}) to tell the two policies apart; nothing in this timeline is on the record"

@@ -38,6 +38,7 @@ fn mark(m: Mark) -> &'static str {
         Mark::Reported => "\"reported\"",
         Mark::Inferred => "\"inferred\"",
         Mark::Reconstructed => "\"reconstructed\"",
+        Mark::Invented => "\"invented\"",
     }
 }
 

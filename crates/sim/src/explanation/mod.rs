@@ -26,8 +26,9 @@ pub use notice::{
     NoticePeriod, NoticePeriodKind, NoticeTerms, Reason, SKIPPED_SHOWN, SkippedDay,
 };
 pub use parts::{
-    AccountCounts, Counts, DutyStatus, FactValue, Held, NoticesAvailable, Readied, Standing,
-    SubjectKind, SubjectRef,
+    AccountCounts, Counts, Determination, DutyStatus, Ending, FactValue, HISTORY_SHOWN, Held,
+    HistoryItem, HistoryRef, HistoryValue, Limit, NoticesAvailable, Readied, Standing, SubjectKind,
+    SubjectRef,
 };
 
 /// One step of a derivation, with the steps beneath it.
@@ -83,6 +84,7 @@ impl Explanation {
             | Node::TakenOut { clause }
             | Node::Duty { clause, .. }
             | Node::ProhibitedUnder { clause, .. }
+            | Node::Prior { clause, .. }
             | Node::NoticeRule { clause } => Some(clause),
             Node::Assumption { clause, .. } => clause.as_ref(),
             _ => None,
@@ -202,6 +204,20 @@ pub enum Node {
         /// The clause that makes it.
         #[serde(skip_serializing_if = "Option::is_none")]
         clause: Option<ClauseKey>,
+        /// When the scenario dates it (a party's determination at an instant): made by the
+        /// instant read, or not yet, so that it reads false.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        determination: Option<Determination>,
+    },
+    /// The prior action a power asks for (`after = "warn"`), taken or not by the instant.
+    Prior {
+        /// The power's clause.
+        clause: ClauseKey,
+        /// The action asked for first.
+        action: SmolStr,
+        /// The first such action by the holder against the party, if taken by then.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        event: Option<EventId>,
     },
     /// A clause taken out for this run (`--without` or a reform).
     TakenOut {
@@ -251,6 +267,36 @@ pub enum Node {
         #[serde(skip_serializing_if = "Option::is_none")]
         due: Option<Due>,
     },
+    /// One action that owes a duty (a statement of reasons for a restriction), as the duty
+    /// sees it at the instant.
+    Owed {
+        /// The action.
+        event: EventId,
+        /// When the duty fell due for it.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        due: Option<Due>,
+        /// The deliveries that met it, by the instant.
+        delivered: Vec<Timestamp>,
+    },
+    /// One instance of a duty over the whole timeline: when it opened, when it fell due (with
+    /// the arithmetic), when it was met, and how it stands at the end.
+    Instance {
+        /// Its subject: a post, a demand or an action.
+        subject: SubjectRef,
+        /// When it opened.
+        opened: Timestamp,
+        /// When it fell due, from what.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        due: Option<Due>,
+        /// When it was met (a removal, a delivery), if it was.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        met: Option<Timestamp>,
+        /// How it stands at the end.
+        standing: Standing,
+    },
+    /// A restriction judged at its end: how long it lasted, against the longest each ground
+    /// allows (`for`).
+    RestrictionEnd(Ending),
     /// One demand, as a duty sees it at the instant.
     Demand {
         /// The demanding action.

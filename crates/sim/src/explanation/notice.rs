@@ -30,6 +30,10 @@ pub enum DueFrom {
     Reported,
     /// The demand.
     Demanded,
+    /// A notice that named the post.
+    Notified,
+    /// The action that owes it.
+    Acted,
 }
 
 /// Arithmetic that was done, or could not be.
@@ -225,6 +229,11 @@ pub enum Reason {
     Notice {
         /// Why.
         lack: Lack,
+    },
+    /// Its condition held, but the prior action it asks for (`after`) was not taken.
+    NoPrior {
+        /// The action asked for first.
+        action: SmolStr,
     },
     /// No clause in force gave the actor such a power against that party.
     NoPower {

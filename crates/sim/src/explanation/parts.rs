@@ -2,10 +2,11 @@
 //! condition first held, the counts a comparison read.
 
 use jiff::Timestamp;
+use modsim_policy::Period;
 use serde::Serialize;
 use smol_str::SmolStr;
 
-use super::EventId;
+use super::{Arithmetic, ClauseKey, EventId, period_text_or_none};
 use crate::scenario::PostId;
 
 /// The state of a duty, as a whole.
@@ -95,6 +96,104 @@ pub struct Counts {
     /// The scenario facts the policy declares.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub facts: Vec<FactValue>,
+    /// The counts of the account's history the comparison reads.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<HistoryValue>,
+}
+
+/// One count of an account's history, with what it counted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HistoryValue {
+    /// The party whose history it is.
+    pub party: SmolStr,
+    /// What it counts, as conditions name it: `strikes`, `prohibited`, `informed`.
+    pub counted: SmolStr,
+    /// The trailing period it counts within, if any.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "period_text_or_none"
+    )]
+    pub within: Option<Period>,
+    /// Its value at the instant.
+    pub value: i64,
+    /// What it counted, in time order, the first [`HISTORY_SHOWN`] of them.
+    pub counted_items: Vec<HistoryItem>,
+    /// Earlier events of the same kind that have left the period by the instant (expired), the
+    /// last [`HISTORY_SHOWN`] of them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub expired: Vec<HistoryItem>,
+}
+
+/// How many items of a history count an explanation names.
+pub const HISTORY_SHOWN: usize = 12;
+
+/// An event or post a history count counted (or no longer counts).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HistoryItem {
+    /// The event or post.
+    #[serde(flatten)]
+    pub item: HistoryRef,
+    /// When it happened.
+    pub at: Timestamp,
+    /// When it leaves the trailing period (`at` + the period), if counted within one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until: Option<Arithmetic>,
+}
+
+/// An event or a post, by id.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HistoryRef {
+    /// An action or a delivery of the timeline.
+    Event(EventId),
+    /// A post.
+    Post(PostId),
+}
+
+/// A party's determination of a judgment call, as the scenario dates it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "case", rename_all = "snake_case")]
+pub enum Determination {
+    /// Made by the instant read.
+    Made {
+        /// The determination event.
+        event: EventId,
+        /// When it was made.
+        at: Timestamp,
+        /// Who made it.
+        by: SmolStr,
+    },
+    /// Not made by the instant read: the judgment call reads false until then.
+    NotYet {
+        /// The scenario's first determination of it after the instant, if any.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        next: Option<EventId>,
+    },
+}
+
+/// A restriction judged at its end: when it ends, against the longest each ground (or each
+/// candidate power, when none permitted it) allows it to last.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Ending {
+    /// When it ends, from the action's `for`: `None` when the scenario gives no end.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ends: Option<Arithmetic>,
+    /// Each ground's limit: the latest end it allows.
+    pub limits: Vec<Limit>,
+    /// Whether it was permitted at its start and some ground allows it to last that long.
+    pub permitted: bool,
+}
+
+/// The longest a ground allows a restriction to last.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Limit {
+    /// The ground's clause.
+    pub clause: ClauseKey,
+    /// The latest end it allows (the action's instant + its `for`); `None` when it sets none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latest: Option<Arithmetic>,
+    /// Whether the restriction ends by then.
+    pub within: bool,
 }
 
 /// One account's counts.
@@ -130,9 +229,11 @@ pub enum SubjectKind {
     Posts,
     /// Demands.
     Demands,
+    /// Actions that owe the duty.
+    Actions,
 }
 
-/// One subject of a duty: a post, or a demand.
+/// One subject of a duty: a post, a demand, or an action that owes it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SubjectRef {
@@ -140,6 +241,8 @@ pub enum SubjectRef {
     Post(PostId),
     /// A demand, by its action's event id.
     Demand(EventId),
+    /// An action that owes the duty (`opens = "acted"`), by its event id.
+    Action(EventId),
 }
 
 /// How a duty's subject stands at an instant.

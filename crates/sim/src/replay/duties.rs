@@ -7,7 +7,9 @@ use jiff::Timestamp;
 use modsim_policy::condition::{Env, NoState};
 use modsim_policy::{Discharge, Trigger};
 
-use super::state::{Instance, bump, record};
+use modsim_policy::condition::Counted;
+
+use super::state::{Instance, Item, bump, record};
 use super::{Replay, ReplayError};
 use crate::bind::post_view;
 use crate::outcome::Cause;
@@ -37,6 +39,16 @@ impl Replay<'_> {
                         if !removed_already {
                             bump(&mut state.account_live, a, 1);
                         }
+                    }
+                }
+            }
+            if let Some(a) = bound.account(post) {
+                self.dirty_accounts.push(a);
+                if self.states.get(p).is_some_and(|s| !s.counters.is_empty()) {
+                    let item = Item::Post(post as u32);
+                    self.count(p, Counted::Posts, (a, a), now, item)?;
+                    if prohibited {
+                        self.count(p, Counted::Prohibited, (a, a), now, item)?;
                     }
                 }
             }
@@ -88,6 +100,7 @@ impl Replay<'_> {
                 }
                 if let Some(a) = bound.account(post) {
                     bump(&mut state.account_live, a, -1);
+                    self.dirty_accounts.push(a);
                 }
             }
             for (d, duty) in bound.policy.duties.iter().enumerate() {
@@ -119,8 +132,14 @@ impl Replay<'_> {
                 .get(policy)
                 .and_then(|b| b.prohibited_by(post))
         };
+        let acted = world
+            .policies
+            .get(policy)
+            .and_then(|b| b.policy.duties.get(duty))
+            .is_some_and(|d| d.opens == Trigger::Acted);
         if ds.breach(post, rule) {
             let cause = match post.checked_sub(posts) {
+                Some(action) if acted => Cause::ActedDeadline(action),
                 Some(demand) => Cause::DemandDeadline(demand),
                 None => Cause::Deadline(post),
             };
@@ -149,11 +168,35 @@ impl Replay<'_> {
         let rule = bound.prohibited_by(post);
         let prohibited = rule.is_some();
         let removed = x.removed.is_some_and(|t| t <= now);
+        let s = &world.scenario;
+        // A report opens a duty only for the parties it was made by and to, when the scenario
+        // says who they were.
+        let reporters = [s.reported_by, s.reported_to];
+        let reported_between =
+            trigger == Trigger::Reported && reporters.iter().any(Option::is_some);
         // The post as conditions see it: built only for a trigger that reads more than
         // `prohibited`, and then once.
         let mut view = None;
         for (d, duty) in bound.policy.duties.iter().enumerate() {
             if duty.opens != trigger {
+                continue;
+            }
+            // A duty held by every account is owed, for each post, by the account that wrote
+            // it: a post from no account opens none.
+            let holder = match bound.parties.get(duty.holder).copied().flatten() {
+                Some(holder) => Some(holder),
+                None if bound.every.get(duty.holder).copied().unwrap_or(false) => {
+                    match bound.account(post) {
+                        Some(author) => Some(author),
+                        None => continue,
+                    }
+                }
+                None => None,
+            };
+            if reported_between
+                && let Some(holder) = holder
+                && !reporters.contains(&Some(holder))
+            {
                 continue;
             }
             let applies = if duty.condition.is_prohibited() {
@@ -267,12 +310,14 @@ impl Replay<'_> {
         Ok(any)
     }
 
-    /// A delivery meets every open demand of its deliverable made by its recipient of its sender.
-    pub(super) fn delivered(&mut self, index: usize, now: Timestamp) {
+    /// A delivery meets every open demand of its deliverable made by its recipient of its
+    /// sender, and every open duty of its sender to deliver it that an action against its
+    /// recipient owes; it enters the recipient's history (`account.informed`).
+    pub(super) fn delivered(&mut self, index: usize, now: Timestamp) -> Result<(), ReplayError> {
         let world = self.world;
         let s = &world.scenario;
         let Some(delivery) = s.deliveries.get(index) else {
-            return;
+            return Ok(());
         };
         for (bound, state) in world.policies.iter().zip(self.states.iter_mut()) {
             for (duty, ds) in bound.policy.duties.iter().zip(state.duties.iter_mut()) {
@@ -281,19 +326,55 @@ impl Replay<'_> {
                 {
                     continue;
                 }
-                for (k, action) in s.actions.iter().enumerate() {
-                    if action.demands.as_deref() != Some(delivery.deliverable.as_str())
-                        || action.actor != delivery.to
-                        || action.against != delivery.from
+                if duty.opens == Trigger::Notified {
+                    // A decision delivered to a notice's sender meets every item it named.
+                    for notice in s
+                        .notices
+                        .iter()
+                        .filter(|n| n.from == delivery.to && n.to == delivery.from && n.at <= now)
                     {
-                        continue;
+                        for id in &notice.posts {
+                            if let Some(&post) = self.post_numbers.get(id)
+                                && ds
+                                    .discharge(post as usize, || bound.prohibited_by(post as usize))
+                            {
+                                record(ds, now, Cause::Delivered(index));
+                            }
+                        }
                     }
-                    if ds.discharge(s.posts.len() + k, || None) {
+                    continue;
+                }
+                for (k, action) in s.actions.iter().enumerate() {
+                    let owed = match duty.opens {
+                        Trigger::Demanded => {
+                            action.demands.as_deref() == Some(delivery.deliverable.as_str())
+                                && action.actor == delivery.to
+                                && action.against == delivery.from
+                        }
+                        Trigger::Acted => {
+                            duty.on.contains(&action.action)
+                                && action.actor == delivery.from
+                                && action.against == delivery.to
+                        }
+                        _ => false,
+                    };
+                    if owed && ds.discharge(s.posts.len() + k, || None) {
                         record(ds, now, Cause::Delivered(index));
                     }
                 }
             }
         }
+        for p in 0..world.policies.len() {
+            let item = Item::Delivery(index as u32);
+            self.count(
+                p,
+                Counted::Informed,
+                (delivery.to, delivery.from),
+                now,
+                item,
+            )?;
+        }
+        Ok(())
     }
 
     /// Opens `duty`, duty `d` of policy `p`, for `subject` at `now`: met at once when the post
@@ -306,7 +387,7 @@ impl Replay<'_> {
         clippy::too_many_arguments,
         reason = "the hot path passes what it has looked up"
     )]
-    fn open_instance(
+    pub(super) fn open_instance(
         &mut self,
         (p, d): (usize, usize),
         duty: &modsim_policy::Duty,

@@ -7,11 +7,13 @@ use jiff::Timestamp;
 use super::explain::Explainer;
 use super::state::{PowerState, StateFacts, exercisable, notice_basis};
 use super::{Replay, ReplayError};
-use crate::explanation::{ClauseKey, Explanation, Missing, Node, NoticeTerms, Reason, event_id};
+use crate::explanation::{
+    Arithmetic, ClauseKey, Ending, Explanation, Limit, Missing, Node, NoticeTerms, Reason, event_id,
+};
 use crate::outcome::{
     AssumptionUse, ClauseRef, DutyHistory, EarliestInstant, Flip, Outcome, Verdict,
 };
-use crate::scenario::ActionEvent;
+use crate::scenario::{ActionEvent, EVERY_ACCOUNT};
 use smol_str::SmolStr;
 
 impl Replay<'_> {
@@ -50,7 +52,12 @@ impl Replay<'_> {
                 policies.push(b.policy.id.clone());
             }
         }
+        let end = self.ending(action, &candidates, &weighed.ground_states, now);
         let explanation = self.explain.then(|| {
+            let mut children = std::mem::take(&mut weighed.children);
+            if let Some(end) = &end {
+                children.push(Explanation::leaf(Node::RestrictionEnd(end.clone())));
+            }
             Explanation::leaf(Node::Verdict {
                 event: event_id("action", action_index),
                 actor: SmolStr::new(s.party_id(action.actor)),
@@ -59,7 +66,7 @@ impl Replay<'_> {
                 at: now,
                 permitted,
             })
-            .with(std::mem::take(&mut weighed.children))
+            .with(children)
         });
         self.verdicts.push(Verdict {
             action_index,
@@ -67,6 +74,10 @@ impl Replay<'_> {
             action: action.action.to_string(),
             against: s.party_id(action.against).to_owned(),
             at: now,
+            account: candidates
+                .iter()
+                .find_map(|&(p, k)| self.states.get(p)?.powers.get(k)?.account)
+                .map(|a| s.party_id(a).to_owned()),
             permitted,
             grounds: weighed.grounds,
             assumptions: weighed.assumptions,
@@ -81,25 +92,38 @@ impl Replay<'_> {
                 .map(|n| n.at)
                 .max(),
             notice_required: self.notice_required(&candidates, permitted, now),
+            end,
             explanation,
         });
         // The earliest permitted instant is known only at the end of the replay.
         self.pending_candidates.push(candidates);
     }
 
-    /// The powers, by (policy, power), that could permit `action`: held by its actor against
-    /// the party it is taken against, for its kind of action.
+    /// The powers that could permit `action`, by (policy, power state): held by its actor
+    /// against the party it is taken against, for its kind of action; for a power held against
+    /// (or by) every account, its state for that account.
     fn candidates(&self, action: &ActionEvent) -> Vec<(usize, usize)> {
+        let s = &self.world.scenario;
         let mut candidates = Vec::new();
         for (p, bound) in self.world.policies.iter().enumerate() {
+            let Some(state) = self.states.get(p) else {
+                continue;
+            };
             for (i, power) in bound.policy.powers.iter().enumerate() {
-                let holder = bound.parties.get(power.holder).copied().flatten();
-                let against = bound.parties.get(power.against).copied().flatten();
-                if holder == Some(action.actor)
-                    && against == Some(action.against)
-                    && power.action == action.action
+                if power.action != action.action
+                    || !bound.covers(s, power.holder, action.actor)
+                    || !bound.covers(s, power.against, action.against)
                 {
-                    candidates.push((p, i));
+                    continue;
+                }
+                let account = match bound.account_side(power) {
+                    Some(side) if side == power.against => Some(action.against),
+                    Some(_) => Some(action.actor),
+                    None => None,
+                };
+                if let Some(k) = state.instance(i, account.and_then(|a| self.world.account_slot(a)))
+                {
+                    candidates.push((p, k));
                 }
             }
         }
@@ -111,27 +135,28 @@ impl Replay<'_> {
     /// taken out for this run, so that the reader sees why they are absent.
     fn weigh(&self, candidates: &[(usize, usize)], now: Timestamp) -> Weighed {
         let mut weighed = Weighed::default();
-        for &(p, i) in candidates {
+        for &(p, k) in candidates {
             let (Some(bound), Some(ps)) = (
                 self.world.policies.get(p),
-                self.states.get(p).and_then(|st| st.powers.get(i)),
+                self.states.get(p).and_then(|st| st.powers.get(k)),
             ) else {
                 continue;
             };
-            let Some(power) = bound.policy.powers.get(i) else {
+            let Some(power) = bound.policy.powers.get(ps.power) else {
                 continue;
             };
             let clause = bound.policy.power_clause(power);
-            let basis = exercisable(Some(power.notice), ps, now);
+            let basis = exercisable(power, ps, now);
             let explainer = Explainer::new(self.world, &self.states, p, now, &self.memo);
             let used = if self.explain {
-                let (explanation, used) = explainer.power(i, basis);
+                let (explanation, used) = explainer.power(k, basis);
                 weighed.children.push(explanation);
                 used
             } else {
                 Vec::new()
             };
             if basis.is_some() {
+                weighed.ground_states.push((p, k));
                 weighed.grounds.push(ClauseRef {
                     policy: bound.policy.id.clone(),
                     clause: clause.id.clone(),
@@ -148,7 +173,7 @@ impl Replay<'_> {
                         policy: SmolStr::new(&bound.policy.id),
                         id: SmolStr::new(&clause.id),
                     }),
-                    reason: explainer.missing(i),
+                    reason: explainer.missing(k),
                 });
             }
         }
@@ -167,6 +192,71 @@ impl Replay<'_> {
         weighed
     }
 
+    /// A restriction judged at its end, when it has one (`for`) or a candidate power limits
+    /// its length: when it ends, against each ground's limit (each candidate's, when none
+    /// permitted it).
+    fn ending(
+        &self,
+        action: &ActionEvent,
+        candidates: &[(usize, usize)],
+        grounds: &[(usize, usize)],
+        now: Timestamp,
+    ) -> Option<Ending> {
+        let zone = &self.world.scenario.zone;
+        let power = |&(p, k): &(usize, usize)| {
+            let bound = self.world.policies.get(p)?;
+            let ps = self.states.get(p)?.powers.get(k)?;
+            Some((bound, bound.policy.powers.get(ps.power)?))
+        };
+        let limited = candidates
+            .iter()
+            .filter_map(power)
+            .any(|(_, w)| w.lasting.is_some());
+        if action.lasting.is_none() && !limited {
+            return None;
+        }
+        let holidays = candidates
+            .iter()
+            .find_map(power)
+            .map(|(b, _)| b.policy.holidays.clone())
+            .unwrap_or_default();
+        let ends = action
+            .lasting
+            .and_then(|l| Arithmetic::of(l, now, zone, &holidays).ok());
+        let weighed = if grounds.is_empty() {
+            candidates
+        } else {
+            grounds
+        };
+        let limits: Vec<Limit> = weighed
+            .iter()
+            .filter_map(power)
+            .map(|(bound, w)| {
+                let latest = w
+                    .lasting
+                    .and_then(|l| Arithmetic::of(l.period, now, zone, &bound.policy.holidays).ok());
+                let within = match (&latest, &ends) {
+                    (None, _) => true,
+                    (Some(latest), Some(ends)) => ends.end <= latest.end,
+                    (Some(_), None) => false,
+                };
+                Limit {
+                    clause: ClauseKey {
+                        policy: SmolStr::new(&bound.policy.id),
+                        id: SmolStr::new(&bound.policy.power_clause(w).id),
+                    },
+                    latest,
+                    within,
+                }
+            })
+            .collect();
+        Some(Ending {
+            permitted: !grounds.is_empty() && limits.iter().any(|l| l.within),
+            ends,
+            limits,
+        })
+    }
+
     /// The notice the grounds require (or, when the action is not permitted, the first
     /// candidate).
     fn notice_required(
@@ -175,11 +265,10 @@ impl Replay<'_> {
         permitted: bool,
         now: Timestamp,
     ) -> Option<NoticeTerms> {
-        candidates.iter().find_map(|&(p, i)| {
-            let power = self.world.policies.get(p)?.policy.powers.get(i)?;
-            let ps = self.states.get(p)?.powers.get(i)?;
-            (!permitted || exercisable(Some(power.notice), ps, now).is_some())
-                .then(|| NoticeTerms::of(power))
+        candidates.iter().find_map(|&(p, k)| {
+            let ps = self.states.get(p)?.powers.get(k)?;
+            let power = self.world.policies.get(p)?.policy.powers.get(ps.power)?;
+            (!permitted || exercisable(power, ps, now).is_some()).then(|| NoticeTerms::of(power))
         })
     }
 
@@ -206,11 +295,12 @@ impl Replay<'_> {
                 let grounds: Vec<String> = candidates
                     .iter()
                     .filter(|(q, _)| *q == p)
-                    .filter_map(|&(_, i)| {
-                        let power = bound.policy.powers.get(i)?;
-                        let ps = state.powers.get(i)?;
-                        let holds = facts.for_power(i).holds(&power.condition.cond);
+                    .filter_map(|&(_, k)| {
+                        let ps = state.powers.get(k)?;
+                        let power = bound.policy.powers.get(ps.power)?;
+                        let holds = facts.for_instance(ps).holds(&power.condition.cond);
                         let ok = holds
+                            && ps.prior_ok(power)
                             && notice_basis(
                                 power.notice,
                                 ps,
@@ -243,7 +333,7 @@ impl Replay<'_> {
             }
             v.earliest_permitted = candidates
                 .iter()
-                .filter_map(|&(p, i)| self.states.get(p)?.powers.get(i)?.earliest.as_ref()?.at)
+                .filter_map(|&(p, k)| self.states.get(p)?.powers.get(k)?.earliest.as_ref()?.at)
                 .min();
         }
         let mut found: Vec<Vec<Option<EarliestInstant>>> = self
@@ -263,16 +353,27 @@ impl Replay<'_> {
             let Some(state) = self.states.get(p) else {
                 continue;
             };
-            for (i, ps) in state.powers.iter().enumerate() {
+            let mut each = Vec::with_capacity(state.powers.len());
+            for (k, ps) in state.powers.iter().enumerate() {
                 let e = match found
                     .get_mut(p)
-                    .and_then(|f| f.get_mut(i))
+                    .and_then(|f| f.get_mut(k))
                     .and_then(Option::take)
                 {
                     Some(e) => e,
-                    None => self.never(p, i, ps),
+                    None => self.never(p, k, ps),
                 };
-                earliest.push(e);
+                each.push(e);
+            }
+            let mut each = each.into_iter();
+            for slot in &state.slots {
+                if slot.per_account {
+                    let accounts: Vec<EarliestInstant> =
+                        each.by_ref().take(self.world.accounts.len()).collect();
+                    earliest.push(self.every_account(p, slot.start, accounts));
+                } else if let Some(e) = each.next() {
+                    earliest.push(e);
+                }
             }
             duties.extend(self.duty_histories(p));
         }
@@ -283,14 +384,50 @@ impl Replay<'_> {
         })
     }
 
-    /// The earliest instant of power `i` of policy `p`, which never became exercisable.
-    fn never(&self, p: usize, i: usize, ps: &PowerState) -> EarliestInstant {
-        let mut e = self.blank_earliest(p, i);
+    /// The earliest instant of a power held against (or by) every account, from each
+    /// account's: the first of them, its notice and basis; the account's side reads
+    /// `(every account)`.
+    fn every_account(
+        &self,
+        p: usize,
+        start: usize,
+        accounts: Vec<EarliestInstant>,
+    ) -> EarliestInstant {
+        let mut e = self.blank_earliest(p, start);
+        let bound = self.world.policies.get(p);
+        let side = self
+            .states
+            .get(p)
+            .and_then(|s| s.powers.get(start))
+            .and_then(|ps| bound?.policy.powers.get(ps.power))
+            .and_then(|power| Some((bound?.account_side(power)?, power)));
+        match side {
+            Some((role, power)) if role == power.against => e.against = EVERY_ACCOUNT.to_owned(),
+            Some(_) => e.holder = EVERY_ACCOUNT.to_owned(),
+            None => {}
+        }
+        if let Some(first) = accounts
+            .iter()
+            .filter(|a| a.at.is_some())
+            .min_by_key(|a| a.at)
+        {
+            e.at = first.at;
+            e.notice = first.notice;
+            e.basis = first.basis.clone();
+        }
+        e.condition_first_held = accounts.iter().filter_map(|a| a.condition_first_held).min();
+        e.accounts = accounts;
+        e
+    }
+
+    /// The earliest instant of power state `k` of policy `p`, which never became exercisable.
+    fn never(&self, p: usize, k: usize, ps: &PowerState) -> EarliestInstant {
+        let mut e = self.blank_earliest(p, k);
         e.condition_first_held = ps.first_held;
         if self.explain {
             let end = self.last_instant();
             let explainer = Explainer::new(self.world, &self.states, p, end, &self.memo);
-            e.explanation = Some(explainer.never(i, ps));
+            e.explanation = Some(explainer.never(k, ps));
         }
         e
     }
@@ -301,19 +438,30 @@ impl Replay<'_> {
             return Vec::new();
         };
         let mut out = Vec::with_capacity(state.duties.len());
-        for (duty, ds) in bound.policy.duties.iter().zip(&state.duties) {
+        for (d, (duty, ds)) in bound.policy.duties.iter().zip(&state.duties).enumerate() {
             let clause = bound.policy.duty_clause(duty);
-            let holder = bound
-                .parties
-                .get(duty.holder)
-                .copied()
-                .flatten()
-                .map_or_else(
-                    || "(unbound)".to_owned(),
-                    |x| self.world.scenario.party_id(x).to_owned(),
-                );
+            let every = bound.parties.get(duty.holder).copied().flatten().is_none()
+                && bound.every.get(duty.holder).copied().unwrap_or(false);
+            let holder = match bound.parties.get(duty.holder).copied().flatten() {
+                Some(x) => self.world.scenario.party_id(x).to_owned(),
+                None if every => EVERY_ACCOUNT.to_owned(),
+                None => "(unbound)".to_owned(),
+            };
+            let tally = ds.tally();
+            let explained =
+                self.explain && self.explained_duty.as_deref() == Some(clause.id.as_str());
+            let explanation = explained.then(|| {
+                Explainer::new(self.world, &self.states, p, self.last_instant(), &self.memo)
+                    .duty_instances(d)
+            });
             out.push(DutyHistory {
-                tally: ds.tally(),
+                explanation,
+                accounts: if every {
+                    accounts_tally(self.world, bound, &tally)
+                } else {
+                    Vec::new()
+                },
+                tally,
                 duty: ClauseRef {
                     policy: bound.policy.id.clone(),
                     clause: clause.id.clone(),
@@ -343,6 +491,12 @@ impl Replay<'_> {
         for a in &s.actions {
             last = last.max(a.at);
         }
+        for d in &s.deliveries {
+            last = last.max(d.at);
+        }
+        for d in &s.determinations {
+            last = last.max(d.at);
+        }
         last.max(self.checks.last().copied().unwrap_or(last))
     }
 }
@@ -351,7 +505,59 @@ impl Replay<'_> {
 #[derive(Default)]
 struct Weighed {
     grounds: Vec<ClauseRef>,
+    /// The grounds, by (policy, power state).
+    ground_states: Vec<(usize, usize)>,
     assumptions: Vec<AssumptionUse>,
     missing: Vec<Missing>,
     children: Vec<Explanation>,
+}
+
+/// A duty held by every account, its tally split by the account that owes each subject (a
+/// post's author; an action's actor; a demand's party demanded of), in the order of the
+/// parties; accounts that owe nothing are left out.
+fn accounts_tally(
+    world: &crate::bind::World,
+    bound: &crate::bind::Bound,
+    tally: &crate::outcome::DutyTally,
+) -> Vec<crate::outcome::AccountTally> {
+    let s = &world.scenario;
+    let owed_by = |subject: u32| -> Option<usize> {
+        let subject = subject as usize;
+        match subject.checked_sub(s.posts.len()) {
+            None => bound.account(subject),
+            Some(k) => s.actions.get(k).map(|a| {
+                if a.demands.is_some() {
+                    a.against
+                } else {
+                    a.actor
+                }
+            }),
+        }
+    };
+    let mut out: Vec<crate::outcome::AccountTally> = Vec::new();
+    let standings = [&tally.in_time, &tally.late, &tally.overdue, &tally.open];
+    for (n, subjects) in standings.into_iter().enumerate() {
+        for &subject in subjects {
+            let Some(party) = owed_by(subject) else {
+                continue;
+            };
+            let at = match out.binary_search_by_key(&party, |a| a.party) {
+                Ok(at) => at,
+                Err(at) => {
+                    out.insert(
+                        at,
+                        crate::outcome::AccountTally {
+                            party,
+                            counts: [0; 4],
+                        },
+                    );
+                    at
+                }
+            };
+            if let Some(count) = out.get_mut(at).and_then(|a| a.counts.get_mut(n)) {
+                *count += 1;
+            }
+        }
+    }
+    out
 }

@@ -12,6 +12,7 @@
 //! deliveries, deadlines, checks, then actions. A duty met exactly at its deadline is met; an
 //! action taken at the instant of notice is "upon notice".
 
+mod acted;
 mod duties;
 mod explain;
 mod judge;
@@ -47,6 +48,17 @@ impl World {
         Replay::new(self, true)?.run()
     }
 
+    /// Replays the timeline as [`replay`](World::replay) does, and explains the duty of clause
+    /// `duty` (if some policy has one) instance by instance: each subject with when it opened,
+    /// its deadline's arithmetic, when it was met and how it stands (what `modsim run
+    /// --explain CLAUSE` shows for a duty). Built only on request: it names every subject,
+    /// and a long period's arithmetic walks its days.
+    pub fn replay_explaining(&self, duty: &str) -> Result<Outcome, ReplayError> {
+        let mut replay = Replay::new(self, true)?;
+        replay.explained_duty = Some(duty.to_owned());
+        replay.run()
+    }
+
     /// Replays the timeline for its answers alone: verdicts, grounds, earliest instants and
     /// duty histories, without explanations, the notice arithmetic written out, missing-lists
     /// or flips. What sweeps use.
@@ -63,26 +75,35 @@ enum Phase {
     Removed,
     Notice,
     Fact,
+    Determination,
     Delivery,
     Deadline,
+    /// An event leaves the trailing period a history count reads (a strike expires).
+    Expiry,
     Check,
     Action,
 }
 
 impl Phase {
     /// Every phase, in order (`Phase::ALL[p as usize] == p`).
-    const ALL: [Phase; 9] = [
+    const ALL: [Phase; 11] = [
         Phase::Published,
         Phase::Reported,
         Phase::Removed,
         Phase::Notice,
         Phase::Fact,
+        Phase::Determination,
         Phase::Delivery,
         Phase::Deadline,
+        Phase::Expiry,
         Phase::Check,
         Phase::Action,
     ];
 }
+
+/// A history count's event leaving its trailing period: when, the party, the policy and the
+/// counter.
+type Expiry = Reverse<(Timestamp, u32, u16, u16)>;
 
 struct Replay<'w> {
     world: &'w World,
@@ -93,11 +114,22 @@ struct Replay<'w> {
     checks: Vec<Timestamp>,
     actions: Vec<usize>,
     deadlines: BinaryHeap<Reverse<(Timestamp, u32, u16, u16)>>,
+    /// History counts' events leaving their trailing periods.
+    expiries: BinaryHeap<Expiry>,
+    /// The accounts whose history changed in this step: their states of the powers held per
+    /// account are re-read.
+    dirty_accounts: Vec<usize>,
+    /// What each power's condition reads, by policy and power.
+    reads: Vec<Vec<powers::Reads>>,
+    /// Each post's number by its id, when some notice names posts (otherwise empty).
+    post_numbers: std::collections::HashMap<crate::scenario::PostId, u32>,
     verdicts: Vec<Verdict>,
     /// The candidate powers of each verdict, by (policy, power).
     pending_candidates: Vec<Vec<(usize, usize)>>,
     /// Build explanations (a replay for readers) or not (a sweep's replicate).
     explain: bool,
+    /// The clause id of the duty explained instance by instance, if any.
+    explained_duty: Option<String>,
     /// Explanations written once and reused within a step (see [`Memo`]).
     memo: Memo,
     /// Some power's condition reads more than duties' states (counts, facts, the clock), so
@@ -113,14 +145,18 @@ impl<'w> Replay<'w> {
         let mut states = Vec::with_capacity(world.policies.len());
         let mut checks = Vec::new();
         for bound in &world.policies {
-            let powers = bound
-                .policy
-                .powers
-                .iter()
-                .map(|power| powers::power_state(world, bound, power, explain, &mut checks))
-                .collect::<Result<Vec<_>, _>>()?;
+            let powers = powers::power_states(world, bound, explain, &mut checks)?;
             states.push(PolicyState::new(bound, s, powers, explain));
         }
+        let post_numbers = if s.notices.iter().any(|n| !n.posts.is_empty()) {
+            s.posts
+                .iter()
+                .zip(0u32..)
+                .map(|(p, k)| (p.id.clone(), k))
+                .collect()
+        } else {
+            std::collections::HashMap::new()
+        };
         checks.sort();
         checks.dedup();
         Ok(Replay {
@@ -132,9 +168,18 @@ impl<'w> Replay<'w> {
             checks,
             actions,
             deadlines: BinaryHeap::new(),
+            expiries: BinaryHeap::new(),
+            dirty_accounts: Vec::new(),
+            reads: world
+                .policies
+                .iter()
+                .map(|b| b.policy.powers.iter().map(powers::Reads::of).collect())
+                .collect(),
+            post_numbers,
             verdicts: Vec::new(),
             pending_candidates: Vec::new(),
             explain,
+            explained_duty: None,
             memo: Memo::default(),
             always_dirty: reads_more_than_duties(world),
         })
@@ -142,14 +187,20 @@ impl<'w> Replay<'w> {
 
     fn run(mut self) -> Result<Outcome, ReplayError> {
         // Conditions that hold before anything happens (such as `true`) hold from the start.
-        self.update_powers(Timestamp::MIN);
+        self.update_powers(Timestamp::MIN, true, true);
         // One cursor per source of events, and the instant of each source's next event: only
         // the source that was taken moves, and the deadlines' heap is peeked each step.
         let mut cursor = [0usize; Phase::ALL.len()];
         let mut next = Phase::ALL.map(|phase| self.next_at(phase, 0));
+        // Whether the powers' re-reading that is due must also re-read those no condition
+        // change touched (see below).
+        let mut force = false;
         loop {
             if let Some(slot) = next.get_mut(Phase::Deadline as usize) {
                 *slot = self.deadlines.peek().map(|Reverse((t, ..))| *t);
+            }
+            if let Some(slot) = next.get_mut(Phase::Expiry as usize) {
+                *slot = self.expiries.peek().map(|Reverse((t, ..))| *t);
             }
             // The earliest event; at the same instant, the earlier phase.
             let mut earliest: Option<(Timestamp, Phase)> = None;
@@ -183,12 +234,19 @@ impl<'w> Replay<'w> {
                     let post = self.by_removed.get(i).unwrap_or(0);
                     self.removed(post, now);
                 }
-                Phase::Notice | Phase::Check => {}
+                Phase::Notice => self.notified(i, now)?,
+                Phase::Check => {}
                 Phase::Fact => self.fact(i),
-                Phase::Delivery => self.delivered(i, now),
+                Phase::Determination => self.determined(i),
+                Phase::Delivery => self.delivered(i, now)?,
                 Phase::Deadline => {
                     if let Some(Reverse((_, post, policy, duty))) = self.deadlines.pop() {
                         self.deadline(policy as usize, duty as usize, post as usize, now);
+                    }
+                }
+                Phase::Expiry => {
+                    if let Some(Reverse((_, party, policy, counter))) = self.expiries.pop() {
+                        self.expired(policy as usize, counter as usize, party as usize);
                     }
                 }
                 Phase::Action => {
@@ -196,15 +254,30 @@ impl<'w> Replay<'w> {
                     // Conditions may read `now`: bring the powers up to this instant first.
                     self.refresh(now, false);
                     self.judge(action, now);
-                    // A demand changes the state after it is judged: it opens duties.
-                    if !self.demanded(action, now)? {
-                        continue;
+                    // An action changes the state after it is judged: it enters the accounts'
+                    // history, may be the prior action a power asks for, and may open duties
+                    // (a demand, a statement of reasons owed).
+                    match self.acted(action, now)? {
+                        None => continue,
+                        Some(force) => self.refresh(now, force),
                     }
+                    continue;
                 }
             }
-            // A notice, or the end of a notice or cure period, can make a power exercisable
-            // even when no condition changed.
-            self.refresh(now, matches!(phase, Phase::Notice | Phase::Check));
+            // A notice, a determination, or the end of a notice or cure period, can make a
+            // power exercisable even when no condition changed.
+            force |= matches!(phase, Phase::Notice | Phase::Check | Phase::Determination);
+            // Events of one source at one instant (deadlines falling together, posts published
+            // in the same minute) are applied together before the powers are re-read, so that
+            // what a power reads at an instant is never half of that instant's events.
+            let again = match phase {
+                Phase::Deadline => self.deadlines.peek().map(|Reverse((t, ..))| *t),
+                Phase::Expiry => self.expiries.peek().map(|Reverse((t, ..))| *t),
+                _ => next.get(phase as usize).copied().flatten(),
+            } == Some(now);
+            if !again {
+                self.refresh(now, std::mem::take(&mut force));
+            }
         }
         self.finish()
     }
@@ -220,8 +293,9 @@ impl<'w> Replay<'w> {
             Phase::Removed => post(&self.by_removed).and_then(|p| p.removed),
             Phase::Notice => s.notices.get(i).map(|n| n.at),
             Phase::Fact => s.facts.get(i).map(|f| f.at),
+            Phase::Determination => s.determinations.get(i).map(|d| d.at),
             Phase::Delivery => s.deliveries.get(i).map(|d| d.at),
-            Phase::Deadline => None,
+            Phase::Deadline | Phase::Expiry => None,
             Phase::Check => self.checks.get(i).copied(),
             Phase::Action => self
                 .actions
@@ -232,27 +306,32 @@ impl<'w> Replay<'w> {
     }
 }
 
-/// Whether some power's condition reads more than duties' states (counts, facts, the clock),
-/// so that the powers must be re-read after every step.
+/// Whether some power held against one party reads more than duties' states (counts, facts,
+/// the clock), so that those powers must be re-read after every step. (Powers held per account
+/// are re-read by what they read: see [`powers::Reads`].)
 fn reads_more_than_duties(world: &World) -> bool {
     world.policies.iter().any(|b| {
-        b.policy.powers.iter().any(|p| {
-            let mut only_duty_state = true;
-            p.condition.cond.visit(&mut |c| {
-                only_duty_state &= matches!(
-                    c,
-                    Cond::Const(_)
-                        | Cond::Not(_)
-                        | Cond::All(_)
-                        | Cond::Any(_)
-                        | Cond::Breached(_)
-                        | Cond::Fulfilled(_)
-                        | Cond::Available(_)
-                        | Cond::Assumption(_)
-                        | Cond::TakenOut(_)
-                );
-            });
-            !only_duty_state
-        })
+        b.policy
+            .powers
+            .iter()
+            .filter(|p| b.account_side(p).is_none())
+            .any(|p| {
+                let mut only_duty_state = true;
+                p.condition.cond.visit(&mut |c| {
+                    only_duty_state &= matches!(
+                        c,
+                        Cond::Const(_)
+                            | Cond::Not(_)
+                            | Cond::All(_)
+                            | Cond::Any(_)
+                            | Cond::Breached(_)
+                            | Cond::Fulfilled(_)
+                            | Cond::Available(_)
+                            | Cond::Assumption(_)
+                            | Cond::TakenOut(_)
+                    );
+                });
+                !only_duty_state
+            })
     })
 }

@@ -2,30 +2,89 @@
 //! a step, and the first instant each becomes exercisable.
 
 use jiff::Timestamp;
-use modsim_policy::{Notice, Power};
+use modsim_policy::Cond;
+use modsim_policy::Notice;
+use modsim_policy::condition::StateCount;
 
 use super::explain::Explainer;
-use super::state::{Basis, PowerState, Readiness, StateFacts, exercisable};
+use super::state::{Basis, PowerState, Readiness, Slot, StateFacts, exercisable};
 use super::{Replay, ReplayError};
 use crate::bind::{Bound, World};
 use crate::explanation::{Arithmetic, NoticePeriod, NoticePeriodKind};
 use crate::outcome::{ClauseRef, EarliestInstant};
 
-/// A power's state before the replay: for each notice that counts for it, when the notice makes
-/// it ready (after any advance notice and cure period). Each instant a notice makes a power
-/// ready is pushed onto `checks`, to be re-read then.
-pub(super) fn power_state(
+/// The powers' states before the replay, and where each power's are: one state per power, or
+/// one per account for a power held against (or by) every account. For each notice that counts
+/// for a state, when it makes the power ready (after any advance notice and cure period); each
+/// instant a notice makes a power ready is pushed onto `checks`, to be re-read then.
+pub(super) fn power_states(
     world: &World,
     bound: &Bound,
-    power: &Power,
+    explain: bool,
+    checks: &mut Vec<Timestamp>,
+) -> Result<(Vec<PowerState>, Vec<Slot>), ReplayError> {
+    let mut states = Vec::new();
+    let mut slots = Vec::with_capacity(bound.policy.powers.len());
+    for (i, power) in bound.policy.powers.iter().enumerate() {
+        let holder = bound.parties.get(power.holder).copied().flatten();
+        let against = bound.parties.get(power.against).copied().flatten();
+        let side = bound.account_side(power);
+        slots.push(Slot {
+            start: states.len(),
+            per_account: side.is_some(),
+        });
+        match side {
+            None => states.push(power_state(
+                world,
+                bound,
+                i,
+                (holder, against),
+                None,
+                explain,
+                checks,
+            )?),
+            Some(role) => {
+                for &account in &world.accounts {
+                    let parties = if role == power.against {
+                        (holder, Some(account))
+                    } else {
+                        (Some(account), against)
+                    };
+                    states.push(power_state(
+                        world,
+                        bound,
+                        i,
+                        parties,
+                        Some(account),
+                        explain,
+                        checks,
+                    )?);
+                }
+            }
+        }
+    }
+    Ok((states, slots))
+}
+
+/// One power's state before the replay, held by `holder` against `against`.
+fn power_state(
+    world: &World,
+    bound: &Bound,
+    i: usize,
+    (holder, against): (Option<usize>, Option<usize>),
+    account: Option<usize>,
     explain: bool,
     checks: &mut Vec<Timestamp>,
 ) -> Result<PowerState, ReplayError> {
     let s = &world.scenario;
     let policy = &bound.policy;
+    let Some(power) = policy.powers.get(i) else {
+        return Err(ReplayError {
+            what: "a power".to_owned(),
+            error: modsim_policy::TimeError::OutOfRange,
+        });
+    };
     let clause = &policy.power_clause(power).id;
-    let holder = bound.parties.get(power.holder).copied().flatten();
-    let against = bound.parties.get(power.against).copied().flatten();
     let mut ready = Vec::new();
     for (n, notice) in s.notices.iter().enumerate() {
         if Some(notice.from) != holder || Some(notice.to) != against || !notice.covers(clause) {
@@ -77,80 +136,171 @@ pub(super) fn power_state(
         });
     }
     Ok(PowerState {
+        power: i,
+        account,
         holds: false,
         holds_since: None,
         first_held: None,
         ready,
         earliest: None,
+        prior: None,
     })
 }
 
+/// What a power's condition reads, which decides when it is re-read.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Reads {
+    /// Duties' states or other powers (`breached`, `fulfilled`, `available`).
+    pub(super) duties: bool,
+    /// Something that may change at any step: the state's counts, scenario facts, the clock.
+    pub(super) every_step: bool,
+}
+
+impl Reads {
+    /// What the condition of `power` reads.
+    pub(super) fn of(power: &modsim_policy::Power) -> Reads {
+        use modsim_policy::condition::Num;
+        let mut reads = Reads::default();
+        power.condition.cond.visit(&mut |c| match c {
+            Cond::Breached(_) | Cond::Fulfilled(_) | Cond::Available(_) => reads.duties = true,
+            Cond::CompareNum(_, a, b) => {
+                for n in [a, b] {
+                    n.visit(&mut |n| {
+                        if matches!(
+                            n,
+                            Num::State(
+                                StateCount::Reports
+                                    | StateCount::LiveReported
+                                    | StateCount::LiveProhibited
+                            ) | Num::Fact(_)
+                        ) {
+                            reads.every_step = true;
+                        }
+                    });
+                }
+            }
+            Cond::CompareTime(..) => reads.every_step = true,
+            _ => {}
+        });
+        reads
+    }
+}
+
 impl Replay<'_> {
-    /// Re-reads the powers when something they read may have changed: a duty's state, or
-    /// anything at all when a condition reads more than that (`always_dirty`).
+    /// Re-reads the powers when something they read may have changed: a duty's state, an
+    /// account's history (only that account's states of the powers held per account), or
+    /// anything at all when a condition reads more than that (`always_dirty`). `force`
+    /// re-reads every power (a notice, a determination, the end of a period).
     pub(super) fn refresh(&mut self, now: Timestamp, force: bool) {
-        let mut dirty = force || self.always_dirty;
+        let mut duty_changed = false;
         for state in &mut self.states {
             for d in &mut state.duties {
-                dirty |= std::mem::take(&mut d.status_changed);
+                duty_changed |= std::mem::take(&mut d.status_changed);
             }
         }
-        if dirty {
-            self.update_powers(now);
+        if force || duty_changed || self.always_dirty || !self.dirty_accounts.is_empty() {
+            self.update_powers(now, force, force || duty_changed);
+        }
+        self.dirty_accounts.clear();
+    }
+
+    /// Re-reads the powers' conditions after a step at `now`, and notes the first instant
+    /// each becomes exercisable: every power's when `force`; otherwise the powers held against
+    /// one party when `global` (a duty changed) or `always_dirty`, and of the powers held per
+    /// account, those whose reads may have changed: every account's when they read duties
+    /// (`global`) or what changes every step, else only the accounts whose history changed.
+    pub(super) fn update_powers(&mut self, now: Timestamp, force: bool, global: bool) {
+        let accounts = self.world.accounts.len();
+        for p in 0..self.world.policies.len() {
+            let Some(state) = self.states.get(p) else {
+                continue;
+            };
+            let slots = state.slots.clone();
+            for (i, slot) in slots.iter().enumerate() {
+                let reads = self
+                    .reads
+                    .get(p)
+                    .and_then(|r| r.get(i))
+                    .copied()
+                    .unwrap_or_default();
+                if !slot.per_account {
+                    if force || global || self.always_dirty {
+                        self.read_power(p, slot.start, now);
+                    }
+                } else if force || (global && reads.duties) || reads.every_step {
+                    for k in slot.start..slot.start + accounts {
+                        self.read_power(p, k, now);
+                    }
+                } else {
+                    for d in 0..self.dirty_accounts.len() {
+                        let Some(a) = self.dirty_accounts.get(d).copied() else {
+                            continue;
+                        };
+                        if let Some(at) = self.world.account_slot(a) {
+                            self.read_power(p, slot.start + at, now);
+                        }
+                    }
+                }
+            }
         }
     }
 
-    /// Re-reads every power's condition after a step at `now`, and notes the first instant
-    /// each becomes exercisable.
-    pub(super) fn update_powers(&mut self, now: Timestamp) {
-        for (p, bound) in self.world.policies.iter().enumerate() {
-            // Read each power's condition, then update its state: one at a time, so that no
-            // buffer is allocated per step (`available(...)` re-reads conditions, not states).
-            for (i, power) in bound.policy.powers.iter().enumerate() {
-                let holds = self.states.get(p).is_some_and(|state| {
-                    StateFacts {
-                        bound,
-                        state,
-                        assumptions: &state.assumptions,
-                        now,
-                        account: None,
-                    }
-                    .for_power(i)
-                    .holds(&power.condition.cond)
-                });
-                let Some(ps) = self.states.get_mut(p).and_then(|s| s.powers.get_mut(i)) else {
-                    continue;
-                };
-                if holds && !ps.holds {
-                    ps.holds_since = Some(now);
-                    ps.first_held.get_or_insert(now);
-                }
-                if !holds {
-                    ps.holds_since = None;
-                }
-                ps.holds = holds;
-                if ps.earliest.is_none()
-                    && now != Timestamp::MIN
-                    && let Some(basis) = exercisable(Some(power.notice), ps, now)
-                {
-                    let earliest = self.earliest_instant(p, i, now, basis);
-                    if let Some(ps) = self.states.get_mut(p).and_then(|s| s.powers.get_mut(i)) {
-                        ps.earliest = Some(earliest);
-                    }
-                }
+    /// Re-reads the condition of power state `k` of policy `p` at `now`, and notes the first
+    /// instant it becomes exercisable.
+    fn read_power(&mut self, p: usize, k: usize, now: Timestamp) {
+        let Some(bound) = self.world.policies.get(p) else {
+            return;
+        };
+        let Some(state) = self.states.get(p) else {
+            return;
+        };
+        let Some(ps) = state.powers.get(k) else {
+            return;
+        };
+        let Some(power) = bound.policy.powers.get(ps.power) else {
+            return;
+        };
+        let holds = StateFacts {
+            bound,
+            state,
+            assumptions: &state.assumptions,
+            now,
+            account: None,
+        }
+        .for_instance(ps)
+        .holds(&power.condition.cond);
+        let Some(ps) = self.states.get_mut(p).and_then(|s| s.powers.get_mut(k)) else {
+            return;
+        };
+        if holds && !ps.holds {
+            ps.holds_since = Some(now);
+            ps.first_held.get_or_insert(now);
+        }
+        if !holds {
+            ps.holds_since = None;
+        }
+        ps.holds = holds;
+        if ps.earliest.is_none()
+            && now != Timestamp::MIN
+            && let Some(basis) = exercisable(power, ps, now)
+        {
+            let earliest = self.earliest_instant(p, k, now, basis);
+            if let Some(ps) = self.states.get_mut(p).and_then(|s| s.powers.get_mut(k)) {
+                ps.earliest = Some(earliest);
             }
         }
     }
 
+    /// The earliest instant of power state `k` of policy `p`, exercisable at `now` on `basis`.
     pub(super) fn earliest_instant(
         &self,
         p: usize,
-        i: usize,
+        k: usize,
         now: Timestamp,
         basis: Basis,
     ) -> EarliestInstant {
-        let ps = self.states.get(p).and_then(|s| s.powers.get(i));
-        let mut e = self.blank_earliest(p, i);
+        let ps = self.states.get(p).and_then(|s| s.powers.get(k));
+        let mut e = self.blank_earliest(p, k);
         e.at = Some(now);
         e.condition_first_held = ps.and_then(|ps| ps.first_held);
         e.notice = match basis {
@@ -162,19 +312,27 @@ impl Replay<'_> {
         };
         if self.explain {
             let explainer = Explainer::new(self.world, &self.states, p, now, &self.memo);
-            e.basis = Some(explainer.basis(i, basis));
-            e.explanation = Some(explainer.power(i, Some(basis)).0);
+            e.basis = Some(explainer.basis(k, basis));
+            e.explanation = Some(explainer.power(k, Some(basis)).0);
         }
         e
     }
 
-    pub(super) fn blank_earliest(&self, p: usize, i: usize) -> EarliestInstant {
+    /// The earliest instant of power state `k` of policy `p`, before anything is known of it.
+    pub(super) fn blank_earliest(&self, p: usize, k: usize) -> EarliestInstant {
         let s = &self.world.scenario;
         let bound = self.world.policies.get(p);
-        let power = bound.and_then(|b| b.policy.powers.get(i));
+        let ps = self.states.get(p).and_then(|st| st.powers.get(k));
+        let power = bound.and_then(|b| b.policy.powers.get(ps.map_or(usize::MAX, |ps| ps.power)));
         let party = |role: Option<usize>| {
-            role.and_then(|r| bound.and_then(|b| b.parties.get(r)).copied().flatten())
-                .map_or_else(|| "(unbound)".to_owned(), |x| s.party_id(x).to_owned())
+            let bound_party =
+                role.and_then(|r| bound.and_then(|b| b.parties.get(r)).copied().flatten());
+            let side = power.and_then(|w| bound.and_then(|b| b.account_side(w)));
+            match (bound_party, ps.and_then(|ps| ps.account)) {
+                (Some(x), _) => s.party_id(x).to_owned(),
+                (None, Some(a)) if side.is_some() && role == side => s.party_id(a).to_owned(),
+                _ => "(unbound)".to_owned(),
+            }
         };
         EarliestInstant {
             power: ClauseRef {
@@ -196,6 +354,7 @@ impl Replay<'_> {
             notice: None,
             basis: None,
             explanation: None,
+            accounts: Vec::new(),
         }
     }
 }

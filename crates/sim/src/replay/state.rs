@@ -3,8 +3,8 @@
 //! sibling modules change it; explanations ([`crate::explain`]) only read it.
 
 use jiff::Timestamp;
-use modsim_policy::condition::{Env, Facts, StateCount};
-use modsim_policy::{Cond, Notice};
+use modsim_policy::condition::{Env, Facts, History, StateCount};
+use modsim_policy::{Cond, Notice, Power};
 
 use crate::bind::Bound;
 use crate::explanation::{NoticePeriod, Standing};
@@ -282,20 +282,98 @@ impl DutyState {
     }
 }
 
-/// One power's state during the replay.
+/// One power's state during the replay: for a power held against (or by) every account, one
+/// such state per account (an instance).
 pub(crate) struct PowerState {
+    /// The power, by index in its policy.
+    pub(crate) power: usize,
+    /// For a power held against (or by) every account: the account this instance is for.
+    pub(crate) account: Option<usize>,
     pub(crate) holds: bool,
     pub(crate) holds_since: Option<Timestamp>,
     pub(crate) first_held: Option<Timestamp>,
     /// For each notice that counts for this power, when it makes the power ready.
     pub(crate) ready: Vec<Readiness>,
     pub(crate) earliest: Option<EarliestInstant>,
+    /// The prior action the power's `after` asks for, once taken (its action index).
+    pub(crate) prior: Option<usize>,
+}
+
+impl PowerState {
+    /// Whether the prior action the power asks for (`after`) was taken, or none is asked for.
+    pub(crate) fn prior_ok(&self, power: &Power) -> bool {
+        power.after.is_none() || self.prior.is_some()
+    }
+}
+
+/// Where a power's states are among its policy's: one, or one per account.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Slot {
+    /// The first state's place.
+    pub(crate) start: usize,
+    /// One state per account (the power is held against, or by, every account).
+    pub(crate) per_account: bool,
+}
+
+/// One count of accounts' history that a policy's conditions read, per party.
+pub(crate) struct Counter {
+    pub(crate) history: History,
+    pub(crate) counts: Vec<i64>,
+    /// What it counted, in order, for explanations (empty in a quiet replay).
+    pub(crate) log: Vec<Counted>,
+}
+
+/// One event a history count counted: for whom, when, and what.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Counted {
+    pub(crate) party: u32,
+    pub(crate) at: Timestamp,
+    pub(crate) item: Item,
+}
+
+/// An event of the timeline a history count counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Item {
+    /// A post, by number.
+    Post(u32),
+    /// An action, by index.
+    Action(u32),
+    /// A delivery, by index.
+    Delivery(u32),
+}
+
+/// Whether a judgment call is dated by the scenario's determinations, and whether they were
+/// made by now (for everyone, or for some accounts only).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Dating {
+    /// The scenario records a determination of it by a party who may make it.
+    pub(crate) dated: bool,
+    /// A determination about no account in particular was made by now.
+    pub(crate) made: bool,
+    /// Accounts a determination about them was made for by now.
+    pub(crate) made_for: Vec<usize>,
+}
+
+impl Dating {
+    /// Whether the judgment call may be read as given, for `account`: it is not dated, or was
+    /// determined by now (for everyone, or for that account).
+    pub(crate) fn allows(&self, account: Option<usize>) -> bool {
+        !self.dated || self.made || account.is_some_and(|a| self.made_for.contains(&a))
+    }
 }
 
 /// One policy's state during the replay.
 pub(crate) struct PolicyState {
     pub(crate) duties: Vec<DutyState>,
+    /// Every power's states: one per power, or one per account for a power held against (or
+    /// by) every account; [`PolicyState::slots`] says where each power's are.
     pub(crate) powers: Vec<PowerState>,
+    /// Per power, where its states are.
+    pub(crate) slots: Vec<Slot>,
+    /// The history counts the powers' conditions read.
+    pub(crate) counters: Vec<Counter>,
+    /// Per judgment call, whether it is dated and determined by now.
+    pub(crate) dating: Vec<Dating>,
     pub(crate) params: Vec<i64>,
     pub(crate) assumptions: Vec<bool>,
     pub(crate) reports: i64,
@@ -315,10 +393,37 @@ impl PolicyState {
     pub(crate) fn new(
         bound: &Bound,
         s: &Scenario,
-        powers: Vec<PowerState>,
+        (powers, slots): (Vec<PowerState>, Vec<Slot>),
         indexed: bool,
     ) -> PolicyState {
         let policy = &bound.policy;
+        let mut histories: Vec<History> = Vec::new();
+        for power in &policy.powers {
+            power.condition.cond.visit(&mut |c| {
+                if let Cond::CompareNum(_, a, b) = c {
+                    for n in [a, b] {
+                        n.visit(&mut |n| {
+                            if let modsim_policy::condition::Num::History(h) = n
+                                && !histories.contains(h)
+                            {
+                                histories.push(*h);
+                            }
+                        });
+                    }
+                }
+            });
+        }
+        let dating = policy
+            .assumptions
+            .iter()
+            .map(|a| Dating {
+                dated: s
+                    .determinations
+                    .iter()
+                    .any(|d| d.name == a.name && may_determine(bound, a.by, d.by)),
+                ..Dating::default()
+            })
+            .collect();
         // One instance per post, then one per action (a demand opens its own).
         let subjects = s.posts.len() + s.actions.len();
         PolicyState {
@@ -334,6 +439,16 @@ impl PolicyState {
                 })
                 .collect(),
             powers,
+            slots,
+            counters: histories
+                .into_iter()
+                .map(|history| Counter {
+                    history,
+                    counts: vec![0; s.parties.len()],
+                    log: Vec::new(),
+                })
+                .collect(),
+            dating,
             params: policy.param_values(),
             assumptions: policy.assumption_values(),
             reports: 0,
@@ -347,8 +462,44 @@ impl PolicyState {
     }
 }
 
+impl PolicyState {
+    /// The place of power `power`'s state for the account at `account_slot` among the world's
+    /// accounts (ignored unless the power is held per account).
+    pub(crate) fn instance(&self, power: usize, account_slot: Option<usize>) -> Option<usize> {
+        let slot = self.slots.get(power)?;
+        let k = if slot.per_account {
+            slot.start + account_slot?
+        } else {
+            slot.start
+        };
+        self.powers.get(k).filter(|ps| ps.power == power).map(|_| k)
+    }
+
+    /// The history count `history` of party `party` now.
+    pub(crate) fn history(&self, history: History, party: usize) -> i64 {
+        self.counters
+            .iter()
+            .find(|c| c.history == history)
+            .and_then(|c| c.counts.get(party).copied())
+            .unwrap_or(0)
+    }
+}
+
+/// Whether party `party` may make the judgment call that role `by` makes (any party when the
+/// policy names no role).
+pub(crate) fn may_determine(bound: &Bound, by: Option<usize>, party: usize) -> bool {
+    match by {
+        None => true,
+        Some(role) => match bound.parties.get(role).copied().flatten() {
+            Some(bound_party) => bound_party == party,
+            None => bound.every.get(role).copied().unwrap_or(false),
+        },
+    }
+}
+
 /// What conditions read during the replay: one policy's state, with its judgment calls
 /// (possibly read the other way, to find what would flip a verdict).
+#[derive(Clone, Copy)]
 pub(crate) struct StateFacts<'a> {
     pub(crate) bound: &'a Bound,
     pub(crate) state: &'a PolicyState,
@@ -386,6 +537,14 @@ impl Facts for StateFacts<'_> {
     }
     fn assumption(&self, index: usize) -> bool {
         self.assumptions.get(index).copied().unwrap_or(false)
+            && self
+                .state
+                .dating
+                .get(index)
+                .is_none_or(|d| d.allows(self.account))
+    }
+    fn history(&self, history: History) -> i64 {
+        self.account.map_or(0, |a| self.state.history(history, a))
     }
     fn param(&self, index: usize) -> i64 {
         self.state.params.get(index).copied().unwrap_or(0)
@@ -404,7 +563,12 @@ impl Facts for StateFacts<'_> {
 
 impl<'a> StateFacts<'a> {
     /// The same facts, read for power `power`: `account.*` is the account it is held against.
+    /// A power held against (or by) every account is read for the account already read (as
+    /// `available("X")` reads another power for the same account).
     pub(crate) fn for_power(&self, power: usize) -> StateFacts<'a> {
+        if self.state.slots.get(power).is_some_and(|s| s.per_account) {
+            return *self;
+        }
         StateFacts {
             account: self
                 .bound
@@ -413,6 +577,22 @@ impl<'a> StateFacts<'a> {
                 .get(power)
                 .and_then(|p| self.bound.parties.get(p.against).copied().flatten()),
             ..*self
+        }
+    }
+
+    /// The same facts, read for one power's state: for its account, or the party its power is
+    /// held against.
+    pub(crate) fn for_instance(&self, ps: &PowerState) -> StateFacts<'a> {
+        match ps.account {
+            Some(account) => StateFacts {
+                account: Some(account),
+                ..*self
+            },
+            None => StateFacts {
+                account: None,
+                ..*self
+            }
+            .for_power(ps.power),
         }
     }
 
@@ -457,16 +637,13 @@ pub(crate) enum Basis {
     Notice(usize),
 }
 
-/// The basis on which a power is exercisable at `now`, if it is.
-pub(crate) fn exercisable(
-    notice: Option<Notice>,
-    ps: &PowerState,
-    now: Timestamp,
-) -> Option<Basis> {
-    if !ps.holds {
+/// The basis on which a power is exercisable at `now`, if it is: its condition holds, the
+/// prior action it asks for was taken, and its notice allows it.
+pub(crate) fn exercisable(power: &Power, ps: &PowerState, now: Timestamp) -> Option<Basis> {
+    if !ps.holds || !ps.prior_ok(power) {
         return None;
     }
-    notice_basis(notice?, ps, now, ps.holds_since)
+    notice_basis(power.notice, ps, now, ps.holds_since)
 }
 
 /// The notice that satisfies a power's notice and cure requirements at `now`, given that its

@@ -25,6 +25,32 @@ pub struct DutyReport {
     pub history: Vec<DutyChangeReport>,
     /// Its subjects at the end of the timeline: met in time, late, overdue, open.
     pub tally: TallyReport,
+    /// For a duty held by every account: how many subjects each account owes, by standing, in
+    /// the order of the parties (counts only: the ids are in `tally`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub accounts: Vec<AccountTallyReport>,
+    /// Its state at the end, each instance with when it opened, its deadline's arithmetic,
+    /// when it was met and how it stands (what `--explain CLAUSE` shows for a duty): only in
+    /// the report of a replay that asked for it
+    /// ([`World::replay_explaining`](crate::bind::World::replay_explaining)), since it names
+    /// every subject the tally does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<crate::explanation::Explanation>,
+}
+
+/// How many of a duty's subjects one account owes, by standing.
+#[derive(Clone, Debug, Serialize)]
+pub struct AccountTallyReport {
+    /// The account (party id).
+    pub account: String,
+    /// Met in time.
+    pub in_time: u32,
+    /// Met late.
+    pub late: u32,
+    /// Overdue, not met.
+    pub overdue: u32,
+    /// Open.
+    pub open: u32,
 }
 
 /// A duty's subjects at the end of the timeline, by id: post ids, or for a demand its action's
@@ -97,6 +123,21 @@ pub enum CauseReport {
         /// The demanding action.
         event: EventId,
     },
+    /// A notice named the post.
+    Notified {
+        /// The post.
+        post: PostId,
+    },
+    /// The holder took an action that owes the duty.
+    Acted {
+        /// The action.
+        event: EventId,
+    },
+    /// The deadline of what an action owes passed.
+    ActedDeadline {
+        /// The action.
+        event: EventId,
+    },
 }
 
 pub(super) fn duty(s: &Scenario, d: &DutyHistory) -> DutyReport {
@@ -108,6 +149,21 @@ pub(super) fn duty(s: &Scenario, d: &DutyHistory) -> DutyReport {
         holder: d.holder.clone(),
         last: d.last,
         tally: tally(&d.tally, s),
+        accounts: d
+            .accounts
+            .iter()
+            .map(|a| {
+                let [in_time, late, overdue, open] = a.counts;
+                AccountTallyReport {
+                    account: s.party_id(a.party).to_owned(),
+                    in_time,
+                    late,
+                    overdue,
+                    open,
+                }
+            })
+            .collect(),
+        explanation: d.explanation.clone(),
         history: d
             .changes
             .iter()
@@ -121,7 +177,8 @@ pub(super) fn duty(s: &Scenario, d: &DutyHistory) -> DutyReport {
                         CauseReport::Published { post }
                         | CauseReport::Reported { post }
                         | CauseReport::Removed { post }
-                        | CauseReport::Deadline { post } => Some(post.clone()),
+                        | CauseReport::Deadline { post }
+                        | CauseReport::Notified { post } => Some(post.clone()),
                         _ => None,
                     },
                     cause,
@@ -137,7 +194,7 @@ fn tally(tally: &DutyTally, s: &Scenario) -> TallyReport {
         let mut ids = Vec::with_capacity(subjects.len());
         ids.extend(subjects.iter().filter_map(|&k| {
             Some(match subject(s, k as usize)? {
-                SubjectRef::Post(id) | SubjectRef::Demand(id) => id,
+                SubjectRef::Post(id) | SubjectRef::Demand(id) | SubjectRef::Action(id) => id,
             })
         }));
         ids
@@ -176,6 +233,13 @@ fn cause(s: &Scenario, cause: &Cause) -> CauseReport {
             event: event_id("delivery", k),
         },
         Cause::DemandDeadline(k) => CauseReport::DemandDeadline {
+            event: event_id("action", k),
+        },
+        Cause::Notified(k) => CauseReport::Notified { post: post(k) },
+        Cause::Acted(k) => CauseReport::Acted {
+            event: event_id("action", k),
+        },
+        Cause::ActedDeadline(k) => CauseReport::ActedDeadline {
             event: event_id("action", k),
         },
     }

@@ -18,7 +18,7 @@ use modsim_policy::{Mark, Policy, rfc3339, show_instant};
 use serde::Serialize;
 
 use crate::bind::World;
-use crate::explanation::{Basis, EventId, Explanation, Missing, NoticeTerms, event_id};
+use crate::explanation::{Basis, Ending, EventId, Explanation, Missing, NoticeTerms, event_id};
 use crate::outcome::{AssumptionUse, ClauseRef, EarliestInstant, Flip, Outcome, Verdict};
 use crate::scenario::{Provenance, Scenario};
 
@@ -76,6 +76,8 @@ pub struct ScenarioInfo {
     pub zone: String,
     /// True when any of its data is reconstructed.
     pub reconstructed: bool,
+    /// True when any of its data is invented for teaching: a teaching scenario.
+    pub invented: bool,
 }
 
 /// A policy in force.
@@ -135,6 +137,9 @@ pub struct AssumptionInfo {
     pub question: String,
     /// Its clause.
     pub clause: Option<String>,
+    /// The role whose determination it is, when the policy names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
 }
 
 /// The verdict on one action.
@@ -152,6 +157,10 @@ pub struct VerdictReport {
     pub at: String,
     /// When, for readers.
     pub at_local: String,
+    /// The account it was weighed for, when a power held against (or by) every account was a
+    /// candidate (party id).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
     /// What happened, as the scenario says.
     pub summary: String,
     /// How the action is known.
@@ -180,6 +189,10 @@ pub struct VerdictReport {
     pub notice_given: Option<String>,
     /// The notice the grounds require.
     pub notice_required: Option<NoticeTerms>,
+    /// For a restriction with an end, or whose powers limit its length: its judgment at its
+    /// end.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<Ending>,
     /// The derivation.
     pub explanation: Option<Explanation>,
 }
@@ -241,6 +254,10 @@ pub struct EarliestReport {
     pub basis: Option<Basis>,
     /// The derivation.
     pub explanation: Option<Explanation>,
+    /// For a power held against (or by) every account: each account's earliest instant, in
+    /// account order (the fields above sum them up).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub accounts: Vec<EarliestReport>,
 }
 
 /// Provenance, with the posts' own.
@@ -287,6 +304,7 @@ pub fn build(world: &World, outcome: &Outcome) -> Report {
             file: s.file.clone(),
             zone: s.zone_name.clone(),
             reconstructed: s.has_reconstruction(),
+            invented: s.has_invention(),
         },
         policies: world
             .policies
@@ -339,6 +357,7 @@ fn policy_info(policy: &Policy) -> PolicyInfo {
                 default: a.default,
                 question: a.question.clone(),
                 clause: a.clause.clone(),
+                by: a.by.map(|r| policy.role_name(r).to_owned()),
             })
             .collect(),
         clauses: (0..policy.clauses.len())
@@ -357,6 +376,7 @@ fn verdict(s: &Scenario, v: &Verdict) -> VerdictReport {
         against: v.against.clone(),
         at: rfc3339(v.at, zone),
         at_local: show_instant(v.at, zone),
+        account: v.account.clone(),
         summary: action.map(|a| a.summary.clone()).unwrap_or_default(),
         mark: action.map_or(Mark::Inferred, |a| a.mark),
         reconstructed: action.and_then(|a| a.reconstructed.clone()),
@@ -371,6 +391,7 @@ fn verdict(s: &Scenario, v: &Verdict) -> VerdictReport {
         policies: v.policies.clone(),
         notice_given: v.notice_given.map(|t| rfc3339(t, zone)),
         notice_required: v.notice_required,
+        end: v.end.clone(),
         explanation: v.explanation.clone(),
     }
 }
@@ -422,5 +443,6 @@ fn earliest(zone: &TimeZone, e: &EarliestInstant) -> EarliestReport {
         notice: e.notice.map(|t| rfc3339(t, zone)),
         basis: e.basis.clone(),
         explanation: e.explanation.clone(),
+        accounts: e.accounts.iter().map(|a| earliest(zone, a)).collect(),
     }
 }

@@ -5,10 +5,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use jiff::Timestamp;
 use jiff::civil::Date;
-use modsim_policy::{Discharge, Mark, Policy, Trigger};
+use modsim_policy::{Mark, Policy};
 use serde::Serialize;
 
-use crate::explanation::{EventId, Node, NoticeTerms, event_id};
+use crate::explanation::{EventId, HistoryRef, Node, NoticeTerms, SubjectRef, event_id};
 use crate::outcome::{Cause, Outcome};
 use crate::scenario::{PostId, Scenario};
 
@@ -55,8 +55,12 @@ pub struct DutyTerms {
     /// How long each instance has; `None` for no time limit.
     #[serde(serialize_with = "period_or_none")]
     pub within: Option<modsim_policy::Period>,
-    /// For a duty a demand opens: what is demanded.
+    /// For a duty a demand opens: what is demanded; for a duty an action opens: what the
+    /// holder delivers.
     pub deliverable: Option<String>,
+    /// For a duty an action opens (`opens = "acted"`): the actions that open it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub on: Vec<&'static str>,
     /// What meets an instance: `removed` or `delivered`.
     pub met_by: &'static str,
 }
@@ -74,6 +78,16 @@ pub struct PowerTerms {
     pub condition: String,
     /// The notice it needs.
     pub notice: NoticeTerms,
+    /// The action the holder must have taken against the party first, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<&'static str>,
+    /// For a restriction: the longest it may last.
+    #[serde(
+        rename = "for",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "period_or_none"
+    )]
+    pub lasting: Option<modsim_policy::Period>,
 }
 
 /// An event of the timeline other than a post's.
@@ -109,6 +123,9 @@ pub enum EventKind {
     Notice {
         /// The clause ids (or section prefixes) it cites.
         cites: Vec<String>,
+        /// The posts it names, by id.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        posts: Vec<PostId>,
     },
     /// An action, judged.
     Action {
@@ -117,6 +134,13 @@ pub enum EventKind {
         /// What it demanded, if anything.
         #[serde(skip_serializing_if = "Option::is_none")]
         demands: Option<String>,
+        /// For a restriction: how long it lasts.
+        #[serde(
+            rename = "for",
+            skip_serializing_if = "Option::is_none",
+            serialize_with = "period_or_none"
+        )]
+        lasting: Option<modsim_policy::Period>,
     },
     /// A delivery of something demanded.
     Delivery {
@@ -129,6 +153,12 @@ pub enum EventKind {
         name: String,
         /// Its value from then on.
         value: i64,
+    },
+    /// A party's judgment call, made at an instant (`from` is the party; `to` the account it
+    /// is about, if any).
+    Determination {
+        /// The judgment call's name.
+        name: String,
     },
 }
 
@@ -181,17 +211,11 @@ pub(super) fn clause_info(policy: &Policy, k: usize) -> Option<ClauseInfo> {
             .find(|d| d.clause == k)
             .map(|d| DutyTerms {
                 holder: policy.role_name(d.holder).to_owned(),
-                opens: match d.opens {
-                    Trigger::Published => "published",
-                    Trigger::Reported => "reported",
-                    Trigger::Demanded => "demanded",
-                },
+                opens: d.opens.name(),
                 within: (!d.open_ended).then_some(d.within.period),
                 deliverable: d.deliverable.clone(),
-                met_by: match d.met_by {
-                    Discharge::Removed => "removed",
-                    Discharge::Delivered => "delivered",
-                },
+                on: d.on.iter().map(|a| a.name()).collect(),
+                met_by: d.met_by.name(),
             }),
         power: policy
             .powers
@@ -203,6 +227,8 @@ pub(super) fn clause_info(policy: &Policy, k: usize) -> Option<ClauseInfo> {
                 against: policy.role_name(p.against).to_owned(),
                 condition: p.condition.text.clone(),
                 notice: NoticeTerms::of(p),
+                after: p.after.map(|a| a.name()),
+                lasting: p.lasting.map(|l| l.period),
             }),
     })
 }
@@ -219,6 +245,7 @@ pub(super) fn events(s: &Scenario) -> Vec<EventReport> {
         to: party(n.to),
         kind: EventKind::Notice {
             cites: n.cites.clone(),
+            posts: n.posts.clone(),
         },
         summary: n.summary.clone(),
         mark: n.mark,
@@ -232,6 +259,7 @@ pub(super) fn events(s: &Scenario) -> Vec<EventReport> {
         kind: EventKind::Action {
             action: a.action.name().to_owned(),
             demands: a.demands.clone(),
+            lasting: a.lasting,
         },
         summary: a.summary.clone(),
         mark: a.mark,
@@ -262,6 +290,23 @@ pub(super) fn events(s: &Scenario) -> Vec<EventReport> {
         mark: f.mark,
         reconstructed: f.reconstructed.clone(),
     }));
+    out.extend(
+        s.determinations
+            .iter()
+            .enumerate()
+            .map(|(k, d)| EventReport {
+                id: event_id("determination", k),
+                at: d.at,
+                from: party(d.by),
+                to: d.about.and_then(party),
+                kind: EventKind::Determination {
+                    name: d.name.clone(),
+                },
+                summary: d.summary.clone(),
+                mark: d.mark,
+                reconstructed: d.reconstructed.clone(),
+            }),
+    );
     out
 }
 
@@ -284,11 +329,36 @@ pub(super) fn named_posts(s: &Scenario, outcome: &Outcome) -> Vec<PostReport> {
                 .iter()
                 .filter_map(|e| e.explanation.as_ref()),
         );
-    for tree in trees {
+    let duty_trees = outcome.duties.iter().filter_map(|d| d.explanation.as_ref());
+    for tree in trees.chain(duty_trees) {
         for step in tree.walk() {
-            if let Node::Post { post, .. } = &step.node
-                && let Some(&k) = index.get(post.as_str())
-            {
+            let mut name = |post: &str| {
+                if let Some(&k) = index.get(post) {
+                    named.push(k);
+                }
+            };
+            match &step.node {
+                Node::Post { post, .. }
+                | Node::Instance {
+                    subject: SubjectRef::Post(post),
+                    ..
+                } => name(post),
+                Node::Comparison { counts, .. } => {
+                    for h in &counts.history {
+                        for item in h.counted_items.iter().chain(&h.expired) {
+                            if let HistoryRef::Post(post) = &item.item {
+                                name(post);
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    for notice in &s.notices {
+        for post in &notice.posts {
+            if let Some(&k) = index.get(post.as_str()) {
                 named.push(k);
             }
         }
@@ -298,7 +368,8 @@ pub(super) fn named_posts(s: &Scenario, outcome: &Outcome) -> Vec<PostReport> {
             if let Cause::Published(k)
             | Cause::Reported(k)
             | Cause::Removed(k)
-            | Cause::Deadline(k) = c.cause
+            | Cause::Deadline(k)
+            | Cause::Notified(k) = c.cause
             {
                 named.push(k);
             }

@@ -5,14 +5,15 @@ use std::ops::Range;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use modsim_policy::{Mark, Problem, Word};
+use modsim_policy::{Mark, Period, Problem, Word};
 use toml::Spanned;
 
-use super::contents::{Places, PolicyRef, Provenance, Scenario};
+use super::contents::{EVERY_ACCOUNT, Places, PolicyRef, Provenance, Scenario};
 use super::files::resolve_path;
 use super::raw::{RawEvent, RawPolicyRef, RawPosts, RawScenario, RawTime};
 use crate::timeline::{
-    ActionEvent, DeliveryEvent, EventKind, FactEvent, NoticeEvent, Party, parse_instant,
+    ActionEvent, DeliveryEvent, DeterminationEvent, EventKind, FactEvent, NoticeEvent, Party,
+    parse_instant,
 };
 
 /// Most events (notices and actions) a scenario may hold.
@@ -20,6 +21,34 @@ pub const MAX_EVENTS: usize = 10_000;
 
 pub(super) struct Checker {
     pub(super) problems: Vec<Problem>,
+    /// The post ids notices name, with where: checked once the posts file is read.
+    pub(super) named_posts: Vec<(Vec<String>, Range<usize>)>,
+}
+
+/// The problems of the post ids notices name that the posts file does not hold.
+pub(super) fn named_posts(
+    scenario: &Scenario,
+    named: &[(Vec<String>, Range<usize>)],
+) -> Vec<Problem> {
+    if named.is_empty() {
+        return Vec::new();
+    }
+    let known: std::collections::HashSet<&str> =
+        scenario.posts.iter().map(|p| p.id.as_str()).collect();
+    let mut problems = Vec::new();
+    for (ids, span) in named {
+        for id in ids.iter().filter(|id| !known.contains(id.as_str())) {
+            problems.push(
+                Problem::error(
+                    format!("the notice names post `{id}`, which the posts file does not hold"),
+                    Some(span.clone()),
+                )
+                .suggesting(id, scenario.posts.iter().map(|p| p.id.as_str()))
+                .with_label("post ids of the posts file"),
+            );
+        }
+    }
+    problems
 }
 
 /// The posts file a scenario names, resolved, and where it names it.
@@ -33,6 +62,7 @@ struct Timeline {
     actions: Vec<ActionEvent>,
     deliveries: Vec<DeliveryEvent>,
     facts: Vec<FactEvent>,
+    determinations: Vec<DeterminationEvent>,
 }
 
 /// What the `[posts]` table says besides the file: who reported them, to whom, how known.
@@ -66,9 +96,9 @@ impl Checker {
         let zone_name = raw.scenario.zone.get_ref().clone();
         let zone = self.zone(&raw.scenario.zone);
         let parties = self.parties(&raw.parties);
-        let roles = match &raw.roles {
+        let (roles, every_account) = match &raw.roles {
             Some(table) => self.bindings(table, &parties),
-            None => Vec::new(),
+            None => (Vec::new(), Vec::new()),
         };
         let policies = self.policies(name, &raw.policy, &parties);
         let zone = zone?;
@@ -93,6 +123,7 @@ impl Checker {
             reported: raw.provenance.reported,
             inferred: raw.provenance.inferred,
             reconstructed: raw.provenance.reconstructed,
+            invented: raw.provenance.invented,
             generator: raw.provenance.generator,
         };
         Some((
@@ -105,6 +136,7 @@ impl Checker {
                 zone_name,
                 parties,
                 roles,
+                every_account,
                 policies,
                 calendars: raw
                     .calendars
@@ -121,6 +153,7 @@ impl Checker {
                 actions: timeline.actions,
                 deliveries: timeline.deliveries,
                 facts: timeline.facts,
+                determinations: timeline.determinations,
                 provenance,
                 model,
                 places: Places::default(),
@@ -200,13 +233,17 @@ impl Checker {
     ) -> Vec<PolicyRef> {
         policies
             .iter()
-            .map(|p| PolicyRef {
-                file: resolve_path(name, p.file.get_ref()),
-                roles: p
+            .map(|p| {
+                let (roles, every_account) = p
                     .roles
                     .as_ref()
                     .map(|t| self.bindings(t, parties))
-                    .unwrap_or_default(),
+                    .unwrap_or_default();
+                PolicyRef {
+                    file: resolve_path(name, p.file.get_ref()),
+                    roles,
+                    every_account,
+                }
             })
             .collect()
     }
@@ -283,6 +320,7 @@ impl Checker {
         timeline.notices.sort_by_key(|n| n.at);
         timeline.deliveries.sort_by_key(|d| d.at);
         timeline.facts.sort_by_key(|f| f.at);
+        timeline.determinations.sort_by_key(|d| d.at);
         Some(timeline)
     }
 
@@ -330,7 +368,49 @@ impl Checker {
                     timeline.facts.push(f);
                 }
             }
+            EventKind::Determination => {
+                if let Some(d) = self.determination(event, kind, parties, common) {
+                    timeline.determinations.push(d);
+                }
+            }
         }
+    }
+
+    fn determination(
+        &mut self,
+        event: &RawEvent,
+        kind: EventKind,
+        parties: &[Party],
+        common: Option<Common>,
+    ) -> Option<DeterminationEvent> {
+        let by = self.party_field(&event.by, "by", event, kind, parties);
+        let name = match &event.determines {
+            Some(d) => self.name(d, "judgment call"),
+            None => {
+                self.error(
+                    Problem::error(
+                        "a `determination` event needs `determines`",
+                        Some(event.kind.span()),
+                    )
+                    .with_help("name the judgment call, as policies declare it: `determines = \"airbnb_confirmed_responsibility\"`"),
+                );
+                None
+            }
+        };
+        let about = match &event.about {
+            Some(a) => Some(self.party(a, parties)?),
+            None => None,
+        };
+        let (by, name, common) = (by?, name?, common?);
+        Some(DeterminationEvent {
+            at: common.at,
+            by,
+            name,
+            about,
+            summary: common.summary,
+            mark: common.mark,
+            reconstructed: common.reconstructed,
+        })
     }
 
     /// Keys an event has that belong to another kind of event.
@@ -346,6 +426,11 @@ impl Checker {
             ("deliverable", event.deliverable.is_some()),
             ("fact", event.fact.is_some()),
             ("value", event.value.is_some()),
+            ("posts", event.posts.is_some()),
+            ("for", event.lasting.is_some()),
+            ("by", event.by.is_some()),
+            ("determines", event.determines.is_some()),
+            ("about", event.about.is_some()),
         ];
         for (key, _) in present
             .into_iter()
@@ -356,7 +441,7 @@ impl Checker {
                     format!("`{key}` does not apply to a `{}` event", kind.name()),
                     Some(event.kind.span()),
                 )
-                .with_help("a notice has `from`, `to` and `cites`; an action has `actor`, `action`, `against` and `demands`; a delivery has `from`, `to` and `deliverable`; a fact has `fact` and `value`"),
+                .with_help("a notice has `from`, `to`, `cites` and `posts`; an action has `actor`, `action`, `against`, `demands` and `for`; a delivery has `from`, `to` and `deliverable`; a fact has `fact` and `value`; a determination has `by`, `determines` and `about`"),
             );
         }
     }
@@ -370,12 +455,25 @@ impl Checker {
     ) -> Option<NoticeEvent> {
         let from = self.party_field(&event.from, "from", event, kind, parties);
         let to = self.party_field(&event.to, "to", event, kind, parties);
+        let posts: Vec<crate::timeline::PostId> = match &event.posts {
+            Some(posts) => {
+                self.named_posts
+                    .push((posts.get_ref().clone(), posts.span()));
+                posts
+                    .get_ref()
+                    .iter()
+                    .map(crate::timeline::PostId::new)
+                    .collect()
+            }
+            None => Vec::new(),
+        };
         let (from, to, common) = (from?, to?, common?);
         Some(NoticeEvent {
             at: common.at,
             from,
             to,
             cites: event.cites.clone(),
+            posts,
             summary: common.summary,
             mark: common.mark,
             reconstructed: common.reconstructed,
@@ -405,13 +503,34 @@ impl Checker {
             .demands
             .as_ref()
             .and_then(|d| self.name(d, "deliverable"));
-        let (actor, action, against, common) = (actor?, action?, against?, common?);
+        let lasting = match &event.lasting {
+            Some(text) => match Period::parse(text.get_ref()) {
+                Ok(p) if !p.is_zero() => Some(Some(p)),
+                Ok(_) => {
+                    self.error(Problem::error(
+                        "a restriction of no time at all restricts nothing",
+                        Some(text.span()),
+                    ));
+                    None
+                }
+                Err(e) => {
+                    self.error(
+                        Problem::error(e.to_string(), Some(text.span())).with_help(e.help()),
+                    );
+                    None
+                }
+            },
+            None => Some(None),
+        };
+        let (actor, action, against, common, lasting) =
+            (actor?, action?, against?, common?, lasting?);
         Some(ActionEvent {
             at: common.at,
             actor,
             action,
             against,
             demands,
+            lasting,
             summary: common.summary,
             mark: common.mark,
             reconstructed: common.reconstructed,
@@ -477,12 +596,14 @@ impl Checker {
         })
     }
 
+    /// Role bindings: role → party, and the roles bound to every account.
     fn bindings(
         &mut self,
         table: &Spanned<toml::Table>,
         parties: &[Party],
-    ) -> Vec<(String, usize)> {
+    ) -> (Vec<(String, usize)>, Vec<String>) {
         let mut out = Vec::new();
+        let mut every = Vec::new();
         for (role, value) in table.get_ref() {
             let toml::Value::String(party) = value else {
                 self.error(Problem::error(
@@ -491,6 +612,19 @@ impl Checker {
                 ));
                 continue;
             };
+            if party == EVERY_ACCOUNT {
+                if !parties.iter().any(|p| p.account.is_some()) {
+                    self.error(
+                        Problem::error(
+                            format!("role `{role}` stands for every account, but no party is an account"),
+                            Some(table.span()),
+                        )
+                        .with_help("give each user account its handle: `alice = { name = \"Alice\", account = \"alice\" }`"),
+                    );
+                }
+                every.push(role.clone());
+                continue;
+            }
             match parties.iter().position(|p| &p.id == party) {
                 Some(i) => out.push((role.clone(), i)),
                 None => self.error(
@@ -502,7 +636,7 @@ impl Checker {
                 ),
             }
         }
-        out
+        (out, every)
     }
 
     /// A name a condition or a duty can refer to: a letter, then letters, digits and `_`.

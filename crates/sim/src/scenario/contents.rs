@@ -8,7 +8,12 @@ use modsim_policy::Mark;
 use modsim_policy::diagnostic::Source;
 
 use crate::model::ScenarioModel;
-use crate::timeline::{ActionEvent, DeliveryEvent, FactEvent, NoticeEvent, Party, Post, PostId};
+use crate::timeline::{
+    ActionEvent, DeliveryEvent, DeterminationEvent, FactEvent, NoticeEvent, Party, Post, PostId,
+};
+
+/// What a role bound to every account is written as in a scenario's `[roles]`.
+pub const EVERY_ACCOUNT: &str = "every account";
 
 /// A scenario, read and checked.
 #[derive(Clone, Debug)]
@@ -29,6 +34,8 @@ pub struct Scenario {
     pub parties: Vec<Party>,
     /// Default role bindings, for every policy: role name → party index.
     pub roles: Vec<(String, usize)>,
+    /// Roles bound, by default, to every account (`role = "every account"`).
+    pub every_account: Vec<String>,
     /// The policies in force, as files to read.
     pub policies: Vec<PolicyRef>,
     /// Calendar files to read, resolved against the scenario, each with where the scenario
@@ -54,6 +61,8 @@ pub struct Scenario {
     pub deliveries: Vec<DeliveryEvent>,
     /// Scenario facts as they became known (a count of unreviewed reports), in time order.
     pub facts: Vec<FactEvent>,
+    /// Judgment calls as parties made them, in time order.
+    pub determinations: Vec<DeterminationEvent>,
     /// What is on the record and what is not.
     pub provenance: Provenance,
     /// The generative model of the uncertain facts, for sweeps.
@@ -101,6 +110,7 @@ impl Scenario {
             zone_name: self.zone_name.clone(),
             parties: self.parties.clone(),
             roles: self.roles.clone(),
+            every_account: self.every_account.clone(),
             policies: self.policies.clone(),
             calendars: self.calendars.clone(),
             posts: Vec::new(),
@@ -113,6 +123,7 @@ impl Scenario {
             actions: self.actions.clone(),
             deliveries: self.deliveries.clone(),
             facts: self.facts.clone(),
+            determinations: self.determinations.clone(),
             provenance: self.provenance.clone(),
             model: self.model.clone(),
             places: self.places.clone(),
@@ -148,6 +159,31 @@ impl Scenario {
             || self.actions.iter().any(|a| a.reconstructed.is_some())
             || self.deliveries.iter().any(|d| d.reconstructed.is_some())
             || self.facts.iter().any(|f| f.reconstructed.is_some())
+            || self
+                .determinations
+                .iter()
+                .any(|d| d.reconstructed.is_some())
+    }
+
+    /// True when any of the scenario's data is invented for teaching: a teaching scenario.
+    pub fn has_invention(&self) -> bool {
+        self.posts_mark == Mark::Invented
+            || !self.provenance.invented.is_empty()
+            || self.notices.iter().any(|n| n.mark == Mark::Invented)
+            || self.actions.iter().any(|a| a.mark == Mark::Invented)
+            || self.deliveries.iter().any(|d| d.mark == Mark::Invented)
+            || self.facts.iter().any(|f| f.mark == Mark::Invented)
+            || self.determinations.iter().any(|d| d.mark == Mark::Invented)
+    }
+
+    /// The parties that are user accounts (they have an `account` handle), in party order:
+    /// what a role bound to every account stands for.
+    pub fn accounts(&self) -> impl Iterator<Item = usize> + '_ {
+        self.parties
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.account.is_some())
+            .map(|(k, _)| k)
     }
 }
 
@@ -158,6 +194,8 @@ pub struct PolicyRef {
     pub file: String,
     /// Role bindings for this policy, before the scenario's defaults.
     pub roles: Vec<(String, usize)>,
+    /// Roles this policy binds to every account, before the scenario's defaults.
+    pub every_account: Vec<String>,
 }
 
 /// What a scenario's facts rest on.
@@ -171,6 +209,9 @@ pub struct Provenance {
     pub inferred: Vec<String>,
     /// Facts reconstructed, and how.
     pub reconstructed: Vec<String>,
+    /// Facts invented for teaching.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub invented: Vec<String>,
     /// The command that regenerates the reconstructed data.
     pub generator: Option<String>,
 }

@@ -23,7 +23,8 @@ pub(super) struct RawScenario {
     /// The parties: `id = "Full Name"`.
     #[schemars(with = "BTreeMap<String, PartyName>")]
     pub(super) parties: Spanned<toml::Table>,
-    /// Default role bindings for every policy: `role = "party id"`.
+    /// Default role bindings for every policy: `role = "party id"`, or `role = "every account"`
+    /// for a role that stands for every account of the scenario.
     #[serde(default)]
     #[schemars(with = "Option<BTreeMap<String, String>>")]
     pub(super) roles: Option<Spanned<toml::Table>>,
@@ -89,7 +90,7 @@ pub(super) struct RawPolicyRef {
     /// The policy file, relative to this scenario.
     #[schemars(with = "String")]
     pub(super) file: Spanned<String>,
-    /// Role bindings for this policy: `role = "party id"`.
+    /// Role bindings for this policy: `role = "party id"` or `role = "every account"`.
     #[serde(default)]
     #[schemars(with = "Option<BTreeMap<String, String>>")]
     pub(super) roles: Option<Spanned<toml::Table>>,
@@ -158,9 +159,9 @@ pub(super) struct RawPost {
     pub(super) platform: Option<Spanned<String>>,
 }
 
-/// An event of the timeline: a `notice` (`from`, `to`, `cites`), an `action` (`actor`,
-/// `action`, `against`, `demands`), a `delivery` (`from`, `to`, `deliverable`) or a `fact`
-/// (`fact`, `value`).
+/// An event of the timeline: a `notice` (`from`, `to`, `cites`, `posts`), an `action`
+/// (`actor`, `action`, `against`, `demands`, `for`), a `delivery` (`from`, `to`,
+/// `deliverable`), a `fact` (`fact`, `value`) or a `determination` (`by`, `determines`, `about`).
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Event")]
@@ -194,6 +195,27 @@ pub(super) struct RawEvent {
     /// The clauses (or sections) a notice invokes; none means every clause.
     #[serde(default)]
     pub(super) cites: Vec<String>,
+    /// The posts a notice names (ids of the posts file); they open the recipient's duties
+    /// `opens = "notified"`.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub(super) posts: Option<Spanned<Vec<String>>>,
+    /// How long a restriction lasts, such as `7 calendar days`.
+    #[serde(default, rename = "for")]
+    #[schemars(with = "Option<String>")]
+    pub(super) lasting: Option<Spanned<String>>,
+    /// A `determination`'s party: who made the judgment call (party id).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub(super) by: Option<Spanned<String>>,
+    /// A `determination`'s judgment call, by the name policies give it.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub(super) determines: Option<Spanned<String>>,
+    /// The account a `determination` is about, when it is about one (party id).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub(super) about: Option<Spanned<String>>,
     /// An action that demands a deliverable (`moderation_plan`), opening duties to deliver it.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
@@ -244,6 +266,9 @@ pub(super) struct Provenance2 {
     /// Facts reconstructed, and how.
     #[serde(default)]
     pub(super) reconstructed: Vec<String>,
+    /// Facts invented for teaching (a teaching scenario's channel, its posts and events).
+    #[serde(default)]
+    pub(super) invented: Vec<String>,
     /// The command that regenerates the reconstructed data.
     #[serde(default)]
     pub(super) generator: Option<String>,

@@ -59,7 +59,7 @@ impl Explainer<'_> {
         };
         let s = &self.world.scenario;
         let clause = self.key(&policy.duty_clause(duty).id);
-        let reconstructed = s.posts_mark == Mark::Reconstructed && duty.opens != Trigger::Demanded;
+        let reconstructed = s.posts_mark == Mark::Reconstructed && concerns_posts(duty.opens);
         let sample = Sample::of(ds, bound);
         let mut children = Vec::with_capacity(8);
         children.push(Explanation::leaf(Node::Clause {
@@ -86,11 +86,7 @@ impl Explainer<'_> {
         if overdue as usize > POSTS_SHOWN {
             children.push(Explanation::leaf(Node::More {
                 count: overdue - POSTS_SHOWN as u32,
-                of: if duty.opens == Trigger::Demanded {
-                    SubjectKind::Demands
-                } else {
-                    SubjectKind::Posts
-                },
+                of: subject_kind(duty.opens),
             }));
         }
         // A duty with a deadline (or none) per subject: which were met in time, and which not.
@@ -113,6 +109,7 @@ impl Explainer<'_> {
     fn tally(&self, d: usize, ds: &DutyState, sample: &Sample, reconstructed: bool) -> Explanation {
         let s = &self.world.scenario;
         let duty = self.bound().and_then(|b| b.policy.duties.get(d));
+        let opens = duty.map_or(Trigger::Published, |d| d.opens);
         let groups = Standing::ALL
             .iter()
             .zip(&sample.by_standing)
@@ -128,7 +125,7 @@ impl Explainer<'_> {
                     count: ds.standing(standing),
                     shown: shown
                         .iter()
-                        .filter_map(|&k| subject_ref(s, k as usize))
+                        .filter_map(|&k| subject_ref(s, k as usize, opens))
                         .collect(),
                 })
                 .with(example)
@@ -178,17 +175,14 @@ impl Explainer<'_> {
             let Some(action) = s.actions.get(k) else {
                 return Explanation::leaf(Node::Constant { value: false });
             };
-            let delivered = s
-                .deliveries
-                .iter()
-                .filter(|x| {
-                    x.from == action.against
-                        && x.to == action.actor
-                        && Some(&x.deliverable) == action.demands.as_ref()
-                        && x.at <= self.now
-                })
-                .map(|x| x.at)
-                .collect();
+            let delivered = self.deliveries_for(duty, k, self.now);
+            if duty.opens == Trigger::Acted {
+                return Explanation::leaf(Node::Owed {
+                    event: event_id("action", k),
+                    due: due(DueFrom::Acted, action.at),
+                    delivered,
+                });
+            }
             return Explanation::leaf(Node::Demand {
                 event: event_id("action", k),
                 due: due(DueFrom::Demanded, action.at),
@@ -201,10 +195,9 @@ impl Explainer<'_> {
             .into_iter()
             .map(SmolStr::new)
             .collect();
-        let due = match duty.opens {
-            Trigger::Reported => post.reported.and_then(|r| due(DueFrom::Reported, r)),
-            _ => due(DueFrom::Published, post.published),
-        };
+        let due = self
+            .opened(duty, subject)
+            .and_then(|(from, at)| due(from, at));
         Explanation::leaf(Node::Post {
             post: post.id.clone(),
             labels,
@@ -214,14 +207,184 @@ impl Explainer<'_> {
     }
 }
 
-/// A duty's subject by id: a post's, or a demand's event.
-fn subject_ref(s: &crate::scenario::Scenario, subject: usize) -> Option<SubjectRef> {
+impl Explainer<'_> {
+    /// When and from what duty `duty`'s instance for `subject` opened (by the explainer's
+    /// instant), for its deadline: the post's publication or report, the first notice naming
+    /// it to the holder, or the action.
+    fn opened(&self, duty: &modsim_policy::Duty, subject: usize) -> Option<(DueFrom, Timestamp)> {
+        let s = &self.world.scenario;
+        let Some(post) = s.posts.get(subject) else {
+            let action = s.actions.get(subject.checked_sub(s.posts.len())?)?;
+            let from = if duty.opens == Trigger::Acted {
+                DueFrom::Acted
+            } else {
+                DueFrom::Demanded
+            };
+            return Some((from, action.at));
+        };
+        match duty.opens {
+            Trigger::Reported => post.reported.map(|r| (DueFrom::Reported, r)),
+            Trigger::Notified => {
+                let bound = self.bound()?;
+                s.notices
+                    .iter()
+                    .find(|n| {
+                        n.posts.contains(&post.id)
+                            && bound.covers(s, duty.holder, n.to)
+                            && bound.binds(s, n.from)
+                    })
+                    .map(|n| (DueFrom::Notified, n.at))
+            }
+            _ => Some((DueFrom::Published, post.published)),
+        }
+    }
+
+    /// The deliveries by `by` that meet what action `k` demands or owes, for duty `duty`.
+    fn deliveries_for(
+        &self,
+        duty: &modsim_policy::Duty,
+        k: usize,
+        by: Timestamp,
+    ) -> Vec<Timestamp> {
+        let s = &self.world.scenario;
+        let Some(action) = s.actions.get(k) else {
+            return Vec::new();
+        };
+        s.deliveries
+            .iter()
+            .filter(|x| {
+                let between = if duty.opens == Trigger::Acted {
+                    x.from == action.actor
+                        && x.to == action.against
+                        && Some(&x.deliverable) == duty.deliverable.as_ref()
+                } else {
+                    x.from == action.against
+                        && x.to == action.actor
+                        && Some(&x.deliverable) == action.demands.as_ref()
+                };
+                between && x.at <= by
+            })
+            .map(|x| x.at)
+            .collect()
+    }
+
+    /// Duty `d` over the whole timeline (at the explainer's instant, its end): its state, then
+    /// each instance opened, with when it opened, when it fell due and the arithmetic, when it
+    /// was met and how it stands; past [`INSTANCES_SHOWN`], the rest are counted.
+    pub(crate) fn duty_instances(&self, d: usize) -> Explanation {
+        let (Some(bound), Some(state)) = (self.bound(), self.state()) else {
+            return Explanation::leaf(Node::Constant { value: false });
+        };
+        let policy = &bound.policy;
+        let (Some(duty), Some(ds)) = (policy.duties.get(d), state.duties.get(d)) else {
+            return Explanation::leaf(Node::Constant { value: false });
+        };
+        let s = &self.world.scenario;
+        let mut children = vec![Explanation::leaf(Node::Clause {
+            clause: self.key(&policy.duty_clause(duty).id),
+        })];
+        let mut shown = 0usize;
+        for (subject, instance) in ds.instances.iter().enumerate() {
+            let Some(standing) = instance.standing() else {
+                continue;
+            };
+            if shown == INSTANCES_SHOWN {
+                break;
+            }
+            shown += 1;
+            let Some(subject_ref) = subject_ref(s, subject, duty.opens) else {
+                continue;
+            };
+            let Some((from, opened)) = self.opened(duty, subject) else {
+                continue;
+            };
+            let due = (!duty.open_ended).then(|| Due {
+                from,
+                arithmetic: match crate::explanation::Arithmetic::of(
+                    duty.within.period,
+                    opened,
+                    &s.zone,
+                    &policy.holidays,
+                ) {
+                    Ok(a) => Computed::Arithmetic(a),
+                    Err(e) => Computed::Error(SmolStr::from(e.to_string())),
+                },
+            });
+            let met = match s.posts.get(subject) {
+                Some(post) => post
+                    .removed
+                    .filter(|_| matches!(standing, Standing::InTime | Standing::Late)),
+                None => {
+                    let k = subject.saturating_sub(s.posts.len());
+                    self.deliveries_for(duty, k, self.now)
+                        .into_iter()
+                        .find(|t| {
+                            duty.opens != Trigger::Acted
+                                || s.actions.get(k).is_none_or(|a| *t >= a.at)
+                        })
+                        .filter(|_| matches!(standing, Standing::InTime | Standing::Late))
+                }
+            };
+            children.push(Explanation::leaf(Node::Instance {
+                subject: subject_ref,
+                opened,
+                due,
+                met,
+                standing,
+            }));
+        }
+        let opened = ds.opened() as usize;
+        if opened > shown {
+            children.push(Explanation::leaf(Node::More {
+                count: u32::try_from(opened - shown).unwrap_or(u32::MAX),
+                of: subject_kind(duty.opens),
+            }));
+        }
+        Explanation::leaf(Node::Duty {
+            clause: self.key(&policy.duty_clause(duty).id),
+            holder: self.party(duty.holder),
+            status: ds.status,
+            since: ds.since,
+            overdue: ds.breached(),
+            reconstructed: s.posts_mark == Mark::Reconstructed && concerns_posts(duty.opens),
+        })
+        .with(children)
+    }
+}
+
+/// How many instances a duty's own explanation lists one by one.
+pub(crate) const INSTANCES_SHOWN: usize = 1_000;
+
+/// Whether a duty opened so concerns posts (rather than demands or actions).
+fn concerns_posts(opens: Trigger) -> bool {
+    !matches!(opens, Trigger::Demanded | Trigger::Acted)
+}
+
+/// What a duty opened so has as subjects.
+fn subject_kind(opens: Trigger) -> SubjectKind {
+    match opens {
+        Trigger::Demanded => SubjectKind::Demands,
+        Trigger::Acted => SubjectKind::Actions,
+        _ => SubjectKind::Posts,
+    }
+}
+
+/// A duty's subject by id: a post's, a demand's event, or an action's.
+fn subject_ref(
+    s: &crate::scenario::Scenario,
+    subject: usize,
+    opens: Trigger,
+) -> Option<SubjectRef> {
     match s.posts.get(subject) {
         Some(post) => Some(SubjectRef::Post(post.id.clone())),
         None => {
             let k = subject.checked_sub(s.posts.len())?;
             s.actions.get(k)?;
-            Some(SubjectRef::Demand(event_id("action", k)))
+            Some(if opens == Trigger::Acted {
+                SubjectRef::Action(event_id("action", k))
+            } else {
+                SubjectRef::Demand(event_id("action", k))
+            })
         }
     }
 }

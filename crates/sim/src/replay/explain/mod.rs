@@ -6,6 +6,7 @@
 //! prose (renderers do, from the tree). Duties, their subjects and tallies are in [`duty`].
 
 mod duty;
+mod history;
 
 use std::cell::RefCell;
 
@@ -16,8 +17,8 @@ use smol_str::SmolStr;
 use super::state::{self, PolicyState, PowerState, StateFacts};
 use crate::bind::{Bound, World};
 use crate::explanation::{
-    AccountCounts, Basis, ClauseKey, Counts, Explanation, FactValue, Held, Lack, Node,
-    NoticeArithmetic, NoticesAvailable, Readied, Reason, event_id,
+    AccountCounts, Basis, ClauseKey, Counts, Determination, Explanation, FactValue, Held, Lack,
+    Node, NoticeArithmetic, NoticesAvailable, Readied, Reason, event_id,
 };
 use crate::outcome::AssumptionUse;
 
@@ -124,9 +125,29 @@ impl<'a> Explainer<'a> {
         })
     }
 
-    /// The facts as power `i` reads them (`account.*` is the account it is held against).
-    fn facts_for(&self, i: usize) -> Option<StateFacts<'a>> {
-        self.facts().map(|f| f.for_power(i))
+    /// The facts as power state `k` reads them (`account.*` is its account, or the party its
+    /// power is held against).
+    fn facts_for(&self, k: usize) -> Option<StateFacts<'a>> {
+        let ps = self.power_state(k)?;
+        self.facts().map(|f| f.for_instance(ps))
+    }
+
+    /// Power state `k` and its power.
+    fn power_of(&self, k: usize) -> Option<(&'a PowerState, &'a modsim_policy::Power)> {
+        let ps = self.power_state(k)?;
+        Some((ps, self.bound()?.policy.powers.get(ps.power)?))
+    }
+
+    /// The party of `role` for power state `k`: bound to it, or the state's account when the
+    /// role stands for every account.
+    fn party_for(&self, role: usize, k: usize) -> SmolStr {
+        let bound_party = self
+            .bound()
+            .and_then(|b| b.parties.get(role).copied().flatten());
+        match (bound_party, self.power_state(k).and_then(|ps| ps.account)) {
+            (Some(p), _) | (None, Some(p)) => SmolStr::new(self.world.scenario.party_id(p)),
+            (None, None) => SmolStr::new_static("(unbound)"),
+        }
     }
 
     fn party(&self, role: usize) -> SmolStr {
@@ -138,33 +159,32 @@ impl<'a> Explainer<'a> {
             )
     }
 
-    fn power_state(&self, i: usize) -> Option<&'a PowerState> {
-        self.state()?.powers.get(i)
+    fn power_state(&self, k: usize) -> Option<&'a PowerState> {
+        self.state()?.powers.get(k)
     }
 
-    /// The notice basis of power `i`, as data.
-    pub(crate) fn basis(&self, i: usize, basis: state::Basis) -> Basis {
+    /// The notice basis of power state `k`, as data.
+    pub(crate) fn basis(&self, k: usize, basis: state::Basis) -> Basis {
         match basis {
             state::Basis::NoNoticeNeeded => Basis::NoNoticeNeeded,
-            state::Basis::Notice(r) => match self.power_state(i).and_then(|ps| ps.ready.get(r)) {
+            state::Basis::Notice(r) => match self.power_state(k).and_then(|ps| ps.ready.get(r)) {
                 Some(r) => Basis::Notice(notice_arithmetic(r)),
                 None => Basis::NoNoticeNeeded,
             },
         }
     }
 
-    /// Explains power `i` at the explainer's instant: exercisable on `basis`, or not.
+    /// Explains power state `k` at the explainer's instant: exercisable on `basis`, or not.
     /// Returns the tree and the judgment calls it rests on.
     pub(crate) fn power(
         &self,
-        i: usize,
+        k: usize,
         basis: Option<state::Basis>,
     ) -> (Explanation, Vec<AssumptionUse>) {
         let mut used = Vec::new();
-        let (Some(bound), Some(facts)) = (self.bound(), self.facts_for(i)) else {
-            return (Explanation::leaf(Node::Constant { value: false }), used);
-        };
-        let Some(power) = bound.policy.powers.get(i) else {
+        let (Some(bound), Some(facts), Some((ps, power))) =
+            (self.bound(), self.facts_for(k), self.power_of(k))
+        else {
             return (Explanation::leaf(Node::Constant { value: false }), used);
         };
         let clause = self.key(&bound.policy.power_clause(power).id);
@@ -175,41 +195,47 @@ impl<'a> Explainer<'a> {
             at: self.now,
         })
         .with(self.cond(&power.condition.cond, &facts, &mut used));
-        let tree = Explanation::leaf(Node::Power {
+        let mut children = vec![Explanation::leaf(Node::Clause {
             clause: clause.clone(),
-            holder: self.party(power.holder),
+        })];
+        children.push(condition);
+        if let Some(after) = power.after {
+            children.push(Explanation::leaf(Node::Prior {
+                clause: clause.clone(),
+                action: SmolStr::new_static(after.name()),
+                event: ps.prior.map(|a| event_id("action", a)),
+            }));
+        }
+        children.push(self.notice(k, basis));
+        let tree = Explanation::leaf(Node::Power {
+            clause,
+            holder: self.party_for(power.holder, k),
             action: SmolStr::new_static(power.action.name()),
-            against: self.party(power.against),
+            against: self.party_for(power.against, k),
             exercisable: basis.is_some(),
         })
-        .with(vec![
-            Explanation::leaf(Node::Clause { clause }),
-            condition,
-            self.notice(i, basis),
-        ]);
+        .with(children);
         (tree, used)
     }
 
-    fn notice(&self, i: usize, basis: Option<state::Basis>) -> Explanation {
+    fn notice(&self, k: usize, basis: Option<state::Basis>) -> Explanation {
         let clause = self
             .bound()
-            .and_then(|b| Some(self.key(&b.policy.power_clause(b.policy.powers.get(i)?).id)))
+            .zip(self.power_of(k))
+            .map(|(b, (_, power))| self.key(&b.policy.power_clause(power).id))
             .unwrap_or_else(|| self.key(""));
         let detail = match basis {
             Some(b) => Node::NoticeBasis {
-                basis: self.basis(i, b),
+                basis: self.basis(k, b),
             },
-            None => Node::NoticeLacking { lack: self.lack(i) },
+            None => Node::NoticeLacking { lack: self.lack(k) },
         };
         Explanation::leaf(Node::NoticeRule { clause }).with(vec![Explanation::leaf(detail)])
     }
 
-    /// Why the notice does not allow power `i` now.
-    fn lack(&self, i: usize) -> Lack {
-        let (Some(bound), Some(ps)) = (self.bound(), self.power_state(i)) else {
-            return Lack::NoNoticeNeeded;
-        };
-        let Some(power) = bound.policy.powers.get(i) else {
+    /// Why the notice does not allow power state `k` now.
+    fn lack(&self, k: usize) -> Lack {
+        let Some((ps, power)) = self.power_of(k) else {
             return Lack::NoNoticeNeeded;
         };
         if power.notice == Notice::None {
@@ -217,8 +243,8 @@ impl<'a> Explainer<'a> {
         }
         let Some(r) = ps.ready.first() else {
             return Lack::NoNotice {
-                from: self.party(power.holder),
-                to: self.party(power.against),
+                from: self.party_for(power.holder, k),
+                to: self.party_for(power.against, k),
             };
         };
         let notice = event_id("notice", r.notice);
@@ -242,23 +268,25 @@ impl<'a> Explainer<'a> {
         }
     }
 
-    /// Why power `i` is not exercisable now.
-    pub(crate) fn missing(&self, i: usize) -> Reason {
-        let (Some(bound), Some(facts)) = (self.bound(), self.facts_for(i)) else {
+    /// Why power state `k` is not exercisable now.
+    pub(crate) fn missing(&self, k: usize) -> Reason {
+        let (Some(facts), Some((ps, power))) = (self.facts_for(k), self.power_of(k)) else {
             return Reason::ConditionFails;
         };
-        match bound.policy.powers.get(i) {
-            Some(power) if !facts.holds(&power.condition.cond) => Reason::ConditionFails,
-            _ => Reason::Notice { lack: self.lack(i) },
+        if !facts.holds(&power.condition.cond) {
+            Reason::ConditionFails
+        } else if let Some(after) = power.after.filter(|_| !ps.prior_ok(power)) {
+            Reason::NoPrior {
+                action: SmolStr::new_static(after.name()),
+            }
+        } else {
+            Reason::Notice { lack: self.lack(k) }
         }
     }
 
-    /// Explains why power `i` never became exercisable in the timeline.
-    pub(crate) fn never(&self, i: usize, ps: &PowerState) -> Explanation {
-        let Some(bound) = self.bound() else {
-            return Explanation::leaf(Node::Constant { value: false });
-        };
-        let Some(power) = bound.policy.powers.get(i) else {
+    /// Explains why power state `k` never became exercisable in the timeline.
+    pub(crate) fn never(&self, k: usize, ps: &PowerState) -> Explanation {
+        let (Some(bound), Some((_, power))) = (self.bound(), self.power_of(k)) else {
             return Explanation::leaf(Node::Constant { value: false });
         };
         let clause = self.key(&bound.policy.power_clause(power).id);
@@ -271,8 +299,8 @@ impl<'a> Explainer<'a> {
             NoticesAvailable::NotNeeded
         } else if ps.ready.is_empty() {
             NoticesAvailable::None {
-                from: self.party(power.holder),
-                to: self.party(power.against),
+                from: self.party_for(power.holder, k),
+                to: self.party_for(power.against, k),
             }
         } else {
             NoticesAvailable::Ready {
@@ -287,7 +315,7 @@ impl<'a> Explainer<'a> {
                     .collect(),
             }
         };
-        let (explanation, _) = self.power(i, None);
+        let (explanation, _) = self.power(k, None);
         Explanation::leaf(Node::Never {
             clause: clause.clone(),
         })
@@ -368,6 +396,7 @@ impl<'a> Explainer<'a> {
                     value,
                     by_default: value == assumption.default,
                     clause: assumption.clause.as_deref().map(|id| self.key(id)),
+                    determination: self.determination(*a, facts.account),
                 })]
             }
             Cond::TakenOut(id) => vec![Explanation::leaf(Node::TakenOut {
@@ -375,13 +404,51 @@ impl<'a> Explainer<'a> {
             })],
             other => vec![Explanation::leaf(Node::Comparison {
                 holds: facts.holds(other),
-                counts: self.counts(facts),
+                counts: self.counts(facts, other),
             })],
         }
     }
 
-    /// The counts, account counts and scenario facts a comparison may have read.
-    fn counts(&self, facts: &StateFacts<'_>) -> Counts {
+    /// How the scenario dates judgment call `a` of this policy, as read for `account`: made
+    /// by the instant (by whom, when), not yet, or not dated at all.
+    fn determination(&self, a: usize, account: Option<usize>) -> Option<Determination> {
+        let (bound, state) = (self.bound()?, self.state()?);
+        let dating = state.dating.get(a)?;
+        if !dating.dated {
+            return None;
+        }
+        let assumption = bound.policy.assumptions.get(a)?;
+        let s = &self.world.scenario;
+        let applies = |d: &crate::timeline::DeterminationEvent| {
+            d.name == assumption.name
+                && state::may_determine(bound, assumption.by, d.by)
+                && d.about.is_none_or(|x| Some(x) == account)
+        };
+        let made = s
+            .determinations
+            .iter()
+            .enumerate()
+            .find(|(_, d)| applies(d) && d.at <= self.now);
+        Some(match made {
+            Some((k, d)) => Determination::Made {
+                event: event_id("determination", k),
+                at: d.at,
+                by: SmolStr::new(s.party_id(d.by)),
+            },
+            None => Determination::NotYet {
+                next: s
+                    .determinations
+                    .iter()
+                    .enumerate()
+                    .find(|(_, d)| applies(d))
+                    .map(|(k, _)| event_id("determination", k)),
+            },
+        })
+    }
+
+    /// The counts, account counts, scenario facts and history counts a comparison may have
+    /// read (the history counts it does read).
+    fn counts(&self, facts: &StateFacts<'_>, comparison: &Cond) -> Counts {
         let s = &self.world.scenario;
         let state = facts.state;
         let account = facts.account.map(|a| {
@@ -393,7 +460,8 @@ impl<'a> Explainer<'a> {
                 live: get(&state.account_live),
             }
         });
-        let facts = facts
+        let read_for = facts.account;
+        let facts: Vec<FactValue> = facts
             .bound
             .policy
             .facts
@@ -411,12 +479,23 @@ impl<'a> Explainer<'a> {
                     .map(|(k, _)| event_id("fact", k)),
             })
             .collect();
+        let mut history = Vec::new();
+        if let (Cond::CompareNum(_, a, b), Some(party)) = (comparison, read_for) {
+            for n in [a, b] {
+                n.visit(&mut |n| {
+                    if let modsim_policy::condition::Num::History(h) = n {
+                        history.push(self.history(*h, party, state));
+                    }
+                });
+            }
+        }
         Counts {
             reports: state.reports,
             live_reported: state.live_reported,
             live_prohibited: state.live_prohibited,
             account,
             facts,
+            history,
         }
     }
 }
