@@ -24,10 +24,22 @@ impl Compiler<'_> {
         let mut labels = LabelTable::default();
         for (name, meaning) in self.unique_entries(&raw.labels, "label") {
             if labels.push(name, meaning).is_none() {
-                self.error(Problem::error(
-                    format!("more than {} labels", crate::labels::MAX_LABELS),
-                    None,
-                ));
+                let span = raw
+                    .labels
+                    .0
+                    .iter()
+                    .find(|(key, _)| key.get_ref() == name)
+                    .map(|(key, _)| key.span());
+                self.error(
+                    Problem::error(
+                        format!(
+                            "label `{name}` is one more than the {} labels a policy may declare",
+                            crate::labels::MAX_LABELS
+                        ),
+                        span,
+                    )
+                    .with_help("merge labels that no clause tells apart, or split the policy (the limit is `MAX_LABELS` in crates/policy/src/labels.rs)"),
+                );
                 break;
             }
         }

@@ -138,6 +138,11 @@ impl Checker {
                 roles,
                 every_account,
                 policies,
+                calendars: raw
+                    .calendars
+                    .iter()
+                    .map(|c| (resolve_path(name, c.get_ref()), c.span()))
+                    .collect(),
                 posts: inline.posts,
                 labels: inline.labels,
                 posts_file: None,
