@@ -932,7 +932,9 @@ fn check_speaks_json_for_editors_and_graders() {
 
 #[test]
 fn the_committed_schemas_are_the_commands_output() {
-    for kind in ["policy", "scenario", "reform", "exercise", "answers"] {
+    for kind in [
+        "policy", "scenario", "reform", "exercise", "answers", "calendar",
+    ] {
         let out = modsim(&["schema", kind]);
         assert!(out.status.success());
         let path = root().join(format!("schemas/{kind}.schema.json"));
@@ -1023,6 +1025,7 @@ fn the_shipped_files_name_their_schema() {
         ("seeds", "scenario", "../../"),
         ("exercises", "exercise", "../../"),
         ("exercises/keys", "answers", "../../"),
+        ("calendars", "calendar", "../"),
     ] {
         for entry in std::fs::read_dir(root().join(folder)).expect("folder") {
             let path = entry.expect("entry").path();
@@ -1046,4 +1049,25 @@ fn the_shipped_files_name_their_schema() {
             file.display()
         );
     }
+}
+
+/// A calendar that lists some years only: business days counted into another year stop the
+/// run with an error naming the calendar and the year, rather than guessing its holidays.
+#[test]
+fn business_days_beyond_a_calendars_years_are_an_error() {
+    let scenario = "tests/data/ok/calendar-file/scenario.toml";
+    let out = modsim(&["run", scenario, "--set", "window=200 business days"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("calendar `desk` covers 2021 to 2021, not 2022"),
+        "{stderr}"
+    );
+    // Within the year, the desk's own rest days and closure are skipped, and said.
+    let out = modsim(&["run", scenario, "--explain"]);
+    assert!(out.status.success());
+    assert!(text(&out.stdout).contains(
+        "reported 2021-04-29 10:00 +04 + 2 business days = 2021-05-04 10:00 +04 (desk calendar; \
+         skipping Fri 2021-04-30, Sat 2021-05-01, Mon 2021-05-03 (Desk closed))"
+    ));
 }

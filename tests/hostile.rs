@@ -810,7 +810,9 @@ fn a_label_past_the_limit_is_located_at_its_declaration() {
     ] {
         modsim(&s.0, args)
             .located_in("policy.toml")
-            .says(&format!("more than {most} labels"))
+            .says(&format!(
+                "one more than the {most} labels a policy may declare"
+            ))
             .says(&format!("[policy.toml:{line}:1]"))
             .says("MAX_LABELS");
     }

@@ -3,7 +3,9 @@
 //! synthetic scenarios of 1k to 1m reports under the AWS policy, replayed without
 //! explanations (as sweeps do) and, up to 10k, with them, throughput in timeline events;
 //! `sweep/seed/{1,2}`: replicates of the seed drawn from its model, per second, on 1 and 2
-//! threads. Every benchmark checks its result inside the loop, so it measures real work.
+//! threads; `replay/rules/{10,100,1000}`: the same 10k generated reports under generated
+//! policies of 10, 100 and 1,000 clauses (`modsim_bench::rules`), quiet, throughput in timeline
+//! events. Every benchmark checks its result inside the loop, so it measures real work.
 
 #![allow(
     missing_docs,
@@ -66,6 +68,24 @@ fn scale(c: &mut Criterion) {
     }
 }
 
+/// `replay/rules/{10,100,1000}`: one scenario of 10k reports, under policies of 10 to 1,000
+/// clauses; the per-event cost should not grow with clauses an event cannot touch.
+fn rules(c: &mut Criterion) {
+    let mut group = c.benchmark_group("replay/rules");
+    for clauses in [10, 100, 1000] {
+        let world = modsim_bench::rules::world(clauses, 10_000).expect("the seed loads");
+        group.throughput(Throughput::Elements(modsim_bench::scale::events(&world)));
+        group.bench_function(format!("{clauses}"), |b| {
+            b.iter(|| {
+                let outcome = black_box(&world).replay_quiet().expect("replays");
+                assert!(outcome.verdicts[0].permitted);
+                outcome
+            })
+        });
+    }
+    group.finish();
+}
+
 /// `sweep/seed/{1,2}`: Monte Carlo replicates of the seed drawn from its model, replayed
 /// without explanations; throughput in replicates per second.
 fn sweep(c: &mut Criterion) {
@@ -97,5 +117,5 @@ fn sweep(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, replay, scale, sweep);
+criterion_group!(benches, replay, scale, rules, sweep);
 criterion_main!(benches);

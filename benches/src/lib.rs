@@ -15,6 +15,7 @@
 //! ```
 
 pub mod eval;
+pub mod rules;
 pub mod scale;
 
 use modsim_sim::{Files, Prepared, Request, setup};

@@ -309,6 +309,8 @@ pub enum SchemaKind {
     Exercise,
     /// An exercise's key (`exercises/keys/*.toml`).
     Answers,
+    /// A calendar of rest days and holidays (`calendars/*.toml`).
+    Calendar,
 }
 
 /// Arguments of `modsim run`.

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use modsim_policy::{FileProblems, PolicyDoc, Problem};
+use modsim_policy::{Calendar, Calendars, FileProblems, PolicyDoc, Problem};
 use modsim_sim::exercise::Exercise;
 use modsim_sim::{Files, Request, SetupError};
 
@@ -34,6 +34,8 @@ pub enum FileKind {
     Exercise,
     /// An exercise's key: `[answers]`.
     Answers,
+    /// A calendar: `[calendar]`.
+    Calendar,
 }
 
 impl FileKind {
@@ -44,6 +46,7 @@ impl FileKind {
         ("reform", FileKind::Reform),
         ("exercise", FileKind::Exercise),
         ("answers", FileKind::Answers),
+        ("calendar", FileKind::Calendar),
     ];
 
     /// The kind of a file, from the first line that opens one of the marking tables
@@ -72,6 +75,14 @@ pub fn check(args: &CheckArgs) -> ExitCode {
                 .map(|p| (p, None)),
         );
     }
+    // Policies checked on their own may name the calendars of the files checked with them.
+    let calendars = Calendars::shipped().with(
+        queue
+            .iter()
+            .filter_map(|(name, _)| read_file(name).ok().map(|text| (name, text)))
+            .filter(|(_, text)| FileKind::detect(text) == Some(FileKind::Calendar))
+            .filter_map(|(name, text)| Calendar::parse(name, &text).ok()),
+    );
     let mut done: Vec<String> = Vec::new();
     let mut next = 0;
     while let Some((name, kind)) = queue.get(next).cloned() {
@@ -80,7 +91,7 @@ pub fn check(args: &CheckArgs) -> ExitCode {
             continue;
         }
         done.push(name.clone());
-        for policy in check_file(&name, kind, &mut report) {
+        for policy in check_file(&name, kind, &calendars, &mut report) {
             queue.push((policy, Some(FileKind::Policy)));
         }
     }
@@ -152,7 +163,12 @@ impl Report {
 }
 
 /// Checks one file; returns the policies a scenario puts in force, to check in turn.
-fn check_file(name: &str, kind: Option<FileKind>, report: &mut Report) -> Vec<String> {
+fn check_file(
+    name: &str,
+    kind: Option<FileKind>,
+    calendars: &Calendars,
+    report: &mut Report,
+) -> Vec<String> {
     let text = match read_file(name) {
         Ok(text) => text,
         Err(problems) => {
@@ -162,7 +178,7 @@ fn check_file(name: &str, kind: Option<FileKind>, report: &mut Report) -> Vec<St
     };
     match kind.or_else(|| FileKind::detect(&text)) {
         Some(FileKind::Policy) => match PolicyDoc::parse(name, &text) {
-            Ok(doc) => report.add(FileProblems::new(name, &text, doc.check())),
+            Ok(doc) => report.add(FileProblems::new(name, &text, doc.check_with(calendars))),
             Err(problems) => report.add(problems),
         },
         Some(FileKind::Scenario) => return check_scenario(name, report),
@@ -170,6 +186,11 @@ fn check_file(name: &str, kind: Option<FileKind>, report: &mut Report) -> Vec<St
         Some(FileKind::Exercise) => check_exercise(name, &text, report),
         Some(FileKind::Answers) => {
             if let Err(problems) = Exercise::answers(name, &text) {
+                report.add(problems);
+            }
+        }
+        Some(FileKind::Calendar) => {
+            if let Err(problems) = Calendar::parse(name, &text) {
                 report.add(problems);
             }
         }

@@ -11,6 +11,7 @@ pub fn text(kind: SchemaKind) -> String {
         SchemaKind::Reform => modsim_policy::reform::json_schema(),
         SchemaKind::Exercise => modsim_sim::exercise::exercise_schema(),
         SchemaKind::Answers => modsim_sim::exercise::answers_schema(),
+        SchemaKind::Calendar => modsim_policy::calendar::json_schema(),
     };
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     text.push('\n');
@@ -41,6 +42,7 @@ mod tests {
             FileKind::Reform => SchemaKind::Reform,
             FileKind::Exercise => SchemaKind::Exercise,
             FileKind::Answers => SchemaKind::Answers,
+            FileKind::Calendar => SchemaKind::Calendar,
         }
     }
 
@@ -51,6 +53,7 @@ mod tests {
             SchemaKind::Reform => "reform",
             SchemaKind::Exercise => "exercise",
             SchemaKind::Answers => "answers",
+            SchemaKind::Calendar => "calendar",
         }
     }
 
@@ -130,6 +133,15 @@ mod tests {
         for kind in ["policy", "reform", "scenario", "exercise", "answers"] {
             assert!(kinds.contains(&kind), "no shipped {kind} was validated");
         }
+        let mut calendars = Vec::new();
+        toml_files(&root().join("calendars"), &mut calendars);
+        assert!(calendars.len() >= 3, "the shipped calendars");
+        for path in &calendars {
+            let file = path.strip_prefix(root()).unwrap().display().to_string();
+            let text = std::fs::read_to_string(path).unwrap();
+            failures.extend(validate(&file, &text, SchemaKind::Calendar));
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
         assert!(
             files
                 .iter()
@@ -206,13 +218,12 @@ mod tests {
 
     #[test]
     fn the_format_docs_list_every_word_of_each_vocabulary() {
-        use modsim_policy::{Action, Discharge, HolidayCalendar, Mark, Trigger};
+        use modsim_policy::{Action, Calendars, Discharge, Mark, Trigger};
         use modsim_sim::timeline::EventKind;
         let policy = "docs/policy-format.md";
         let scenario = "docs/scenario-format.md";
         let missing: Vec<String> = [
             undocumented::<Action>(policy, "The actions ("),
-            undocumented::<HolidayCalendar>(policy, "| `holidays` |"),
             undocumented::<Trigger>(policy, "| `opens` |"),
             undocumented::<Discharge>(policy, "| `met_by` |"),
             undocumented::<Action>(scenario, "| `action` |"),
@@ -221,5 +232,14 @@ mod tests {
         ]
         .concat();
         assert!(missing.is_empty(), "{}", missing.join("\n"));
+        let text =
+            std::fs::read_to_string(format!("{}/../../{policy}", env!("CARGO_MANIFEST_DIR")))
+                .unwrap();
+        for name in Calendars::shipped().names() {
+            assert!(
+                text.contains(&format!("| `{name}` |")),
+                "{policy} does not list the shipped calendar `{name}`"
+            );
+        }
     }
 }

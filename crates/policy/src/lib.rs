@@ -35,6 +35,7 @@
 //! ```
 
 pub mod action;
+pub mod calendar;
 pub mod condition;
 pub mod diagnostic;
 pub mod labels;
@@ -42,8 +43,10 @@ pub mod load;
 pub mod model;
 pub mod period;
 pub mod reform;
+pub mod time_error;
 pub mod vocabulary;
 
+pub use calendar::{Calendar, Calendars};
 pub use condition::{Cond, Condition, Env, Facts, PostView};
 pub use diagnostic::{FileProblems, Problem};
 pub use labels::{LabelSet, LabelTable};
@@ -52,6 +55,6 @@ pub use model::{
     Action, Assumption, Clause, Discharge, Duty, FactName, Mark, Notice, ParamValue, Parameter,
     PeriodRef, Policy, Power, Prohibition, Role, Trigger,
 };
-pub use period::{HolidayCalendar, Period, TimeError, rfc3339, show_instant};
+pub use period::{MonthEnd, Period, TimeError, rfc3339, show_instant};
 pub use reform::ReformDoc;
 pub use vocabulary::{Vocabulary, Word};

@@ -14,6 +14,7 @@ mod rules;
 #[cfg(test)]
 mod tests;
 
+use crate::calendar::Calendars;
 use crate::diagnostic::{FileProblems, Problem, Source};
 use crate::model::Policy;
 
@@ -153,6 +154,16 @@ impl PolicyDoc {
     /// lacks are ignored here: a run with several policies checks them against all of them.
     /// Returns the policy and its warnings, or every problem found.
     pub fn compile(&self, overrides: &Overrides) -> Result<(Policy, Vec<Problem>), FileProblems> {
+        self.compile_with(overrides, Calendars::shipped())
+    }
+
+    /// As [`PolicyDoc::compile`], with the policy's `holidays` named among `calendars` (the
+    /// shipped ones and a scenario's own) rather than the shipped ones alone.
+    pub fn compile_with(
+        &self,
+        overrides: &Overrides,
+        calendars: &Calendars,
+    ) -> Result<(Policy, Vec<Problem>), FileProblems> {
         let mut texts = vec![self.text.as_str()];
         texts.extend(self.reforms.iter().map(|(_, text, _)| text.as_str()));
         let mut cx = Compiler {
@@ -160,6 +171,7 @@ impl PolicyDoc {
             origin: 0,
             clause_origin: &self.clause_origin,
             problems: Vec::new(),
+            calendars,
         };
         let mut effective = overrides.clone();
         effective.without.extend(self.removed.iter().cloned());

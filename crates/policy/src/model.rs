@@ -7,8 +7,9 @@
 use std::fmt;
 
 use crate::LabelTable;
+use crate::calendar::Calendar;
 use crate::condition::Condition;
-use crate::period::{HolidayCalendar, Period};
+use crate::period::Period;
 
 pub use crate::action::Action;
 
@@ -26,7 +27,7 @@ pub struct Policy {
     /// The file it was read from, as named to the user.
     pub file: String,
     /// The calendar business days are counted against.
-    pub holidays: HolidayCalendar,
+    pub holidays: Calendar,
     /// The role on whose service the posts this policy judges are published (`content_on`);
     /// `None` when the policy judges every post of the scenario.
     pub content_on: Option<usize>,

@@ -15,11 +15,13 @@
 //! or exists twice) is an error, never a guess.
 
 use std::fmt;
-use std::sync::OnceLock;
 
-use jiff::civil::{Date, DateTime, Weekday};
+use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp, ToSpan};
+
+use crate::calendar::Calendar;
+pub use crate::time_error::TimeError;
 
 /// A span of time of an explicit kind, as written in a policy or scenario.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -30,6 +32,33 @@ pub enum Period {
     Minutes(u32),
     /// Business days against a holiday calendar; the wall-clock time is kept.
     BusinessDays(u32),
+    /// Weeks of seven calendar days; the wall-clock time is kept.
+    Weeks(u32),
+    /// Calendar months: the same day of the month `n` months later, at the same wall-clock
+    /// time. When that month has no such day (31 January + 1 month), `round` says what to do.
+    Months {
+        /// How many months.
+        n: u32,
+        /// What a day the target month lacks becomes.
+        round: MonthEnd,
+    },
+    /// "By the end of the business day": the end of the day the period starts on when that is
+    /// a business day, else of the next business day (midnight in the zone, the first instant
+    /// of the day after).
+    EndOfBusinessDay,
+}
+
+/// What a month period does when the target month has no such day (31 January + 1 month), as
+/// Catala's date rounding: an error unless the clause says how to round.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum MonthEnd {
+    /// The day does not exist: an error, never a guess (Catala's `AbortOnRound`).
+    #[default]
+    Refuse,
+    /// The last day of the target month: 31 January + 1 month = 28 February (`RoundDown`).
+    RoundDown,
+    /// The first day of the month after: 31 January + 1 month = 1 March (`RoundUp`).
+    RoundUp,
 }
 
 /// Longest period accepted, in days or the equivalent: a hundred years.
@@ -57,7 +86,7 @@ impl PeriodSyntaxError {
                 "write `calendar days` (wall-clock days in the scenario's zone) or `business days` (skipping weekends and holidays)"
             }
             Self::Malformed(_) => {
-                "write a whole number and a unit: `30 calendar days`, `2 business days`, `24 hours`, `90 minutes`"
+                "write a whole number and a unit: `30 calendar days`, `2 business days`, `24 hours`, `90 minutes`, `2 weeks`, `1 calendar month` (with `rounding down` or `rounding up` for a day the month lacks), or `end of the business day`"
             }
             Self::TooLong(_) => "a period is at most 36500 days (876000 hours, 52560000 minutes)",
         }
@@ -66,17 +95,29 @@ impl PeriodSyntaxError {
 
 impl Period {
     /// Reads `"<number> <unit>"`, where the unit is `calendar day(s)`, `business day(s)`,
-    /// `hour(s)` or `minute(s)`.
+    /// `hour(s)`, `minute(s)`, `week(s)` or `calendar month(s)` (a month period may end in
+    /// `rounding down` or `rounding up`), or `end of the business day`.
     ///
     /// ```
-    /// use modsim_policy::Period;
+    /// use modsim_policy::{MonthEnd, Period};
     /// assert_eq!(Period::parse("30 calendar days"), Ok(Period::CalendarDays(30)));
     /// assert_eq!(Period::parse("24 hours"), Ok(Period::Minutes(24 * 60)));
+    /// assert_eq!(
+    ///     Period::parse("1 calendar month rounding down"),
+    ///     Ok(Period::Months { n: 1, round: MonthEnd::RoundDown })
+    /// );
     /// assert!(Period::parse("30 days").is_err());
     /// ```
     pub fn parse(text: &str) -> Result<Period, PeriodSyntaxError> {
         let malformed = || PeriodSyntaxError::Malformed(text.to_owned());
         let trimmed = text.trim();
+        let words = trimmed.split_whitespace().collect::<Vec<_>>().join(" ");
+        if matches!(
+            words.as_str(),
+            "end of the business day" | "end of business day"
+        ) {
+            return Ok(Period::EndOfBusinessDay);
+        }
         let (number, unit) = trimmed
             .split_once(char::is_whitespace)
             .ok_or_else(malformed)?;
@@ -89,7 +130,23 @@ impl Period {
             }
         })?;
         let unit = unit.split_whitespace().collect::<Vec<_>>().join(" ");
-        let period = match unit.as_str() {
+        let (unit, round) = match unit.strip_suffix(" rounding down") {
+            Some(unit) => (unit, MonthEnd::RoundDown),
+            None => match unit.strip_suffix(" rounding up") {
+                Some(unit) => (unit, MonthEnd::RoundUp),
+                None => (unit.as_str(), MonthEnd::Refuse),
+            },
+        };
+        let month = matches!(
+            unit,
+            "month" | "months" | "calendar month" | "calendar months"
+        );
+        if round != MonthEnd::Refuse && !month {
+            return Err(malformed());
+        }
+        let period = match unit {
+            _ if month => Period::Months { n, round },
+            "week" | "weeks" | "calendar week" | "calendar weeks" => Period::Weeks(n),
             "calendar day" | "calendar days" => Period::CalendarDays(n),
             "business day" | "business days" => Period::BusinessDays(n),
             "hour" | "hours" => Period::Minutes(n.checked_mul(60).ok_or_else(malformed)?),
@@ -107,8 +164,17 @@ impl Period {
     pub fn is_zero(self) -> bool {
         matches!(
             self,
-            Period::CalendarDays(0) | Period::Minutes(0) | Period::BusinessDays(0)
+            Period::CalendarDays(0)
+                | Period::Minutes(0)
+                | Period::BusinessDays(0)
+                | Period::Weeks(0)
+                | Period::Months { n: 0, .. }
         )
+    }
+
+    /// True for periods that skip the days a calendar does not count.
+    pub fn counts_business_days(self) -> bool {
+        matches!(self, Period::BusinessDays(_) | Period::EndOfBusinessDay)
     }
 
     /// Longer than [`MAX_PERIOD_DAYS`] days (or their minutes): compared exactly, so
@@ -117,6 +183,10 @@ impl Period {
         match self {
             Period::CalendarDays(n) | Period::BusinessDays(n) => n > MAX_PERIOD_DAYS,
             Period::Minutes(m) => u64::from(m) > u64::from(MAX_PERIOD_DAYS) * 24 * 60,
+            Period::Weeks(n) => u64::from(n) * 7 > u64::from(MAX_PERIOD_DAYS),
+            // 36500 days are 1200 months less a few days: a hundred years, either way.
+            Period::Months { n, .. } => n > MAX_PERIOD_DAYS / 365 * 12,
+            Period::EndOfBusinessDay => false,
         }
     }
 
@@ -125,23 +195,33 @@ impl Period {
         self,
         start: Timestamp,
         zone: &TimeZone,
-        calendar: HolidayCalendar,
+        calendar: &Calendar,
     ) -> Result<Timestamp, TimeError> {
         match self {
             Period::Minutes(m) => start
                 .checked_add(SignedDuration::from_mins(i64::from(m)))
                 .map_err(|_| TimeError::OutOfRange),
-            Period::CalendarDays(n) => {
+            Period::CalendarDays(n) => add_days(start, zone, i64::from(n)),
+            Period::Weeks(n) => add_days(start, zone, i64::from(n) * 7),
+            Period::Months { n, round } => {
                 let local = start.to_zoned(zone.clone()).datetime();
-                let target = local
-                    .checked_add(i64::from(n).days())
-                    .map_err(|_| TimeError::OutOfRange)?;
-                resolve(zone, target)
+                let date = add_months(local.date(), n, round)?;
+                resolve(zone, date.to_datetime(local.time()))
             }
             Period::BusinessDays(n) => {
                 let local = start.to_zoned(zone.clone()).datetime();
                 let date = calendar.add_business_days(local.date(), n)?;
                 resolve(zone, date.to_datetime(local.time()))
+            }
+            Period::EndOfBusinessDay => {
+                let day = start.to_zoned(zone.clone()).date();
+                let last = if calendar.is_business_day(day)? {
+                    day
+                } else {
+                    calendar.add_business_days(day, 1)?
+                };
+                let next = last.tomorrow().map_err(|_| TimeError::OutOfRange)?;
+                resolve(zone, next.to_datetime(jiff::civil::Time::midnight()))
             }
         }
     }
@@ -152,7 +232,7 @@ impl Period {
         self,
         start: Timestamp,
         zone: &TimeZone,
-        calendar: HolidayCalendar,
+        calendar: &Calendar,
     ) -> Result<(Timestamp, String), TimeError> {
         let end = self.add_to(start, zone, calendar)?;
         let mut text = format!(
@@ -161,10 +241,10 @@ impl Period {
             self,
             show_instant(end, zone)
         );
-        if let Period::BusinessDays(_) = self {
+        if self.counts_business_days() {
             let from = start.to_zoned(zone.clone()).date();
             let to = end.to_zoned(zone.clone()).date();
-            let skipped = calendar.non_business_days_between(from, to);
+            let skipped = calendar.non_business_days_between(from, to)?;
             if !skipped.is_empty() {
                 text.push_str(&format!(
                     " ({} calendar; skipping {})",
@@ -185,26 +265,53 @@ impl fmt::Display for Period {
             Period::BusinessDays(n) => write!(f, "{n} business day{}", plural(n)),
             Period::Minutes(m) if m % 60 == 0 => write!(f, "{} hour{}", m / 60, plural(m / 60)),
             Period::Minutes(m) => write!(f, "{m} minute{}", plural(m)),
+            Period::Weeks(n) => write!(f, "{n} week{}", plural(n)),
+            Period::Months { n, round } => {
+                write!(f, "{n} calendar month{}", plural(n))?;
+                match round {
+                    MonthEnd::Refuse => Ok(()),
+                    MonthEnd::RoundDown => f.write_str(" rounding down"),
+                    MonthEnd::RoundUp => f.write_str(" rounding up"),
+                }
+            }
+            Period::EndOfBusinessDay => f.write_str("end of the business day"),
         }
     }
 }
 
-/// Why an instant could not be computed.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum TimeError {
-    /// The wall-clock time does not exist in the zone: the clocks skip it.
-    #[error(
-        "{0} does not exist in the scenario's time zone (the clocks skip it: a daylight-saving gap)"
-    )]
-    Gap(String),
-    /// The wall-clock time happens twice in the zone: the clocks repeat it.
-    #[error(
-        "{0} happens twice in the scenario's time zone (the clocks repeat it: a daylight-saving fold)"
-    )]
-    Fold(String),
-    /// Past the range of instants.
-    #[error("the instant falls outside the range of instants (-9999-01-02 to 9999-12-30 UTC)")]
-    OutOfRange,
+/// `n` calendar days after `start`, keeping the wall-clock time in `zone`.
+fn add_days(start: Timestamp, zone: &TimeZone, n: i64) -> Result<Timestamp, TimeError> {
+    let local = start.to_zoned(zone.clone()).datetime();
+    let target = local
+        .checked_add(n.days())
+        .map_err(|_| TimeError::OutOfRange)?;
+    resolve(zone, target)
+}
+
+/// The same day of the month `n` months after `date`, rounded as `round` says when that month
+/// lacks the day.
+fn add_months(date: Date, n: u32, round: MonthEnd) -> Result<Date, TimeError> {
+    let index = i64::from(date.year()) * 12 + i64::from(date.month() - 1) + i64::from(n);
+    let year = i16::try_from(index.div_euclid(12)).map_err(|_| TimeError::OutOfRange)?;
+    let month = i8::try_from(index.rem_euclid(12) + 1).map_err(|_| TimeError::OutOfRange)?;
+    let first = Date::new(year, month, 1).map_err(|_| TimeError::OutOfRange)?;
+    if date.day() <= first.days_in_month() {
+        return Date::new(year, month, date.day()).map_err(|_| TimeError::OutOfRange);
+    }
+    match round {
+        MonthEnd::Refuse => Err(TimeError::NoSuchDay {
+            start: date,
+            months: n,
+            year,
+            month,
+            day: date.day(),
+        }),
+        MonthEnd::RoundDown => Ok(first.last_of_month()),
+        MonthEnd::RoundUp => first
+            .last_of_month()
+            .tomorrow()
+            .map_err(|_| TimeError::OutOfRange),
+    }
 }
 
 /// The instant a wall-clock time in `zone` names, when it names exactly one.
@@ -317,237 +424,11 @@ pub fn parse_rfc3339(text: &str) -> Result<Timestamp, InstantError> {
     Ok(at)
 }
 
-crate::vocabulary! {
-    /// A named calendar of non-business days.
-    #[derive(Default)]
-    pub enum HolidayCalendar: "holiday calendar" {
-        /// US federal holidays (5 U.S.C. § 6103), observed on the Friday before when they fall
-        /// on a Saturday and the Monday after when on a Sunday. Juneteenth counts from 2021.
-        #[default]
-        UsFederal = "us-federal",
-        /// Weekends only.
-        WeekendsOnly = "weekends-only",
-    }
-}
-
-impl HolidayCalendar {
-    /// The holiday on `date`, if it is one, by name.
-    pub fn holiday(self, date: Date) -> Option<&'static str> {
-        match self {
-            HolidayCalendar::WeekendsOnly => None,
-            HolidayCalendar::UsFederal => with_us_federal_year(date.year(), |year| {
-                year.holidays
-                    .iter()
-                    .find(|(observed, _)| *observed == date)
-                    .map(|(_, name)| *name)
-            }),
-        }
-    }
-
-    /// True on weekdays that are not holidays.
-    pub fn is_business_day(self, date: Date) -> bool {
-        !matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday)
-            && self.holiday(date).is_none()
-    }
-
-    /// The `n`th business day after `date`.
-    ///
-    /// Whole years are skipped by their count of business days (weekdays less the holidays
-    /// observed on them, each year's calendar built once), so the walk day by day covers at
-    /// most the days left in the first year and those needed in the last.
-    pub fn add_business_days(self, date: Date, n: u32) -> Result<Date, TimeError> {
-        let mut left = n;
-        let mut day = date;
-        let rest = self.business_days_after(date);
-        if left > rest {
-            left -= rest;
-            let mut year = date.year();
-            loop {
-                year = year.checked_add(1).ok_or(TimeError::OutOfRange)?;
-                let first = Date::new(year, 1, 1).map_err(|_| TimeError::OutOfRange)?;
-                let count = self.business_days_in(year, first);
-                if left <= count {
-                    day = first.yesterday().map_err(|_| TimeError::OutOfRange)?;
-                    break;
-                }
-                left -= count;
-            }
-        }
-        while left > 0 {
-            day = day.tomorrow().map_err(|_| TimeError::OutOfRange)?;
-            if self.is_business_day(day) {
-                left -= 1;
-            }
-        }
-        Ok(day)
-    }
-
-    /// Business days strictly after `date` and up to the end of its year.
-    fn business_days_after(self, date: Date) -> u32 {
-        let last = date.last_of_year();
-        let days = i32::from(last.day_of_year()) - i32::from(date.day_of_year());
-        let weekdays = weekdays(date.weekday().to_monday_zero_offset() + 1, days);
-        let holidays = match self {
-            HolidayCalendar::WeekendsOnly => 0,
-            HolidayCalendar::UsFederal => with_us_federal_year(date.year(), |year| {
-                year.dates.iter().filter(|d| **d > date).count()
-            }),
-        };
-        weekdays.saturating_sub(u32::try_from(holidays).unwrap_or(u32::MAX))
-    }
-
-    /// Business days of `year`, whose first day is `first`.
-    fn business_days_in(self, year: i16, first: Date) -> u32 {
-        match self {
-            HolidayCalendar::WeekendsOnly => weekdays(
-                first.weekday().to_monday_zero_offset(),
-                i32::from(first.days_in_year()),
-            ),
-            HolidayCalendar::UsFederal => with_us_federal_year(year, |y| y.business_days),
-        }
-    }
-
-    /// The days strictly after `from` and before `to` that do not count, described:
-    /// `Mon 2021-01-18 (Martin Luther King Jr. Day)`.
-    pub fn non_business_days_between(self, from: Date, to: Date) -> Vec<String> {
-        let mut skipped = Vec::new();
-        let mut day = from;
-        while let Ok(next) = day.tomorrow() {
-            if next >= to {
-                break;
-            }
-            day = next;
-            let weekend = matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday);
-            let holiday = self.holiday(day);
-            if weekend || holiday.is_some() {
-                let mut text = day.strftime("%a %Y-%m-%d").to_string();
-                if let Some(name) = holiday {
-                    text.push_str(&format!(" ({name})"));
-                }
-                skipped.push(text);
-            }
-        }
-        skipped
-    }
-}
-
-/// Weekdays among `days` consecutive days, the first of which is `first` days after a Monday
-/// (0 for a Monday, 6 for a Sunday, 7 again a Monday).
-fn weekdays(first: i8, days: i32) -> u32 {
-    if days <= 0 {
-        return 0;
-    }
-    let whole = days / 7 * 5;
-    let part = (0..days % 7)
-        .filter(|i| (i32::from(first) + i) % 7 < 5)
-        .count();
-    u32::try_from(whole).unwrap_or(0) + u32::try_from(part).unwrap_or(0)
-}
-
-/// One year of the US federal calendar: the holidays observed on its dates (a Saturday
-/// 1 January of the next year is observed on 31 December of this one), in the order
-/// [`HolidayCalendar::holiday`] looks them up, and its number of business days.
-#[derive(Clone, Debug)]
-struct FederalYear {
-    holidays: Vec<(Date, &'static str)>,
-    /// The dates of the holidays, each once.
-    dates: Vec<Date>,
-    business_days: u32,
-}
-
-impl FederalYear {
-    fn new(year: i16) -> FederalYear {
-        let holidays: Vec<(Date, &'static str)> = us_federal_holidays(year)
-            .into_iter()
-            .chain(
-                year.checked_add(1)
-                    .map(us_federal_holidays)
-                    .unwrap_or_default(),
-            )
-            .filter(|(d, _)| d.year() == year)
-            .collect();
-        // Observed holidays always fall on weekdays; two on one date count once.
-        let mut dates: Vec<Date> = holidays.iter().map(|(d, _)| *d).collect();
-        dates.sort();
-        dates.dedup();
-        let days = Date::new(year, 1, 1).map_or(0, |first| {
-            weekdays(
-                first.weekday().to_monday_zero_offset(),
-                i32::from(first.days_in_year()),
-            )
-        });
-        FederalYear {
-            holidays,
-            business_days: days.saturating_sub(u32::try_from(dates.len()).unwrap_or(u32::MAX)),
-            dates,
-        }
-    }
-}
-
-/// The years whose federal calendar is kept once built; others are built on each use.
-const KEPT_FROM: i16 = 1900;
-const KEPT_YEARS: usize = 400;
-static US_FEDERAL: [OnceLock<FederalYear>; KEPT_YEARS] = [const { OnceLock::new() }; KEPT_YEARS];
-
-fn with_us_federal_year<R>(year: i16, f: impl FnOnce(&FederalYear) -> R) -> R {
-    let kept = usize::try_from(i32::from(year) - i32::from(KEPT_FROM))
-        .ok()
-        .and_then(|i| US_FEDERAL.get(i));
-    match kept {
-        Some(cell) => f(cell.get_or_init(|| FederalYear::new(year))),
-        None => f(&FederalYear::new(year)),
-    }
-}
-
-impl fmt::Display for HolidayCalendar {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// The observed US federal holidays of `year`.
-fn us_federal_holidays(year: i16) -> Vec<(Date, &'static str)> {
-    let fixed = |month: i8, day: i8, name: &'static str| {
-        Date::new(year, month, day)
-            .ok()
-            .map(|d| (observed(d), name))
-    };
-    let nth = |month: i8, nth: i8, weekday: Weekday, name: &'static str| {
-        Date::new(year, month, 1)
-            .and_then(|d| d.nth_weekday_of_month(nth, weekday))
-            .ok()
-            .map(|d| (d, name))
-    };
-    let mut days = vec![
-        fixed(1, 1, "New Year's Day"),
-        nth(1, 3, Weekday::Monday, "Martin Luther King Jr. Day"),
-        nth(2, 3, Weekday::Monday, "Washington's Birthday"),
-        nth(5, -1, Weekday::Monday, "Memorial Day"),
-        fixed(7, 4, "Independence Day"),
-        nth(9, 1, Weekday::Monday, "Labor Day"),
-        nth(10, 2, Weekday::Monday, "Columbus Day"),
-        fixed(11, 11, "Veterans Day"),
-        nth(11, 4, Weekday::Thursday, "Thanksgiving Day"),
-        fixed(12, 25, "Christmas Day"),
-    ];
-    if year >= 2021 {
-        days.push(fixed(6, 19, "Juneteenth National Independence Day"));
-    }
-    days.into_iter().flatten().collect()
-}
-
-fn observed(date: Date) -> Date {
-    match date.weekday() {
-        Weekday::Saturday => date.yesterday().unwrap_or(date),
-        Weekday::Sunday => date.tomorrow().unwrap_or(date),
-        _ => date,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use jiff::civil::date;
+    use crate::calendar::reference;
+    use crate::calendar::tests::us;
 
     fn la() -> TimeZone {
         TimeZone::get("America/Los_Angeles").unwrap()
@@ -560,7 +441,7 @@ mod tests {
     fn check_add(start: &str, period: &str, expected: &str) {
         let (end, written) = Period::parse(period)
             .unwrap()
-            .add_written(at(start), &la(), HolidayCalendar::UsFederal)
+            .add_written(at(start), &la(), &us())
             .unwrap();
         assert_eq!(written, expected, "start {start} + {period}");
         assert!(end > at(start));
@@ -615,7 +496,7 @@ mod tests {
         // 2021-03-01 18:00 PST; DST began 2021-03-14.
         let start = at("2021-03-02T02:00:00Z");
         let end = Period::CalendarDays(30)
-            .add_to(start, &la(), HolidayCalendar::UsFederal)
+            .add_to(start, &la(), &us())
             .unwrap();
         assert_eq!(show_instant(end, &la()), "2021-03-31 18:00 PDT");
         assert_eq!(
@@ -624,7 +505,7 @@ mod tests {
         );
         // Exact hours do not: 720 hours later is 19:00 PDT.
         let exact = Period::Minutes(720 * 60)
-            .add_to(start, &la(), HolidayCalendar::UsFederal)
+            .add_to(start, &la(), &us())
             .unwrap();
         assert_eq!(show_instant(exact, &la()), "2021-03-31 19:00 PDT");
     }
@@ -634,7 +515,7 @@ mod tests {
         // 2021-03-13 02:30 PST + 1 calendar day = 2021-03-14 02:30, which does not exist.
         let start = at("2021-03-13T10:30:00Z");
         let err = Period::CalendarDays(1)
-            .add_to(start, &la(), HolidayCalendar::UsFederal)
+            .add_to(start, &la(), &us())
             .unwrap_err();
         assert_eq!(err, TimeError::Gap("2021-03-14 02:30".into()));
     }
@@ -662,86 +543,11 @@ mod tests {
         );
     }
 
-    #[test]
-    fn federal_holidays_observed_on_weekdays() {
-        let cal = HolidayCalendar::UsFederal;
-        // 2022-01-01 is a Saturday: observed Friday 2021-12-31.
-        assert_eq!(cal.holiday(date(2021, 12, 31)), Some("New Year's Day"));
-        // 2021-07-04 is a Sunday: observed Monday 2021-07-05.
-        assert_eq!(cal.holiday(date(2021, 7, 5)), Some("Independence Day"));
-        assert_eq!(cal.holiday(date(2020, 11, 26)), Some("Thanksgiving Day"));
-        assert_eq!(
-            cal.holiday(date(2021, 1, 20)),
-            None,
-            "inauguration day is not federal-wide"
-        );
-        assert!(!cal.is_business_day(date(2021, 1, 18)));
-        assert!(cal.is_business_day(date(2021, 1, 19)));
-    }
-
-    /// The calendar as it was first written: every day walked, each day's holidays built
-    /// from its year's and the next year's lists. The law below holds the fast one to it.
-    mod walked {
-        use super::super::*;
-
-        pub fn holiday(cal: HolidayCalendar, date: Date) -> Option<&'static str> {
-            match cal {
-                HolidayCalendar::WeekendsOnly => None,
-                HolidayCalendar::UsFederal => [date.year(), date.year().saturating_add(1)]
-                    .into_iter()
-                    .flat_map(us_federal_holidays)
-                    .find(|(observed, _)| *observed == date)
-                    .map(|(_, name)| name),
-            }
-        }
-
-        pub fn add_business_days(
-            cal: HolidayCalendar,
-            date: Date,
-            n: u32,
-        ) -> Result<Date, TimeError> {
-            let mut day = date;
-            let mut counted = 0;
-            while counted < n {
-                day = day.tomorrow().map_err(|_| TimeError::OutOfRange)?;
-                if !matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday)
-                    && holiday(cal, day).is_none()
-                {
-                    counted += 1;
-                }
-            }
-            Ok(day)
-        }
-    }
-
-    fn calendars() -> impl proptest::strategy::Strategy<Value = HolidayCalendar> {
-        proptest::prop_oneof![
-            4 => proptest::strategy::Just(HolidayCalendar::UsFederal),
-            1 => proptest::strategy::Just(HolidayCalendar::WeekendsOnly),
-        ]
-    }
-
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
 
-        /// Law: business days counted a year at a time land on the day the walk day by day
-        /// lands on, from any start (weekends, holidays, the end of a year) and for any count.
-        #[test]
-        fn business_days_skip_years_as_the_walk_does(
-            cal in calendars(),
-            start in -3000i32..50_000,
-            n in proptest::prop_oneof![0u32..15, 0u32..400, 200u32..3000],
-        ) {
-            let date = jiff::civil::date(1960, 1, 1).checked_add(start.days()).unwrap();
-            proptest::prop_assert_eq!(
-                cal.add_business_days(date, n),
-                walked::add_business_days(cal, date, n)
-            );
-            proptest::prop_assert_eq!(cal.holiday(date), walked::holiday(cal, date));
-        }
-
         /// Law: a business-day period added to an instant in a zone with daylight saving
-        /// gives the instant (or the gap or fold error) the walk gives.
+        /// gives the instant (or the gap or fold error) the walk day by day gives.
         #[test]
         fn business_day_periods_agree_with_the_walk_across_dst(
             start in 1_500_000_000i64..1_800_000_000,
@@ -750,35 +556,12 @@ mod tests {
             let zone = la();
             let at = Timestamp::from_second(start).unwrap();
             let local = at.to_zoned(zone.clone()).datetime();
-            let walked = walked::add_business_days(HolidayCalendar::UsFederal, local.date(), n)
+            let walked = reference::add_business_days(reference::Kind::UsFederal, local.date(), n)
                 .and_then(|d| resolve(&zone, d.to_datetime(local.time())));
             proptest::prop_assert_eq!(
-                Period::BusinessDays(n).add_to(at, &zone, HolidayCalendar::UsFederal),
+                Period::BusinessDays(n).add_to(at, &zone, &us()),
                 walked
             );
-        }
-    }
-
-    #[test]
-    fn business_days_at_the_edges_of_the_calendar() {
-        for cal in [HolidayCalendar::UsFederal, HolidayCalendar::WeekendsOnly] {
-            for (start, n) in [
-                (date(9999, 12, 1), 10),
-                (date(9999, 12, 1), 30),
-                (date(9998, 12, 30), 260),
-                (date(-9999, 1, 1), 36_500),
-                (date(2021, 12, 31), 1),
-                (date(2021, 12, 30), 1),
-                (date(2022, 12, 30), 1),
-                (date(1950, 6, 1), 36_500),
-                (date(2021, 1, 9), 36_500),
-            ] {
-                assert_eq!(
-                    cal.add_business_days(start, n),
-                    walked::add_business_days(cal, start, n),
-                    "{cal} {start} + {n}"
-                );
-            }
         }
     }
 
@@ -812,6 +595,30 @@ mod tests {
             ("2  business   days", Period::BusinessDays(2)),
             ("24 hours", Period::Minutes(1440)),
             ("90 minutes", Period::Minutes(90)),
+            ("2 weeks", Period::Weeks(2)),
+            ("1 calendar week", Period::Weeks(1)),
+            (
+                "6 months",
+                Period::Months {
+                    n: 6,
+                    round: MonthEnd::Refuse,
+                },
+            ),
+            (
+                "1 calendar month rounding down",
+                Period::Months {
+                    n: 1,
+                    round: MonthEnd::RoundDown,
+                },
+            ),
+            (
+                "3 calendar months  rounding up",
+                Period::Months {
+                    n: 3,
+                    round: MonthEnd::RoundUp,
+                },
+            ),
+            ("end of the business day", Period::EndOfBusinessDay),
         ] {
             assert_eq!(Period::parse(text), Ok(period), "{text}");
             assert_eq!(
@@ -833,6 +640,10 @@ mod tests {
             Err(PeriodSyntaxError::Malformed(_))
         ));
         assert!(matches!(
+            Period::parse("2 weeks rounding down"),
+            Err(PeriodSyntaxError::Malformed(_))
+        ));
+        assert!(matches!(
             Period::parse("99999 calendar days"),
             Err(PeriodSyntaxError::TooLong(_))
         ));
@@ -846,6 +657,10 @@ mod tests {
             ("876001 hours", false),
             ("52560000 minutes", true),
             ("52560001 minutes", false),
+            ("5214 weeks", true),
+            ("5215 weeks", false),
+            ("1200 calendar months", true),
+            ("1201 calendar months", false),
         ] {
             assert_eq!(Period::parse(text).is_ok(), allowed, "{text}");
         }

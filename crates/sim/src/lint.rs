@@ -19,6 +19,8 @@ pub struct Binding<'a> {
     pub scenario: &'a Scenario,
     /// The policy, bound.
     pub bound: &'a Bound,
+    /// Every policy in force, bound (this one among them).
+    pub policies: &'a [Bound],
     /// The policy's document, for where it declares things.
     pub doc: &'a PolicyDoc,
     /// Its place among the policies in force: the scenario's `[[policy]]` entry, when the
@@ -62,8 +64,23 @@ pub const UNBOUND_ROLE: ScenarioLint = Lint {
     check: unbound_roles,
 };
 
+/// A determination of a judgment call that no policy in force declares.
+pub const UNDECLARED_DETERMINATION: ScenarioLint = Lint {
+    id: "undeclared-determination",
+    level: Severity::Warning,
+    stage: Stage::Bind,
+    finds: "a scenario's `kind = \"determination\"` event naming a judgment call that no policy in force declares, located at its `determines`, with \"did you mean\"",
+    why: "a determination dates only the judgment call it names: one no policy declares dates nothing, so the powers resting on the call meant hold from the start",
+    check: undeclared_determinations,
+};
+
 /// Every lint that needs a scenario, in the order of `docs/lints.md`.
-pub const LINTS: &[ScenarioLint] = &[UNKNOWN_SCENARIO_LABEL, UNSTATED_FACT, UNBOUND_ROLE];
+pub const LINTS: &[ScenarioLint] = &[
+    UNKNOWN_SCENARIO_LABEL,
+    UNSTATED_FACT,
+    UNBOUND_ROLE,
+    UNDECLARED_DETERMINATION,
+];
 
 /// What the scenario lints find in `world`, whose policies were compiled from `docs` (in
 /// the same order).
@@ -73,6 +90,7 @@ pub fn check(world: &World, docs: &[PolicyDoc]) -> FileProblems {
         let binding = Binding {
             scenario: &world.scenario,
             bound,
+            policies: &world.policies,
             doc,
             index,
         };
@@ -162,6 +180,39 @@ fn unbound_roles(b: &Binding<'_>, out: &mut Vec<Problem>) {
     }
 }
 
+fn undeclared_determinations(b: &Binding<'_>, out: &mut Vec<Problem>) {
+    // Judged against every policy at once: once, with the first.
+    if b.index != 0 {
+        return;
+    }
+    let declared: Vec<&str> = b
+        .policies
+        .iter()
+        .flat_map(|p| p.policy.assumptions.iter().map(|a| a.name.as_str()))
+        .collect();
+    for d in &b.scenario.determinations {
+        if declared.contains(&d.name.as_str()) {
+            continue;
+        }
+        let fix = match did_you_mean(&d.name, declared.iter().copied()) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => "name a judgment call a policy in force declares under `[assumptions]`".into(),
+        };
+        let problem = UNDECLARED_DETERMINATION.problem(
+            format!(
+                "the determination of `{}` names a judgment call no policy in force declares",
+                d.name
+            ),
+            Some(d.named_at.clone()),
+            &fix,
+        );
+        out.push(match &b.scenario.places.scenario {
+            Some(scenario) => problem.in_file(scenario),
+            None => problem,
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,6 +254,17 @@ text = "t"
 source = "t"
 mark = "record"
 power = { holder = "host", action = "suspend", against = "site", when = 'breached("2") || facts.backlog > params.tolerated', notice = "immediate" }
+[[clause]]
+id = "4"
+title = "t"
+text = "t"
+source = "t"
+mark = "record"
+power = { holder = "host", action = "warn", against = "site", when = "assumptions.risk", notice = "immediate" }
+[assumptions.risk]
+question = "q"
+default = true
+clause = "4"
 "#;
 
     const SCENARIO: &str = r#"
@@ -237,6 +299,13 @@ actor = "h"
 action = "suspend"
 against = "s"
 summary = "suspension"
+mark = "record"
+[[event]]
+at = "2021-01-02T12:00:00Z"
+kind = "determination"
+by = "h"
+determines = "risk"
+summary = "the host determines a risk"
 mark = "record"
 "#;
 
@@ -297,6 +366,13 @@ mark = "record"
     );
 
     const CASES: &[Case] = &[
+        (
+            "undeclared-determination",
+            &[("determines = \"risk\"", "determines = \"rsik\"")],
+            "s.toml:38:14: [undeclared-determination] the determination of `rsik` names a judgment call no policy in force declares",
+            // Another party's determination of a declared call is no concern of this lint.
+            &[("by = \"h\"\ndetermines", "by = \"s\"\ndetermines")],
+        ),
         (
             "unknown-scenario-label",
             &[(",threat\n", ",threat;thret\n")],

@@ -2,8 +2,9 @@
 //! (or the ones a run names instead), checks the run's overrides against them, compiles and
 //! binds. Every problem of every file comes back together.
 
+use modsim_policy::diagnostic::Source;
 use modsim_policy::diagnostic::did_you_mean;
-use modsim_policy::{FileProblems, Overrides, PolicyDoc, Problem, ReformDoc};
+use modsim_policy::{Calendar, Calendars, FileProblems, Overrides, PolicyDoc, Problem, ReformDoc};
 
 use crate::bind::World;
 use crate::lint;
@@ -113,9 +114,13 @@ pub fn prepare(request: &Request, files: &dyn Files) -> Result<Prepared, SetupEr
     if all_read {
         problems.extend(check_overrides(&request.overrides, &docs));
     }
+    let calendars = match &scenario {
+        Some(scenario) => calendars(scenario, &text, files, &mut problems),
+        None => Calendars::shipped().clone(),
+    };
     let mut compiled = Vec::new();
     for doc in &docs {
-        match doc.compile(&request.overrides) {
+        match doc.compile_with(&request.overrides, &calendars) {
             Ok((policy, found)) => {
                 problems.extend(found);
                 compiled.push(policy);
@@ -131,6 +136,33 @@ pub fn prepare(request: &Request, files: &dyn Files) -> Result<Prepared, SetupEr
     let mut warnings = problems;
     warnings.append(lint::check(&world, &docs));
     Ok(Prepared { world, warnings })
+}
+
+/// The shipped calendars and the scenario's own, each file read and checked; the problems of
+/// each go to `problems`, those of a file that cannot be read to the scenario's line naming it.
+fn calendars(
+    scenario: &scenario::Scenario,
+    text: &str,
+    files: &dyn Files,
+    problems: &mut FileProblems,
+) -> Calendars {
+    let mut added = Vec::new();
+    for (path, span) in &scenario.calendars {
+        match files.read(path) {
+            Ok(calendar_text) => match Calendar::parse(path, &calendar_text) {
+                Ok(calendar) => added.push(calendar),
+                Err(found) => problems.append(found),
+            },
+            Err(e) => problems.push(
+                Problem::error(
+                    format!("cannot read the calendar `{path}`: {e}"),
+                    Some(span.clone()),
+                )
+                .in_file(&Source::new(&scenario.file, text)),
+            ),
+        }
+    }
+    Calendars::shipped().with(added)
 }
 
 /// The policies in force: the scenario's (with where it names each), or the command line's.

@@ -185,6 +185,8 @@ pub struct DeterminationEvent {
     pub by: usize,
     /// The judgment call's name, as policies declare it.
     pub name: String,
+    /// Where the scenario file names it (`determines`), for the warnings about it.
+    pub named_at: std::ops::Range<usize>,
     /// The account it is about, when it is about one (this recipient's content is manifestly
     /// illegal): it then dates the judgment call for the powers held against that account
     /// only.

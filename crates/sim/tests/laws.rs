@@ -118,7 +118,7 @@ fn a_longer_cure_period_is_never_earlier() {
         let at = earliest(&outcome, "7.2(b)(i)").expect("the breach stays uncured");
         let zone = jiff::tz::TimeZone::get("America/Los_Angeles").expect("zone");
         let expected = modsim_policy::Period::CalendarDays(days)
-            .add_to(notice, &zone, modsim_policy::HolidayCalendar::UsFederal)
+            .add_to(notice, &zone, &modsim_policy::Calendar::default())
             .expect("no gap");
         assert_eq!(at, expected, "{days} days");
         if let Some(p) = previous {

@@ -27,7 +27,7 @@ impl Prose<'_> {
 
     pub fn arithmetic(&self, a: &Arithmetic) -> String {
         let mut text = format!("{} + {} = {}", self.at(a.start), a.period, self.at(a.end));
-        if let Some(calendar) = a.calendar
+        if let Some(calendar) = &a.calendar
             && !a.skipped.is_empty()
         {
             let mut days: Vec<String> = a
@@ -35,7 +35,7 @@ impl Prose<'_> {
                 .iter()
                 .map(|d| {
                     let day = d.date.strftime("%a %Y-%m-%d").to_string();
-                    match d.holiday {
+                    match &d.holiday {
                         Some(name) => format!("{day} ({name})"),
                         None => day,
                     }

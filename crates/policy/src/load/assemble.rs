@@ -5,10 +5,10 @@ use super::compiler::{Compiler, Declared};
 use super::overrides::Overrides;
 use super::raw::RawPolicy;
 use super::rules::rule_ids;
+use crate::calendar::Calendar;
 use crate::condition::Names;
 use crate::diagnostic::Problem;
 use crate::model::{ParamValue, Policy};
-use crate::period::HolidayCalendar;
 
 impl Compiler<'_> {
     pub(super) fn policy(&mut self, raw: &RawPolicy, overrides: &Overrides, file: &str) -> Policy {
@@ -20,8 +20,14 @@ impl Compiler<'_> {
             ));
         }
         let holidays = match &header.holidays {
-            None => HolidayCalendar::default(),
-            Some(name) => self.word(name).unwrap_or_default(),
+            None => Calendar::default(),
+            Some(name) => match self.calendars.find(name.get_ref(), name.span()) {
+                Ok(calendar) => calendar,
+                Err(problem) => {
+                    self.error(problem);
+                    Calendar::default()
+                }
+            },
         };
         let roles = self.roles(raw);
         let labels = self.labels(raw);

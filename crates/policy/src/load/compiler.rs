@@ -20,6 +20,8 @@ pub(super) struct Compiler<'t> {
     pub(super) origin: usize,
     pub(super) clause_origin: &'t [usize],
     pub(super) problems: Vec<(usize, Problem)>,
+    /// The calendars a policy's `holidays` may name.
+    pub(super) calendars: &'t crate::calendar::Calendars,
 }
 
 /// What compiling needs to know of the names declared before the clauses.

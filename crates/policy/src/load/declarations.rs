@@ -34,13 +34,12 @@ impl Compiler<'_> {
                 self.error(
                     Problem::error(
                         format!(
-                            "the policy declares more than {} labels",
+                            "label `{name}` is one more than the {} labels a policy may declare",
                             crate::labels::MAX_LABELS
                         ),
                         span,
                     )
-                    .with_label(format!("label {}", crate::labels::MAX_LABELS + 1))
-                    .with_help("merge labels that conditions never tell apart (the limit is `MAX_LABELS` in crates/policy/src/labels.rs)"),
+                    .with_help("merge labels that no clause tells apart, or split the policy (the limit is `MAX_LABELS` in crates/policy/src/labels.rs)"),
                 );
                 break;
             }

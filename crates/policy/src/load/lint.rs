@@ -155,7 +155,12 @@ impl PolicyDoc {
     /// Every problem `modsim check` reports for this policy: the errors and warnings of
     /// compiling it as written, then, when it compiles, the domain lints.
     pub fn check(&self) -> Vec<Problem> {
-        match self.compile(&super::Overrides::default()) {
+        self.check_with(crate::calendar::Calendars::shipped())
+    }
+
+    /// As [`PolicyDoc::check`], with `holidays` named among `calendars`.
+    pub fn check_with(&self, calendars: &crate::calendar::Calendars) -> Vec<Problem> {
+        match self.compile_with(&super::Overrides::default(), calendars) {
             Err(failure) => failure.problems,
             Ok((policy, mut warnings)) => {
                 let source = self.source();
@@ -351,7 +356,8 @@ fn powers_without_notice(doc: &PolicyDoc, policy: &Policy, out: &mut Vec<Problem
 
 /// Bounds on a period's length in minutes, whatever instant it starts from: a calendar day
 /// is 23 to 25 hours across a daylight-saving change; business days skip at most a long
-/// weekend and holidays, so N of them last N to 3N + 4 calendar days.
+/// weekend and holidays, so N of them last N to 3N + 4 calendar days; a calendar month is 28
+/// to 31 days; the end of the business day is at most 7 calendar days away.
 fn minutes_bounds(period: Period) -> (u64, u64) {
     const DAY: u64 = 24 * 60;
     match period {
@@ -360,6 +366,15 @@ fn minutes_bounds(period: Period) -> (u64, u64) {
             let d = u64::from(d);
             ((d * DAY).saturating_sub(60), d * DAY + 60)
         }
+        Period::Weeks(w) => {
+            let d = u64::from(w) * 7;
+            ((d * DAY).saturating_sub(60), d * DAY + 60)
+        }
+        Period::Months { n, .. } => {
+            let n = u64::from(n);
+            ((28 * n * DAY).saturating_sub(60), 31 * n * DAY + 60)
+        }
+        Period::EndOfBusinessDay => (0, 7 * DAY + 60),
         Period::BusinessDays(d) => {
             let d = u64::from(d);
             ((d * DAY).saturating_sub(60), (3 * d + 4) * DAY + 60)
@@ -371,7 +386,9 @@ fn surely_longer(a: Period, b: Period) -> bool {
     match (a, b) {
         (Period::CalendarDays(x), Period::CalendarDays(y))
         | (Period::BusinessDays(x), Period::BusinessDays(y))
-        | (Period::Minutes(x), Period::Minutes(y)) => x > y,
+        | (Period::Minutes(x), Period::Minutes(y))
+        | (Period::Weeks(x), Period::Weeks(y))
+        | (Period::Months { n: x, .. }, Period::Months { n: y, .. }) => x > y,
         _ => minutes_bounds(a).0 > minutes_bounds(b).1,
     }
 }

@@ -7,7 +7,6 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use toml::Spanned;
 
 use crate::model::{Action, Discharge, Mark, Trigger};
-use crate::period::HolidayCalendar;
 use crate::vocabulary::Word;
 
 /// A modsim policy: one document (a contract, terms of service) at one version.
@@ -55,10 +54,11 @@ pub(crate) struct RawHeader {
     /// What the document is, for readers.
     #[serde(default)]
     pub(crate) about: Option<String>,
-    /// The calendar business days are counted against: `us-federal` (default) or `weekends-only`.
+    /// The calendar business days are counted against, by name: `us-federal` (the default),
+    /// `weekends-only`, `fr-public-holidays`, or one a scenario adds from a calendar file.
     #[serde(default)]
-    #[schemars(with = "Option<HolidayCalendar>")]
-    pub(crate) holidays: Option<Spanned<Word<HolidayCalendar>>>,
+    #[schemars(with = "Option<String>")]
+    pub(crate) holidays: Option<Spanned<String>>,
     /// The role on whose service the posts this policy judges are published.
     #[serde(default)]
     #[schemars(with = "Option<String>")]

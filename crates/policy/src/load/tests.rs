@@ -275,3 +275,29 @@ fn dotted_keys_and_headers_of_too_many_parts_are_refused_located() {
         assert!(check_nesting(&text).is_ok(), "{text}");
     }
 }
+
+/// A policy declaring one label more than `MAX_LABELS` is refused at that label, located, with
+/// the limit's name in the help (issue 12 item 7: not a bare "more than 128 labels").
+#[test]
+fn one_label_over_the_limit_is_refused_where_it_is_declared() {
+    let labels: String = (0..=crate::labels::MAX_LABELS)
+        .map(|i| format!("l{i} = \"label {i}\"\n"))
+        .collect();
+    let text = MINIMAL.replacen("[labels]\n", &format!("[labels]\n{labels}"), 1);
+    let err = compile(&text, &Overrides::default()).unwrap_err();
+    let over = format!("l{}", crate::labels::MAX_LABELS);
+    let problem = err
+        .problems
+        .iter()
+        .find(|p| p.message.contains("labels a policy may declare"))
+        .expect("the limit is reported");
+    assert_eq!(
+        problem.message,
+        format!("label `{over}` is one more than the 128 labels a policy may declare")
+    );
+    let (line, column) = problem.line_column().expect("located");
+    let at = text.lines().nth(line - 1).unwrap();
+    assert!(at.starts_with(&over), "line {line}: {at}");
+    assert_eq!(column, 1);
+    assert!(problem.help.as_deref().unwrap().contains("MAX_LABELS"));
+}

@@ -24,7 +24,7 @@ use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp, ToSpan};
 use modsim_policy::condition::{Num, StateCount, Text, Time};
-use modsim_policy::{Cond, HolidayCalendar, LabelSet, Mark, Notice, Period, Policy, Trigger};
+use modsim_policy::{Calendar, Cond, LabelSet, Mark, Notice, Period, Policy, Trigger};
 use rand::{Rng, RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -68,7 +68,7 @@ pub(crate) struct Catalog {
     /// Notices to give: from, to, and the clause ids worth citing (none is always tried).
     notices: Vec<(usize, usize, Vec<String>)>,
     /// Periods the clauses count, each with its calendar.
-    periods: Vec<(Period, HolidayCalendar)>,
+    periods: Vec<(Period, Calendar)>,
     /// Facts the powers read, with the values worth trying.
     facts: Vec<(String, Vec<i64>)>,
     /// Numbers of posts worth trying, from the thresholds counts are compared against.
@@ -518,7 +518,7 @@ impl Generator {
             let mut from = to;
             for _ in 0..400 {
                 from = plus_minutes(from, -24 * 60);
-                match period.add_to(from, &c.zone, *calendar) {
+                match period.add_to(from, &c.zone, calendar) {
                     Ok(end) if end <= to => {
                         return plus_minutes(from, rng.random_range(-1..=1));
                     }
@@ -543,7 +543,7 @@ impl Generator {
     fn period_end(&self, rng: &mut ChaCha8Rng, from: Timestamp) -> Option<Timestamp> {
         let c = &self.catalog;
         let (period, calendar) = pick(rng, &c.periods)?;
-        period.add_to(from, &c.zone, *calendar).ok()
+        period.add_to(from, &c.zone, calendar).ok()
     }
 }
 
@@ -675,7 +675,7 @@ impl Catalog {
         if c.reaches.is_empty() {
             c.reaches.push(0);
         }
-        let calendars: Vec<HolidayCalendar> = sides.iter().map(|s| s.policy.holidays).collect();
+        let calendars: Vec<Calendar> = sides.iter().map(|s| s.policy.holidays.clone()).collect();
         c.anchors = anchors(zone, &calendars, start, &notes);
         c
     }
@@ -776,7 +776,7 @@ impl Catalog {
                 power.cure.map(|c| c.period),
             ];
             for period in periods.into_iter().flatten() {
-                push_new(&mut self.periods, (period, policy.holidays));
+                push_new(&mut self.periods, (period, policy.holidays.clone()));
             }
         }
     }
@@ -785,7 +785,10 @@ impl Catalog {
         let policy = side.policy;
         for duty in &policy.duties {
             if !duty.open_ended && !duty.within.period.is_zero() {
-                push_new(&mut self.periods, (duty.within.period, policy.holidays));
+                push_new(
+                    &mut self.periods,
+                    (duty.within.period, policy.holidays.clone()),
+                );
             }
             let (Trigger::Demanded, Some(deliverable), Some(holder)) =
                 (duty.opens, &duty.deliverable, side.party(duty.holder))
@@ -942,7 +945,7 @@ fn instant(t: &Time) -> Option<Timestamp> {
 /// daylight-saving changes at 18:00, and the instants conditions name.
 fn anchors(
     zone: &TimeZone,
-    calendars: &[HolidayCalendar],
+    calendars: &[Calendar],
     start: Timestamp,
     notes: &[Timestamp],
 ) -> Vec<Timestamp> {
@@ -960,7 +963,7 @@ fn anchors(
     }
     for calendar in calendars {
         let holiday = days(400).find(|d| {
-            calendar.holiday(*d).is_some()
+            matches!(calendar.holiday(*d), Ok(Some(_)))
                 && !matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday)
         });
         if let Some(eve) = holiday.and_then(|d| d.yesterday().ok()) {
@@ -1009,12 +1012,7 @@ mod tests {
     fn anchors_cross_a_weekend_a_holiday_and_a_dst_change() {
         let zone = TimeZone::get("America/Los_Angeles").unwrap();
         let at = |s: &str| crate::scenario::parse_instant(s, &zone).unwrap();
-        let found = anchors(
-            &zone,
-            &[HolidayCalendar::UsFederal],
-            at("2021-01-04 09:00"),
-            &[],
-        );
+        let found = anchors(&zone, &[Calendar::default()], at("2021-01-04 09:00"), &[]);
         assert_eq!(
             found,
             [

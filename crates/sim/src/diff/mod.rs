@@ -653,6 +653,7 @@ fn made_up_template(a: &Policy, b: &Policy, seed: u64) -> Result<Scenario, Setup
         parties,
         roles,
         policies: Vec::new(),
+        calendars: Vec::new(),
         posts: Vec::new(),
         labels,
         posts_file: None,

@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use modsim_policy::{HolidayCalendar, Notice, Period, TimeError};
+use modsim_policy::{Calendar, Notice, Period, TimeError};
 use serde::{Serialize, Serializer};
 use smol_str::SmolStr;
 
@@ -62,7 +62,7 @@ pub struct Arithmetic {
         skip_serializing_if = "Option::is_none",
         serialize_with = "calendar_name"
     )]
-    pub calendar: Option<HolidayCalendar>,
+    pub calendar: Option<Calendar>,
     /// The days between start and end that do not count, the first [`SKIPPED_SHOWN`] of them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub skipped: Vec<SkippedDay>,
@@ -77,10 +77,10 @@ impl Arithmetic {
         period: Period,
         start: Timestamp,
         zone: &TimeZone,
-        calendar: HolidayCalendar,
+        calendar: &Calendar,
     ) -> Result<Arithmetic, TimeError> {
         let end = period.add_to(start, zone, calendar)?;
-        let business = matches!(period, Period::BusinessDays(_));
+        let business = period.counts_business_days();
         let mut skipped = Vec::new();
         let mut skipped_more = 0u32;
         if business {
@@ -91,13 +91,13 @@ impl Arithmetic {
                     break;
                 }
                 day = next;
-                if calendar.is_business_day(day) {
+                if calendar.is_business_day(day)? {
                     continue;
                 }
                 if skipped.len() < SKIPPED_SHOWN {
                     skipped.push(SkippedDay {
                         date: day,
-                        holiday: calendar.holiday(day),
+                        holiday: calendar.holiday(day)?.map(SmolStr::new),
                     });
                 } else {
                     skipped_more = skipped_more.saturating_add(1);
@@ -108,7 +108,7 @@ impl Arithmetic {
             start,
             period,
             end,
-            calendar: business.then_some(calendar),
+            calendar: business.then(|| calendar.clone()),
             skipped,
             skipped_more,
         })
@@ -125,7 +125,7 @@ pub struct SkippedDay {
     pub date: Date,
     /// The holiday's name, when it is one (otherwise a rest day).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub holiday: Option<&'static str>,
+    pub holiday: Option<SmolStr>,
 }
 
 /// The notice a power rests on at an instant.
@@ -289,10 +289,7 @@ fn period_text<S: Serializer>(period: &Period, s: S) -> Result<S::Ok, S::Error> 
     s.collect_str(period)
 }
 
-fn calendar_name<S: Serializer>(
-    calendar: &Option<HolidayCalendar>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
+fn calendar_name<S: Serializer>(calendar: &Option<Calendar>, s: S) -> Result<S::Ok, S::Error> {
     match calendar {
         Some(c) => s.collect_str(c),
         None => s.serialize_none(),

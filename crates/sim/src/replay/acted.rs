@@ -131,7 +131,7 @@ impl Replay<'_> {
             any = true;
             if let Some(period) = counter.history.within {
                 let end = period
-                    .add_to(at, &s.zone, bound.policy.holidays)
+                    .add_to(at, &s.zone, &bound.policy.holidays)
                     .map_err(|error| ReplayError {
                         what: format!(
                             "the end of the {period} in which `account.{}` counts an event of {}",
@@ -189,7 +189,7 @@ impl Replay<'_> {
                 let opened = self.open_instance(
                     (p, d),
                     duty,
-                    bound.policy.holidays,
+                    &bound.policy.holidays,
                     subject,
                     now,
                     met,
@@ -274,7 +274,7 @@ impl Replay<'_> {
                     self.open_instance(
                         (p, d),
                         duty,
-                        bound.policy.holidays,
+                        &bound.policy.holidays,
                         post,
                         now,
                         removed,

@@ -223,7 +223,7 @@ impl Replay<'_> {
             self.open_instance(
                 (p, d),
                 duty,
-                bound.policy.holidays,
+                &bound.policy.holidays,
                 post,
                 now,
                 removed,
@@ -287,7 +287,7 @@ impl Replay<'_> {
                 let opened = self.open_instance(
                     (p, d),
                     duty,
-                    bound.policy.holidays,
+                    &bound.policy.holidays,
                     instance_index,
                     now,
                     false,
@@ -391,7 +391,7 @@ impl Replay<'_> {
         &mut self,
         (p, d): (usize, usize),
         duty: &modsim_policy::Duty,
-        calendar: modsim_policy::HolidayCalendar,
+        calendar: &modsim_policy::Calendar,
         subject: usize,
         now: Timestamp,
         removed: bool,

@@ -218,11 +218,11 @@ impl Replay<'_> {
         let holidays = candidates
             .iter()
             .find_map(power)
-            .map(|(b, _)| b.policy.holidays)
+            .map(|(b, _)| b.policy.holidays.clone())
             .unwrap_or_default();
         let ends = action
             .lasting
-            .and_then(|l| Arithmetic::of(l, now, zone, holidays).ok());
+            .and_then(|l| Arithmetic::of(l, now, zone, &holidays).ok());
         let weighed = if grounds.is_empty() {
             candidates
         } else {
@@ -234,7 +234,7 @@ impl Replay<'_> {
             .map(|(bound, w)| {
                 let latest = w
                     .lasting
-                    .and_then(|l| Arithmetic::of(l.period, now, zone, bound.policy.holidays).ok());
+                    .and_then(|l| Arithmetic::of(l.period, now, zone, &bound.policy.holidays).ok());
                 let within = match (&latest, &ends) {
                     (None, _) => true,
                     (Some(latest), Some(ends)) => ends.end <= latest.end,

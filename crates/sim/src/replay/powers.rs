@@ -115,13 +115,13 @@ fn power_state(
             // The arithmetic is written out for readers only.
             let end = if explain {
                 let arithmetic =
-                    Arithmetic::of(period, notice.at, &s.zone, policy.holidays).map_err(failed)?;
+                    Arithmetic::of(period, notice.at, &s.zone, &policy.holidays).map_err(failed)?;
                 let end = arithmetic.end;
                 periods.push(NoticePeriod { what, arithmetic });
                 end
             } else {
                 period
-                    .add_to(notice.at, &s.zone, policy.holidays)
+                    .add_to(notice.at, &s.zone, &policy.holidays)
                     .map_err(failed)?
             };
             at = at.max(end);

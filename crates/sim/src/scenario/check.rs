@@ -140,6 +140,11 @@ impl Checker {
                 roles,
                 every_account,
                 policies,
+                calendars: raw
+                    .calendars
+                    .iter()
+                    .map(|c| (resolve_path(name, c.get_ref()), c.span()))
+                    .collect(),
                 posts: inline.posts,
                 labels: inline.labels,
                 posts_file: None,
@@ -389,6 +394,10 @@ impl Checker {
         common: Option<Common>,
     ) -> Option<DeterminationEvent> {
         let by = self.party_field(&event.by, "by", event, kind, parties);
+        let named_at = event
+            .determines
+            .as_ref()
+            .map_or_else(|| event.kind.span(), Spanned::span);
         let name = match &event.determines {
             Some(d) => self.name(d, "judgment call"),
             None => {
@@ -411,6 +420,7 @@ impl Checker {
             at: common.at,
             by,
             name,
+            named_at,
             about,
             summary: common.summary,
             mark: common.mark,

@@ -38,6 +38,9 @@ pub struct Scenario {
     pub every_account: Vec<String>,
     /// The policies in force, as files to read.
     pub policies: Vec<PolicyRef>,
+    /// Calendar files to read, resolved against the scenario, each with where the scenario
+    /// names it.
+    pub calendars: Vec<(String, std::ops::Range<usize>)>,
     /// The posts.
     pub posts: Vec<Post>,
     /// The labels used by the posts; a post's [`LabelSet`](modsim_policy::LabelSet) numbers them in this order.
@@ -114,6 +117,7 @@ impl Scenario {
             roles: self.roles.clone(),
             every_account: self.every_account.clone(),
             policies: self.policies.clone(),
+            calendars: self.calendars.clone(),
             posts: Vec::new(),
             labels: Vec::new(),
             posts_file: self.posts_file.clone(),

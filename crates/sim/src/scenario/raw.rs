@@ -31,6 +31,11 @@ pub(super) struct RawScenario {
     /// The policies in force.
     #[serde(default)]
     pub(super) policy: Vec<RawPolicyRef>,
+    /// Calendar files (relative to this scenario) whose calendars the policies may name in
+    /// `holidays`, beside the calendars modsim ships.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub(super) calendars: Vec<Spanned<String>>,
     /// The posts: their CSV file, or how the `[[post]]` tables are known.
     #[serde(default)]
     pub(super) posts: Option<RawPosts>,

@@ -160,7 +160,7 @@ impl Explainer<'_> {
                 duty.within.period,
                 start,
                 &s.zone,
-                policy.holidays,
+                &policy.holidays,
             );
             Some(Due {
                 from,
@@ -304,7 +304,7 @@ impl Explainer<'_> {
                     duty.within.period,
                     opened,
                     &s.zone,
-                    policy.holidays,
+                    &policy.holidays,
                 ) {
                     Ok(a) => Computed::Arithmetic(a),
                     Err(e) => Computed::Error(SmolStr::from(e.to_string())),

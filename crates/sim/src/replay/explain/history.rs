@@ -14,7 +14,10 @@ impl Explainer<'_> {
     /// History count `h` of `party` at the explainer's instant, with what it counted.
     pub(super) fn history(&self, h: History, party: usize, state: &PolicyState) -> HistoryValue {
         let s = &self.world.scenario;
-        let holidays = self.bound().map(|b| b.policy.holidays).unwrap_or_default();
+        let holidays = self
+            .bound()
+            .map(|b| b.policy.holidays.clone())
+            .unwrap_or_default();
         let mut counted_items = Vec::new();
         let mut expired = Vec::new();
         let log = state
@@ -28,7 +31,7 @@ impl Explainer<'_> {
         {
             let until = h
                 .within
-                .and_then(|period| Arithmetic::of(period, entry.at, &s.zone, holidays).ok());
+                .and_then(|period| Arithmetic::of(period, entry.at, &s.zone, &holidays).ok());
             let item = HistoryItem {
                 item: match entry.item {
                     Item::Post(k) => HistoryRef::Post(
