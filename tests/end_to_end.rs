@@ -847,6 +847,56 @@ fn new_files_run_as_they_stand() {
     std::fs::remove_dir_all(&dir).expect("cleanup");
 }
 
+/// Issue 14, item 3: `--scenario /abs/path` was written as `..//abs/path`, and the default
+/// path resolved only from an exercise folder one level below the repository's root.
+#[test]
+fn a_new_exercise_finds_its_scenario_wherever_it_sits() {
+    let dir = scratch("new-exercise");
+    let seed = dir.join("seeds/parler-aws-2021");
+    let seed = seed.to_str().expect("utf-8 path");
+    std::fs::create_dir_all(dir.join("class")).expect("folder");
+    let outside = dir.join("outside");
+    let outside = outside.to_str().expect("utf-8 path");
+    for (cwd, args) in [
+        (dir.clone(), vec!["new", "exercise", "deep/er/one"]),
+        (dir.clone(), vec!["new", "exercise", outside]),
+        (
+            dir.join("class"),
+            vec!["new", "exercise", "../two", "--scenario", seed],
+        ),
+        (
+            dir.join("class"),
+            vec!["new", "exercise", "three", "--scenario", seed],
+        ),
+    ] {
+        let out = modsim_in(&cwd, &args);
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+    }
+    for exercise in ["deep/er/one", "outside", "two", "class/three"] {
+        let file = format!("{exercise}/exercise.toml");
+        let written = std::fs::read_to_string(dir.join(&file)).expect("written");
+        assert!(!written.contains("//"), "{file}:\n{written}");
+        let id = exercise.rsplit('/').next().expect("a name");
+        assert!(written.contains(&format!("id = \"{id}\"")), "{written}");
+        assert!(written.starts_with("#:schema "), "{written}");
+        let graded = modsim_in(
+            &dir,
+            &["test", &file, "--answers", &format!("{exercise}/key.toml")],
+        );
+        assert!(graded.status.success(), "{file}: {}", text(&graded.stdout));
+    }
+    // Without the seed beside it, the default is refused before anything is written.
+    let out = modsim_in(&dir.join("class"), &["new", "exercise", "four"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("--scenario"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!dir.join("class/four").exists());
+    std::fs::remove_dir_all(&dir).expect("cleanup");
+}
+
 #[test]
 fn the_html_report_is_one_self_contained_page() {
     let out = modsim(&["run", "--format", "html"]);
