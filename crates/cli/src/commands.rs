@@ -185,7 +185,13 @@ fn run(a: &RunArgs, verbosity: Verbosity) -> Result<(), Failure> {
         Format::Text => render::text(&report, a.explain.as_deref()),
         Format::Json => render::json(&report).map_err(|e| Failure::usage(e.to_string()))?,
         Format::Md => render::markdown(&report),
-        Format::Html => crate::html::page(&report).map_err(Failure::usage)?,
+        Format::Html => crate::html::page(&report, &|party| {
+            let parties = &prepared.world.scenario.parties;
+            parties
+                .iter()
+                .find(|p| p.id == party)
+                .map(|p| p.name.clone())
+        }),
     };
     emit(&text, a.output.as_deref())
 }
