@@ -707,15 +707,46 @@ fn graders_get_one_json_object_per_case() {
     );
 }
 
+/// Issue 14, item 8: without the instructor's keys, `modsim test exercises` exited 2 ("states
+/// no expected result"). The hand-outs now carry self-checks that give no answer away.
 #[test]
-fn a_hand_out_without_its_key_says_where_the_answers_go() {
-    let out = modsim(&["test", "exercises/01-suspension-grounds/exercise.toml"]);
+fn the_hand_outs_check_themselves_without_giving_answers_away() {
+    let out = modsim(&["test", "exercises"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).ends_with("8 passed, 0 failed\n"),
+        "{}",
+        text(&out.stdout)
+    );
+    for entry in std::fs::read_dir(root().join("exercises")).expect("exercises") {
+        let file = entry.expect("entry").path().join("exercise.toml");
+        let Ok(handout) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        for answer in ["permitted", "grounds", "earliest", "share_at", "assumptions_include"] {
+            assert!(
+                !handout.lines().any(|l| l.starts_with(answer)),
+                "{}: `{answer}` gives an answer away",
+                file.display()
+            );
+        }
+    }
+    // A file with no expectation at all still says where the answers go.
+    let dir = scratch("bare-handout");
+    std::fs::create_dir_all(dir.join("bare")).expect("folder");
+    std::fs::write(
+        dir.join("bare/exercise.toml"),
+        "[exercise]\nid = \"bare\"\ntitle = \"?\"\nscenario = \"../seeds/parler-aws-2021\"\n",
+    )
+    .expect("written");
+    let out = modsim_in(&dir, &["test", "bare/exercise.toml"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         text(&out.stderr).contains("--answers-dir"),
         "{}",
         text(&out.stderr)
     );
+    std::fs::remove_dir_all(&dir).expect("cleanup");
 }
 
 /// A temporary copy of the repository's data (seeds, policies, reforms, exercises), so that
