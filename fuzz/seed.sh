@@ -29,4 +29,20 @@ for expr in 'true' 'post.severity >= params.threshold && now > post.published + 
   '!(post.published >= timestamp("2021-01-06T12:00:00Z") && post.published != now) || ("threat" in post.labels && post.prohibited)'; do
   printf '%s' "$expr" > "corpus/condition/$(printf '%s' "$expr" | md5sum | cut -c1-16)"
 done
-echo "seeded: $(ls corpus/policy | wc -l) policy, $(ls corpus/scenario | wc -l) scenario, $(ls corpus/condition | wc -l) condition, $(ls corpus/run | wc -l) run"
+mkdir -p corpus/reform corpus/exercise corpus/shard
+for reform in ../policies/reforms/*.toml; do
+  printf '%s\0%s' "$(cat ../policies/aws-2021-01.toml)" "$(cat "$reform")" \
+    > "corpus/reform/$(basename "$reform" .toml)"
+done
+for file in ../exercises/*/exercise.toml ../exercises/keys/*.toml; do
+  cp "$file" "corpus/exercise/$(basename "$(dirname "$file")")-$(basename "$file")"
+done
+# Shards as the program writes them, when a built binary is at hand.
+modsim=$(ls "$PWD"/../target/release/modsim "$PWD"/../target/debug/modsim 2>/dev/null | head -n 1 || true)
+if [ -n "$modsim" ]; then
+  for i in 1 2; do
+    (cd .. && "$modsim" sweep --vary removal_delay_median=1h,24h --replicates 6 --seed 7 \
+      --shard "$i/2" --output "fuzz/corpus/shard/part$i.json")
+  done
+fi
+echo "seeded: $(ls corpus/policy | wc -l) policy, $(ls corpus/scenario | wc -l) scenario, $(ls corpus/condition | wc -l) condition, $(ls corpus/run | wc -l) run, $(ls corpus/reform | wc -l) reform, $(ls corpus/exercise | wc -l) exercise, $(ls corpus/shard | wc -l) shard"

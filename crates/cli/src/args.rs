@@ -326,13 +326,13 @@ pub struct SweepArgs {
     /// values, comma-separated (repeatable; the first is outermost).
     #[arg(long, value_name = "NAME=V1,V2,...")]
     pub vary: Vec<String>,
-    /// Replicates per grid point.
-    #[arg(long, default_value_t = 1000)]
+    /// Replicates per grid point (at least 1).
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..))]
     pub replicates: u32,
     /// The seed of the replicates' streams.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Threads (0: one per core). The output does not depend on it.
+    /// Threads (0: one per core; at most 4 per core). The output does not depend on it.
     #[arg(long, default_value_t = 0)]
     pub jobs: usize,
     /// Run only slice I of N and write its tallies (JSON) for `modsim merge`.

@@ -12,8 +12,15 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 /// Width and height of the chart, in pixels.
 const SIZE: (u32, u32) = (960, 600);
 
-/// Draws the chart as SVG text.
+/// Why a sweep without axes has no chart: it draws shares against the first axis.
+pub const NO_AXIS: &str =
+    "`--chart` draws the shares against the first `--vary` axis, and the sweep varies nothing";
+
+/// Draws the chart as SVG text; a sweep with no axis is refused ([`NO_AXIS`]).
 pub fn svg(tally: &Tally) -> Result<String, String> {
+    if tally.axes.is_empty() {
+        return Err(NO_AXIS.into());
+    }
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, SIZE).into_drawing_area();

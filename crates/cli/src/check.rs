@@ -14,6 +14,7 @@ use modsim_sim::{Files, Request, SetupError};
 use crate::args::{CheckArgs, ErrorFormat};
 use crate::diagnostics;
 use crate::files::{DiskOrSeed, path_text, read_text};
+use crate::output;
 
 /// Exit code: warnings found, and `--deny-warnings` given.
 const WARNINGS_DENIED: u8 = 1;
@@ -86,17 +87,17 @@ pub fn check(args: &CheckArgs) -> ExitCode {
 
     let (errors, warnings) = report.problems.counts();
     match args.error_format {
-        ErrorFormat::Json => eprint!("{}", diagnostics::json(&report.problems)),
+        ErrorFormat::Json => output::eprint(&diagnostics::json(&report.problems)),
         ErrorFormat::Human => {
-            eprint!("{}", diagnostics::human(&report.problems));
+            output::eprint(&diagnostics::human(&report.problems));
             let plural = |n: usize| if n == 1 { "" } else { "s" };
-            eprintln!(
-                "checked {} file{}: {errors} error{}, {warnings} warning{}",
+            output::eprint(&format!(
+                "checked {} file{}: {errors} error{}, {warnings} warning{}\n",
                 done.len(),
                 plural(done.len()),
                 plural(errors),
                 plural(warnings)
-            );
+            ));
         }
     }
     if errors > 0 {
@@ -113,8 +114,8 @@ fn files_named(path: &Path, report: &mut Report) -> Vec<String> {
     if !path.is_dir() {
         return vec![path_text(path)];
     }
-    let mut found = Vec::new();
-    walk(path, &mut found);
+    // Links are followed, but no folder twice: a link up the tree ends the walk.
+    let found = crate::files::walk(path, &|name| name.ends_with(".toml")).unwrap_or_default();
     if found.is_empty() {
         report.usage(
             &path_text(path),
@@ -150,32 +151,12 @@ impl Report {
     }
 }
 
-/// `.toml` files under `dir`, sorted, skipping hidden folders and `target`.
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-    paths.sort();
-    for path in paths {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-        let name = name.unwrap_or_default();
-        if path.is_dir() {
-            if !name.starts_with('.') && name != "target" {
-                walk(&path, out);
-            }
-        } else if name.ends_with(".toml") {
-            out.push(path);
-        }
-    }
-}
-
 /// Checks one file; returns the policies a scenario puts in force, to check in turn.
 fn check_file(name: &str, kind: Option<FileKind>, report: &mut Report) -> Vec<String> {
     let text = match read_file(name) {
         Ok(text) => text,
-        Err(problem) => {
-            report.add(FileProblems::new(name, "", vec![problem]));
+        Err(problems) => {
+            report.add(problems);
             return Vec::new();
         }
     };
@@ -305,31 +286,10 @@ fn check_reform(name: &str, text: &str, report: &mut Report) {
     }
 }
 
-/// Reads a file as text; a file that is not UTF-8 is located at its first bad byte.
-fn read_file(name: &str) -> Result<String, Problem> {
-    read_text(Path::new(name)).map_err(|e| {
-        let located = match std::fs::read(name) {
-            Ok(bytes) => match std::str::from_utf8(&bytes) {
-                Err(bad) => {
-                    let at = bad.valid_up_to();
-                    let before = String::from_utf8_lossy(bytes.get(..at).unwrap_or(&[]));
-                    let (line, column) = modsim_policy::diagnostic::line_column(&before, at);
-                    Some(format!(
-                        "the file is not UTF-8 text: byte {at} (line {line}, column {column}) is `0x{:02x}`",
-                        bytes.get(at).copied().unwrap_or(0)
-                    ))
-                }
-                Ok(_) => None,
-            },
-            Err(_) => None,
-        };
-        match located {
-            Some(message) => Problem::error(message, None)
-                .with_help("save the file as UTF-8; policies and scenarios are text"),
-            None => Problem::error(format!("cannot read `{name}`: {e}"), None)
-                .with_help("name a policy, scenario, reform or exercise file, or a folder holding some"),
-        }
-    })
+/// Reads a file as text through the bounded reader; a file that is not UTF-8 is located at its
+/// first bad byte.
+fn read_file(name: &str) -> Result<String, FileProblems> {
+    crate::files::read_located(name)
 }
 
 /// Reads a scenario with its posts and policies, as a run would, with what binding finds

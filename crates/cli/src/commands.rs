@@ -3,7 +3,7 @@
 //! Exit codes: 0 done; 2 bad input or usage.
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use modsim_policy::{FileProblems, Overrides, Problem};
@@ -17,6 +17,7 @@ use crate::args::{
 };
 use crate::diagnostics;
 use crate::files::{self, DiskOrSeed, SEED_SCENARIO, path_text};
+use crate::output;
 use crate::render;
 
 /// Exit code: bad input or usage.
@@ -38,8 +39,13 @@ pub fn dispatch(command: Command, matches: &clap::ArgMatches, verbosity: Verbosi
         Command::New(a) => (new(&a), ErrorFormat::Human),
         Command::Completions(a) => {
             let mut cmd = <crate::args::Cli as clap::CommandFactory>::command();
-            clap_complete::generate(a.shell, &mut cmd, "modsim", &mut std::io::stdout());
-            return ExitCode::SUCCESS;
+            let mut script = Vec::new();
+            clap_complete::generate(a.shell, &mut cmd, "modsim", &mut script);
+            let script = String::from_utf8_lossy(&script);
+            (
+                output::print(&script, false).map_err(Failure::usage),
+                ErrorFormat::Human,
+            )
         }
         Command::Compare(a) => (
             compare(&a, matches.subcommand_matches("compare")),
@@ -50,10 +56,10 @@ pub fn dispatch(command: Command, matches: &clap::ArgMatches, verbosity: Verbosi
         Command::Merge(a) => (merge(&a), ErrorFormat::Human),
         Command::Reconstruct(a) => (reconstruct(&a), ErrorFormat::Human),
         Command::Check(a) => return crate::check::check(&a),
-        Command::Schema(a) => {
-            print!("{}", crate::schema::text(a.kind));
-            return ExitCode::SUCCESS;
-        }
+        Command::Schema(a) => (
+            output::print(&crate::schema::text(a.kind), false).map_err(Failure::usage),
+            ErrorFormat::Human,
+        ),
         Command::Serve(a) => (
             crate::serve::serve(&a).map_err(Failure::usage),
             ErrorFormat::Human,
@@ -63,8 +69,8 @@ pub fn dispatch(command: Command, matches: &clap::ArgMatches, verbosity: Verbosi
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure(problems)) => {
             match format {
-                ErrorFormat::Human => eprint!("{}", diagnostics::human(&problems)),
-                ErrorFormat::Json => eprint!("{}", diagnostics::json(&problems)),
+                ErrorFormat::Human => output::eprint(&diagnostics::human(&problems)),
+                ErrorFormat::Json => output::eprint(&diagnostics::json(&problems)),
             }
             ExitCode::from(BAD_INPUT)
         }
@@ -143,37 +149,37 @@ fn run(a: &RunArgs, verbosity: Verbosity) -> Result<(), Failure> {
     if !verbosity.quiet {
         match a.error_format {
             ErrorFormat::Human => {
-                eprint!("{}", diagnostics::human(&prepared.warnings));
+                output::eprint(&diagnostics::human(&prepared.warnings));
             }
             ErrorFormat::Json if !prepared.warnings.is_empty() => {
-                eprint!("{}", diagnostics::json(&prepared.warnings));
+                output::eprint(&diagnostics::json(&prepared.warnings));
             }
             ErrorFormat::Json => {}
         }
     }
     if verbosity.verbose {
         let s = &prepared.world.scenario;
-        eprintln!(
-            "read {} ({} posts, {} notices, {} actions){}",
+        output::eprint(&format!(
+            "read {} ({} posts, {} notices, {} actions){}\n",
             s.file,
             s.posts.len(),
             s.notices.len(),
             s.actions.len(),
-            if embedded {
+            if files.serves_embedded(&s.file) {
                 ", embedded in the binary"
             } else {
                 ""
             }
-        );
+        ));
         for b in &prepared.world.policies {
-            eprintln!(
-                "compiled {} ({}): {} prohibitions, {} duties, {} powers",
+            output::eprint(&format!(
+                "compiled {} ({}): {} prohibitions, {} duties, {} powers\n",
                 b.policy.id,
                 b.policy.file,
                 b.policy.prohibitions.len(),
                 b.policy.duties.len(),
                 b.policy.powers.len()
-            );
+            ));
         }
     }
     let outcome = prepared
@@ -253,8 +259,13 @@ fn compare(a: &CompareArgs, matches: Option<&clap::ArgMatches>) -> Result<(), Fa
     let files = DiskOrSeed { embedded };
     let comparison = modsim_sim::compare::compare(&baseline, &alternatives, &files)?;
     match a.format {
-        Format::Text => anstream::print!("{}", render::comparison(&comparison)),
-        Format::Md => print!("{}", render::comparison_markdown(&comparison)),
+        Format::Text => {
+            output::print(&render::comparison(&comparison), true).map_err(Failure::usage)?;
+        }
+        Format::Md => {
+            output::print(&render::comparison_markdown(&comparison), false)
+                .map_err(Failure::usage)?;
+        }
         Format::Html => {
             return Err(Failure::help(
                 "`compare` writes text, JSON or Markdown",
@@ -265,13 +276,19 @@ fn compare(a: &CompareArgs, matches: Option<&clap::ArgMatches>) -> Result<(), Fa
             let mut text = serde_json::to_string_pretty(&comparison)
                 .map_err(|e| Failure::usage(e.to_string()))?;
             text.push('\n');
-            print!("{text}");
+            output::print(&text, false).map_err(Failure::usage)?;
         }
     }
     Ok(())
 }
 
 fn sweep(a: &SweepArgs, verbosity: Verbosity) -> Result<(), Failure> {
+    if a.chart.is_some() && a.vary.is_empty() {
+        return Err(Failure::help(
+            crate::chart::NO_AXIS,
+            "add `--vary NAME=V1,V2,...`, or leave out `--chart`",
+        ));
+    }
     let (scenario, embedded) = scenario_choice(a.scenario.as_deref())?;
     let base = request(scenario, &a.judged)?;
     let mut vary = Vec::new();
@@ -338,9 +355,14 @@ fn merge(a: &MergeArgs) -> Result<(), Failure> {
                 "merge the files written by `modsim sweep --shard I/N`",
             )
         })?;
-        shards.push(tally);
+        shards.push((path_text(path), tally));
     }
-    let tally = modsim_sim::sweep::Tally::merge(shards).map_err(Failure::usage)?;
+    let tally = modsim_sim::sweep::Tally::merge(shards).map_err(|e| {
+        Failure::help(
+            e,
+            "merge the files `modsim sweep --shard I/N` wrote, unchanged, one per slice",
+        )
+    })?;
     sweep_output(&tally, a.format, a.chart.as_deref(), a.output.as_deref())
 }
 
@@ -350,10 +372,9 @@ fn sweep_output(
     chart: Option<&Path>,
     output: Option<&Path>,
 ) -> Result<(), Failure> {
-    if let Some(path) = chart {
-        let svg = crate::chart::svg(tally).map_err(Failure::usage)?;
-        files::write_whole(path, &svg).map_err(Failure::usage)?;
-    }
+    let svg = chart
+        .map(|_| crate::chart::svg(tally).map_err(Failure::usage))
+        .transpose()?;
     let text = match format {
         SweepFormat::Text => render::sweep(tally),
         SweepFormat::Csv => tally.to_csv().map_err(|e| Failure::usage(e.to_string()))?,
@@ -365,17 +386,19 @@ fn sweep_output(
             text
         }
     };
-    emit(&text, output)
+    emit(&text, output)?;
+    // The chart only once the output is written: no side output of a failed command.
+    if let (Some(path), Some(svg)) = (chart, svg) {
+        output::write_file(path, &svg).map_err(Failure::usage)?;
+    }
+    Ok(())
 }
 
-/// Prints, or writes whole to a file.
-fn emit(text: &str, output: Option<&Path>) -> Result<(), Failure> {
-    match output {
-        Some(path) => files::write_whole(path, text).map_err(Failure::usage),
-        None => {
-            anstream::print!("{text}");
-            Ok(())
-        }
+/// Prints, or writes to a file (see `output::write_file`).
+fn emit(text: &str, to: Option<&Path>) -> Result<(), Failure> {
+    match to {
+        Some(path) => output::write_file(path, text).map_err(Failure::usage),
+        None => output::print(text, true).map_err(Failure::usage),
     }
 }
 
@@ -404,8 +427,8 @@ fn new(a: &NewArgs) -> Result<(), Failure> {
                 "choose another name; modsim never overwrites a file you wrote",
             ));
         }
-        files::write_whole(path, text).map_err(Failure::usage)?;
-        eprintln!("wrote {}", path.display());
+        output::write_file(path, text).map_err(Failure::usage)?;
+        output::eprint(&format!("wrote {}\n", path.display()));
         Ok(())
     };
     let folder = |name: &Path| -> Result<(), Failure> {
@@ -542,8 +565,7 @@ fn reconstruct(a: &ReconstructArgs) -> Result<(), Failure> {
     let text = reconstruct::to_csv(&posts, &reconstruct::header(which, &model, a.seed))
         .map_err(|e| Failure::usage(e.to_string()))?;
     match &a.output {
-        None => print!("{text}"),
-        Some(path) => files::write_whole(&PathBuf::from(path), &text).map_err(Failure::usage)?,
+        None => output::print(&text, false).map_err(Failure::usage),
+        Some(path) => output::write_file(path, &text).map_err(Failure::usage),
     }
-    Ok(())
 }

@@ -12,6 +12,7 @@ use modsim_sim::exercise::{CaseResult, Exercise};
 use crate::args::{TestArgs, TestFormat};
 use crate::diagnostics;
 use crate::files::{self, DiskOrSeed, path_text};
+use crate::output;
 use crate::render;
 
 /// Exit code: bad input.
@@ -27,7 +28,7 @@ pub fn test(a: &TestArgs) -> ExitCode {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(TEST_FAILED),
         Err(problems) => {
-            eprint!("{}", diagnostics::human(&problems));
+            output::eprint(&diagnostics::human(&problems));
             ExitCode::from(BAD_INPUT)
         }
     }
@@ -53,7 +54,7 @@ fn run_tests(a: &TestArgs) -> Result<bool, FileProblems> {
     let passed = results.iter().filter(|r| r.passed).count();
     let failed = results.len() - passed;
     match a.format {
-        TestFormat::Text => anstream::print!("{}", render::test_results(&results)),
+        TestFormat::Text => output::print(&render::test_results(&results), true).map_err(usage)?,
         TestFormat::Json => {
             let report = serde_json::json!({
                 "schema": "modsim.test/1",
@@ -64,7 +65,7 @@ fn run_tests(a: &TestArgs) -> Result<bool, FileProblems> {
             let mut text =
                 serde_json::to_string_pretty(&report).map_err(|e| usage(e.to_string()))?;
             text.push('\n');
-            print!("{text}");
+            output::print(&text, false).map_err(usage)?;
         }
     }
     Ok(failed == 0)
@@ -143,29 +144,19 @@ fn test_one(
 }
 
 /// Exercise files under `path`: the file itself, or `exercise.toml` and `*.test.toml` files in
-/// the folder and its subfolders (hidden folders and `target` skipped).
+/// the folder and its subfolders (hidden folders and `target` skipped; links followed, but no
+/// folder twice, see `files::walk`).
 fn collect_exercises(path: &Path, found: &mut Vec<PathBuf>) -> Result<(), FileProblems> {
-    if path.is_file() {
+    if !path.is_dir() {
+        // Read, or refused by name, by the bounded reader.
         found.push(path.to_path_buf());
         return Ok(());
     }
-    let entries = std::fs::read_dir(path)
-        .map_err(|e| usage(format!("cannot read `{}`: {e}", path.display())))?;
-    let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-    paths.sort();
-    for p in paths {
-        let name = p
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if p.is_dir() {
-            if !name.starts_with('.') && name != "target" {
-                collect_exercises(&p, found)?;
-            }
-        } else if name == "exercise.toml" || name.ends_with(".test.toml") {
-            found.push(p);
-        }
-    }
+    let wanted = |name: &str| name == "exercise.toml" || name.ends_with(".test.toml");
+    found.extend(
+        files::walk(path, &wanted)
+            .map_err(|e| usage(format!("cannot read `{}`: {e}", path.display())))?,
+    );
     Ok(())
 }
 

@@ -15,6 +15,7 @@
 //! or exists twice) is an error, never a guess.
 
 use std::fmt;
+use std::sync::OnceLock;
 
 use jiff::civil::{Date, DateTime, Weekday};
 use jiff::tz::TimeZone;
@@ -58,7 +59,7 @@ impl PeriodSyntaxError {
             Self::Malformed(_) => {
                 "write a whole number and a unit: `30 calendar days`, `2 business days`, `24 hours`, `90 minutes`"
             }
-            Self::TooLong(_) => "a period is at most 36500 calendar days",
+            Self::TooLong(_) => "a period is at most 36500 days (876000 hours, 52560000 minutes)",
         }
     }
 }
@@ -96,7 +97,7 @@ impl Period {
             "day" | "days" => return Err(PeriodSyntaxError::AmbiguousDays(text.to_owned())),
             _ => return Err(malformed()),
         };
-        if period.rough_days() > MAX_PERIOD_DAYS {
+        if period.is_over_the_limit() {
             return Err(PeriodSyntaxError::TooLong(text.to_owned()));
         }
         Ok(period)
@@ -110,10 +111,12 @@ impl Period {
         )
     }
 
-    fn rough_days(self) -> u32 {
+    /// Longer than [`MAX_PERIOD_DAYS`] days (or their minutes): compared exactly, so
+    /// `52560001 minutes` is over it.
+    fn is_over_the_limit(self) -> bool {
         match self {
-            Period::CalendarDays(n) | Period::BusinessDays(n) => n,
-            Period::Minutes(m) => m / (24 * 60),
+            Period::CalendarDays(n) | Period::BusinessDays(n) => n > MAX_PERIOD_DAYS,
+            Period::Minutes(m) => u64::from(m) > u64::from(MAX_PERIOD_DAYS) * 24 * 60,
         }
     }
 
@@ -249,6 +252,57 @@ pub fn rfc3339(at: Timestamp, zone: &TimeZone) -> String {
         .to_string()
 }
 
+/// Largest offset from UTC an instant may be written with, in hours: no place on Earth is
+/// further than 14 hours from UTC (the parser alone would take up to ±25:59).
+pub const MAX_OFFSET_HOURS: i32 = 14;
+
+/// Why an RFC 3339 instant could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum InstantError {
+    /// Not an instant at all.
+    #[error("`{0}` is not an RFC 3339 instant")]
+    Malformed(String),
+    /// An offset no place uses.
+    #[error("`{text}` has the offset `{offset}`, beyond the ±14:00 of any place on Earth")]
+    Offset {
+        /// The instant as written.
+        text: String,
+        /// Its offset.
+        offset: String,
+    },
+}
+
+/// Reads an RFC 3339 instant, `2021-01-09T18:00:00-08:00` or `2021-01-10T02:00:00Z`, refusing
+/// an offset beyond ±[`MAX_OFFSET_HOURS`] hours.
+///
+/// ```
+/// use modsim_policy::period::parse_rfc3339;
+/// assert!(parse_rfc3339("2021-01-09T18:00:00-08:00").is_ok());
+/// assert!(parse_rfc3339("2021-01-09T18:00:00+25:00").is_err());
+/// ```
+pub fn parse_rfc3339(text: &str) -> Result<Timestamp, InstantError> {
+    let at: Timestamp = text
+        .parse()
+        .map_err(|_| InstantError::Malformed(text.to_owned()))?;
+    if let Ok(pieces) = jiff::fmt::temporal::Pieces::parse(text)
+        && let Some(jiff::fmt::temporal::PiecesOffset::Numeric(numeric)) = pieces.offset()
+    {
+        let seconds = numeric.offset().seconds();
+        if seconds.unsigned_abs() > MAX_OFFSET_HOURS.unsigned_abs() * 3600 {
+            let sign = if seconds < 0 { '-' } else { '+' };
+            let (h, m) = (
+                seconds.unsigned_abs() / 3600,
+                seconds.unsigned_abs() % 3600 / 60,
+            );
+            return Err(InstantError::Offset {
+                text: text.to_owned(),
+                offset: format!("{sign}{h:02}:{m:02}"),
+            });
+        }
+    }
+    Ok(at)
+}
+
 crate::vocabulary! {
     /// A named calendar of non-business days.
     #[derive(Default)]
@@ -267,14 +321,12 @@ impl HolidayCalendar {
     pub fn holiday(self, date: Date) -> Option<&'static str> {
         match self {
             HolidayCalendar::WeekendsOnly => None,
-            HolidayCalendar::UsFederal => {
-                // A Saturday 1 January of next year is observed on 31 December of this one.
-                [date.year(), date.year().saturating_add(1)]
-                    .into_iter()
-                    .flat_map(us_federal_holidays)
+            HolidayCalendar::UsFederal => with_us_federal_year(date.year(), |year| {
+                year.holidays
+                    .iter()
                     .find(|(observed, _)| *observed == date)
-                    .map(|(_, name)| name)
-            }
+                    .map(|(_, name)| *name)
+            }),
         }
     }
 
@@ -285,16 +337,60 @@ impl HolidayCalendar {
     }
 
     /// The `n`th business day after `date`.
+    ///
+    /// Whole years are skipped by their count of business days (weekdays less the holidays
+    /// observed on them, each year's calendar built once), so the walk day by day covers at
+    /// most the days left in the first year and those needed in the last.
     pub fn add_business_days(self, date: Date, n: u32) -> Result<Date, TimeError> {
+        let mut left = n;
         let mut day = date;
-        let mut counted = 0;
-        while counted < n {
+        let rest = self.business_days_after(date);
+        if left > rest {
+            left -= rest;
+            let mut year = date.year();
+            loop {
+                year = year.checked_add(1).ok_or(TimeError::OutOfRange)?;
+                let first = Date::new(year, 1, 1).map_err(|_| TimeError::OutOfRange)?;
+                let count = self.business_days_in(year, first);
+                if left <= count {
+                    day = first.yesterday().map_err(|_| TimeError::OutOfRange)?;
+                    break;
+                }
+                left -= count;
+            }
+        }
+        while left > 0 {
             day = day.tomorrow().map_err(|_| TimeError::OutOfRange)?;
             if self.is_business_day(day) {
-                counted += 1;
+                left -= 1;
             }
         }
         Ok(day)
+    }
+
+    /// Business days strictly after `date` and up to the end of its year.
+    fn business_days_after(self, date: Date) -> u32 {
+        let last = date.last_of_year();
+        let days = i32::from(last.day_of_year()) - i32::from(date.day_of_year());
+        let weekdays = weekdays(date.weekday().to_monday_zero_offset() + 1, days);
+        let holidays = match self {
+            HolidayCalendar::WeekendsOnly => 0,
+            HolidayCalendar::UsFederal => with_us_federal_year(date.year(), |year| {
+                year.dates.iter().filter(|d| **d > date).count()
+            }),
+        };
+        weekdays.saturating_sub(u32::try_from(holidays).unwrap_or(u32::MAX))
+    }
+
+    /// Business days of `year`, whose first day is `first`.
+    fn business_days_in(self, year: i16, first: Date) -> u32 {
+        match self {
+            HolidayCalendar::WeekendsOnly => weekdays(
+                first.weekday().to_monday_zero_offset(),
+                i32::from(first.days_in_year()),
+            ),
+            HolidayCalendar::UsFederal => with_us_federal_year(year, |y| y.business_days),
+        }
     }
 
     /// The days strictly after `from` and before `to` that do not count, described:
@@ -307,15 +403,85 @@ impl HolidayCalendar {
                 break;
             }
             day = next;
-            if !self.is_business_day(day) {
+            let weekend = matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday);
+            let holiday = self.holiday(day);
+            if weekend || holiday.is_some() {
                 let mut text = day.strftime("%a %Y-%m-%d").to_string();
-                if let Some(name) = self.holiday(day) {
+                if let Some(name) = holiday {
                     text.push_str(&format!(" ({name})"));
                 }
                 skipped.push(text);
             }
         }
         skipped
+    }
+}
+
+/// Weekdays among `days` consecutive days, the first of which is `first` days after a Monday
+/// (0 for a Monday, 6 for a Sunday, 7 again a Monday).
+fn weekdays(first: i8, days: i32) -> u32 {
+    if days <= 0 {
+        return 0;
+    }
+    let whole = days / 7 * 5;
+    let part = (0..days % 7)
+        .filter(|i| (i32::from(first) + i) % 7 < 5)
+        .count();
+    u32::try_from(whole).unwrap_or(0) + u32::try_from(part).unwrap_or(0)
+}
+
+/// One year of the US federal calendar: the holidays observed on its dates (a Saturday
+/// 1 January of the next year is observed on 31 December of this one), in the order
+/// [`HolidayCalendar::holiday`] looks them up, and its number of business days.
+#[derive(Clone, Debug)]
+struct FederalYear {
+    holidays: Vec<(Date, &'static str)>,
+    /// The dates of the holidays, each once.
+    dates: Vec<Date>,
+    business_days: u32,
+}
+
+impl FederalYear {
+    fn new(year: i16) -> FederalYear {
+        let holidays: Vec<(Date, &'static str)> = us_federal_holidays(year)
+            .into_iter()
+            .chain(
+                year.checked_add(1)
+                    .map(us_federal_holidays)
+                    .unwrap_or_default(),
+            )
+            .filter(|(d, _)| d.year() == year)
+            .collect();
+        // Observed holidays always fall on weekdays; two on one date count once.
+        let mut dates: Vec<Date> = holidays.iter().map(|(d, _)| *d).collect();
+        dates.sort();
+        dates.dedup();
+        let days = Date::new(year, 1, 1).map_or(0, |first| {
+            weekdays(
+                first.weekday().to_monday_zero_offset(),
+                i32::from(first.days_in_year()),
+            )
+        });
+        FederalYear {
+            holidays,
+            business_days: days.saturating_sub(u32::try_from(dates.len()).unwrap_or(u32::MAX)),
+            dates,
+        }
+    }
+}
+
+/// The years whose federal calendar is kept once built; others are built on each use.
+const KEPT_FROM: i16 = 1900;
+const KEPT_YEARS: usize = 400;
+static US_FEDERAL: [OnceLock<FederalYear>; KEPT_YEARS] = [const { OnceLock::new() }; KEPT_YEARS];
+
+fn with_us_federal_year<R>(year: i16, f: impl FnOnce(&FederalYear) -> R) -> R {
+    let kept = usize::try_from(i32::from(year) - i32::from(KEPT_FROM))
+        .ok()
+        .and_then(|i| US_FEDERAL.get(i));
+    match kept {
+        Some(cell) => f(cell.get_or_init(|| FederalYear::new(year))),
+        None => f(&FederalYear::new(year)),
     }
 }
 
@@ -499,6 +665,131 @@ mod tests {
         assert!(cal.is_business_day(date(2021, 1, 19)));
     }
 
+    /// The calendar as it was first written: every day walked, each day's holidays built
+    /// from its year's and the next year's lists. The law below holds the fast one to it.
+    mod walked {
+        use super::super::*;
+
+        pub fn holiday(cal: HolidayCalendar, date: Date) -> Option<&'static str> {
+            match cal {
+                HolidayCalendar::WeekendsOnly => None,
+                HolidayCalendar::UsFederal => [date.year(), date.year().saturating_add(1)]
+                    .into_iter()
+                    .flat_map(us_federal_holidays)
+                    .find(|(observed, _)| *observed == date)
+                    .map(|(_, name)| name),
+            }
+        }
+
+        pub fn add_business_days(
+            cal: HolidayCalendar,
+            date: Date,
+            n: u32,
+        ) -> Result<Date, TimeError> {
+            let mut day = date;
+            let mut counted = 0;
+            while counted < n {
+                day = day.tomorrow().map_err(|_| TimeError::OutOfRange)?;
+                if !matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday)
+                    && holiday(cal, day).is_none()
+                {
+                    counted += 1;
+                }
+            }
+            Ok(day)
+        }
+    }
+
+    fn calendars() -> impl proptest::strategy::Strategy<Value = HolidayCalendar> {
+        proptest::prop_oneof![
+            4 => proptest::strategy::Just(HolidayCalendar::UsFederal),
+            1 => proptest::strategy::Just(HolidayCalendar::WeekendsOnly),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+
+        /// Law: business days counted a year at a time land on the day the walk day by day
+        /// lands on, from any start (weekends, holidays, the end of a year) and for any count.
+        #[test]
+        fn business_days_skip_years_as_the_walk_does(
+            cal in calendars(),
+            start in -3000i32..50_000,
+            n in proptest::prop_oneof![0u32..15, 0u32..400, 200u32..3000],
+        ) {
+            let date = jiff::civil::date(1960, 1, 1).checked_add(start.days()).unwrap();
+            proptest::prop_assert_eq!(
+                cal.add_business_days(date, n),
+                walked::add_business_days(cal, date, n)
+            );
+            proptest::prop_assert_eq!(cal.holiday(date), walked::holiday(cal, date));
+        }
+
+        /// Law: a business-day period added to an instant in a zone with daylight saving
+        /// gives the instant (or the gap or fold error) the walk gives.
+        #[test]
+        fn business_day_periods_agree_with_the_walk_across_dst(
+            start in 1_500_000_000i64..1_800_000_000,
+            n in 0u32..400,
+        ) {
+            let zone = la();
+            let at = Timestamp::from_second(start).unwrap();
+            let local = at.to_zoned(zone.clone()).datetime();
+            let walked = walked::add_business_days(HolidayCalendar::UsFederal, local.date(), n)
+                .and_then(|d| resolve(&zone, d.to_datetime(local.time())));
+            proptest::prop_assert_eq!(
+                Period::BusinessDays(n).add_to(at, &zone, HolidayCalendar::UsFederal),
+                walked
+            );
+        }
+    }
+
+    #[test]
+    fn business_days_at_the_edges_of_the_calendar() {
+        for cal in [HolidayCalendar::UsFederal, HolidayCalendar::WeekendsOnly] {
+            for (start, n) in [
+                (date(9999, 12, 1), 10),
+                (date(9999, 12, 1), 30),
+                (date(9998, 12, 30), 260),
+                (date(-9999, 1, 1), 36_500),
+                (date(2021, 12, 31), 1),
+                (date(2021, 12, 30), 1),
+                (date(2022, 12, 30), 1),
+                (date(1950, 6, 1), 36_500),
+                (date(2021, 1, 9), 36_500),
+            ] {
+                assert_eq!(
+                    cal.add_business_days(start, n),
+                    walked::add_business_days(cal, start, n),
+                    "{cal} {start} + {n}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn offsets_beyond_any_place_are_refused() {
+        for (text, ok) in [
+            ("2021-01-10T02:00:00Z", true),
+            ("2021-01-10T02:00:00+14:00", true),
+            ("2021-01-10T02:00:00-12:00", true),
+            ("2021-01-10T02:00:00-14:00", true),
+            ("2021-01-10T02:00:00+14:01", false),
+            ("2021-01-10T02:00:00+25:00", false),
+            ("2021-01-10T02:00:00-25:59", false),
+            ("2021-01-10 02:00", false),
+        ] {
+            assert_eq!(parse_rfc3339(text).is_ok(), ok, "{text}");
+        }
+        assert_eq!(
+            parse_rfc3339("2021-01-10T02:00:00+25:00")
+                .unwrap_err()
+                .to_string(),
+            "`2021-01-10T02:00:00+25:00` has the offset `+25:00`, beyond the ±14:00 of any place on Earth"
+        );
+    }
+
     #[test]
     fn periods_read_and_written() {
         for (text, period) in [
@@ -531,5 +822,18 @@ mod tests {
             Period::parse("99999 calendar days"),
             Err(PeriodSyntaxError::TooLong(_))
         ));
+        // The limit, exactly, in every unit.
+        for (text, allowed) in [
+            ("36500 calendar days", true),
+            ("36501 calendar days", false),
+            ("36500 business days", true),
+            ("36501 business days", false),
+            ("876000 hours", true),
+            ("876001 hours", false),
+            ("52560000 minutes", true),
+            ("52560001 minutes", false),
+        ] {
+            assert_eq!(Period::parse(text).is_ok(), allowed, "{text}");
+        }
     }
 }

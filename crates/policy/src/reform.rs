@@ -68,7 +68,8 @@ struct RawReform {
 #[schemars(rename = "ReformHeader")]
 struct RawReformHeader {
     /// A short id, shown in reports.
-    id: String,
+    #[schemars(with = "String")]
+    id: Spanned<String>,
     /// What the reform asks, in a line.
     title: String,
     /// Why a class would ask it.
@@ -96,6 +97,18 @@ impl ReformDoc {
     pub fn parse(name: &str, text: &str) -> Result<ReformDoc, FileProblems> {
         let raw: RawReform = toml::from_str(text)
             .map_err(|e| FileProblems::new(name, text, vec![toml_problem(&e)]))?;
+        let id = &raw.reform.id;
+        if id.get_ref().trim().is_empty() {
+            return Err(FileProblems::new(
+                name,
+                text,
+                vec![
+                    Problem::error("the reform's `id` is empty", Some(id.span())).with_help(
+                        "give it a short id, shown in reports: `id = \"thirty-days-notice\"`",
+                    ),
+                ],
+            ));
+        }
         Ok(ReformDoc {
             name: name.to_owned(),
             text: text.to_owned(),
@@ -105,7 +118,7 @@ impl ReformDoc {
 
     /// The reform's id.
     pub fn id(&self) -> &str {
-        &self.raw.reform.id
+        self.raw.reform.id.get_ref()
     }
 
     /// Its title.
@@ -148,7 +161,6 @@ impl PolicyDoc {
     /// judgment calls set. Every problem points into the reform's file.
     pub fn with_reform(&self, reform: &ReformDoc) -> Result<PolicyDoc, FileProblems> {
         let mut doc = self.clone();
-        let origin = doc.reforms.len() + 1;
         let mut problems = Vec::new();
         let r = &reform.raw;
         if let Some(target) = &r.reform.applies_to
@@ -166,6 +178,25 @@ impl PolicyDoc {
                 .with_help("apply it to the policy it names, or change `applies_to`"),
             );
         }
+        doc.reform_clauses(r, &mut problems);
+        doc.reform_parameters(r, &mut problems);
+        doc.reform_assumptions(r, &mut problems);
+        if problems.is_empty() {
+            doc.reforms.push((
+                reform.name.clone(),
+                reform.text.clone(),
+                reform.id().to_owned(),
+            ));
+            Ok(doc)
+        } else {
+            Err(FileProblems::new(&reform.name, &reform.text, problems))
+        }
+    }
+
+    /// The reform's `remove`, `[[replace]]` and `[[add]]`, applied to this copy of the policy.
+    fn reform_clauses(&mut self, r: &RawReform, problems: &mut Vec<Problem>) {
+        let doc = self;
+        let origin = doc.reforms.len() + 1;
         let ids = |doc: &PolicyDoc| -> Vec<String> {
             doc.clause_ids().into_iter().map(str::to_owned).collect()
         };
@@ -176,7 +207,7 @@ impl PolicyDoc {
                     doc.removed.push(id.get_ref().clone());
                 }
             } else {
-                problems.push(unknown_clause(id, &ids(&doc), "remove"));
+                problems.push(unknown_clause(id, &ids(doc), "remove"));
             }
         }
         for clause in &r.replace {
@@ -195,7 +226,7 @@ impl PolicyDoc {
                         *o = origin;
                     }
                 }
-                None => problems.push(unknown_clause(id, &ids(&doc), "replace")),
+                None => problems.push(unknown_clause(id, &ids(doc), "replace")),
             }
         }
         for clause in &r.add {
@@ -213,6 +244,11 @@ impl PolicyDoc {
                 doc.clause_origin.push(origin);
             }
         }
+    }
+
+    /// The reform's `[parameters]`: each one the policy declares, given a value of its kind.
+    fn reform_parameters(&mut self, r: &RawReform, problems: &mut Vec<Problem>) {
+        let doc = self;
         for (name, value) in &r.parameters.0 {
             let known = doc
                 .parameter_names()
@@ -256,6 +292,11 @@ impl PolicyDoc {
                 ),
             }
         }
+    }
+
+    /// The reform's `[assumptions]`: each judgment call the policy declares, read another way.
+    fn reform_assumptions(&mut self, r: &RawReform, problems: &mut Vec<Problem>) {
+        let doc = self;
         for (name, value) in &r.assumptions.0 {
             let known = doc
                 .assumption_names()
@@ -278,16 +319,6 @@ impl PolicyDoc {
                     .suggesting(name.get_ref(), known.iter().map(String::as_str)),
                 ),
             }
-        }
-        if problems.is_empty() {
-            doc.reforms.push((
-                reform.name.clone(),
-                reform.text.clone(),
-                reform.id().to_owned(),
-            ));
-            Ok(doc)
-        } else {
-            Err(FileProblems::new(&reform.name, &reform.text, problems))
         }
     }
 }
@@ -391,6 +422,18 @@ power = { holder = "provider", action = "warn", against = "customer", notice = "
                 "reform.toml:8:1: the policy has no parameter `notice`",
                 "reform.toml:10:1: the policy has no judgment call `aws_determined`",
             ]
+        );
+    }
+
+    /// Regression (issue 13): a reform with `id = ""` was accepted, and reports named it
+    /// by nothing.
+    #[test]
+    fn an_empty_id_is_refused() {
+        let err =
+            ReformDoc::parse("reform.toml", "[reform]\nid = \" \"\ntitle = \"t\"\n").unwrap_err();
+        assert_eq!(
+            messages(err),
+            ["reform.toml:2:6: the reform's `id` is empty"]
         );
     }
 

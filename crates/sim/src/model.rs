@@ -27,6 +27,10 @@ pub struct ScenarioModel {
     pub notice_window: SignedDuration,
 }
 
+/// Most reports a model may draw per world (`count`): each is a post held in memory by every
+/// replicate running.
+pub const MAX_COUNT: usize = 1_000_000;
+
 /// The names of the model's parameters, for `--vary`.
 pub const PARAMETERS: &[&str] = &[
     "count",
@@ -50,7 +54,8 @@ pub(crate) struct RawModel {
     /// The seed of the committed data.
     seed: u64,
     /// Reports drawn.
-    count: usize,
+    #[schemars(with = "usize")]
+    count: Spanned<usize>,
     /// The first instant a report may come.
     #[schemars(with = "String")]
     first_report: Spanned<String>,
@@ -58,12 +63,14 @@ pub(crate) struct RawModel {
     #[schemars(with = "String")]
     last_report: Spanned<String>,
     /// The report rate at the end of the window over that at its start.
-    growth: f64,
+    #[schemars(with = "f64")]
+    growth: Spanned<f64>,
     /// Median time from publication to report (`20 hours`).
     #[schemars(with = "String")]
     publish_lag_median: Spanned<String>,
     /// σ of the log of that time.
-    publish_lag_spread: f64,
+    #[schemars(with = "f64")]
+    publish_lag_spread: Spanned<f64>,
     /// Chance a reported post is removed before the notice, 0 to 1.
     #[schemars(with = "f64")]
     removal_probability: Spanned<f64>,
@@ -71,7 +78,8 @@ pub(crate) struct RawModel {
     #[schemars(with = "String")]
     removal_delay_median: Spanned<String>,
     /// σ of the log of the removal delay.
-    removal_delay_spread: f64,
+    #[schemars(with = "f64")]
+    removal_delay_spread: Spanned<f64>,
     /// Width of the window, centred on the recorded notice, in which its time is drawn.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
@@ -121,12 +129,7 @@ impl RawModel {
             None => Some(SignedDuration::ZERO),
         };
         let p = *self.removal_probability.get_ref();
-        if !(0.0..=1.0).contains(&p) {
-            problems.push(Problem::error(
-                "`removal_probability` must be between 0 and 1",
-                Some(self.removal_probability.span()),
-            ));
-        }
+        self.check_numbers(problems);
         let Some(cutoff) = notice else {
             problems.push(
                 Problem::error(
@@ -139,16 +142,16 @@ impl RawModel {
         };
         Some(ScenarioModel {
             reports: ReportModel {
-                count: self.count,
+                count: *self.count.get_ref(),
                 first_report: first?,
                 last_report: last?,
-                growth: self.growth,
+                growth: *self.growth.get_ref(),
                 publish_lag_median: lag?,
-                publish_lag_spread: self.publish_lag_spread,
+                publish_lag_spread: *self.publish_lag_spread.get_ref(),
                 removal_probability: p,
                 removal_delay: RemovalDelay::LogNormal {
                     median: delay?,
-                    spread: self.removal_delay_spread,
+                    spread: *self.removal_delay_spread.get_ref(),
                 },
                 cutoff,
             },
@@ -158,26 +161,58 @@ impl RawModel {
     }
 }
 
+impl RawModel {
+    /// The numbers' ranges: a probability, a count within [`MAX_COUNT`], finite rates and
+    /// spreads.
+    fn check_numbers(&self, problems: &mut Vec<Problem>) {
+        if !(0.0..=1.0).contains(self.removal_probability.get_ref()) {
+            problems.push(Problem::error(
+                "`removal_probability` must be between 0 and 1",
+                Some(self.removal_probability.span()),
+            ));
+        }
+        if let Err(message) = check_count(*self.count.get_ref()) {
+            problems.push(
+                Problem::error(message, Some(self.count.span())).with_help(format!(
+                    "a model draws at most {MAX_COUNT} reports per world"
+                )),
+            );
+        }
+        for (name, value) in [
+            ("growth", &self.growth),
+            ("publish_lag_spread", &self.publish_lag_spread),
+            ("removal_delay_spread", &self.removal_delay_spread),
+        ] {
+            if let Err(message) = check_number(name, *value.get_ref()) {
+                problems.push(Problem::error(message, Some(value.span())));
+            }
+        }
+    }
+}
+
 impl ScenarioModel {
     /// Sets a named parameter from its text (`--vary NAME=VALUE`).
     pub fn set(&mut self, name: &str, value: &str) -> Result<(), String> {
         let number = || {
-            value
+            let x = value
                 .trim()
                 .parse::<f64>()
-                .map_err(|_| format!("`{name}` takes a number, not `{value}`"))
+                .map_err(|_| format!("`{name}` takes a number, not `{value}`"))?;
+            check_number(name, x).map(|()| x)
         };
         let r = &mut self.reports;
         match name {
             "count" => {
-                r.count = value
+                let count = value
                     .trim()
                     .parse()
                     .map_err(|_| format!("`count` takes a whole number, not `{value}`"))?;
+                check_count(count)?;
+                r.count = count;
             }
-            "growth" => r.growth = number()?.max(f64::MIN_POSITIVE),
+            "growth" => r.growth = number()?,
             "publish_lag_median" => r.publish_lag_median = parse_duration(value)?,
-            "publish_lag_spread" => r.publish_lag_spread = number()?.max(0.0),
+            "publish_lag_spread" => r.publish_lag_spread = number()?,
             "removal_probability" => {
                 let p = number()?;
                 if !(0.0..=1.0).contains(&p) {
@@ -199,7 +234,7 @@ impl ScenarioModel {
                 } else {
                     RemovalDelay::LogNormal {
                         median,
-                        spread: number()?.max(0.0),
+                        spread: number()?,
                     }
                 };
             }
@@ -262,6 +297,33 @@ impl ScenarioModel {
             .collect();
         (posts, notice_at)
     }
+}
+
+/// Refuses a count of reports over [`MAX_COUNT`].
+fn check_count(count: usize) -> Result<(), String> {
+    if count > MAX_COUNT {
+        return Err(format!(
+            "`count` is {count}, over the limit of {MAX_COUNT} reports per world"
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses a number a parameter cannot take: not finite, a growth that is not positive, a
+/// negative spread.
+fn check_number(name: &str, x: f64) -> Result<(), String> {
+    if !x.is_finite() {
+        return Err(format!("`{name}` takes a finite number, not `{x}`"));
+    }
+    if name == "growth" && x <= 0.0 {
+        return Err(format!(
+            "`growth` is a ratio of rates and must be above 0, not `{x}`"
+        ));
+    }
+    if name.ends_with("_spread") && x < 0.0 {
+        return Err(format!("`{name}` is a σ and cannot be negative, not `{x}`"));
+    }
+    Ok(())
 }
 
 /// An exact duration: `90m`, `1h`, `24h`, `2d` (days of 24 hours), or `48 hours`.
@@ -357,6 +419,20 @@ mod tests {
             matches!(model.reports.removal_delay, RemovalDelay::LogNormal { median, .. } if median == SignedDuration::from_hours(1))
         );
         assert!(model.set("removal_probability", "1.5").is_err());
+        for (name, value) in [
+            ("growth", "NaN"),
+            ("growth", "inf"),
+            ("growth", "0"),
+            ("growth", "-2"),
+            ("publish_lag_spread", "-1"),
+            ("removal_delay_spread", "NaN"),
+            ("count", "4294967296"),
+            ("count", "1000001"),
+            ("removal_delay_median", "NaN h"),
+        ] {
+            assert!(model.set(name, value).is_err(), "{name}={value}");
+        }
+        model.set("count", "1000000").unwrap();
         assert!(model.set("nonsense", "1").is_err());
         for name in PARAMETERS {
             let value = if name.contains("median") || name.contains("window") {

@@ -168,8 +168,16 @@ pub struct FactEvent {
 /// Reads an instant: RFC 3339 with an offset, or a wall-clock time in `zone`
 /// (`2021-01-09 18:00`), which must exist exactly once there.
 pub fn parse_instant(text: &str, zone: &TimeZone) -> Result<Timestamp, (String, String)> {
-    if let Ok(t) = text.parse::<Timestamp>() {
-        return Ok(t);
+    match modsim_policy::period::parse_rfc3339(text) {
+        Ok(t) => return Ok(t),
+        Err(e @ modsim_policy::period::InstantError::Offset { .. }) => {
+            return Err((
+                e.to_string(),
+                "write the offset of the scenario's zone, as in `2021-01-09T18:00:00-08:00`"
+                    .to_owned(),
+            ));
+        }
+        Err(modsim_policy::period::InstantError::Malformed(_)) => {}
     }
     let civil: DateTime = text.parse().map_err(|_| {
         (

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use modsim_sim::SetupError;
-use modsim_sim::exercise::{Exercise, Expectation};
+use modsim_sim::exercise::{Exercise, Expectation, Expectations};
 use serde::Serialize;
 
 use super::library::{ExerciseEntry, Library, RunFiles};
@@ -25,7 +25,7 @@ pub const WORK: &str = "scratch/my-work.toml";
 /// The expected results of each exercise, by its id; never sent anywhere.
 #[derive(Debug, Default)]
 pub struct Keys {
-    expected: BTreeMap<String, Vec<Expectation>>,
+    expected: BTreeMap<String, Expectations>,
 }
 
 impl Keys {
@@ -90,7 +90,7 @@ pub fn grade(library: &Library, keys: &Keys, entry: &ExerciseEntry, work: &str) 
     let Some(exercise) = &entry.exercise else {
         return Graded::Problems(views::usage("the exercise cannot be read", None));
     };
-    let expected: &[Expectation] = match keys.expected.get(&entry.id) {
+    let expected: &Expectations = match keys.expected.get(&entry.id) {
         Some(e) => e,
         None if !exercise.expect.is_empty() => &exercise.expect,
         None => {
@@ -115,9 +115,12 @@ pub fn grade(library: &Library, keys: &Keys, entry: &ExerciseEntry, work: &str) 
         edits: &edits,
     };
     let mut cases = Vec::new();
-    for e in expected {
+    for one in expected.each() {
+        let Some(e) = one.iter().next() else {
+            continue;
+        };
         let case = question(e);
-        match exercise.check(std::slice::from_ref(e), &policies, &files) {
+        match exercise.check(&one, &policies, &files) {
             Ok(results) => {
                 for r in results {
                     cases.push(CaseView {
@@ -134,7 +137,7 @@ pub fn grade(library: &Library, keys: &Keys, entry: &ExerciseEntry, work: &str) 
                 if failure
                     .problems
                     .iter()
-                    .all(|p| p.file() == Some(exercise.file.as_str())) =>
+                    .all(|p| p.file() == Some(one.file.as_str())) =>
             {
                 let found: Vec<String> =
                     failure.problems.iter().map(|p| p.message.clone()).collect();

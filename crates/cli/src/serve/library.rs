@@ -574,27 +574,20 @@ impl Files for Recorder<'_> {
     }
 }
 
-/// `.toml`, `.csv` and `.md` files under `dir`, sorted, skipping hidden folders and `target`.
+/// `.toml`, `.csv` and `.md` files under `dir`, sorted, skipping hidden folders, `target` and
+/// any `keys` folder (answer keys are never served). The walk is the CLI's: a link back up the
+/// tree ends it instead of looping. A folder that cannot be listed gives nothing.
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
+    let wanted =
+        |name: &str| name.ends_with(".toml") || name.ends_with(".csv") || name.ends_with(".md");
+    let Ok(found) = crate::files::walk(dir, &wanted) else {
         return;
     };
-    let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-    paths.sort();
-    for path in paths {
-        if out.len() > MAX_GIVEN_FILES {
-            return;
-        }
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if path.is_dir() {
-            if !name.starts_with('.') && name != "target" && name != "keys" {
-                walk(&path, out);
-            }
-        } else if name.ends_with(".toml") || name.ends_with(".csv") || name.ends_with(".md") {
-            out.push(path);
-        }
-    }
+    out.extend(found.into_iter().filter(|path| {
+        !path
+            .strip_prefix(dir)
+            .unwrap_or(path)
+            .components()
+            .any(|c| c.as_os_str() == "keys")
+    }));
 }

@@ -71,8 +71,8 @@ pub fn serve(args: &ServeArgs) -> Result<(), String> {
 /// and who can reach it.
 fn announce(app: &api::App, bound: Option<SocketAddr>, address: SocketAddr) {
     let l = &app.library;
-    eprintln!(
-        "modsim serve: {} scenario{}, {} reform{}, {} exercise{} ({} with a key)",
+    crate::output::eprint(&format!(
+        "modsim serve: {} scenario{}, {} reform{}, {} exercise{} ({} with a key)\n",
         l.scenarios.len(),
         if l.scenarios.len() == 1 { "" } else { "s" },
         l.reforms.len(),
@@ -80,25 +80,32 @@ fn announce(app: &api::App, bound: Option<SocketAddr>, address: SocketAddr) {
         l.exercises.len(),
         if l.exercises.len() == 1 { "" } else { "s" },
         l.exercises.iter().filter(|e| app.keys.has(&e.id)).count(),
-    );
+    ));
     let Some(bound) = bound else {
         let who = if address.ip().is_loopback() {
             "this machine only"
         } else {
             "anyone on that network could use it"
         };
-        eprintln!("checked: nothing served (it would listen on http://{address}/, {who})");
+        crate::output::eprint(&format!(
+            "checked: nothing served (it would listen on http://{address}/, {who})\n"
+        ));
         return;
     };
     if bound.ip().is_loopback() {
-        eprintln!("open http://{bound}/ in a browser on this machine (Ctrl-C stops the server)");
+        crate::output::eprint(&format!(
+            "open http://{bound}/ in a browser on this machine (Ctrl-C stops the server)\n"
+        ));
     } else {
-        eprintln!(
-            "listening on http://{bound}/: ANYONE ON THAT NETWORK CAN USE THIS SERVER (its scenarios, runs and exercises; never the answer keys). Ctrl-C stops it."
-        );
+        crate::output::eprint(&format!(
+            "listening on http://{bound}/: ANYONE ON THAT NETWORK CAN USE THIS SERVER (its scenarios, runs and exercises; never the answer keys). Ctrl-C stops it.\n"
+        ));
     }
-    // The one line a script waits for.
-    println!("http://{bound}/");
+    // The one line a script waits for. A script that has gone away ends the server quietly
+    // (`output::print` exits 0 on a closed pipe); any other failure is only reported.
+    if let Err(e) = crate::output::print(&format!("http://{bound}/\n"), false) {
+        crate::output::eprint(&format!("modsim serve: {e}\n"));
+    }
 }
 
 /// `--listen ADDR`: an address with a port (`0.0.0.0:8080`, `[::]:8080`), or an address alone

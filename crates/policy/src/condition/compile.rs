@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::SignedDuration;
 
 use super::syntax::{self, BinaryOp, Expr, ExprKind, UnaryOp};
 use super::{ArithOp, CmpOp, Cond, Num, PostFlag, StateCount, Text, Time};
@@ -435,10 +435,10 @@ impl Checker<'_> {
             }
             "timestamp" => {
                 let (text, text_span) = one_string("instant")?;
-                text.parse::<Timestamp>()
+                crate::period::parse_rfc3339(text)
                     .map(|t| Typed::Time(Time::Const(t)))
-                    .map_err(|_| {
-                        CompileError::new(format!("`{text}` is not an RFC 3339 instant"), text_span)
+                    .map_err(|e| {
+                        CompileError::new(e.to_string(), text_span)
                             .help("write it with its offset, as in `\"2021-01-06T12:00:00-08:00\"`")
                     })
             }
