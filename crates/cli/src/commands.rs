@@ -3,7 +3,7 @@
 //! Exit codes: 0 done; 2 bad input or usage.
 
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use modsim_policy::{FileProblems, Overrides, Problem};
