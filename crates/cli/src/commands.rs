@@ -187,6 +187,9 @@ fn run(a: &RunArgs, verbosity: Verbosity) -> Result<(), Failure> {
         .replay()
         .map_err(|e| Failure::usage(format!("the replay cannot compute {e}")))?;
     let report = report::build(&prepared.world, &outcome);
+    if let Some(what) = a.explain.as_deref() {
+        explainable(&report, what)?;
+    }
     let text = match a.format {
         Format::Text => render::text(&report, a.explain.as_deref()),
         Format::Json => render::json(&report).map_err(|e| Failure::usage(e.to_string()))?,
@@ -522,10 +525,48 @@ fn with_schema(file: &Path, kind: &str, text: &str) -> String {
         return text.to_owned();
     };
     let schema = Path::new("schemas").join(format!("{kind}.schema.json"));
-    match home.ancestors().map(|a| a.join(&schema)).find(|s| s.is_file()) {
+    match home
+        .ancestors()
+        .map(|a| a.join(&schema))
+        .find(|s| s.is_file())
+    {
         Some(found) => format!("#:schema {}\n{text}", path_text(&path_from(&home, &found))),
         None => text.to_owned(),
     }
+}
+
+/// Refuses an `--explain` that names nothing to explain: neither `verdicts`, an action of the
+/// timeline nor a power's clause; with the names close to it.
+fn explainable(report: &report::Report, what: &str) -> Result<(), Failure> {
+    let mut known: Vec<&str> = vec!["verdicts"];
+    known.extend(report.verdicts.iter().map(|v| v.action.as_str()));
+    known.extend(report.earliest.iter().map(|e| e.power.as_str()));
+    if known.contains(&what) {
+        return Ok(());
+    }
+    known.sort_unstable();
+    known.dedup();
+    let starting: Vec<String> = known
+        .iter()
+        .filter(|k| k.starts_with(what))
+        .map(|k| format!("`{k}`"))
+        .collect();
+    let help = match modsim_policy::diagnostic::did_you_mean(what, known.iter().copied()) {
+        Some(close) => format!("did you mean `{close}`?"),
+        None if !starting.is_empty() => format!("did you mean {}?", starting.join(" or ")),
+        None => format!(
+            "name a power's clause id or an action: {}",
+            known
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    Err(Failure::help(
+        format!("nothing to explain under `--explain {what}`"),
+        help,
+    ))
 }
 
 /// The path that leads from the folder `from` to `to`, both absolute and canonical: `..` up
