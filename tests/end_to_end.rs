@@ -1192,3 +1192,16 @@ fn the_shipped_files_name_their_schema() {
         );
     }
 }
+
+/// Issue 14, polish: `-v` printed "1 notices, 1 actions".
+#[test]
+fn verbose_counts_agree_with_their_nouns() {
+    let out = modsim(&["run", "-v"]);
+    assert!(out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("(98 posts, 1 notice, 1 action")
+            && stderr.contains(": 1 prohibition, 2 duties, 5 powers"),
+        "{stderr}"
+    );
+}

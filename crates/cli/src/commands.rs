@@ -160,11 +160,11 @@ fn run(a: &RunArgs, verbosity: Verbosity) -> Result<(), Failure> {
     if verbosity.verbose {
         let s = &prepared.world.scenario;
         output::eprint(&format!(
-            "read {} ({} posts, {} notices, {} actions){}\n",
+            "read {} ({}, {}, {}){}\n",
             s.file,
-            s.posts.len(),
-            s.notices.len(),
-            s.actions.len(),
+            count(s.posts.len(), "post"),
+            count(s.notices.len(), "notice"),
+            count(s.actions.len(), "action"),
             if files.serves_embedded(&s.file) {
                 ", embedded in the binary"
             } else {
@@ -173,12 +173,12 @@ fn run(a: &RunArgs, verbosity: Verbosity) -> Result<(), Failure> {
         ));
         for b in &prepared.world.policies {
             output::eprint(&format!(
-                "compiled {} ({}): {} prohibitions, {} duties, {} powers\n",
+                "compiled {} ({}): {}, {}, {}\n",
                 b.policy.id,
                 b.policy.file,
-                b.policy.prohibitions.len(),
-                b.policy.duties.len(),
-                b.policy.powers.len()
+                count(b.policy.prohibitions.len(), "prohibition"),
+                count(b.policy.duties.len(), "duty"),
+                count(b.policy.powers.len(), "power")
             ));
         }
     }
@@ -532,6 +532,15 @@ fn with_schema(file: &Path, kind: &str, text: &str) -> String {
     {
         Some(found) => format!("#:schema {}\n{text}", path_text(&path_from(&home, &found))),
         None => text.to_owned(),
+    }
+}
+
+/// `1 notice`, `2 notices`, `0 duties`: a count with its noun.
+fn count(n: usize, noun: &str) -> String {
+    match (n, noun.strip_suffix('y')) {
+        (1, _) => format!("1 {noun}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        _ => format!("{n} {noun}s"),
     }
 }
 
