@@ -862,18 +862,31 @@ fn every_subcommands_help_has_examples_that_run_as_written() {
         .skip_while(|l| !l.starts_with("Commands:"))
         .skip(1)
         .take_while(|l| l.starts_with("  "))
+        // A description wrapped onto the next line is indented further.
+        .filter(|l| !l[2..].starts_with(' '))
         .filter_map(|l| l.split_whitespace().next().map(str::to_owned))
         .filter(|s| s != "help")
         .collect();
     assert!(subcommands.len() >= 8, "{subcommands:?}");
     for sub in &subcommands {
         let help = text(&modsim(&[sub, "--help"]).stdout);
-        let examples: Vec<&str> = help
-            .lines()
-            .filter(|l| l.starts_with("  modsim "))
-            .collect();
+        // An example, with the lines a trailing `\` continues it onto.
+        let mut examples: Vec<String> = Vec::new();
+        let mut lines = help.lines();
+        while let Some(l) = lines.next() {
+            if !l.starts_with("  modsim ") {
+                continue;
+            }
+            let mut example = l.to_owned();
+            while example.ends_with('\\') {
+                let Some(next) = lines.next() else { break };
+                example.push('\n');
+                example.push_str(next);
+            }
+            examples.push(example);
+        }
         assert!(!examples.is_empty(), "`modsim {sub} --help` has no example");
-        for line in examples {
+        for line in &examples {
             // As a reader would run it: through a shell, with `modsim` being this binary.
             let command = line
                 .trim_start()
@@ -893,6 +906,37 @@ fn every_subcommands_help_has_examples_that_run_as_written() {
         }
     }
     std::fs::remove_dir_all(&dir).expect("cleanup");
+}
+
+/// Issue 14: `modsim --help` and each subcommand's help fit an 80-column terminal (help
+/// that is not written to a terminal is wrapped at 80 columns).
+#[test]
+fn every_help_fits_80_columns() {
+    let top = text(&modsim(&["--help"]).stdout);
+    let mut helps = vec![("modsim --help".to_owned(), top.clone())];
+    for sub in top
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        // A description wrapped onto the next line is indented further.
+        .filter(|l| !l[2..].starts_with(' '))
+        .filter_map(|l| l.split_whitespace().next())
+    {
+        for flag in ["-h", "--help"] {
+            let out = modsim(&[sub, flag]);
+            helps.push((format!("modsim {sub} {flag}"), text(&out.stdout)));
+        }
+    }
+    for (command, help) in &helps {
+        for line in help.lines() {
+            assert!(
+                line.chars().count() <= 80,
+                "`{command}` has a line of {} columns:\n{line}",
+                line.chars().count()
+            );
+        }
+    }
 }
 
 #[test]
