@@ -887,7 +887,13 @@ fn every_subcommands_help_has_examples_that_run_as_written() {
         }
         assert!(!examples.is_empty(), "`modsim {sub} --help` has no example");
         for line in &examples {
-            // As a reader would run it: through a shell, with `modsim` being this binary.
+            // As a reader would run it: through a shell, with `modsim` being this binary. A
+            // trailing `# exit N: why` (a comment to the shell) gives the code it must exit
+            // with, as in the docs (`modsim diff` exits 1 when it finds a difference).
+            let expected = line
+                .rsplit_once("# exit ")
+                .and_then(|(_, rest)| rest.split(':').next())
+                .map_or(0, |n| n.trim().parse::<i32>().expect("`# exit N`"));
             let command = line
                 .trim_start()
                 .replacen("modsim", env!("CARGO_BIN_EXE_modsim"), 1);
@@ -898,7 +904,7 @@ fn every_subcommands_help_has_examples_that_run_as_written() {
                 .output()
                 .expect("sh runs");
             assert!(
-                out.status.code() == Some(0),
+                out.status.code() == Some(expected),
                 "`{line}` exited {:?}: {}",
                 out.status.code(),
                 text(&out.stderr)

@@ -73,6 +73,12 @@ Examples:
     policies/apple-app-store-2021-01.toml
       Grade a policy a student wrote (here, the published encoding) against
       the key.
+  modsim test exercises/03-apple-guideline-1-2/exercise.toml --answers \\
+    exercises/keys/apple-guideline-1-2.toml --policy \\
+    policies/apple-app-store-2021-01.toml --reference \\
+    policies/apple-app-store-2021-01.toml
+      Then search for a timeline on which it and the reference part (`modsim
+      diff`); none here.
 
 Exit codes: 0 every case passed; 1 a case failed; 2 bad input or usage.";
 
@@ -160,6 +166,9 @@ pub enum Command {
     /// Check policies and scenarios: every error and warning, with file, line and column.
     #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
+    /// Search for the smallest timeline on which two policies (or a policy and a reform) part.
+    #[command(after_help = DIFF_EXAMPLES)]
+    Diff(DiffArgs),
     /// Print the JSON Schema of a file kind, for TOML editors (Taplo, Even Better TOML).
     #[command(after_help = SCHEMA_EXAMPLES)]
     Schema(SchemaArgs),
@@ -203,6 +212,22 @@ pub struct ServeArgs {
     pub check: bool,
 }
 
+const DIFF_EXAMPLES: &str = "\
+Examples:
+  modsim diff policies/aws-2021-01.toml policies/aws-2021-07.toml  # exit 1: a difference
+      What did AWS's July 2021 terms change? The smallest timeline on which they part, with
+      both sides' verdicts and explanations.
+  modsim diff policies/aws-2021-01.toml policies/reforms/takedown-window.toml --format json  # exit 1
+      A policy against a reform of it, for machines (schema modsim.diff/1, docs/json-output.md).
+  modsim diff policies/aws-2021-01.toml policies/aws-2021-01.toml --budget 5000 --jobs 2
+      A policy against itself: no difference found in 5000 timelines (exit 0), which is no proof.
+  modsim diff policies/apple-app-store-2021-01.toml policies/apple-app-store-2021-01.toml --scenario exercises/03-apple-guideline-1-2 --time 1
+      Start from a scenario's timeline (and its [model]), for at most a second.
+
+The same seed gives the same answer whatever `--jobs` is (with `--budget`; `--time` tries as many
+timelines as the machine manages). Exit codes: 0 no difference found; 1 a difference found; 2 bad
+input or usage.";
+
 const CHECK_EXAMPLES: &str = "\
 Examples:
   modsim check policies seeds
@@ -241,6 +266,53 @@ pub enum ErrorFormat {
     Human,
     /// For machines: one JSON document (`modsim.diagnostics/1`, docs/json-output.md).
     Json,
+}
+
+/// Arguments of `modsim diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// Side A, the baseline: a policy file.
+    #[arg(value_name = "A")]
+    pub a: PathBuf,
+    /// Side B: a policy file, or a reform file (applied to A).
+    #[arg(value_name = "B")]
+    pub b: PathBuf,
+    /// Start from this scenario's timeline and its `[model]` (a file, or a folder holding
+    /// `scenario.toml`); its `[roles]` bind both sides.
+    #[arg(long, value_name = "SCENARIO")]
+    pub scenario: Option<PathBuf>,
+    /// Try at most this many timelines (default 100000).
+    #[arg(long, value_name = "N", conflicts_with = "time")]
+    pub budget: Option<u64>,
+    /// Search for at most this many seconds.
+    #[arg(long, value_name = "SECONDS")]
+    pub time: Option<f64>,
+    /// The seed of the timelines' streams.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Threads (0: one per core). The answer does not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub jobs: usize,
+    /// Output format; `toml` writes the timeline found as a scenario file for `modsim run`.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Write the output to this file (whole or not at all) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// How to write errors and warnings.
+    #[arg(long, value_enum, default_value_t = ErrorFormat::Human)]
+    pub error_format: ErrorFormat,
+}
+
+/// Output formats of `modsim diff`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// For people: the timeline, where the sides part, and both sides' explanations.
+    Text,
+    /// For machines: `modsim.diff/1` (docs/json-output.md), with both sides' reports.
+    Json,
+    /// The timeline found, as a scenario file that `modsim run` replays.
+    Toml,
 }
 
 /// Arguments of `modsim schema`.
@@ -413,6 +485,10 @@ pub struct TestArgs {
     /// A student's reform, in place of the exercise's (repeatable).
     #[arg(long = "reform", value_name = "FILE")]
     pub reforms: Vec<PathBuf>,
+    /// After the expected results, search for a timeline on which the encoding and this
+    /// reference (a policy, or a reform of the exercise's policy) part: a failed case if found.
+    #[arg(long, value_name = "FILE")]
+    pub reference: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = TestFormat::Text)]
     pub format: TestFormat,

@@ -56,6 +56,7 @@ pub fn dispatch(command: Command, matches: &clap::ArgMatches, verbosity: Verbosi
         Command::Merge(a) => (merge(&a), ErrorFormat::Human),
         Command::Reconstruct(a) => (reconstruct(&a), ErrorFormat::Human),
         Command::Check(a) => return crate::check::check(&a),
+        Command::Diff(a) => return crate::diff::command(&a, verbosity.quiet),
         Command::Schema(a) => (
             output::print(&crate::schema::text(a.kind), false).map_err(Failure::usage),
             ErrorFormat::Human,

@@ -41,10 +41,18 @@ fn run_tests(a: &TestArgs) -> Result<bool, FileProblems> {
     let files = DiskOrSeed { embedded: false };
     let policies: Vec<String> = a.policies.iter().map(|p| path_text(p)).collect();
     let mut results = Vec::new();
+    // The searches against `--reference`: (the case's place in `results`, its diff).
+    let mut searched = Vec::new();
     let mut problems = FileProblems::default();
     for path in &found {
         match test_one(a, path, &policies, &files) {
-            Ok(found) => results.extend(found),
+            Ok((found, search)) => {
+                results.extend(found);
+                if let Some((case, diff)) = search {
+                    searched.push((results.len(), diff));
+                    results.push(case);
+                }
+            }
             Err(found) => problems.append(found),
         }
     }
@@ -54,13 +62,21 @@ fn run_tests(a: &TestArgs) -> Result<bool, FileProblems> {
     let passed = results.iter().filter(|r| r.passed).count();
     let failed = results.len() - passed;
     match a.format {
-        TestFormat::Text => output::print(&render::test_results(&results), true).map_err(usage)?,
+        TestFormat::Text => output::print(
+            &format!(
+                "{}{}",
+                render::test_results(&results),
+                crate::diff::counterexamples(&results, &searched)
+            ),
+            true,
+        )
+        .map_err(usage)?,
         TestFormat::Json => {
             let report = serde_json::json!({
                 "schema": "modsim.test/1",
                 "passed": passed,
                 "failed": failed,
-                "cases": results,
+                "cases": crate::diff::cases_json(&results, &searched),
             });
             let mut text =
                 serde_json::to_string_pretty(&report).map_err(|e| usage(e.to_string()))?;
@@ -97,14 +113,17 @@ fn exercises(a: &TestArgs) -> Result<Vec<PathBuf>, FileProblems> {
     Ok(found)
 }
 
-/// One exercise checked against its own expectations or its key: the problems of both
-/// files together when either has some.
+/// The case of the search against `--reference`, with its diff.
+type Searched = Option<(CaseResult, modsim_sim::diff::Diff)>;
+
+/// One exercise checked against its own expectations or its key (the problems of both files
+/// together when either has some), then searched against the reference when there is one.
 fn test_one(
     a: &TestArgs,
     path: &Path,
     policies: &[String],
     files: &DiskOrSeed,
-) -> Result<Vec<CaseResult>, FileProblems> {
+) -> Result<(Vec<CaseResult>, Searched), FileProblems> {
     let name = path_text(path);
     let text = files::read_text(path).map_err(|e| usage(format!("cannot read `{name}`: {e}")))?;
     let exercise = Exercise::parse(&name, &text);
@@ -140,7 +159,14 @@ fn test_one(
     if !a.reforms.is_empty() {
         exercise.request.reforms = a.reforms.iter().map(|p| path_text(p)).collect();
     }
-    Ok(exercise.check(&expect, policies, files)?)
+    let cases = exercise.check(&expect, policies, files)?;
+    let searched = match &a.reference {
+        Some(reference) => Some(crate::diff::against_reference(
+            &exercise, policies, reference,
+        )?),
+        None => None,
+    };
+    Ok((cases, searched))
 }
 
 /// Exercise files under `path`: the file itself, or `exercise.toml` and `*.test.toml` files in

@@ -5,6 +5,7 @@ mod chart;
 mod check;
 mod commands;
 mod diagnostics;
+mod diff;
 mod exercises;
 mod files;
 mod html;

@@ -27,6 +27,7 @@
 
 pub mod bind;
 pub mod compare;
+pub mod diff;
 pub mod exercise;
 pub mod explanation;
 pub mod lint;

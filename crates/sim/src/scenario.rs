@@ -5,13 +5,15 @@
 //! serve the embedded seed and a test can serve strings. Paths in a scenario are relative to
 //! the scenario file and always written with `/`.
 //!
-//! [`load`] reads the TOML (`raw`), checks it (`check`) and reads the posts CSV (`posts`);
+//! [`load`] reads the TOML (`raw`), checks it (`check`, with any `[[post]]` tables: `inline`)
+//! and reads the posts CSV (`posts`);
 //! what it returns is a [`Scenario`] (`contents`). The timeline's own vocabulary (posts,
 //! parties, events, instants) lives in [`crate::timeline`], re-exported here.
 
 mod check;
 mod contents;
 mod files;
+mod inline;
 mod posts;
 mod raw;
 
@@ -334,5 +336,66 @@ mark = "inferred"
         assert_eq!(s.deliveries[0].deliverable, "moderation_plan");
         assert_eq!(s.facts[0].value, 26000);
         assert_eq!(s.actions[0].action, modsim_policy::Action::Suspend);
+    }
+
+    #[test]
+    fn posts_written_in_the_scenario_load_as_a_files_do() {
+        let inline = SCENARIO.replacen("file = \"posts.csv\"\n", "", 1)
+            + r#"
+[[post]]
+id = "p1"
+published = "2021-01-08 09:00"
+reported = 2021-01-08T10:00:00-08:00
+labels = ["threat", "incitement"]
+author = "someone"
+severity = 3
+[[post]]
+id = "p2"
+published = "2021-01-08 11:00"
+removed = "2021-01-09 11:00"
+"#;
+        let s = load("s/t/scenario.toml", &inline, &Strings(Vec::new())).unwrap();
+        assert_eq!(s.posts.len(), 2);
+        assert_eq!(s.labels, ["threat", "incitement"]);
+        assert_eq!(s.posts[0].labels.len(), 2);
+        assert_eq!(
+            s.posts[0].reported,
+            Some("2021-01-08T18:00:00Z".parse().unwrap())
+        );
+        assert_eq!(
+            (s.posts[0].author.as_str(), s.posts[0].severity),
+            ("someone", 3)
+        );
+        assert_eq!(
+            s.posts[1].removed,
+            Some("2021-01-09T19:00:00Z".parse().unwrap())
+        );
+        assert_eq!(s.posts_file, None);
+    }
+
+    #[test]
+    fn bad_posts_in_the_scenario_are_located() {
+        let both = format!("{SCENARIO}[[post]]\nid = \"p1\"\npublished = \"2021-01-08 09:00\"\n");
+        assert_eq!(
+            messages(load_with(&both, "id,published\n").unwrap_err()),
+            ["s/t/scenario.toml:15:8: the posts come from a file and from `[[post]]` tables"]
+        );
+        let neither = SCENARIO.replacen("file = \"posts.csv\"\n", "", 1);
+        assert_eq!(
+            messages(load_with(&neither, "").unwrap_err()),
+            ["s/t/scenario.toml:17:8: `[posts]` names no file, and no `[[post]]` table follows"]
+        );
+        let bad = neither
+            + "[[post]]\nid = \"p1\"\npublished = \"2021-01-08 09:00\"\nreported = \"2021-01-07 09:00\"\nplatform = \"hots\"\n"
+            + "[[post]]\nid = \"p1\"\npublished = \"someday\"\n";
+        assert_eq!(
+            messages(load_with(&bad, "").unwrap_err()),
+            [
+                "s/t/scenario.toml:36:12: post `p1` is reported before it is published",
+                "s/t/scenario.toml:37:12: unknown party `hots`",
+                "s/t/scenario.toml:39:6: post `p1` appears twice",
+                "s/t/scenario.toml:40:13: `someday` is not a date and time",
+            ]
+        );
     }
 }

@@ -130,7 +130,7 @@ pub fn prepare(request: &Request, files: &dyn Files) -> Result<Prepared, SetupEr
 }
 
 /// The policies in force: the scenario's (with where it names each), or the command line's.
-enum InForce {
+pub(crate) enum InForce {
     Scenario(Vec<String>, Places),
     CommandLine(Vec<String>),
 }
@@ -161,7 +161,7 @@ impl InForce {
 
 /// The policies in force, each with the reforms that apply to it, and whether every one of
 /// them was read and reformed; the problems of each file go to `problems`.
-fn policies(
+pub(crate) fn policies(
     in_force: &InForce,
     reforms: &[String],
     files: &dyn Files,

@@ -83,7 +83,12 @@ fn header(out: &mut String, report: &Report) {
             out,
             "{WARN}RECONSTRUCTED DATA{WARN:#}: {} posts ({}) are {}; the record does not give them.",
             prov.posts,
-            prov.posts_file.as_deref().unwrap_or("no posts file"),
+            match (&prov.posts_file, prov.posts) {
+                (Some(file), _) => file.as_str(),
+                // Posts written as `[[post]]` tables.
+                (None, 1..) => "in the scenario file",
+                (None, 0) => "no posts file",
+            },
             prov.posts_mark
         );
         for r in &prov.scenario.reconstructed {

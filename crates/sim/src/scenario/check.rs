@@ -73,7 +73,8 @@ impl Checker {
         let policies = self.policies(name, &raw.policy, &parties);
         let zone = zone?;
         let timeline = self.timeline(&raw.event, &zone, &parties)?;
-        let posts = self.posts_header(name, raw.posts.as_ref(), &parties);
+        let posts = self.posts_header(name, raw.posts.as_ref(), !raw.post.is_empty(), &parties);
+        let inline = self.inline_posts(&raw.post, &zone, &parties);
         // The model's removals are cut off at the first notice from the reporting party.
         let model_notice = timeline
             .notices
@@ -105,8 +106,8 @@ impl Checker {
                 parties,
                 roles,
                 policies,
-                posts: Vec::new(),
-                labels: Vec::new(),
+                posts: inline.posts,
+                labels: inline.labels,
                 posts_file: None,
                 posts_mark: posts.mark,
                 reported_by: posts.reported_by,
@@ -205,19 +206,42 @@ impl Checker {
             .collect()
     }
 
+    /// The `[posts]` table: a posts file, or (with `inline`, when the scenario has `[[post]]`
+    /// tables) none; not both.
     fn posts_header(
         &mut self,
         name: &str,
         posts: Option<&RawPosts>,
+        inline: bool,
         parties: &[Party],
     ) -> PostsHeader {
         match posts {
-            Some(p) => PostsHeader {
-                reported_by: p.reported_by.as_ref().and_then(|r| self.party(r, parties)),
-                reported_to: p.reported_to.as_ref().and_then(|r| self.party(r, parties)),
-                mark: self.mark(&p.mark).unwrap_or(Mark::Inferred),
-                file: Some((resolve_path(name, p.file.get_ref()), p.file.span())),
-            },
+            Some(p) => {
+                match (&p.file, inline) {
+                    (Some(file), true) => self.error(
+                        Problem::error(
+                            "the posts come from a file and from `[[post]]` tables",
+                            Some(file.span()),
+                        )
+                        .with_help("put every post in the file, or write them all as `[[post]]` tables and take out `file`"),
+                    ),
+                    (None, false) => self.error(
+                        Problem::error("`[posts]` names no file, and no `[[post]]` table follows", Some(p.mark.span()))
+                            .with_help("add `file = \"posts.csv\"`, or write the posts as `[[post]]` tables"),
+                    ),
+                    _ => {}
+                }
+                PostsHeader {
+                    reported_by: p.reported_by.as_ref().and_then(|r| self.party(r, parties)),
+                    reported_to: p.reported_to.as_ref().and_then(|r| self.party(r, parties)),
+                    mark: self.mark(&p.mark).unwrap_or(Mark::Inferred),
+                    file: p
+                        .file
+                        .as_ref()
+                        .filter(|_| !inline)
+                        .map(|f| (resolve_path(name, f.get_ref()), f.span())),
+                }
+            }
             None => PostsHeader {
                 reported_by: None,
                 reported_to: None,
@@ -495,7 +519,7 @@ impl Checker {
         }
     }
 
-    fn party(&mut self, name: &Spanned<String>, parties: &[Party]) -> Option<usize> {
+    pub(super) fn party(&mut self, name: &Spanned<String>, parties: &[Party]) -> Option<usize> {
         let found = parties.iter().position(|p| &p.id == name.get_ref());
         if found.is_none() {
             self.error(
@@ -534,7 +558,7 @@ impl Checker {
         Word::check(mark).map_err(|p| self.error(p)).ok()
     }
 
-    fn instant(&mut self, at: &Spanned<RawTime>, zone: &TimeZone) -> Option<Timestamp> {
+    pub(super) fn instant(&mut self, at: &Spanned<RawTime>, zone: &TimeZone) -> Option<Timestamp> {
         let text = match at.get_ref() {
             RawTime::Text(s) => s.clone(),
             RawTime::Toml(d) => d.to_string(),

@@ -30,9 +30,12 @@ pub(super) struct RawScenario {
     /// The policies in force.
     #[serde(default)]
     pub(super) policy: Vec<RawPolicyRef>,
-    /// The posts, from a CSV file.
+    /// The posts: their CSV file, or how the `[[post]]` tables are known.
     #[serde(default)]
     pub(super) posts: Option<RawPosts>,
+    /// Posts written in the scenario itself, for a timeline of a few (a CSV file for many).
+    #[serde(default)]
+    pub(super) post: Vec<RawPost>,
     /// The timeline: notices given and actions taken.
     #[serde(default)]
     pub(super) event: Vec<RawEvent>,
@@ -92,9 +95,10 @@ pub(super) struct RawPolicyRef {
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Posts")]
 pub(super) struct RawPosts {
-    /// The CSV file, relative to this scenario.
-    #[schemars(with = "String")]
-    pub(super) file: Spanned<String>,
+    /// The CSV file, relative to this scenario; none when the posts are `[[post]]` tables.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub(super) file: Option<Spanned<String>>,
     /// The party that reported them.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
@@ -106,6 +110,47 @@ pub(super) struct RawPosts {
     /// How the posts are known.
     #[schemars(with = "Mark")]
     pub(super) mark: Spanned<Word<Mark>>,
+}
+
+/// A post written in the scenario, with the columns of a posts file as keys.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Post")]
+pub(super) struct RawPost {
+    /// Its id, distinct among the scenario's posts.
+    #[schemars(with = "String")]
+    pub(super) id: Spanned<String>,
+    /// When it was published: `2021-01-08 09:00` in the scenario's zone, or RFC 3339.
+    #[schemars(with = "RawTime")]
+    pub(super) published: Spanned<RawTime>,
+    /// When it was reported, if it was.
+    #[serde(default)]
+    #[schemars(with = "Option<RawTime>")]
+    pub(super) reported: Option<Spanned<RawTime>>,
+    /// When it was removed, if it was.
+    #[serde(default)]
+    #[schemars(with = "Option<RawTime>")]
+    pub(super) removed: Option<Spanned<RawTime>>,
+    /// Its labels.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub(super) labels: Vec<Spanned<String>>,
+    /// Its author's handle (matched against a party's `account`).
+    #[serde(default)]
+    pub(super) author: Option<String>,
+    /// Its severity.
+    #[serde(default)]
+    pub(super) severity: i64,
+    /// Its reach.
+    #[serde(default)]
+    pub(super) reach: i64,
+    /// A neutral one-line description.
+    #[serde(default)]
+    pub(super) description: Option<String>,
+    /// The party on whose service it was published (a party id).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub(super) platform: Option<Spanned<String>>,
 }
 
 /// An event of the timeline: a `notice` (`from`, `to`, `cites`), an `action` (`actor`,
