@@ -693,7 +693,7 @@ fn a_plan_due_within_72_hours_fails_the_key_with_its_message() {
         "--answers",
         "exercises/keys/apple-guideline-1-2.toml",
         "--policy",
-        "tests/data/student/apple-plan-in-72-hours.toml",
+        "tests/data/student/apple-72-hour-plan.toml",
     ]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
@@ -713,7 +713,7 @@ fn a_plan_due_within_72_hours_fails_the_key_with_its_message() {
         "test",
         "exercises/03-apple-guideline-1-2",
         "--policy",
-        "tests/data/student/apple-plan-in-72-hours.toml",
+        "tests/data/student/apple-72-hour-plan.toml",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
 }

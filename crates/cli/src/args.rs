@@ -215,18 +215,24 @@ pub struct ServeArgs {
 const DIFF_EXAMPLES: &str = "\
 Examples:
   modsim diff policies/aws-2021-01.toml policies/aws-2021-07.toml  # exit 1: a difference
-      What did AWS's July 2021 terms change? The smallest timeline on which they part, with
-      both sides' verdicts and explanations.
-  modsim diff policies/aws-2021-01.toml policies/reforms/takedown-window.toml --format json  # exit 1
-      A policy against a reform of it, for machines (schema modsim.diff/1, docs/json-output.md).
-  modsim diff policies/aws-2021-01.toml policies/aws-2021-01.toml --budget 5000 --jobs 2
-      A policy against itself: no difference found in 5000 timelines (exit 0), which is no proof.
-  modsim diff policies/apple-app-store-2021-01.toml policies/apple-app-store-2021-01.toml --scenario exercises/03-apple-guideline-1-2 --time 1
+      What did AWS's July 2021 terms change? The smallest timeline on which they
+      part, with both sides' verdicts and explanations.
+  modsim diff policies/aws-2021-01.toml policies/reforms/takedown-window.toml \\
+    --format json  # exit 1
+      A policy against a reform of it, for machines (schema modsim.diff/1,
+      docs/json-output.md).
+  modsim diff policies/aws-2021-01.toml policies/aws-2021-01.toml \\
+    --budget 5000 --jobs 2
+      A policy against itself: no difference found in 5000 timelines (exit 0),
+      which is no proof.
+  modsim diff policies/apple-app-store-2021-01.toml \\
+    policies/apple-app-store-2021-01.toml \\
+    --scenario exercises/03-apple-guideline-1-2 --time 1
       Start from a scenario's timeline (and its [model]), for at most a second.
 
-The same seed gives the same answer whatever `--jobs` is (with `--budget`; `--time` tries as many
-timelines as the machine manages). Exit codes: 0 no difference found; 1 a difference found; 2 bad
-input or usage.";
+The same seed gives the same answer whatever `--jobs` is (with `--budget`;
+`--time` tries as many timelines as the machine manages). Exit codes: 0 no
+difference found; 1 a difference found; 2 bad input or usage.";
 
 const CHECK_EXAMPLES: &str = "\
 Examples:
