@@ -152,8 +152,8 @@ fn grading_against_the_reference_fails_the_72_hour_plan_with_its_counterexample(
     let out = modsim(&args);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let shown = text(&out.stdout);
-    // The key's fixed expectations let the mistake through; the search does not.
-    assert!(shown.contains("3 passed, 1 failed"), "{shown}");
+    // The key's deadline (`due`) and the search both catch the mistake.
+    assert!(shown.contains("3 passed, 2 failed"), "{shown}");
     assert!(
         shown.contains(
             "FAIL  apple-guideline-1-2  no timeline tells the encoding from the reference"
@@ -170,7 +170,7 @@ fn grading_against_the_reference_fails_the_72_hour_plan_with_its_counterexample(
     let mut json_args = args.to_vec();
     json_args.extend(["--format", "json"]);
     let report = json(&json_args, 1);
-    let case = &report["cases"][3];
+    let case = &report["cases"][4];
     assert_eq!(case["passed"], false);
     assert_eq!(
         case["counterexample"]["found"]["differences"][0]["kind"],
@@ -188,7 +188,7 @@ fn grading_against_the_reference_fails_the_72_hour_plan_with_its_counterexample(
         APPLE,
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
-    assert!(text(&out.stdout).contains("4 passed, 0 failed"));
+    assert!(text(&out.stdout).contains("5 passed, 0 failed"));
 }
 
 /// The shrunk timeline, written as a scenario, replays to the diff's two verdicts: under A with

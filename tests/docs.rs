@@ -64,6 +64,7 @@ const STAND_INS: &[(&str, &str)] = &[
         "policies/reforms/thirty-days-notice.toml",
     ),
     ("my-reform.toml", "policies/reforms/thirty-days-notice.toml"),
+    ("my-apple.toml", "policies/apple-app-store-2021-01.toml"),
 ];
 
 fn main() {

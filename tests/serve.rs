@@ -575,7 +575,7 @@ fn no_answer_of_the_server_holds_the_text_of_an_answer_key() {
     )
     .json();
     assert_eq!(graded["outcome"], "results", "{graded}");
-    assert_eq!(graded["failed"], 3);
+    assert_eq!(graded["failed"], 4);
     assert!(
         graded["cases"][0]["message"]
             .as_str()

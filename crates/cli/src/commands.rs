@@ -3,7 +3,7 @@
 //! Exit codes: 0 done; 2 bad input or usage.
 
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use modsim_policy::{FileProblems, Overrides, Problem};
@@ -161,11 +161,11 @@ fn run(a: &RunArgs, verbosity: Verbosity) -> Result<(), Failure> {
     if verbosity.verbose {
         let s = &prepared.world.scenario;
         output::eprint(&format!(
-            "read {} ({} posts, {} notices, {} actions){}\n",
+            "read {} ({}, {}, {}){}\n",
             s.file,
-            s.posts.len(),
-            s.notices.len(),
-            s.actions.len(),
+            count(s.posts.len(), "post"),
+            count(s.notices.len(), "notice"),
+            count(s.actions.len(), "action"),
             if files.serves_embedded(&s.file) {
                 ", embedded in the binary"
             } else {
@@ -174,12 +174,12 @@ fn run(a: &RunArgs, verbosity: Verbosity) -> Result<(), Failure> {
         ));
         for b in &prepared.world.policies {
             output::eprint(&format!(
-                "compiled {} ({}): {} prohibitions, {} duties, {} powers\n",
+                "compiled {} ({}): {}, {}, {}\n",
                 b.policy.id,
                 b.policy.file,
-                b.policy.prohibitions.len(),
-                b.policy.duties.len(),
-                b.policy.powers.len()
+                count(b.policy.prohibitions.len(), "prohibition"),
+                count(b.policy.duties.len(), "duty"),
+                count(b.policy.powers.len(), "power")
             ));
         }
     }
@@ -190,11 +190,20 @@ fn run(a: &RunArgs, verbosity: Verbosity) -> Result<(), Failure> {
     }
     .map_err(|e| Failure(prepared.world.problems_of(&e)))?;
     let report = report::build(&prepared.world, &outcome);
+    if let Some(what) = a.explain.as_deref() {
+        explainable(&report, what)?;
+    }
     let text = match a.format {
         Format::Text => render::text(&report, a.explain.as_deref()),
         Format::Json => render::json(&report).map_err(|e| Failure::usage(e.to_string()))?,
         Format::Md => render::markdown(&report),
-        Format::Html => crate::html::page(&report).map_err(Failure::usage)?,
+        Format::Html => crate::html::page(&report, &|party| {
+            let parties = &prepared.world.scenario.parties;
+            parties
+                .iter()
+                .find(|p| p.id == party)
+                .map(|p| p.name.clone())
+        }),
     };
     emit(&text, a.output.as_deref())
 }
@@ -438,6 +447,7 @@ fn new(a: &NewArgs) -> Result<(), Failure> {
         std::fs::create_dir_all(name)
             .map_err(|e| Failure::usage(format!("cannot create `{}`: {e}", name.display())))
     };
+    let id = id_of(&name);
     match a.kind {
         NewKind::Policy => {
             let file = if name.extension().is_some() {
@@ -445,30 +455,143 @@ fn new(a: &NewArgs) -> Result<(), Failure> {
             } else {
                 name.with_extension("toml")
             };
-            write(&file, templates::POLICY)
+            let text = templates::POLICY.replace("\"my-policy\"", &format!("\"{id}\""));
+            write(&file, &with_schema(&file, "policy", &text))
         }
         NewKind::Scenario => {
             folder(&name)?;
-            write(&name.join("scenario.toml"), templates::SCENARIO)?;
-            write(&name.join("policy.toml"), templates::POLICY)?;
+            let scenario = name.join("scenario.toml");
+            let text = templates::SCENARIO.replace("\"my-scenario\"", &format!("\"{id}\""));
+            write(&scenario, &with_schema(&scenario, "scenario", &text))?;
+            let policy = name.join("policy.toml");
+            write(&policy, &with_schema(&policy, "policy", templates::POLICY))?;
             write(&name.join("posts.csv"), templates::POSTS)
         }
         NewKind::Exercise => {
+            let scenario = std::fs::canonicalize(&a.scenario).map_err(|e| {
+                Failure::help(
+                    format!("cannot read the scenario `{}`: {e}", a.scenario.display()),
+                    "name a scenario's folder or its `scenario.toml` with `--scenario`, from the \
+                     current folder or as an absolute path",
+                )
+            })?;
             folder(&name)?;
-            // The scenario, as a path from the exercise's folder.
-            let depth = name
-                .components()
-                .filter(|c| matches!(c, std::path::Component::Normal(_)))
-                .count();
-            let scenario = format!("{}{}", "../".repeat(depth), path_text(&a.scenario));
-            write(
-                &name.join("exercise.toml"),
-                &templates::EXERCISE.replace("SCENARIO_PATH", &scenario),
-            )?;
+            let scenario = std::fs::canonicalize(&name)
+                .map(|home| path_text(&path_from(&home, &scenario)))
+                .unwrap_or_else(|_| path_text(&scenario));
+            let exercise = name.join("exercise.toml");
+            let text = templates::EXERCISE
+                .replace("SCENARIO_PATH", &scenario)
+                .replace("\"my-exercise\"", &format!("\"{id}\""));
+            write(&exercise, &with_schema(&exercise, "exercise", &text))?;
             write(&name.join("handout.md"), templates::HANDOUT)?;
-            write(&name.join("key.toml"), templates::KEY)
+            let key = name.join("key.toml");
+            let text = templates::KEY.replace("\"my-exercise\"", &format!("\"{id}\""));
+            write(&key, &with_schema(&key, "answers", &text))
         }
     }
+}
+
+/// The id a new file takes from its name: `my-policy` for `drafts/My Policy.toml`.
+fn id_of(name: &Path) -> String {
+    let stem = name
+        .file_stem()
+        .map(|s| s.to_string_lossy())
+        .unwrap_or_default();
+    let id: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if id.is_empty() {
+        "my-file".to_owned()
+    } else {
+        id
+    }
+}
+
+/// A new TOML file's text with a `#:schema` line naming the committed schema of its kind, in
+/// the `schemas/` folder of the nearest folder above the file that has one (a repository's
+/// root); without one elsewhere.
+fn with_schema(file: &Path, kind: &str, text: &str) -> String {
+    let home = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    // The folder exists: `new` created it, or the file's name is in the current folder.
+    let Ok(home) = std::fs::canonicalize(home) else {
+        return text.to_owned();
+    };
+    let schema = Path::new("schemas").join(format!("{kind}.schema.json"));
+    match home
+        .ancestors()
+        .map(|a| a.join(&schema))
+        .find(|s| s.is_file())
+    {
+        Some(found) => format!("#:schema {}\n{text}", path_text(&path_from(&home, &found))),
+        None => text.to_owned(),
+    }
+}
+
+/// `1 notice`, `2 notices`, `0 duties`: a count with its noun.
+fn count(n: usize, noun: &str) -> String {
+    match (n, noun.strip_suffix('y')) {
+        (1, _) => format!("1 {noun}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        _ => format!("{n} {noun}s"),
+    }
+}
+
+/// Refuses an `--explain` that names nothing to explain: neither `verdicts`, an action of the
+/// timeline nor a power's clause; with the names close to it.
+fn explainable(report: &report::Report, what: &str) -> Result<(), Failure> {
+    let mut known: Vec<&str> = vec!["verdicts"];
+    known.extend(report.verdicts.iter().map(|v| v.action.as_str()));
+    known.extend(report.earliest.iter().map(|e| e.power.as_str()));
+    if known.contains(&what) {
+        return Ok(());
+    }
+    known.sort_unstable();
+    known.dedup();
+    let starting: Vec<String> = known
+        .iter()
+        .filter(|k| k.starts_with(what))
+        .map(|k| format!("`{k}`"))
+        .collect();
+    let help = match modsim_policy::diagnostic::did_you_mean(what, known.iter().copied()) {
+        Some(close) => format!("did you mean `{close}`?"),
+        None if !starting.is_empty() => format!("did you mean {}?", starting.join(" or ")),
+        None => format!(
+            "name a power's clause id or an action: {}",
+            known
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    Err(Failure::help(
+        format!("nothing to explain under `--explain {what}`"),
+        help,
+    ))
+}
+
+/// The path that leads from the folder `from` to `to`, both absolute and canonical: `..` up
+/// to what they share, then down; `to` itself when they share nothing but the root.
+fn path_from(from: &Path, to: &Path) -> PathBuf {
+    let (from, to): (Vec<_>, Vec<_>) = (from.components().collect(), to.components().collect());
+    let shared = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    if shared <= 1 {
+        return to.iter().collect();
+    }
+    let mut path: PathBuf = from.iter().skip(shared).map(|_| "..").collect();
+    path.extend(to.iter().skip(shared));
+    path
 }
 
 /// A scenario argument: a file, or a folder holding `scenario.toml`.

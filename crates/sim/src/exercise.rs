@@ -123,6 +123,12 @@ pub struct Expectation {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub state: Option<Spanned<String>>,
+    /// The instant the duty's first instance falls due: when it opened, plus the duty's
+    /// period (checked instead of `state` and `at`). A key can so tell "within 24 hours" from
+    /// "within 72 hours" when the duty was met in time under both.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub due: Option<Spanned<String>>,
     /// An instant: the expected earliest instant (or `never`), the instant a duty's state is
     /// read at, or the instant of the action when several match.
     #[serde(default)]
@@ -435,13 +441,12 @@ impl Exercise {
             .world
             .replay()
             .map_err(|e| SetupError::Files(prepared.world.problems_of(&e)))?;
-        let zone = &prepared.world.scenario.zone;
         let mut results = Vec::new();
         let mut problems = Vec::new();
         for e in expect.iter() {
             let checked = match &e.sweep {
                 Some(point) => check_share(e, point, &request, &prepared.world, files)?,
-                None => check_one(e, &outcome, zone),
+                None => check_one(e, &outcome, &prepared.world),
             };
             match checked {
                 Ok((case, passed, actual)) => results.push(CaseResult {
@@ -492,10 +497,22 @@ fn shape(e: &Spanned<Expectation>) -> Vec<Problem> {
             "an expected earliest instant needs `at` (an instant, or `never`)",
             Some(table.clone()),
         )),
-        Kind::Duty if e.state.is_none() || e.at.is_none() => problems.push(Problem::error(
-            "an expected duty state needs `state` and `at`",
-            Some(table.clone()),
-        )),
+        Kind::Duty if e.due.is_none() && (e.state.is_none() || e.at.is_none()) => {
+            problems.push(
+                Problem::error(
+                    "an expected duty state needs `state` and `at`",
+                    Some(table.clone()),
+                )
+                .with_help("or `due`, the instant its first instance falls due"),
+            );
+        }
+        Kind::Duty if e.due.is_some() && (e.state.is_some() || e.at.is_some()) => problems.push(
+            Problem::error(
+                "`due` and a state at an instant in one `[[expect]]`: each checks one thing",
+                Some(table.clone()),
+            )
+            .with_help("split it into two `[[expect]]` tables"),
+        ),
         Kind::Earliest | Kind::Duty => {}
     }
     if let Some(state) = &e.state
@@ -597,7 +614,7 @@ fn misplaced(e: &Expectation, kind: Kind) -> Vec<Problem> {
         (
             "a `duty`",
             kind == Kind::Duty,
-            vec![("state", span_of(&e.state))],
+            vec![("state", span_of(&e.state)), ("due", span_of(&e.due))],
         ),
         (
             "a `sweep`",
@@ -852,8 +869,9 @@ fn unknown_action<'a>(what: &Spanned<String>, actions: impl Iterator<Item = &'a 
 fn check_one(
     e: &Expectation,
     outcome: &Outcome,
-    zone: &jiff::tz::TimeZone,
+    world: &World,
 ) -> Result<(String, bool, String), Problem> {
+    let zone = &world.scenario.zone;
     if let Some(what) = &e.verdict {
         return check_verdict(e, what, outcome, zone);
     }
@@ -861,6 +879,9 @@ fn check_one(
         return check_earliest(e, power, outcome, zone);
     }
     if let Some(duty) = &e.duty {
+        if let Some(due) = &e.due {
+            return check_due(duty, due, outcome, world);
+        }
         return check_duty(e, duty, outcome, zone);
     }
     Err(nothing_to_check(None))
@@ -1041,6 +1062,61 @@ fn check_duty(
     ))
 }
 
+/// When the duty's first instance falls due: the instant it opened plus the duty's period,
+/// counted as the replay counts it (in the scenario's zone, against the policy's calendar).
+fn check_due(
+    duty: &Spanned<String>,
+    due: &Spanned<String>,
+    outcome: &Outcome,
+    world: &World,
+) -> Result<(String, bool, String), Problem> {
+    let zone = &world.scenario.zone;
+    let history = outcome
+        .duties
+        .iter()
+        .find(|d| &d.duty.clause == duty.get_ref())
+        .ok_or_else(|| {
+            let known = outcome.duties.iter().map(|d| d.duty.clause.as_str());
+            unknown_clause("duty", duty, known)
+        })?;
+    let expected = instant(due, zone)?;
+    let case = format!(
+        "duty {} falls due at {}",
+        duty.get_ref(),
+        show_instant(expected, zone)
+    );
+    let opened = history
+        .changes
+        .iter()
+        .find(|c| c.status != DutyStatus::NotTriggered)
+        .map(|c| c.at);
+    let terms = world
+        .policies
+        .iter()
+        .map(|b| &b.policy)
+        .filter(|p| p.id == history.duty.policy)
+        .find_map(|p| {
+            let d = p.duties.iter().find(|d| {
+                p.clauses
+                    .get(d.clause)
+                    .is_some_and(|c| &c.id == duty.get_ref())
+            })?;
+            Some((d, &p.holidays))
+        });
+    let (Some(opened), Some((terms, calendar))) = (opened, terms) else {
+        return Ok((case, false, "never opened".to_owned()));
+    };
+    if terms.open_ended {
+        return Ok((case, false, "no time limit".to_owned()));
+    }
+    let at = terms
+        .within
+        .period
+        .add_to(opened, zone, calendar)
+        .map_err(|e| Problem::error(format!("the deadline cannot be counted: {e}"), None))?;
+    Ok((case, at == expected, show_instant(at, zone)))
+}
+
 /// No power or duty of the run has the clause id `clause`: located at it, with the closest.
 fn unknown_clause<'a>(
     what: &str,
@@ -1119,6 +1195,16 @@ mod tests {
             ),
             ("message = \"x\"", "names nothing to check", ""),
             ("earliest = \"7.2(a)\"", "needs `at`", ""),
+            (
+                "duty = \"1.2 (plan)\"\ndue = \"2021-01-09 09:00\"\nstate = \"pending\"\nat = \"2021-01-08 10:00\"",
+                "`due` and a state at an instant in one `[[expect]]`",
+                "",
+            ),
+            (
+                "earliest = \"7.2(a)\"\nat = \"never\"\ndue = \"2021-01-09 09:00\"",
+                "`due` is not read here",
+                "\"2021-01-09 09:00\"",
+            ),
         ] {
             let text = format!("[answers]\nexercise = \"x\"\n\n[[expect]]\n{expect}\n");
             let problems = Exercise::answers("key.toml", &text).unwrap_err();

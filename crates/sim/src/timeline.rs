@@ -234,6 +234,10 @@ pub fn parse_instant(text: &str, zone: &TimeZone) -> Result<Timestamp, (String, 
                     "write an instant within that range".to_owned(),
                 );
             }
+            // Months and calendars are not counted here; said as they are, should one come.
+            other @ (TimeError::NotCovered { .. } | TimeError::NoSuchDay { .. }) => {
+                return (format!("`{text}`: {other}"), "write another instant".to_owned());
+            }
         };
         (
             message,

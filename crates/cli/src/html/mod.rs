@@ -1,35 +1,39 @@
 //! The HTML report: one self-contained file (no network, no script) with an SVG timeline of
-//! the scenario (reports per day, duty breaches, notices and the periods that run from them,
-//! actions with their verdicts, earliest instants), the verdict table, the earliest instants,
-//! the duties, every explanation as a collapsible tree, and the provenance.
+//! the scenario (a lane per party: actions with their verdicts, notices, deliveries, facts,
+//! the instants powers open, duties in breach and the periods that run from notices; reports
+//! per day; the whole timeline in a strip), the verdict table, the earliest instants, the
+//! duties, every explanation as a collapsible tree, and the provenance.
 //!
-//! The timeline is drawn with plotters on a time axis in days; the page around it is plain HTML.
+//! The timeline is the model of [`crate::timeline`], the one `modsim serve` draws in the
+//! browser, drawn here as static SVG by [`timeline`].
+
+mod timeline;
 
 use std::fmt::Write;
 
-use jiff::Timestamp;
-use jiff::tz::TimeZone;
-use modsim_sim::report::{EarliestReport, EventKind, Report, VerdictReport};
+use modsim_sim::report::{EarliestReport, Report, VerdictReport};
 use modsim_sim::{Explanation, Node};
-use plotters::prelude::*;
 
 use crate::prose::Prose;
+use crate::timeline::Timeline;
 
-/// The whole page.
-pub fn page(report: &Report) -> Result<String, String> {
+/// The whole page; `name` gives a party's name from its id.
+pub fn page(report: &Report, name: &dyn Fn(&str) -> Option<String>) -> String {
     let s = &report.scenario;
     let prose = Prose::new(report);
     let mut out = String::new();
     head(&mut out, report);
     let _ = writeln!(out, "<h2>Timeline</h2>");
+    let model = Timeline::build(report, name);
+    let drawing = timeline::draw(&model, &report.zone);
     let _ = writeln!(
         out,
-        "<figure>{}<figcaption>Reports per day (bars); duties in breach (red spans); notices (blue) and the advance-notice or cure periods that run from them (blue spans); actions (diamonds: green permitted, red not); earliest instants of powers (ticks).{}</figcaption></figure>",
-        timeline(report)?,
+        "<figure>{}<figcaption>A lane per party, over the days where the events are (the strip beneath shows the whole timeline). Hover over a mark, a bar or a count for its details; the tables below say the same in words.{}</figcaption></figure>",
+        drawing.svg,
         if s.reconstructed {
-            " Post times are reconstructed."
+            " Hollow, dashed marks are reconstructed instants; post times are reconstructed."
         } else {
-            ""
+            " Hollow, dashed marks are reconstructed instants."
         }
     );
 
@@ -39,7 +43,7 @@ pub fn page(report: &Report) -> Result<String, String> {
     explanations(&mut out, &prose, report);
     provenance(&mut out, report);
     let _ = writeln!(out, "</body>\n</html>");
-    Ok(out)
+    out
 }
 
 /// The page's head, title, policies and what is reconstructed.
@@ -47,8 +51,9 @@ fn head(out: &mut String, report: &Report) {
     let s = &report.scenario;
     let _ = write!(
         out,
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
-        esc(&s.title)
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}{}</style>\n</head>\n<body>\n",
+        esc(&s.title),
+        timeline::STYLE
     );
     let _ = writeln!(out, "<h1>{}</h1>", esc(&s.title));
     let _ = writeln!(
@@ -401,232 +406,7 @@ fn tree(prose: &Prose<'_>, children: &[Explanation], examples: bool) -> String {
     out
 }
 
-/// Lanes of the timeline, bottom to top.
-const LANES: [&str; 4] = [
-    "reports per day",
-    "duties in breach",
-    "notices and periods",
-    "actions and powers",
-];
-
-// Over 80 lines: the plotters timeline is drawn in one closure (plotters' chart type does not
-// travel well between functions); issue 14 replaces it with a timeline of lanes per party.
-fn timeline(report: &Report) -> Result<String, String> {
-    let zone = &report.zone;
-    let notices: Vec<Timestamp> = report
-        .events
-        .iter()
-        .filter(|e| matches!(e.kind, EventKind::Notice { .. }))
-        .map(|e| e.at)
-        .collect();
-    let mut instants: Vec<Timestamp> = Vec::new();
-    instants.extend(
-        report
-            .reports_per_day
-            .iter()
-            .filter_map(|d| d.date.to_zoned(zone.clone()).ok())
-            .map(|z| z.timestamp()),
-    );
-    instants.extend(&notices);
-    instants.extend(
-        report
-            .events
-            .iter()
-            .filter(|e| matches!(e.kind, EventKind::Action { .. }))
-            .map(|e| e.at),
-    );
-    let parse = |t: &str| t.parse::<Timestamp>().ok();
-    instants.extend(
-        report
-            .earliest
-            .iter()
-            .filter_map(|e| e.at.as_deref().and_then(parse)),
-    );
-    let (Some(first), Some(last)) = (
-        instants.iter().min().copied(),
-        instants.iter().max().copied(),
-    ) else {
-        return Ok(String::from("<p>The timeline is empty.</p>"));
-    };
-    let origin = day_start(first, zone);
-    let day = |t: Timestamp| t.duration_since(origin).as_secs_f64() / 86_400.0;
-    let end = day(last).ceil() + 1.0;
-
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (1100, 420)).into_drawing_area();
-        let result = (|| -> Result<(), DrawingAreaErrorKind<std::io::Error>> {
-            root.fill(&WHITE)?;
-            let mut chart = ChartBuilder::on(&root)
-                .margin(12)
-                .x_label_area_size(36)
-                .y_label_area_size(10)
-                .build_cartesian_2d(-0.5f64..end, 0f64..LANES.len() as f64)?;
-            let label_origin = origin;
-            let zone_for_labels = zone.clone();
-            chart
-                .configure_mesh()
-                .disable_y_mesh()
-                .x_labels(12)
-                .x_label_formatter(&|d| {
-                    let t = label_origin
-                        .checked_add(jiff::SignedDuration::from_secs((*d * 86_400.0) as i64))
-                        .unwrap_or(label_origin);
-                    t.to_zoned(zone_for_labels.clone())
-                        .strftime("%b %d")
-                        .to_string()
-                })
-                .y_labels(0)
-                .draw()?;
-            for (i, lane) in LANES.iter().enumerate() {
-                chart.draw_series(std::iter::once(Text::new(
-                    lane.to_string(),
-                    (-0.3, i as f64 + 0.97),
-                    ("sans-serif", 12).into_font().color(&RGBColor(90, 90, 90)),
-                )))?;
-                if i > 0 {
-                    chart.draw_series(std::iter::once(PathElement::new(
-                        vec![(-0.5, i as f64), (end, i as f64)],
-                        RGBColor(200, 200, 200),
-                    )))?;
-                }
-            }
-            // Lane 0: reports per day.
-            let mut per_day: Vec<u32> = vec![0; end.max(1.0) as usize + 1];
-            for d in &report.reports_per_day {
-                let Ok(t) = d.date.to_zoned(zone.clone()) else {
-                    continue;
-                };
-                if let Some(c) = per_day.get_mut(day(t.timestamp()).round().max(0.0) as usize) {
-                    *c += d.count;
-                }
-            }
-            let peak = f64::from(per_day.iter().copied().max().unwrap_or(1).max(1));
-            chart.draw_series(per_day.iter().enumerate().filter(|(_, c)| **c > 0).map(
-                |(d, c)| {
-                    let h = 0.85 * f64::from(*c) / peak;
-                    Rectangle::new(
-                        [(d as f64 + 0.1, 0.05), (d as f64 + 0.9, 0.05 + h)],
-                        RGBColor(120, 120, 120).filled(),
-                    )
-                },
-            ))?;
-            // Lane 1: duties in breach.
-            for (i, d) in report.duties.iter().enumerate() {
-                let y = 1.1 + 0.8 * (i as f64 + 0.5) / report.duties.len().max(1) as f64;
-                let mut open: Option<f64> = None;
-                for c in &d.history {
-                    let x = c.at.parse::<Timestamp>().map(day).unwrap_or(0.0);
-                    match (c.state, open) {
-                        (modsim_sim::DutyStatus::Breached, None) => open = Some(x),
-                        (modsim_sim::DutyStatus::Breached, Some(_)) => {}
-                        (_, Some(start)) => {
-                            chart.draw_series(std::iter::once(PathElement::new(
-                                vec![(start, y), (x.max(start + 0.05), y)],
-                                RED.stroke_width(4),
-                            )))?;
-                            open = None;
-                        }
-                        (_, None) => {}
-                    }
-                }
-                if let Some(start) = open {
-                    chart.draw_series(std::iter::once(PathElement::new(
-                        vec![(start, y), (end, y)],
-                        RED.stroke_width(4),
-                    )))?;
-                }
-                let first_breach = d
-                    .history
-                    .iter()
-                    .find(|c| c.state == modsim_sim::DutyStatus::Breached)
-                    .and_then(|c| c.at.parse::<Timestamp>().ok())
-                    .map_or(0.0, day);
-                chart.draw_series(std::iter::once(Text::new(
-                    format!("duty {}", d.duty),
-                    (first_breach + 0.3, y + 0.16),
-                    ("sans-serif", 11),
-                )))?;
-            }
-            // Lane 2: notices, and the periods running from them.
-            for &at in &notices {
-                let x = day(at);
-                chart.draw_series(std::iter::once(PathElement::new(
-                    vec![(x, 2.05), (x, 2.95)],
-                    BLUE.stroke_width(2),
-                )))?;
-            }
-            let periods: Vec<&EarliestReport> = report
-                .earliest
-                .iter()
-                .filter(|e| {
-                    matches!(&e.basis, Some(modsim_sim::explanation::Basis::Notice(n)) if !n.periods.is_empty())
-                        && e.notice.is_some()
-                        && e.at.is_some()
-                })
-                .collect();
-            for (i, e) in periods.iter().enumerate() {
-                let (Some(from), Some(to)) = (
-                    e.notice.as_deref().and_then(parse),
-                    e.at.as_deref().and_then(parse),
-                ) else {
-                    continue;
-                };
-                let y = 2.15 + 0.7 * (i as f64 + 0.5) / periods.len().max(1) as f64;
-                chart.draw_series(std::iter::once(PathElement::new(
-                    vec![(day(from), y), (day(to), y)],
-                    BLUE.mix(0.6).stroke_width(3),
-                )))?;
-                chart.draw_series(std::iter::once(Text::new(
-                    format!("{} (to {})", e.power, e.at_local.as_deref().unwrap_or("")),
-                    (day(from) + 0.5, y + 0.14),
-                    ("sans-serif", 11),
-                )))?;
-            }
-            // Lane 3: actions with verdicts, and earliest instants.
-            for e in &report.earliest {
-                if let Some(t) = e.at.as_deref().and_then(parse) {
-                    let x = day(t);
-                    chart.draw_series(std::iter::once(PathElement::new(
-                        vec![(x, 3.1), (x, 3.35)],
-                        BLACK.stroke_width(1),
-                    )))?;
-                }
-            }
-            for v in &report.verdicts {
-                let Some(t) = parse(&v.at) else { continue };
-                let colour = if v.permitted {
-                    RGBColor(0, 140, 60)
-                } else {
-                    RGBColor(200, 30, 30)
-                };
-                let x = day(t);
-                chart.draw_series(std::iter::once(Polygon::new(
-                    vec![(x, 3.45), (x + 0.45, 3.65), (x, 3.85), (x - 0.45, 3.65)],
-                    colour.filled(),
-                )))?;
-                chart.draw_series(std::iter::once(Text::new(
-                    format!("{} {}", v.actor, v.action),
-                    (x + 0.6, 3.7),
-                    ("sans-serif", 11),
-                )))?;
-            }
-            root.present()?;
-            Ok(())
-        })();
-        result.map_err(|e| format!("cannot draw the timeline: {e}"))?;
-    }
-    Ok(svg)
-}
-
-fn day_start(t: Timestamp, zone: &TimeZone) -> Timestamp {
-    let z = t.to_zoned(zone.clone());
-    z.date()
-        .to_zoned(zone.clone())
-        .map(|d| d.timestamp())
-        .unwrap_or(t)
-}
-
+/// `text` with HTML's special characters escaped.
 fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
