@@ -548,11 +548,20 @@ fn count(n: usize, noun: &str) -> String {
 }
 
 /// Refuses an `--explain` that names nothing to explain: neither `verdicts`, an action of the
-/// timeline nor a power's clause; with the names close to it.
+/// timeline, a power's or a duty's clause, nor an account judged; with the names close to it.
 fn explainable(report: &report::Report, what: &str) -> Result<(), Failure> {
     let mut known: Vec<&str> = vec!["verdicts"];
     known.extend(report.verdicts.iter().map(|v| v.action.as_str()));
+    known.extend(report.verdicts.iter().filter_map(|v| v.account.as_deref()));
     known.extend(report.earliest.iter().map(|e| e.power.as_str()));
+    for e in &report.earliest {
+        known.extend(
+            e.accounts
+                .iter()
+                .flat_map(|a| [a.against.as_str(), a.holder.as_str()]),
+        );
+    }
+    known.extend(report.duties.iter().map(|d| d.duty.as_str()));
     if known.contains(&what) {
         return Ok(());
     }
@@ -567,7 +576,7 @@ fn explainable(report: &report::Report, what: &str) -> Result<(), Failure> {
         Some(close) => format!("did you mean `{close}`?"),
         None if !starting.is_empty() => format!("did you mean {}?", starting.join(" or ")),
         None => format!(
-            "name a power's clause id or an action: {}",
+            "name a power's or a duty's clause id, an action or an account: {}",
             known
                 .iter()
                 .map(|k| format!("`{k}`"))

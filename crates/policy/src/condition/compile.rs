@@ -276,9 +276,28 @@ impl Checker<'_> {
                 span,
             )
             .help("content conditions read the post: `post.labels`, `post.reported`")),
-            _ => Err(CompileError::new(format!("unknown name `{name}`"), span)
-                .suggest(name, self.roots())),
+            _ => match self.prefixed(name) {
+                // `apple_found_plan_inadequate` for `assumptions.apple_found_plan_inadequate`.
+                Some(root) => Err(CompileError::new(format!("unknown name `{name}`"), span)
+                    .help(format!("did you mean `{root}.{name}`?"))),
+                None => Err(CompileError::new(format!("unknown name `{name}`"), span)
+                    .suggest(name, self.roots())),
+            },
         }
+    }
+
+    /// The record that has an entry `name` (a judgment call, a parameter, a fact), when this
+    /// scope may read it: what a bare name most likely lacks.
+    fn prefixed(&self, name: &str) -> Option<&'static str> {
+        let n = &self.names;
+        [
+            ("assumptions", n.assumptions.contains(&name)),
+            ("params", n.params.iter().any(|(p, _)| *p == name)),
+            ("facts", n.facts.contains(&name)),
+        ]
+        .into_iter()
+        .find(|(root, has)| *has && self.roots().contains(root))
+        .map(|(root, _)| root)
     }
 
     fn select(
@@ -1167,6 +1186,14 @@ mod tests {
             pots.labels
             ^^^^ unknown name `pots`
             help: did you mean `post`?
+            "#,
+        );
+        check_error(
+            Scope::Prohibition,
+            r#"
+            aws_determined_risk
+            ^^^^^^^^^^^^^^^^^^^ unknown name `aws_determined_risk`
+            help: did you mean `assumptions.aws_determined_risk`?
             "#,
         );
     }
