@@ -778,7 +778,7 @@ fn the_hand_outs_check_themselves_without_giving_answers_away() {
     let out = modsim(&["test", "exercises"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(
-        text(&out.stdout).ends_with("8 passed, 0 failed\n"),
+        text(&out.stdout).ends_with("14 passed, 0 failed\n"),
         "{}",
         text(&out.stdout)
     );
