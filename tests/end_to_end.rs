@@ -1254,10 +1254,21 @@ fn business_days_beyond_a_calendars_years_are_an_error() {
     let out = modsim(&["run", scenario, "--set", "window=200 business days"]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
+    // The message is wrapped, its lines continued by `│`: read it as one line.
+    let said = stderr
+        .replace('│', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     assert!(
-        stderr.contains("calendar `desk` covers 2021 to 2021, not 2022"),
+        said.contains("calendar `desk` covers 2021 to 2021, not 2022"),
         "{stderr}"
     );
+    assert!(
+        said.contains("posts.csv:2:21"),
+        "located at the post's time: {stderr}"
+    );
+    assert!(said.contains("list the missing year"), "{stderr}");
     // Within the year, the desk's own rest days and closure are skipped, and said.
     let out = modsim(&["run", scenario, "--explain"]);
     assert!(out.status.success());

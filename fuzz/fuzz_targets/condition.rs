@@ -24,6 +24,7 @@ fuzz_target!(|data: &[u8]| {
         duties: &[("2", Some(0))],
         powers: &[("3", Some(0)), ("1", None)],
         facts: &["backlog"],
+        periods: &[("cure_period", modsim_policy::Period::CalendarDays(30))],
     };
     for scope in [Scope::Prohibition, Scope::DutyTrigger, Scope::Power] {
         if let Ok(cond) = compile(text, scope, &names) {

@@ -348,7 +348,13 @@ impl World {
             modsim_policy::TimeError::OutOfRange => {
                 "move this instant or shorten the period: deadlines must fall within the range of instants"
             }
-            _ => {
+            modsim_policy::TimeError::NotCovered { .. } => {
+                "list the missing year in the calendar's file, or use a calendar that covers it"
+            }
+            modsim_policy::TimeError::NoSuchDay { .. } => {
+                "end the period with `rounding down` or `rounding up` to say which day it means"
+            }
+            modsim_policy::TimeError::Gap(_) | modsim_policy::TimeError::Fold(_) => {
                 "move this instant, or write the period in hours (`720 hours` for 30 days): hours count on the clock, so they always end at an instant that exists once"
             }
         };
