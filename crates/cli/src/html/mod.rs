@@ -203,13 +203,8 @@ fn earliest(out: &mut String, prose: &Prose<'_>, report: &Report) {
         }
         let _ = writeln!(
             out,
-            "<tr><td><code>{}</code></td><td>{} may {} {} ({})</td><td>{}</td><td>{}</td></tr>",
-            esc(&e.power),
-            esc(&e.holder),
-            esc(&e.action),
-            esc(&e.against),
-            esc(&e.title),
-            esc(e.at_local.as_deref().unwrap_or("never")),
+            "<tr>{}<td>{}</td></tr>",
+            power_cells(e),
             esc(&e
                 .basis
                 .as_ref()
@@ -236,17 +231,25 @@ fn earliest_accounts(out: &mut String, e: &EarliestReport) {
         .collect();
     let _ = writeln!(
         out,
-        "<tr><td><code>{}</code></td><td>{} may {} {} ({})</td><td>{}</td><td><details><summary>{} of {} accounts</summary>{}</details></td></tr>",
+        "<tr>{}<td><details><summary>{} of {} accounts</summary>{}</details></td></tr>",
+        power_cells(e),
+        opened.len(),
+        e.accounts.len(),
+        each.join("<br>")
+    );
+}
+
+/// An earliest instant's first cells: the clause, who may do what to whom, and when.
+fn power_cells(e: &EarliestReport) -> String {
+    format!(
+        "<td><code>{}</code></td><td>{} may {} {} ({})</td><td>{}</td>",
         esc(&e.power),
         esc(&e.holder),
         esc(&e.action),
         esc(&e.against),
         esc(&e.title),
         esc(e.at_local.as_deref().unwrap_or("never")),
-        opened.len(),
-        e.accounts.len(),
-        each.join("<br>")
-    );
+    )
 }
 
 /// The duties, as a table.
