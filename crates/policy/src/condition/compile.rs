@@ -860,12 +860,12 @@ fn join(all: bool, x: Cond, y: Cond) -> Cond {
     if !all {
         let mut merged: Vec<Cond> = Vec::with_capacity(parts.len());
         for c in parts {
-            if let Cond::HasAnyLabel(set) = c
+            if let Cond::HasAnyLabel(set) = &c
                 && let Some(Cond::HasAnyLabel(existing)) = merged
                     .iter_mut()
                     .find(|m| matches!(m, Cond::HasAnyLabel(_)))
             {
-                *existing = existing.union(set);
+                existing.union_with(set);
                 continue;
             }
             merged.push(c);
@@ -1045,7 +1045,7 @@ mod tests {
         })
         .unwrap();
         assert!(
-            matches!(cond, Cond::HasAnyLabel(set) if set.len() == 3),
+            matches!(&cond, Cond::HasAnyLabel(set) if set.len() == 3),
             "{cond:?}"
         );
     }

@@ -70,7 +70,7 @@ pub enum Fused {
 /// It holds for a post whose labels include every label of `all` and at least one of `any` (when
 /// set), whose flags include `set` and exclude `clear`, and which was published within
 /// `earliest..=latest`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PostTest {
     /// Labels the post must all carry.
     pub all: LabelSet,
@@ -117,8 +117,10 @@ impl PostTest {
     pub fn holds(&self, post: &PostView<'_>) -> bool {
         // The label tests first: they are the ones most posts fail.
         let flags = PostTest::flags(post);
-        self.any.is_none_or(|any| post.labels.intersects(any))
-            && post.labels.contains_all(self.all)
+        self.any
+            .as_ref()
+            .is_none_or(|any| post.labels.intersects(any))
+            && post.labels.contains_all(&self.all)
             && flags & self.set == self.set
             && flags & self.clear == 0
             && self.earliest <= post.published
@@ -129,9 +131,9 @@ impl PostTest {
     /// unchanged) when it does not.
     fn absorb(&mut self, cond: &Cond) -> bool {
         match cond {
-            Cond::HasAllLabels(set) => self.all = self.all.union(*set),
-            Cond::HasAnyLabel(set) if set.len() == 1 => self.all = self.all.union(*set),
-            Cond::HasAnyLabel(set) if self.any.is_none() => self.any = Some(*set),
+            Cond::HasAllLabels(set) => self.all.union_with(set),
+            Cond::HasAnyLabel(set) if set.len() == 1 => self.all.union_with(set),
+            Cond::HasAnyLabel(set) if self.any.is_none() => self.any = Some(set.clone()),
             Cond::PostFlag(flag) => self.set |= PostTest::bit(*flag),
             Cond::Not(inner) => match &**inner {
                 Cond::PostFlag(flag) => self.clear |= PostTest::bit(*flag),
@@ -194,7 +196,7 @@ impl Fused {
         match cond {
             Cond::All(parts) => Fused::all(parts),
             Cond::Any(parts) => Fused::any(parts),
-            Cond::HasAnyLabel(set) => Fused::AnyLabel(*set),
+            Cond::HasAnyLabel(set) => Fused::AnyLabel(set.clone()),
             // Any other test of the post on its own (`!post.removed`) is a `PostTest` too.
             _ if test.absorb(cond) => Fused::Post(test),
             Cond::Not(inner) => match Fused::new(inner) {
@@ -233,7 +235,7 @@ impl Fused {
         let mut rest = Vec::new();
         for part in flat {
             match part {
-                Cond::HasAnyLabel(set) => labels = Some(labels.unwrap_or_default().union(*set)),
+                Cond::HasAnyLabel(set) => labels.get_or_insert_default().union_with(set),
                 _ => rest.push(Fused::new(part)),
             }
         }
@@ -265,7 +267,7 @@ impl Fused {
     #[inline]
     pub fn eval<F: Facts>(&self, env: &Env<'_, F>) -> bool {
         match self {
-            Fused::AnyLabel(set) => env.post.is_some_and(|post| post.labels.intersects(*set)),
+            Fused::AnyLabel(set) => env.post.is_some_and(|post| post.labels.intersects(set)),
             Fused::Post(test) => env.post.is_some_and(|post| test.holds(post)),
             Fused::Leaf(cond) => cond.eval(env),
             Fused::All(_) | Fused::Any(_) | Fused::Not(_) => self.eval_parts(env),

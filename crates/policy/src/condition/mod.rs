@@ -281,7 +281,7 @@ pub enum Text {
 }
 
 /// One post as a content condition sees it, at the instant of evaluation.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct PostView<'a> {
     /// Its id.
     pub id: &'a str,
@@ -376,8 +376,8 @@ impl Cond {
             Cond::Not(c) => !c.eval(env),
             Cond::All(cs) => cs.iter().all(|c| c.eval(env)),
             Cond::Any(cs) => cs.iter().any(|c| c.eval(env)),
-            Cond::HasAnyLabel(set) => env.post.is_some_and(|p| p.labels.intersects(*set)),
-            Cond::HasAllLabels(set) => env.post.is_some_and(|p| p.labels.contains_all(*set)),
+            Cond::HasAnyLabel(set) => env.post.is_some_and(|p| p.labels.intersects(set)),
+            Cond::HasAllLabels(set) => env.post.is_some_and(|p| p.labels.contains_all(set)),
             Cond::PostFlag(flag) => env.post.is_some_and(|p| match flag {
                 PostFlag::Reported => p.reported,
                 PostFlag::Removed => p.removed,

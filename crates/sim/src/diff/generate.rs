@@ -151,7 +151,7 @@ impl Generator {
         } else {
             *pick(rng, &[0usize, 1, 1, 1, 2, 2, 3]).unwrap_or(&1)
         };
-        let shared = pick(rng, &c.labels).copied().unwrap_or(LabelSet::EMPTY);
+        let shared = pick(rng, &c.labels).cloned().unwrap_or(LabelSet::EMPTY);
         for k in 0..n {
             let published = if by_count {
                 plus_minutes(anchor, k as i64)
@@ -161,9 +161,9 @@ impl Generator {
                 plus_minutes(anchor, 60 * rng.random_range(0..=12))
             };
             let labels = if by_count {
-                shared
+                shared.clone()
             } else {
-                pick(rng, &c.labels).copied().unwrap_or(LabelSet::EMPTY)
+                pick(rng, &c.labels).cloned().unwrap_or(LabelSet::EMPTY)
             };
             let mut post = self.post(rng, &t.posts, published, labels);
             if by_count || rng.random_bool(0.7) {
@@ -250,7 +250,7 @@ impl Generator {
                 3 => remove_one(&mut t, rng),
                 4 => self.add_one(&mut t, rng),
                 5 => {
-                    let labels = pick(rng, &self.catalog.labels).copied();
+                    let labels = pick(rng, &self.catalog.labels).cloned();
                     let k = rng.random_range(0..t.posts.len().max(1));
                     if let (Some(p), Some(labels)) = (t.posts.get_mut(k), labels) {
                         p.labels = labels;
@@ -358,7 +358,7 @@ impl Generator {
             .unwrap_or(Timestamp::UNIX_EPOCH);
         match rng.random_range(0..5) {
             0 => {
-                let labels = pick(rng, &c.labels).copied().unwrap_or(LabelSet::EMPTY);
+                let labels = pick(rng, &c.labels).cloned().unwrap_or(LabelSet::EMPTY);
                 let published = self.shifted(rng, from);
                 let mut post = self.post(rng, &t.posts, published, labels);
                 if rng.random_bool(0.7) {
@@ -689,7 +689,7 @@ impl Catalog {
         for cond in conditions {
             cond.visit(&mut |c| match c {
                 Cond::HasAnyLabel(set) => {
-                    for name in policy.labels.names_of(*set) {
+                    for name in policy.labels.names_of(set) {
                         if let Some(i) = labels.iter().position(|l| l == name) {
                             push_new(&mut self.labels, LabelSet::single(i));
                         }
@@ -698,7 +698,7 @@ impl Catalog {
                 Cond::HasAllLabels(set) => {
                     let all = policy
                         .labels
-                        .names_of(*set)
+                        .names_of(set)
                         .into_iter()
                         .filter_map(|name| labels.iter().position(|l| l == name))
                         .fold(LabelSet::EMPTY, |acc, i| acc.union(LabelSet::single(i)));
