@@ -7,6 +7,7 @@
 //! /usr/bin/time -v target/release/scale 1000000
 //! target/release/scale 1000000 --explain   # with explanations
 //! target/release/scale 300000 --actions 3000 --report   # 3,000 verdicts explained, reported
+//! target/release/scale 10000 --rules 1000   # replay/rules/1000's world (modsim_bench::rules)
 //! ```
 //!
 //! `--actions N` judges N suspensions spread over the window instead of the seed's one (each
@@ -31,6 +32,7 @@ fn main() {
     let mut explain = false;
     let mut report = false;
     let mut actions = 0usize;
+    let mut rules = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -46,8 +48,17 @@ fn main() {
                     .expect("--actions N");
                 explain = true;
             }
+            "--rules" => {
+                rules = Some(
+                    args.next()
+                        .and_then(|n| n.replace('_', "").parse().ok())
+                        .expect("--rules N"),
+                );
+            }
             "-h" | "--help" => {
-                println!("usage: scale [REPORTS] [--explain] [--actions N] [--report]");
+                println!(
+                    "usage: scale [REPORTS] [--explain] [--actions N] [--report] [--rules CLAUSES]"
+                );
                 return;
             }
             n => match n.replace('_', "").parse() {
@@ -63,7 +74,11 @@ fn main() {
     drop(seed);
     let baseline = peak_rss();
     let t = Instant::now();
-    let world = modsim_bench::scale::world_with_actions(reports, actions).expect("the seed loads");
+    let world = match rules {
+        Some(clauses) => modsim_bench::rules::world(clauses, reports),
+        None => modsim_bench::scale::world_with_actions(reports, actions),
+    }
+    .expect("the seed loads");
     let built = t.elapsed();
     let after_build = peak_rss();
     let events = modsim_bench::scale::events(&world);

@@ -346,6 +346,9 @@ fn judge_posts(
         params: &params,
         assumptions: &assumptions,
     };
+    // Only the prohibitions the post's labels let apply are read, in order.
+    let by = policy.index.prohibitions();
+    let mut scratch = Vec::new();
     scenario
         .posts
         .iter()
@@ -354,21 +357,26 @@ fn judge_posts(
             if !seen {
                 return Judged::Unseen;
             }
-            let view = post_view(
-                post,
-                translated(translate, &post.labels),
-                post.published,
-                false,
-            );
+            if by.is_empty() {
+                return Judged::Allowed;
+            }
+            let labels = translated(translate, &post.labels);
+            let touched = by.touched(Some(&labels), &mut scratch);
+            let view = post_view(post, labels, post.published, false);
             let env = Env {
                 now: post.published,
                 post: Some(&view),
                 facts: &facts,
             };
-            policy
-                .prohibitions
+            touched
                 .iter()
-                .position(|p| p.condition.eval(&env))
+                .copied()
+                .find(|&i| {
+                    policy
+                        .prohibitions
+                        .get(i as usize)
+                        .is_some_and(|p| p.condition.eval(&env))
+                })
                 .map_or(Judged::Allowed, |i| Judged::Prohibited(i as u16))
         })
         .collect()

@@ -368,6 +368,27 @@ pub struct Env<'a, F: Facts> {
 }
 
 impl Cond {
+    /// Labels one of which a post must carry for the condition to hold, when there are such:
+    /// `None` when it may hold for a post of any labels. What [`crate::index::RuleIndex`]
+    /// files a rule under.
+    pub fn label_guard(&self) -> Option<LabelSet> {
+        match self {
+            Cond::Const(false) => Some(LabelSet::EMPTY),
+            Cond::HasAnyLabel(set) => Some(set.clone()),
+            Cond::HasAllLabels(set) => set.indices().next().map(LabelSet::single),
+            // Any part's guard is the whole's: the one of fewest labels.
+            Cond::All(parts) => parts
+                .iter()
+                .filter_map(Cond::label_guard)
+                .min_by_key(LabelSet::len),
+            // Every part needs a label, so the whole needs one of theirs.
+            Cond::Any(parts) => parts.iter().try_fold(LabelSet::EMPTY, |guard, part| {
+                part.label_guard().map(|g| guard.union(g))
+            }),
+            _ => None,
+        }
+    }
+
     /// Evaluates the condition. Never allocates.
     #[inline]
     pub fn eval<F: Facts>(&self, env: &Env<'_, F>) -> bool {

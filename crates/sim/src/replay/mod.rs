@@ -148,6 +148,11 @@ struct Replay<'w> {
     /// Some power's condition reads more than duties' states (counts, facts, the clock), so
     /// the powers are re-read after every step, not only when a duty's state changes.
     always_dirty: bool,
+    /// The rules a post touches, when the index has to build the list (reused, not
+    /// allocated per event).
+    scratch: Vec<u32>,
+    /// Some duty's status changed since the powers were last re-read.
+    duties_changed: bool,
 }
 
 impl<'w> Replay<'w> {
@@ -195,6 +200,8 @@ impl<'w> Replay<'w> {
             explained_duty: None,
             memo: Memo::default(),
             always_dirty: reads_more_than_duties(world),
+            scratch: Vec::new(),
+            duties_changed: false,
         })
     }
 

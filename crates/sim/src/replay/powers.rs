@@ -194,12 +194,7 @@ impl Replay<'_> {
     /// anything at all when a condition reads more than that (`always_dirty`). `force`
     /// re-reads every power (a notice, a determination, the end of a period).
     pub(super) fn refresh(&mut self, now: Timestamp, force: bool) {
-        let mut duty_changed = false;
-        for state in &mut self.states {
-            for d in &mut state.duties {
-                duty_changed |= std::mem::take(&mut d.status_changed);
-            }
-        }
+        let duty_changed = std::mem::take(&mut self.duties_changed);
         if force || duty_changed || self.always_dirty || !self.dirty_accounts.is_empty() {
             self.update_powers(now, force, force || duty_changed);
         }

@@ -37,15 +37,17 @@ impl Instance {
 /// One duty's state during the replay. Instances change only through [`DutyState::open`],
 /// [`DutyState::breach`] and [`DutyState::discharge`], which keep the counts.
 pub(crate) struct DutyState {
+    /// Each subject's instance, by subject number: empty until the first opens (a duty of a
+    /// large policy that no event touches costs nothing per subject), then one per subject.
     pub(crate) instances: Vec<Instance>,
+    /// How many subjects there are (posts, then actions).
+    subjects: usize,
     /// How many instances are in each state, by `Instance as usize`.
     counts: [u32; 5],
     pub(crate) ever_breached: bool,
     pub(crate) status: DutyStatus,
     pub(crate) since: Option<Timestamp>,
     pub(crate) history: Vec<DutyChange>,
-    /// The state changed since the powers were last re-read.
-    pub(crate) status_changed: bool,
     /// Counts every change of an instance (each one is [`record`]ed): explanations of the
     /// duty written at one version hold for all of it.
     pub(crate) version: u32,
@@ -141,14 +143,14 @@ impl DutyState {
     /// A duty not yet triggered, with room for `subjects` instances.
     pub(crate) fn new(subjects: usize) -> DutyState {
         DutyState {
-            instances: vec![Instance::Unopened; subjects],
+            instances: Vec::new(),
+            subjects,
             // `Instance::Unopened` is the first state.
             counts: [u32::try_from(subjects).unwrap_or(u32::MAX), 0, 0, 0, 0],
             ever_breached: false,
             status: DutyStatus::NotTriggered,
             since: None,
             history: Vec::new(),
-            status_changed: false,
             version: 0,
             index: None,
         }
@@ -197,6 +199,9 @@ impl DutyState {
         from: Instance,
         to: Instance,
     ) -> bool {
+        if self.instances.is_empty() && from == Instance::Unopened {
+            self.instances = vec![Instance::Unopened; self.subjects];
+        }
         let Some(instance) = self.instances.get_mut(subject) else {
             return false;
         };
@@ -672,20 +677,23 @@ pub(crate) fn bump(counts: &mut [i64], party: usize, by: i64) {
     }
 }
 
-/// Records a duty's change of state, if its state changed.
+/// Records a duty's change of state, if its state changed; true when it did (the powers that
+/// read duties are then re-read).
 #[inline]
-pub(crate) fn record(ds: &mut DutyState, now: Timestamp, cause: Cause) {
+#[must_use]
+pub(crate) fn record(ds: &mut DutyState, now: Timestamp, cause: Cause) -> bool {
     ds.version = ds.version.wrapping_add(1);
     let status = ds.status_now();
-    if status != ds.status {
-        ds.status = status;
-        ds.status_changed = true;
-        ds.since = Some(now);
-        ds.history.push(DutyChange {
-            at: now,
-            status,
-            cause,
-            open_breaches: ds.breached(),
-        });
+    if status == ds.status {
+        return false;
     }
+    ds.status = status;
+    ds.since = Some(now);
+    ds.history.push(DutyChange {
+        at: now,
+        status,
+        cause,
+        open_breaches: ds.breached(),
+    });
+    true
 }
