@@ -81,6 +81,13 @@ impl RulesByLabel {
         self.unguarded.is_empty() && self.guarded.is_empty()
     }
 
+    /// The rules whose condition needs no label: all of them, when
+    /// [`RulesByLabel::reads_labels`] is false.
+    #[inline]
+    pub fn unguarded(&self) -> &[u32] {
+        &self.unguarded
+    }
+
     /// True when some rule needs a label: [`RulesByLabel::touched`] then reads the post's.
     #[inline]
     pub fn reads_labels(&self) -> bool {

@@ -167,9 +167,36 @@ impl Replay<'_> {
         if by.is_empty() || !bound.visible(post) {
             return Ok(());
         }
-        let Some(x) = world.scenario.posts.get(post) else {
+        let mut post_of = PostOf::new(world, bound, post, now);
+        if !by.reads_labels() {
+            // No duty of the trigger needs a label: the list is the index's own.
+            return self.open_listed(p, trigger, &mut post_of, by.unguarded(), &cause);
+        }
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let listed = by.touched(post_of.labels_if(true), &mut scratch);
+        let result = self.open_listed(p, trigger, &mut post_of, listed, &cause);
+        self.scratch = scratch;
+        result
+    }
+
+    /// Opens the duties numbered `duties` (those `trigger` opens that the post can touch) of
+    /// policy `p` for the post `post_of` sees, owed by their holders.
+    fn open_listed(
+        &mut self,
+        p: usize,
+        trigger: Trigger,
+        post_of: &mut PostOf<'_>,
+        duties: &[u32],
+        cause: &Cause,
+    ) -> Result<(), ReplayError> {
+        let world = self.world;
+        let (Some(bound), Some(x)) = (
+            world.policies.get(p),
+            world.scenario.posts.get(post_of.post),
+        ) else {
             return Ok(());
         };
+        let (post, now) = (post_of.post, post_of.now);
         let removed = x.removed.is_some_and(|t| t <= now);
         let s = &world.scenario;
         // A report opens a duty only for the parties it was made by and to, when the scenario
@@ -177,10 +204,7 @@ impl Replay<'_> {
         let reporters = [s.reported_by, s.reported_to];
         let reported_between =
             trigger == Trigger::Reported && reporters.iter().any(Option::is_some);
-        let mut post_of = PostOf::new(world, bound, post, now);
-        let mut scratch = std::mem::take(&mut self.scratch);
-        let mut result = Ok(());
-        for &d in by.touched(post_of.labels_if(by.reads_labels()), &mut scratch) {
+        for &d in duties {
             let Some(duty) = bound.policy.duties.get(d as usize) else {
                 continue;
             };
@@ -202,20 +226,15 @@ impl Replay<'_> {
             {
                 continue;
             }
-            let opened = self.open_for_post((p, d as usize), &mut post_of, removed, &cause, || {
+            self.open_for_post((p, d as usize), post_of, removed, cause, || {
                 format!(
                     "the deadline of `{}` for post `{}`",
                     bound.policy.duty_clause(duty).id,
                     x.id
                 )
-            });
-            if let Err(e) = opened {
-                result = Err(e);
-                break;
-            }
+            })?;
         }
-        self.scratch = scratch;
-        result
+        Ok(())
     }
 
     /// Opens duty `d` of policy `p` for the post `post_of` sees, when its condition holds for

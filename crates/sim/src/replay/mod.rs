@@ -212,34 +212,52 @@ impl<'w> Replay<'w> {
         // the source that was taken moves, and the deadlines' heap is peeked each step.
         let mut cursor = [0usize; Phase::ALL.len()];
         let mut next = Phase::ALL.map(|phase| self.next_at(phase, 0));
+        // The sources with an event to come, one bit per phase: most are empty or soon
+        // exhausted, and the search below skips them.
+        let mut live: u16 = next
+            .iter()
+            .enumerate()
+            .filter(|(_, at)| at.is_some())
+            .fold(0, |bits, (k, _)| bits | 1 << k);
         // Whether the powers' re-reading that is due must also re-read those no condition
         // change touched (see below).
         let mut force = false;
         loop {
-            if let Some(slot) = next.get_mut(Phase::Deadline as usize) {
-                *slot = self.deadlines.peek().map(|Reverse((t, ..))| *t);
-            }
-            if let Some(slot) = next.get_mut(Phase::Expiry as usize) {
-                *slot = self.expiries.peek().map(|Reverse((t, ..))| *t);
+            for (phase, heap) in [
+                (Phase::Deadline, &self.deadlines),
+                (Phase::Expiry, &self.expiries),
+            ] {
+                let at = heap.peek().map(|Reverse((t, ..))| *t);
+                if let Some(slot) = next.get_mut(phase as usize) {
+                    *slot = at;
+                }
+                live = live & !(1 << phase as u16) | u16::from(at.is_some()) << phase as u16;
             }
             // The earliest event; at the same instant, the earlier phase.
-            let mut earliest: Option<(Timestamp, Phase)> = None;
-            for (phase, at) in Phase::ALL.into_iter().zip(next) {
-                if let Some(at) = at
-                    && earliest.is_none_or(|(t, _)| at < t)
+            let mut earliest: Option<(Timestamp, usize)> = None;
+            let mut rest = live;
+            while rest != 0 {
+                let k = rest.trailing_zeros() as usize;
+                rest &= rest - 1;
+                if let Some(Some(at)) = next.get(k)
+                    && earliest.is_none_or(|(t, _)| *at < t)
                 {
-                    earliest = Some((at, phase));
+                    earliest = Some((*at, k));
                 }
             }
-            let Some((now, phase)) = earliest else {
+            let Some((now, k)) = earliest else {
                 break;
             };
-            let i = cursor.get(phase as usize).copied().unwrap_or(0);
-            if let Some(c) = cursor.get_mut(phase as usize) {
+            let phase = Phase::ALL.get(k).copied().unwrap_or(Phase::Action);
+            let i = cursor.get(k).copied().unwrap_or(0);
+            if let Some(c) = cursor.get_mut(k) {
                 *c += 1;
             }
-            if let Some(slot) = next.get_mut(phase as usize) {
+            if let Some(slot) = next.get_mut(k) {
                 *slot = self.next_at(phase, i + 1);
+                if slot.is_none() {
+                    live &= !(1 << k);
+                }
             }
             match phase {
                 Phase::Published => {
