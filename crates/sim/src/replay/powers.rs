@@ -93,14 +93,7 @@ fn power_state(
         }
         let mut at = notice.at;
         let mut periods = Vec::new();
-        let kinds = [
-            match power.notice {
-                Notice::Advance(p) => Some((p.period, NoticePeriodKind::AdvanceNotice)),
-                _ => None,
-            },
-            power.cure.map(|c| (c.period, NoticePeriodKind::CurePeriod)),
-        ];
-        for (period, what) in kinds.into_iter().flatten() {
+        for (period, what) in periods_of(power) {
             let failed = |error| ReplayError {
                 what: format!(
                     "the {} of `{clause}` from the notice",
@@ -147,6 +140,19 @@ fn power_state(
         earliest: None,
         prior: None,
     })
+}
+
+/// The periods that run from a notice before `power` is ready: its advance notice, then its
+/// cure period, when it has them.
+fn periods_of(
+    power: &modsim_policy::Power,
+) -> impl Iterator<Item = (modsim_policy::Period, NoticePeriodKind)> {
+    let advance = match power.notice {
+        Notice::Advance(p) => Some((p.period, NoticePeriodKind::AdvanceNotice)),
+        _ => None,
+    };
+    let cure = power.cure.map(|c| (c.period, NoticePeriodKind::CurePeriod));
+    advance.into_iter().chain(cure)
 }
 
 /// What a power's condition reads, which decides when it is re-read.
