@@ -259,6 +259,7 @@ impl Replay<'_> {
                         && x.removed.is_some_and(|t| t <= now);
                     let opened = self.open_for_post(
                         (p, d as usize),
+                        duty,
                         &mut post_of,
                         removed,
                         &Cause::Notified(post),

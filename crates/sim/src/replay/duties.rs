@@ -203,7 +203,7 @@ impl Replay<'_> {
         // says who they were.
         let reporters = [s.reported_by, s.reported_to];
         let reported_between =
-            trigger == Trigger::Reported && reporters.iter().any(Option::is_some);
+            trigger == Trigger::Reported && (s.reported_by.is_some() || s.reported_to.is_some());
         for &d in duties {
             let Some(duty) = bound.policy.duties.get(d as usize) else {
                 continue;
@@ -226,7 +226,7 @@ impl Replay<'_> {
             {
                 continue;
             }
-            self.open_for_post((p, d as usize), post_of, removed, cause, || {
+            self.open_for_post((p, d as usize), duty, post_of, removed, cause, || {
                 format!(
                     "the deadline of `{}` for post `{}`",
                     bound.policy.duty_clause(duty).id,
@@ -244,18 +244,13 @@ impl Replay<'_> {
     pub(super) fn open_for_post(
         &mut self,
         (p, d): (usize, usize),
+        duty: &modsim_policy::Duty,
         post_of: &mut PostOf<'_>,
         removed: bool,
         cause: &Cause,
         what: impl FnOnce() -> String,
     ) -> Result<bool, ReplayError> {
-        let world = self.world;
-        let Some(bound) = world.policies.get(p) else {
-            return Ok(false);
-        };
-        let Some(duty) = bound.policy.duties.get(d) else {
-            return Ok(false);
-        };
+        let bound = post_of.bound;
         let (post, now) = (post_of.post, post_of.now);
         let rule = bound.prohibited_by(post);
         let applies = if duty.condition.is_prohibited() {
@@ -487,7 +482,7 @@ impl Replay<'_> {
 /// numbering and its view, each worked out once, and only when some duty reads them.
 pub(super) struct PostOf<'w> {
     world: &'w crate::bind::World,
-    bound: &'w crate::bind::Bound,
+    pub(super) bound: &'w crate::bind::Bound,
     pub(super) post: usize,
     pub(super) now: Timestamp,
     labels: Option<modsim_policy::LabelSet>,
