@@ -30,10 +30,27 @@ fn label_of(i: usize) -> usize {
 
 /// The text of a policy of `clauses` clauses (at least 2).
 pub fn policy_text(clauses: usize) -> String {
+    text(clauses, DECLARED, label_of)
+}
+
+/// The text of a policy of `clauses` clauses over `labels` labels (at least 100), for the run
+/// with thousands of labels: the 10-clause policy's nine rules on `l0` … `l4`, the rest on the
+/// last labels (`l4999`, `l4998`…), which posts do carry in [`wide_world`].
+pub fn wide_policy_text(clauses: usize, labels: usize) -> String {
+    text(clauses, labels, |i| {
+        if i < 9 {
+            i / 2
+        } else {
+            labels.saturating_sub(1 + (i - 9) / 2)
+        }
+    })
+}
+
+fn text(clauses: usize, declared: usize, label_of: impl Fn(usize) -> usize) -> String {
     let mut text = String::from(
         "[policy]\nid = \"rules\"\ntitle = \"Generated rules\"\nsource = \"benches/src/rules.rs\"\n\n[roles]\nprovider = \"hosts\"\ncustomer = \"is hosted\"\n\n[labels]\n",
     );
-    for l in 0..DECLARED {
+    for l in 0..declared {
         text.push_str(&format!("l{l} = \"label {l}\"\n"));
     }
     text.push_str(
@@ -79,6 +96,35 @@ pub fn world(clauses: usize, reports: usize) -> Result<World, modsim_sim::SetupE
         })
         .collect();
     Ok(World::bind(scenario, vec![policy(clauses)]))
+}
+
+/// The seed's world under a policy of `clauses` clauses over `labels` labels, with `reports`
+/// generated posts each labelled with one of all `labels` (post `i` with `l(7i mod labels)`):
+/// labels past the first 128 on both sides, the posts' and the clauses'.
+pub fn wide_world(
+    clauses: usize,
+    reports: usize,
+    labels: usize,
+) -> Result<World, modsim_sim::SetupError> {
+    let seed = crate::seed()?;
+    let text = wide_policy_text(clauses, labels);
+    let doc = PolicyDoc::parse("rules.toml", &text).unwrap_or_else(|e| unreachable!("{e:?}"));
+    let policy = doc
+        .compile(&Overrides::default())
+        .unwrap_or_else(|e| unreachable!("{e:?}"))
+        .0;
+    let mut scenario = seed.world.scenario.clone_without_posts();
+    scenario.notices = seed.world.scenario.notices.clone();
+    scenario.labels = (0..labels).map(|l| format!("l{l}")).collect();
+    scenario.posts = crate::scale::posts(reports)
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut post)| {
+            post.labels = LabelSet::single(i * 7 % labels.max(1));
+            post
+        })
+        .collect();
+    Ok(World::bind(scenario, vec![policy]))
 }
 
 #[cfg(test)]

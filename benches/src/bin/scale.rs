@@ -8,6 +8,7 @@
 //! target/release/scale 1000000 --explain   # with explanations
 //! target/release/scale 300000 --actions 3000 --report   # 3,000 verdicts explained, reported
 //! target/release/scale 10000 --rules 1000   # replay/rules/1000's world (modsim_bench::rules)
+//! target/release/scale 10000 --rules 1000 --labels 5000   # posts and clauses over 5,000 labels
 //! ```
 //!
 //! `--actions N` judges N suspensions spread over the window instead of the seed's one (each
@@ -33,6 +34,7 @@ fn main() {
     let mut report = false;
     let mut actions = 0usize;
     let mut rules = None;
+    let mut labels = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -55,9 +57,16 @@ fn main() {
                         .expect("--rules N"),
                 );
             }
+            "--labels" => {
+                labels = Some(
+                    args.next()
+                        .and_then(|n| n.replace('_', "").parse().ok())
+                        .expect("--labels N"),
+                );
+            }
             "-h" | "--help" => {
                 println!(
-                    "usage: scale [REPORTS] [--explain] [--actions N] [--report] [--rules CLAUSES]"
+                    "usage: scale [REPORTS] [--explain] [--actions N] [--report] [--rules CLAUSES] [--labels N]"
                 );
                 return;
             }
@@ -74,9 +83,12 @@ fn main() {
     drop(seed);
     let baseline = peak_rss();
     let t = Instant::now();
-    let world = match rules {
-        Some(clauses) => modsim_bench::rules::world(clauses, reports),
-        None => modsim_bench::scale::world_with_actions(reports, actions),
+    let world = match (rules, labels) {
+        (clauses, Some(labels)) => {
+            modsim_bench::rules::wide_world(clauses.unwrap_or(1000), reports, labels)
+        }
+        (Some(clauses), None) => modsim_bench::rules::world(clauses, reports),
+        (None, None) => modsim_bench::scale::world_with_actions(reports, actions),
     }
     .expect("the seed loads");
     let built = t.elapsed();

@@ -104,13 +104,27 @@ impl RulesByLabel {
         labels: Option<&LabelSet>,
         scratch: &'a mut Vec<u32>,
     ) -> &'a [u32] {
-        let Some(labels) = labels.filter(|_| self.reads_labels()) else {
+        match labels {
+            Some(labels) => self.touched_by(labels.indices(), scratch),
+            None => &self.unguarded,
+        }
+    }
+
+    /// The same, for a post whose labels are given by number (as a scenario's, translated one
+    /// by one): no set is built.
+    #[inline]
+    pub fn touched_by<'a>(
+        &'a self,
+        labels: impl Iterator<Item = usize>,
+        scratch: &'a mut Vec<u32>,
+    ) -> &'a [u32] {
+        if !self.reads_labels() {
             return &self.unguarded;
-        };
+        }
         scratch.clear();
         scratch.extend_from_slice(&self.unguarded);
         let mut sources = usize::from(!self.unguarded.is_empty());
-        for label in labels.indices() {
+        for label in labels {
             let (Some(&start), Some(&end)) = (self.starts.get(label), self.starts.get(label + 1))
             else {
                 continue;

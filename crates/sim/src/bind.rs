@@ -111,6 +111,24 @@ impl Bound {
         }
     }
 
+    /// Post number `post`'s labels as the policy's numbers, one by one, without building a set
+    /// (none when the policy does not judge it): what the rule index reads.
+    #[inline]
+    pub fn post_label_numbers<'a>(
+        &'a self,
+        scenario: &'a Scenario,
+        post: usize,
+    ) -> impl Iterator<Item = usize> + 'a {
+        scenario
+            .posts
+            .get(post)
+            .filter(|_| self.visible(post))
+            .into_iter()
+            .flat_map(|p| p.labels.indices())
+            .filter_map(|i| self.translate.get(i).copied().flatten())
+            .map(usize::from)
+    }
+
     /// The party whose account wrote post number `post`, if a party's did.
     pub fn account(&self, post: usize) -> Option<usize> {
         let post = u32::try_from(post).ok()?;

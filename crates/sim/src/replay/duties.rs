@@ -106,8 +106,7 @@ impl Replay<'_> {
             // Only the duties the post can have opened: those filed under none of the labels
             // or one of its own.
             let by = bound.policy.index.met_by_removal();
-            let labels = by.reads_labels().then(|| bound.post_labels(s, post));
-            for &d in by.touched(labels.as_ref(), &mut self.scratch) {
+            for &d in by.touched_by(bound.post_label_numbers(s, post), &mut self.scratch) {
                 if let Some(ds) = state.duties.get_mut(d as usize)
                     && ds.discharge(post, || bound.prohibited_by(post))
                 {
@@ -173,7 +172,10 @@ impl Replay<'_> {
             return self.open_listed(p, trigger, &mut post_of, by.unguarded(), &cause);
         }
         let mut scratch = std::mem::take(&mut self.scratch);
-        let listed = by.touched(post_of.labels_if(true), &mut scratch);
+        let listed = by.touched_by(
+            bound.post_label_numbers(&world.scenario, post),
+            &mut scratch,
+        );
         let result = self.open_listed(p, trigger, &mut post_of, listed, &cause);
         self.scratch = scratch;
         result
@@ -478,14 +480,13 @@ impl Replay<'_> {
     }
 }
 
-/// A post as the duties opened for it at one instant see it: its labels in the policy's
-/// numbering and its view, each worked out once, and only when some duty reads them.
+/// A post as the duties opened for it at one instant see it: its view, worked out once, and
+/// only when some duty's condition reads more than `prohibited`.
 pub(super) struct PostOf<'w> {
     world: &'w crate::bind::World,
     pub(super) bound: &'w crate::bind::Bound,
     pub(super) post: usize,
     pub(super) now: Timestamp,
-    labels: Option<modsim_policy::LabelSet>,
     view: Option<modsim_policy::PostView<'w>>,
 }
 
@@ -501,31 +502,15 @@ impl<'w> PostOf<'w> {
             bound,
             post,
             now,
-            labels: None,
             view: None,
         }
-    }
-
-    /// The post's labels in the policy's numbering, when `needed`.
-    pub(super) fn labels_if(&mut self, needed: bool) -> Option<&modsim_policy::LabelSet> {
-        if !needed {
-            return None;
-        }
-        let (bound, scenario, post) = (self.bound, &self.world.scenario, self.post);
-        Some(
-            self.labels
-                .get_or_insert_with(|| bound.post_labels(scenario, post)),
-        )
     }
 
     /// The post as conditions see it.
     fn view(&mut self) -> Option<&modsim_policy::PostView<'w>> {
         if self.view.is_none() {
             let x = self.world.scenario.posts.get(self.post)?;
-            let labels = match self.labels.take() {
-                Some(labels) => labels,
-                None => self.bound.post_labels(&self.world.scenario, self.post),
-            };
+            let labels = self.bound.post_labels(&self.world.scenario, self.post);
             let prohibited = self.bound.prohibited_by(self.post).is_some();
             self.view = Some(post_view(x, labels, self.now, prohibited));
         }
