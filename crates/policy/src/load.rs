@@ -11,6 +11,7 @@ pub mod lint;
 mod overrides;
 mod raw;
 mod rules;
+pub mod shape;
 #[cfg(test)]
 mod tests;
 
@@ -64,11 +65,7 @@ impl PolicyDoc {
                 ],
             ));
         }
-        if let Err(problem) = check_nesting(text) {
-            return Err(FileProblems::new(name, text, vec![problem]));
-        }
-        let raw: RawPolicy = toml::from_str(text)
-            .map_err(|e| FileProblems::new(name, text, vec![toml_problem(&e)]))?;
+        let raw: RawPolicy = shape::read(name, text)?;
         let clause_origin = vec![0; raw.clause.len()];
         Ok(PolicyDoc {
             name: name.to_owned(),
@@ -209,10 +206,7 @@ impl PolicyDoc {
 
 /// The JSON Schema of a policy file, for TOML editors; `modsim schema policy` prints it.
 pub fn json_schema() -> schemars::Schema {
-    // Draft 7, the draft TOML editors (Taplo, Even Better TOML) read everywhere.
-    schemars::generate::SchemaSettings::draft07()
-        .into_generator()
-        .into_root_schema_for::<RawPolicy>()
+    shape::schema_for::<RawPolicy>()
 }
 
 /// Refuses TOML whose arrays and inline tables nest deeper than [`MAX_TOML_DEPTH`], or

@@ -12,7 +12,6 @@ use std::ops::Range;
 
 use jiff::Timestamp;
 use modsim_policy::diagnostic::did_you_mean;
-use modsim_policy::load::toml_problem;
 use modsim_policy::{FileProblems, Overrides, Problem, show_instant};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -291,28 +290,19 @@ enum SweepValue {
 /// The JSON Schema of an exercise or test file, for TOML editors; `modsim schema exercise`
 /// prints it.
 pub fn exercise_schema() -> schemars::Schema {
-    // Draft 7, the draft TOML editors (Taplo, Even Better TOML) read everywhere.
-    schemars::generate::SchemaSettings::draft07()
-        .into_generator()
-        .into_root_schema_for::<RawExercise>()
+    modsim_policy::load::shape::schema_for::<RawExercise>()
 }
 
 /// The JSON Schema of an answers file (an exercise's key); `modsim schema answers` prints it.
 pub fn answers_schema() -> schemars::Schema {
-    schemars::generate::SchemaSettings::draft07()
-        .into_generator()
-        .into_root_schema_for::<RawAnswers>()
+    modsim_policy::load::shape::schema_for::<RawAnswers>()
 }
 
 impl Exercise {
     /// Reads an exercise file; paths in it are relative to it. Its expectations are checked
     /// as far as they can be without a run (see [`Exercise::answers`]).
     pub fn parse(file: &str, text: &str) -> Result<Exercise, FileProblems> {
-        if let Err(problem) = modsim_policy::load::check_nesting(text) {
-            return Err(FileProblems::new(file, text, vec![problem]));
-        }
-        let raw: RawExercise = toml::from_str(text)
-            .map_err(|e| FileProblems::new(file, text, vec![toml_problem(&e)]))?;
+        let raw: RawExercise = modsim_policy::load::shape::read(file, text)?;
         let h = raw.exercise;
         let _ = h.about;
         let mut problems = Vec::new();
@@ -376,11 +366,7 @@ impl Exercise {
     /// without a run: exactly one of `verdict`, `earliest` and `duty`; the keys that go with
     /// it and no others; a known duty state; shares between 0 and 1.
     pub fn answers(file: &str, text: &str) -> Result<Expectations, FileProblems> {
-        if let Err(problem) = modsim_policy::load::check_nesting(text) {
-            return Err(FileProblems::new(file, text, vec![problem]));
-        }
-        let raw: RawAnswers = toml::from_str(text)
-            .map_err(|e| FileProblems::new(file, text, vec![toml_problem(&e)]))?;
+        let raw: RawAnswers = modsim_policy::load::shape::read(file, text)?;
         let problems: Vec<Problem> = raw.expect.iter().flat_map(shape).collect();
         if !problems.is_empty() {
             return Err(FileProblems::new(file, text, problems));
