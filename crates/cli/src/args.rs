@@ -58,8 +58,9 @@ Examples:
 
 const MERGE_EXAMPLES: &str = "\
 Examples:
-  modsim merge part1.json part2.json --format csv
-      The same bytes as the unsharded sweep's CSV.";
+  modsim merge part1.json part2.json
+      The same bytes as the unsharded sweep's output, in the sweep's
+      `--format` (`--format csv` here would ask for CSV).";
 
 const TEST_EXAMPLES: &str = "\
 Examples:
@@ -441,7 +442,7 @@ pub struct SweepArgs {
     /// Run only slice I of N and write its tallies (JSON) for `modsim merge`.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<String>,
-    /// Output format (with `--shard`, always the shard's JSON tallies).
+    /// Output format (with `--shard`, the format `modsim merge` writes).
     #[arg(long, value_enum, default_value_t = SweepFormat::Text)]
     pub format: SweepFormat,
     /// Also draw the shares permitted against the first axis, as SVG, to this file.
@@ -464,9 +465,9 @@ pub struct MergeArgs {
     /// The shard files, in any order.
     #[arg(required = true)]
     pub shards: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = SweepFormat::Text)]
-    pub format: SweepFormat,
+    /// Output format [default: the sweep's `--format`]
+    #[arg(long, value_enum)]
+    pub format: Option<SweepFormat>,
     /// Also draw the chart, as SVG, to this file.
     #[arg(long, value_name = "FILE")]
     pub chart: Option<PathBuf>,
@@ -511,8 +512,9 @@ pub enum TestFormat {
     Json,
 }
 
-/// Output formats of sweeps.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+/// Output formats of sweeps (a shard file records the one its sweep was asked for).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum SweepFormat {
     /// For people.
     Text,

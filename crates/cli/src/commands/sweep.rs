@@ -47,6 +47,12 @@ pub(super) fn sweep(a: &SweepArgs, verbosity: Verbosity) -> Result<(), Failure> 
             })?)
         }
     };
+    if a.chart.is_some() && shard.is_some_and(|(_, n)| n > 1) {
+        return Err(Failure::help(
+            "`--chart` draws a whole sweep, not one shard of it",
+            "draw it when the shards are merged: `modsim merge PARTS... --chart FILE`",
+        ));
+    }
     let spec = modsim_sim::sweep::SweepSpec {
         base,
         vary,
@@ -67,7 +73,11 @@ pub(super) fn sweep(a: &SweepArgs, verbosity: Verbosity) -> Result<(), Failure> 
     })?;
     bar.finish_and_clear();
     if shard.is_some_and(|(_, n)| n > 1) {
-        let mut text = serde_json::to_string(&tally).map_err(|e| Failure::usage(e.to_string()))?;
+        let file = ShardFile {
+            format: Some(a.format),
+            tally,
+        };
+        let mut text = serde_json::to_string(&file).map_err(|e| Failure::usage(e.to_string()))?;
         text.push('\n');
         return emit(&text, a.output.as_deref());
     }
@@ -77,24 +87,66 @@ pub(super) fn sweep(a: &SweepArgs, verbosity: Verbosity) -> Result<(), Failure> 
 /// Merges the shards of a sweep into its whole output.
 pub(super) fn merge(a: &MergeArgs) -> Result<(), Failure> {
     let mut shards = Vec::new();
+    let mut formats: Vec<SweepFormat> = Vec::new();
     for path in &a.shards {
         let text = files::read_text(path)
             .map_err(|e| Failure::usage(format!("cannot read `{}`: {e}", path.display())))?;
-        let tally: modsim_sim::sweep::Tally = serde_json::from_str(&text).map_err(|e| {
+        let file: ShardFile = serde_json::from_str(&text).map_err(|e| {
             Failure::help(
                 format!("`{}` is not a sweep shard: {e}", path.display()),
                 "merge the files written by `modsim sweep --shard I/N`",
             )
         })?;
-        shards.push((path_text(path), tally));
+        if let Some(format) = file.format
+            && !formats.contains(&format)
+        {
+            formats.push(format);
+        }
+        shards.push((path_text(path), file.tally));
     }
+    let format = match (a.format, formats.as_slice()) {
+        (Some(format), _) => format,
+        (None, []) => SweepFormat::Text,
+        (None, [format]) => *format,
+        (None, _) => {
+            let names: Vec<String> = formats.iter().map(|f| format!("`{}`", name(*f))).collect();
+            return Err(Failure::help(
+                format!(
+                    "the shards were swept for different formats ({})",
+                    names.join(", ")
+                ),
+                "say which to write: `--format text`, `--format csv` or `--format json`",
+            ));
+        }
+    };
     let tally = modsim_sim::sweep::Tally::merge(shards).map_err(|e| {
         Failure::help(
             e,
             "merge the files `modsim sweep --shard I/N` wrote, unchanged, one per slice",
         )
     })?;
-    sweep_output(&tally, a.format, a.chart.as_deref(), a.output.as_deref())
+    sweep_output(&tally, format, a.chart.as_deref(), a.output.as_deref())
+}
+
+/// A shard file: the shard's raw tallies (the quantiles of a whole sweep need every value,
+/// so a shard cannot be written as rows), and the `--format` its sweep was asked for, which
+/// `modsim merge` writes unless told otherwise. Files written before the format was recorded
+/// have none.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct ShardFile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    format: Option<SweepFormat>,
+    #[serde(flatten)]
+    tally: modsim_sim::sweep::Tally,
+}
+
+/// A format as `--format` names it.
+fn name(format: SweepFormat) -> &'static str {
+    match format {
+        SweepFormat::Text => "text",
+        SweepFormat::Csv => "csv",
+        SweepFormat::Json => "json",
+    }
 }
 
 fn sweep_output(
