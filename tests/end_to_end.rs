@@ -249,7 +249,7 @@ fn csv_rows(text: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// The share column of the `permitted_on ... 6.1(b)` rows, by the delay axis value.
+/// The `permitted_share` column of the `permitted_on ... 6.1(b)` rows, by the delay axis value.
 fn shares_on_6_1_b(csv: &str) -> Vec<(String, f64)> {
     csv_rows(csv)
         .into_iter()

@@ -977,15 +977,19 @@ impl Tally {
                     show(values.get(rank - 1).copied().flatten())
                 };
                 let never = values.iter().filter(|v| v.is_none()).count();
+                let (share, low, high) = estimate(never as u32, point.n);
                 rows.push(Row {
                     point: p,
                     values: point.values.clone(),
                     n: point.n,
                     kind: "earliest",
                     subject: power.clone(),
-                    share: share(never as u32, point.n),
-                    ci_low: String::new(),
-                    ci_high: String::new(),
+                    permitted_share: String::new(),
+                    permitted_ci_low: String::new(),
+                    permitted_ci_high: String::new(),
+                    never_open_share: share,
+                    never_open_ci_low: low,
+                    never_open_ci_high: high,
                     p10: q(0.1),
                     p50: q(0.5),
                     p90: q(0.9),
@@ -995,9 +999,11 @@ impl Tally {
         rows
     }
 
-    /// The rows as CSV: `point`, one column per axis, `replicates`, `kind`, `subject`,
-    /// `share` (of permitted replicates, or for `earliest` of replicates where it never
-    /// opens), its 95% Wilson interval, and the quantiles of earliest instants.
+    /// The rows as CSV: `point`, one column per axis, `replicates`, `kind`, `subject`, then
+    /// one group of columns per statistic, each filled only on the rows it is of:
+    /// `permitted_share` with its 95% Wilson interval (`permitted`, `permitted_on`),
+    /// `never_open_share` with its interval and the quantiles of earliest instants
+    /// (`earliest`).
     pub fn to_csv(&self) -> Result<String, csv::Error> {
         let mut w = csv::Writer::from_writer(Vec::new());
         let mut header = vec!["point".to_owned()];
@@ -1007,9 +1013,12 @@ impl Tally {
                 "replicates",
                 "kind",
                 "subject",
-                "share",
-                "ci_low",
-                "ci_high",
+                "permitted_share",
+                "permitted_ci_low",
+                "permitted_ci_high",
+                "never_open_share",
+                "never_open_ci_low",
+                "never_open_ci_high",
                 "p10",
                 "p50",
                 "p90",
@@ -1024,9 +1033,12 @@ impl Tally {
                 row.n.to_string(),
                 row.kind.to_owned(),
                 row.subject,
-                row.share,
-                row.ci_low,
-                row.ci_high,
+                row.permitted_share,
+                row.permitted_ci_low,
+                row.permitted_ci_high,
+                row.never_open_share,
+                row.never_open_ci_low,
+                row.never_open_ci_high,
                 row.p10,
                 row.p50,
                 row.p90,
@@ -1051,12 +1063,20 @@ pub struct Row {
     pub kind: &'static str,
     /// The action, action on a ground, or power.
     pub subject: String,
-    /// Share of replicates: permitted, or (for `earliest`) never open; four decimals.
-    pub share: String,
-    /// 95% Wilson interval, low end.
-    pub ci_low: String,
-    /// 95% Wilson interval, high end.
-    pub ci_high: String,
+    /// For `permitted` and `permitted_on`: the share of replicates in which the action was
+    /// permitted (on the ground), four decimals; empty for `earliest`.
+    pub permitted_share: String,
+    /// The 95% Wilson interval of `permitted_share`, low end.
+    pub permitted_ci_low: String,
+    /// Its high end.
+    pub permitted_ci_high: String,
+    /// For `earliest`: the share of replicates in which the power never opened, four
+    /// decimals; empty otherwise.
+    pub never_open_share: String,
+    /// The 95% Wilson interval of `never_open_share`, low end.
+    pub never_open_ci_low: String,
+    /// Its high end.
+    pub never_open_ci_high: String,
     /// 10th percentile of the earliest instant.
     pub p10: String,
     /// Median.
@@ -1067,16 +1087,19 @@ pub struct Row {
 
 impl Row {
     fn share(p: usize, point: &PointTally, kind: &'static str, subject: String, k: u32) -> Row {
-        let (low, high) = wilson(k, point.n);
+        let (share, low, high) = estimate(k, point.n);
         Row {
             point: p,
             values: point.values.clone(),
             n: point.n,
             kind,
             subject,
-            share: share(k, point.n),
-            ci_low: format!("{low:.4}"),
-            ci_high: format!("{high:.4}"),
+            permitted_share: share,
+            permitted_ci_low: low,
+            permitted_ci_high: high,
+            never_open_share: String::new(),
+            never_open_ci_low: String::new(),
+            never_open_ci_high: String::new(),
             p10: String::new(),
             p50: String::new(),
             p90: String::new(),
@@ -1084,12 +1107,16 @@ impl Row {
     }
 }
 
-fn share(k: u32, n: u32) -> String {
-    if n == 0 {
+/// The share `k` of `n` replicates and its 95% Wilson interval, four decimals each (the share
+/// empty when there are no replicates).
+fn estimate(k: u32, n: u32) -> (String, String, String) {
+    let (low, high) = wilson(k, n);
+    let share = if n == 0 {
         String::new()
     } else {
         format!("{:.4}", f64::from(k) / f64::from(n))
-    }
+    };
+    (share, format!("{low:.4}"), format!("{high:.4}"))
 }
 
 /// The 95% Wilson score interval of `k` successes in `n` trials.
@@ -1181,6 +1208,36 @@ mod tests {
         assert_eq!(whole.points[0].n, 10);
         assert_eq!(whole.points[1].permitted, [6]);
         assert_eq!(whole.points[0].earliest[0].len(), 10);
+    }
+
+    /// Each share has a column of its own: the share permitted only on `permitted` rows, the
+    /// share never open only on `earliest` rows (one `share` column used to hold both).
+    #[test]
+    fn each_share_has_its_own_column() {
+        let csv = shard(1).1.to_csv().unwrap();
+        let mut lines = csv.lines();
+        assert_eq!(
+            lines.next().unwrap(),
+            "point,removal_delay_median,replicates,kind,subject,permitted_share,permitted_ci_low,\
+             permitted_ci_high,never_open_share,never_open_ci_low,never_open_ci_high,p10,p50,p90"
+        );
+        let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+        let kinds: Vec<&str> = rows.iter().map(|r| r[3]).collect();
+        assert_eq!(
+            kinds,
+            ["permitted", "permitted_on", "earliest"].repeat(2),
+            "{csv}"
+        );
+        // 3 of 5 permitted; 2 on 6.1(b); 3 of 5 never open.
+        assert_eq!(&rows[0][5..11], ["0.6000", "0.2307", "0.8824", "", "", ""]);
+        assert_eq!(rows[1][5], "0.4000");
+        assert_eq!(&rows[2][5..8], ["", "", ""]);
+        assert_eq!(rows[2][8], "0.6000");
+        assert_eq!(&rows[2][9..11], ["0.2307", "0.8824"]);
+        assert_eq!(
+            rows[2][12], "never",
+            "the median of 2 instants and 3 nevers"
+        );
     }
 
     /// Regression (issue 13): `merge` trusted its inputs, so a shard count of `u32::MAX`
