@@ -17,7 +17,8 @@ mod tests;
 
 use crate::calendar::Calendars;
 use crate::diagnostic::{FileProblems, Problem, Source};
-use crate::model::Policy;
+use crate::model::{ParamValue, Policy};
+use crate::period::Period;
 
 use compiler::Compiler;
 
@@ -44,6 +45,8 @@ pub struct PolicyDoc {
     pub(crate) clause_origin: Vec<usize>,
     /// Clauses taken out by reforms.
     pub(crate) removed: Vec<String>,
+    /// The parameters' values as the policy file gives them (reforms change `raw`, not this).
+    pub(crate) written: Vec<(String, ParamValue)>,
 }
 
 impl PolicyDoc {
@@ -67,6 +70,18 @@ impl PolicyDoc {
         }
         let raw: RawPolicy = shape::read(name, text)?;
         let clause_origin = vec![0; raw.clause.len()];
+        let written = raw
+            .parameters
+            .0
+            .iter()
+            .filter_map(|(name, p)| {
+                let value = match p.value.get_ref() {
+                    RawValue::Int(n) => ParamValue::Int(*n),
+                    RawValue::Text(text) => ParamValue::Period(Period::parse(text).ok()?),
+                };
+                Some((name.get_ref().clone(), value))
+            })
+            .collect();
         Ok(PolicyDoc {
             name: name.to_owned(),
             text: text.to_owned(),
@@ -74,6 +89,7 @@ impl PolicyDoc {
             reforms: Vec::new(),
             clause_origin,
             removed: Vec::new(),
+            written,
         })
     }
 
@@ -169,6 +185,7 @@ impl PolicyDoc {
             clause_origin: &self.clause_origin,
             problems: Vec::new(),
             calendars,
+            written: &self.written,
         };
         let mut effective = overrides.clone();
         effective.without.extend(self.removed.iter().cloned());

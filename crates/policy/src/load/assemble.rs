@@ -34,7 +34,7 @@ impl Compiler<'_> {
         let facts = self.facts(raw);
         let parameters = self.parameters(raw, overrides);
         let assumptions = self.assumptions(raw, overrides, &roles);
-        let clauses = self.clauses(raw, overrides);
+        let clauses = self.clauses(raw, overrides, &parameters);
 
         let declared = Declared {
             roles: roles.iter().map(|r| r.name.as_str()).collect(),
