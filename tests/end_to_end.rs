@@ -1359,3 +1359,25 @@ fn verbose_counts_agree_with_their_nouns() {
         "{stderr}"
     );
 }
+
+/// The weekend's verdict matrix was 195 to 261 columns wide whatever the terminal: a matrix
+/// wider than 80 columns is drawn one action per line with its details wrapped beneath.
+#[test]
+fn the_weekend_matrix_fits_80_columns() {
+    let out = modsim(&["run", "seeds/weekend-2021-01"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let matrix: Vec<&str> = stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("Verdict matrix"))
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert!(matrix.len() > 7, "{stdout}");
+    for line in matrix {
+        assert!(
+            line.chars().count() <= 80,
+            "{} columns: {line}",
+            line.chars().count()
+        );
+    }
+}
