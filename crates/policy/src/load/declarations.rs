@@ -84,11 +84,16 @@ impl Compiler<'_> {
                             format!("`--set {name}={text}` gives the wrong kind of value"),
                             None,
                         )
+                        .with_label(format!("not {}", kind_of(default)))
                         .with_help(format!(
                             "`{name}` is {}, such as `{default}`",
                             kind_of(default)
                         ))
-                        .on_command_line(),
+                        .in_argument(
+                            "--set",
+                            &format!("{name}={text}"),
+                            value_at(name, text),
+                        ),
                     ),
                     (_, Err(help)) => self.error(
                         Problem::error(
@@ -96,7 +101,11 @@ impl Compiler<'_> {
                             None,
                         )
                         .with_help(help)
-                        .on_command_line(),
+                        .in_argument(
+                            "--set",
+                            &format!("{name}={text}"),
+                            value_at(name, text),
+                        ),
                     ),
                 }
             }
@@ -322,6 +331,12 @@ fn override_value(text: &str) -> Result<ParamValue, String> {
     Period::parse(text)
         .map(ParamValue::Period)
         .map_err(|e| e.help().to_owned())
+}
+
+/// Where the value is in `NAME=VALUE`.
+fn value_at(name: &str, text: &str) -> std::ops::Range<usize> {
+    let start = name.len() + 1;
+    start..start + text.len()
 }
 
 fn kind_of(value: ParamValue) -> &'static str {
