@@ -147,7 +147,7 @@ fn series(tally: &Tally, x: usize, scale: &Scale) -> Vec<Series> {
                 })
                 .collect();
             points.sort_by(|l, r| l.0.total_cmp(&r.0));
-            let mut name = readable(action, &tally.zone);
+            let mut name = tally.local(action);
             if !k.is_empty() {
                 let extra: Vec<String> = varying
                     .iter()
@@ -160,21 +160,6 @@ fn series(tally: &Tally, x: usize, scale: &Scale) -> Vec<Series> {
         }
     }
     out
-}
-
-/// An action's label with its instant as the reports write it: `aws suspend parler at
-/// 2021-01-10 23:59 PST` rather than RFC 3339.
-fn readable(action: &str, zone: &str) -> String {
-    let Some((what, at)) = action.rsplit_once(" at ") else {
-        return action.to_owned();
-    };
-    let (Ok(t), Ok(zone)) = (at.parse::<jiff::Timestamp>(), jiff::tz::TimeZone::get(zone)) else {
-        return action.to_owned();
-    };
-    format!(
-        "{what} at {}",
-        t.to_zoned(zone).strftime("%Y-%m-%d %H:%M %Z")
-    )
 }
 
 /// The subtitle: the worlds drawn and the axes held at one value.

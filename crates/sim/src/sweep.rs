@@ -936,6 +936,20 @@ impl Tally {
         Ok(whole)
     }
 
+    /// `text` (a row's subject or quantile) with each RFC 3339 instant written as the text
+    /// reports write instants, `2021-01-10 23:59 PST` in the scenario's zone: the CSV and JSON
+    /// keep RFC 3339 for machines; people read one form everywhere.
+    pub fn local(&self, text: &str) -> String {
+        let zone = jiff::tz::TimeZone::get(&self.zone).unwrap_or(jiff::tz::TimeZone::UTC);
+        text.split(' ')
+            .map(|word| match word.parse::<Timestamp>() {
+                Ok(at) if word.contains('T') => modsim_policy::show_instant(at, &zone),
+                _ => word.to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     /// The statistics of every point, as rows: what the text, CSV and JSON outputs show.
     pub fn rows(&self) -> Vec<Row> {
         let zone = jiff::tz::TimeZone::get(&self.zone).unwrap_or(jiff::tz::TimeZone::UTC);
