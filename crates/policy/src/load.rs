@@ -230,6 +230,7 @@ pub fn json_schema() -> schemars::Schema {
 /// whose dotted keys or table headers have more than [`MAX_KEY_PARTS`] parts, before a
 /// recursive parser sees it (the parser's own limit is an unlocated "recursion limit"). A
 /// lexical scan: strings and comments are skipped.
+// Long: one lexical scan, a `match` over the bytes whose state every arm shares
 pub fn check_nesting(text: &str) -> Result<(), Problem> {
     let bytes = text.as_bytes();
     // The brackets open, innermost last (at most `MAX_TOML_DEPTH` of them).
