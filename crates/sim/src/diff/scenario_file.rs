@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use modsim_policy::Mark;
 
-use crate::scenario::{Post, Scenario};
+use crate::scenario::{EVERY_ACCOUNT, Post, Scenario};
 
 /// `s` as a TOML basic string.
 fn quoted(s: &str) -> String {
@@ -73,10 +73,13 @@ pub fn write(s: &Scenario, header: &[String], policy: Option<&str>) -> String {
             }
         }
     }
-    if !s.roles.is_empty() {
+    if !s.roles.is_empty() || !s.every_account.is_empty() {
         let _ = writeln!(out, "\n[roles]");
         for (role, party) in &s.roles {
             let _ = writeln!(out, "{} = {}", key(role), quoted(s.party_id(*party)));
+        }
+        for role in &s.every_account {
+            let _ = writeln!(out, "{} = {}", key(role), quoted(EVERY_ACCOUNT));
         }
     }
     if let Some(file) = policy {
@@ -153,6 +156,10 @@ fn events(out: &mut String, s: &Scenario) {
             let cites: Vec<String> = n.cites.iter().map(|c| quoted(c)).collect();
             let _ = writeln!(e, "cites = [{}]", cites.join(", "));
         }
+        if !n.posts.is_empty() {
+            let posts: Vec<String> = n.posts.iter().map(|p| quoted(p)).collect();
+            let _ = writeln!(e, "posts = [{}]", posts.join(", "));
+        }
         written.push((
             n.at,
             0,
@@ -169,6 +176,21 @@ fn events(out: &mut String, s: &Scenario) {
             f.at,
             1,
             common(e, f.at, z, &f.summary, f.mark, &f.reconstructed),
+        ));
+    }
+    for d in &s.determinations {
+        let mut e = format!(
+            "kind = \"determination\"\nby = {}\ndetermines = {}\n",
+            quoted(s.party_id(d.by)),
+            quoted(&d.name)
+        );
+        if let Some(about) = d.about {
+            let _ = writeln!(e, "about = {}", quoted(s.party_id(about)));
+        }
+        written.push((
+            d.at,
+            2,
+            common(e, d.at, z, &d.summary, d.mark, &d.reconstructed),
         ));
     }
     for d in &s.deliveries {
@@ -193,6 +215,9 @@ fn events(out: &mut String, s: &Scenario) {
         );
         if let Some(d) = &a.demands {
             let _ = writeln!(e, "demands = {}", quoted(d));
+        }
+        if let Some(period) = &a.lasting {
+            let _ = writeln!(e, "for = {}", quoted(&period.to_string()));
         }
         written.push((
             a.at,
