@@ -20,6 +20,7 @@
 
 mod generate;
 pub mod grade;
+mod located;
 mod pair;
 pub mod scenario_file;
 mod shrink;
@@ -30,7 +31,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use jiff::Timestamp;
-use modsim_policy::{FileProblems, Overrides, Policy};
+use modsim_policy::{FileProblems, Overrides, Policy, PolicyDoc};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -225,6 +226,8 @@ pub struct Search {
     seed: u64,
     /// Timelines start from a scenario's (otherwise they are made up whole).
     from_scenario: bool,
+    /// Each side's document, which locates its clauses in its files.
+    docs: Vec<PolicyDoc>,
     /// Warnings found compiling the policies, each in its file.
     pub warnings: FileProblems,
 }
@@ -238,9 +241,11 @@ impl Search {
         };
         let mut problems = FileProblems::default();
         let mut compiled = Vec::new();
+        let mut docs = Vec::new();
         for side in [&spec.a, &spec.b] {
-            if let Some(policy) = compile(side, scenario.as_ref(), files, &mut problems)? {
+            if let Some((policy, doc)) = compile(side, scenario.as_ref(), files, &mut problems)? {
                 compiled.push(Arc::new(policy));
+                docs.push(doc);
             }
         }
         if problems.has_errors() {
@@ -291,6 +296,7 @@ impl Search {
             scenario: spec.scenario.clone(),
             seed: spec.seed,
             from_scenario,
+            docs,
             warnings,
         })
     }
@@ -448,13 +454,11 @@ impl Search {
             }
         }
         let [wa, wb] = self.pair.worlds(&timeline);
-        let replay = |w: &World| {
-            w.replay().map_err(|e| SetupError::Usage {
-                message: format!("the replay cannot compute {e}"),
-                help: None,
-            })
+        let replay = |side: usize, w: &World| {
+            w.replay()
+                .map_err(|e| located::replay_error(self, side, &e, &timeline))
         };
-        let (oa, ob) = (replay(&wa)?, replay(&wb)?);
+        let (oa, ob) = (replay(0, &wa)?, replay(1, &wb)?);
         let differences = self.pair.differences(&oa, &ob);
         let [sa, sb] = &self.sides;
         let posts = timeline
@@ -526,13 +530,14 @@ fn read_scenario(path: &str, files: &dyn Files) -> Result<Scenario, SetupError> 
 }
 
 /// Reads, reforms and compiles one side (its policy file, or the scenario's only policy) as a
-/// run does, its problems added to `problems`; `None` when it has errors.
+/// run does, its problems added to `problems`: the policy, with the document it was compiled
+/// from (which locates its clauses); `None` when it has errors.
 fn compile(
     side: &SideSpec,
     scenario: Option<&Scenario>,
     files: &dyn Files,
     problems: &mut FileProblems,
-) -> Result<Option<Policy>, SetupError> {
+) -> Result<Option<(Policy, PolicyDoc)>, SetupError> {
     let in_force = match (&side.policy, scenario) {
         (Some(p), _) => InForce::CommandLine(vec![p.clone()]),
         (None, Some(s)) if s.policies.len() == 1 => InForce::Scenario(
@@ -559,7 +564,7 @@ fn compile(
         match doc.compile(&Overrides::default()) {
             Ok((policy, found)) => {
                 problems.extend(found);
-                compiled = Some(policy);
+                compiled = Some((policy, doc.clone()));
             }
             Err(found) => problems.append(found),
         }
