@@ -389,3 +389,43 @@ fn a_search_limited_by_time_says_how_many_it_tried() {
 fn diff_round() -> u64 {
     4096
 }
+
+/// Where two sides part on a duty is said plainly: the duty and who owes it, the post, how it
+/// stands on each side (overdue, met late, met in time) and from when.
+#[test]
+fn a_duty_difference_names_the_post_and_how_it_stands_on_each_side() {
+    let out = modsim(&[
+        "diff",
+        "seeds/forum-three-strikes/policy.toml",
+        "tests/data/diff/forum-48-hours.toml",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let shown = text(&out.stdout);
+    let part = shown
+        .split("Where they part (A → B)")
+        .nth(1)
+        .and_then(|rest| rest.split("Under A").next())
+        .expect("a section on where they part");
+    assert!(
+        part.contains("duty 1 No abuse; reported abuse removed within 24 hours — owed by forum"),
+        "{part}"
+    );
+    let lines: Vec<&str> = part.lines().map(str::trim).collect();
+    let post = lines
+        .iter()
+        .position(|l| l.starts_with("post p1 (owed from its report at "))
+        .expect("the post on which they part");
+    let (a, b) = (lines[post + 1], lines[post + 2]);
+    assert!(a.starts_with("A: ") && b.starts_with("B: "), "{part}");
+    // Each side says how the post stands and from when; the deadlines differ by a day.
+    for side in [a, b] {
+        assert!(
+            ["overdue from", "met late", "met in time"]
+                .iter()
+                .any(|s| side.contains(s)),
+            "{side}"
+        );
+    }
+    assert_ne!(a[3..], b[3..], "{part}");
+    assert!(!part.contains("after 2 changes"), "{part}");
+}
