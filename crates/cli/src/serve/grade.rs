@@ -148,48 +148,10 @@ pub fn grade(library: &Library, keys: &Keys, entry: &ExerciseEntry, work: &str) 
         library,
         edits: &edits,
     };
-    let mut cases = Vec::new();
-    for one in expected.each() {
-        let Some(e) = one.iter().next() else {
-            continue;
-        };
-        let case = question(e);
-        match exercise.check(&one, &policies, &files) {
-            Ok(results) => {
-                for r in results {
-                    cases.push(CaseView {
-                        case: case.clone(),
-                        passed: r.passed,
-                        actual: r.actual,
-                        message: r.message,
-                    });
-                }
-            }
-            // A problem found by an expected result (no such action or power in the student's
-            // run) is that result failing, with the key's message.
-            Err(SetupError::Files(failure))
-                if failure
-                    .problems
-                    .iter()
-                    .all(|p| p.file() == Some(one.file.as_str())) =>
-            {
-                let found: Vec<String> =
-                    failure.problems.iter().map(|p| p.message.clone()).collect();
-                cases.push(CaseView {
-                    case,
-                    passed: false,
-                    actual: found.join("; "),
-                    message: e.message.clone(),
-                });
-            }
-            Err(SetupError::Files(failure)) => {
-                return Graded::Problems(views::problems(&failure));
-            }
-            Err(SetupError::Usage { message, help }) => {
-                return Graded::Problems(views::usage(message, help));
-            }
-        }
-    }
+    let mut cases = match expected_results(&exercise, expected, &policies, &files) {
+        Ok(cases) => cases,
+        Err(problems) => return problems,
+    };
     let counterexample = match keys.references.get(&entry.id) {
         Some(reference) => {
             let mut edits = edits;
@@ -215,6 +177,58 @@ pub fn grade(library: &Library, keys: &Keys, entry: &ExerciseEntry, work: &str) 
         cases,
         counterexample,
     }
+}
+
+/// Each expected result, checked on the exercise's run with `policies`: a problem found by one
+/// (no such action or power in the student's run) is that result failing, with the key's
+/// message; any other problem is the work's, to fix first.
+fn expected_results(
+    exercise: &Exercise,
+    expected: &Expectations,
+    policies: &[String],
+    files: &RunFiles<'_>,
+) -> Result<Vec<CaseView>, Graded> {
+    let mut cases = Vec::new();
+    for one in expected.each() {
+        let Some(e) = one.iter().next() else {
+            continue;
+        };
+        let case = question(e);
+        match exercise.check(&one, policies, files) {
+            Ok(results) => {
+                for r in results {
+                    cases.push(CaseView {
+                        case: case.clone(),
+                        passed: r.passed,
+                        actual: r.actual,
+                        message: r.message,
+                    });
+                }
+            }
+            Err(SetupError::Files(failure))
+                if failure
+                    .problems
+                    .iter()
+                    .all(|p| p.file() == Some(one.file.as_str())) =>
+            {
+                let found: Vec<String> =
+                    failure.problems.iter().map(|p| p.message.clone()).collect();
+                cases.push(CaseView {
+                    case,
+                    passed: false,
+                    actual: found.join("; "),
+                    message: e.message.clone(),
+                });
+            }
+            Err(SetupError::Files(failure)) => {
+                return Err(Graded::Problems(views::problems(&failure)));
+            }
+            Err(SetupError::Usage { message, help }) => {
+                return Err(Graded::Problems(views::usage(message, help)));
+            }
+        }
+    }
+    Ok(cases)
 }
 
 /// The search between the work (the exercise's run with `policies`) and the key's reference,

@@ -47,48 +47,16 @@ impl Generator {
     /// publication, a removal after its report, a delivery after its demand, an action after
     /// any event, a notice before an action.
     fn move_one(&self, t: &mut Timeline, rng: &mut ChaCha8Rng) {
-        let posts = t.posts.len();
         let demands: Vec<usize> = (0..t.actions.len())
             .filter(|&k| t.actions.get(k).is_some_and(|a| a.demands.is_some()))
             .collect();
-        let mut kinds = Vec::new();
-        if posts > 0 {
-            kinds.extend([Moved::Published, Moved::Reported, Moved::Removed]);
-        }
-        for (kind, present) in [
-            (Moved::Notice, !t.notices.is_empty()),
-            (Moved::Action, !t.actions.is_empty()),
-            (Moved::Delivery, !t.deliveries.is_empty()),
-            (Moved::Fact, !t.facts.is_empty()),
-            (Moved::Determination, !t.determinations.is_empty()),
-        ] {
-            if present {
-                kinds.push(kind);
-            }
-        }
-        let Some(&kind) = pick(rng, &kinds) else {
+        let Some(&kind) = pick(rng, &movable(t)) else {
             return;
         };
         let any = t.slots();
         let any_at = |rng: &mut ChaCha8Rng| pick(rng, &any).map(|(_, at)| *at);
         match kind {
-            Moved::Published | Moved::Reported | Moved::Removed => {
-                let k = rng.random_range(0..posts);
-                let Some(p) = t.posts.get(k) else { return };
-                let (slot, at) = match kind {
-                    Moved::Published => (Slot::Published(k), self.shifted(rng, p.published)),
-                    Moved::Reported => (Slot::Reported(k), self.after(rng, p.published)),
-                    _ => {
-                        let from = if rng.random_bool(0.5) {
-                            p.reported.unwrap_or(p.published)
-                        } else {
-                            p.published
-                        };
-                        (Slot::Removed(k), self.after(rng, from))
-                    }
-                };
-                t.set(slot, at);
-            }
+            Moved::Published | Moved::Reported | Moved::Removed => self.move_post(t, rng, kind),
             Moved::Notice => {
                 let k = rng.random_range(0..t.notices.len());
                 let action = pick(rng, &t.actions).map(|a| a.at);
@@ -135,6 +103,26 @@ impl Generator {
                 }
             }
         }
+    }
+
+    /// Moves a post's publication around it, its report after its publication, or its
+    /// removal after its report or publication.
+    fn move_post(&self, t: &mut Timeline, rng: &mut ChaCha8Rng, kind: Moved) {
+        let k = rng.random_range(0..t.posts.len());
+        let Some(p) = t.posts.get(k) else { return };
+        let (slot, at) = match kind {
+            Moved::Published => (Slot::Published(k), self.shifted(rng, p.published)),
+            Moved::Reported => (Slot::Reported(k), self.after(rng, p.published)),
+            _ => {
+                let from = if rng.random_bool(0.5) {
+                    p.reported.unwrap_or(p.published)
+                } else {
+                    p.published
+                };
+                (Slot::Removed(k), self.after(rng, from))
+            }
+        };
+        t.set(slot, at);
     }
 
     /// Adds one event drawn from the catalog, placed against the timeline's own.
@@ -234,6 +222,26 @@ impl Generator {
             }
         }
     }
+}
+
+/// The kinds of event the timeline has to move.
+fn movable(t: &Timeline) -> Vec<Moved> {
+    let mut kinds = Vec::new();
+    if !t.posts.is_empty() {
+        kinds.extend([Moved::Published, Moved::Reported, Moved::Removed]);
+    }
+    for (kind, present) in [
+        (Moved::Notice, !t.notices.is_empty()),
+        (Moved::Action, !t.actions.is_empty()),
+        (Moved::Delivery, !t.deliveries.is_empty()),
+        (Moved::Fact, !t.facts.is_empty()),
+        (Moved::Determination, !t.determinations.is_empty()),
+    ] {
+        if present {
+            kinds.push(kind);
+        }
+    }
+    kinds
 }
 
 /// The kinds of event [`Generator::move_one`] moves.
