@@ -531,10 +531,17 @@ fn an_axis_varied_twice_is_refused() {
 #[test]
 fn threads_are_bounded_by_the_machine() {
     let s = Scratch::new("jobs");
+    let aws = ["policies/aws-2021-01.toml", "policies/aws-2021-07.toml"].map(repo);
     for jobs in ["100000", "18446744073709551615"] {
-        let ran = modsim(&s.0, &["sweep", "--replicates", "2", "--jobs", jobs]);
-        ran.refused(&format!("`--jobs {jobs}`"));
-        assert!(ran.took < Duration::from_secs(5), "took {:?}", ran.took);
+        let sweep = modsim(&s.0, &["sweep", "--replicates", "2", "--jobs", jobs]);
+        let diff = modsim(
+            &s.0,
+            &["diff", &aws[0], &aws[1], "--budget", "10", "--jobs", jobs],
+        );
+        for ran in [sweep, diff] {
+            ran.refused(&format!("`--jobs {jobs}`"));
+            assert!(ran.took < Duration::from_secs(5), "took {:?}", ran.took);
+        }
     }
 }
 
