@@ -896,3 +896,24 @@ fn check_finds_the_names_an_exercise_expects_that_test_would_refuse() {
             .says("did you mean `removal_probability`?");
     }
 }
+
+#[test]
+fn a_problem_on_a_very_long_line_shows_a_window_of_it() {
+    let s = Scratch::new("long-lines");
+    let string = format!("a = \"{}\"\nb = \n", "x".repeat(5_000_000));
+    let nested = format!("a = {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    for (name, text, at) in [
+        ("string.toml", string, "string.toml:2:5]"),
+        ("nested.toml", nested, "nested.toml:1:37]"),
+    ] {
+        let file = s.write(name, text);
+        let ran = modsim(&s.0, &["check", file.to_str().unwrap()]);
+        ran.refused(at);
+        assert!(
+            ran.stderr.len() < 2_000,
+            "{} bytes:\n{}",
+            ran.stderr.len(),
+            ran.stderr
+        );
+    }
+}
