@@ -577,6 +577,9 @@ async function exerciseView(id) {
     }
     if (editor) editor.setProblems([]);
     out.innerHTML = `<h3 class="${d.failed ? 'fail' : 'pass'}">${d.passed} passed, ${d.failed} failed</h3>
-      <ul class="cases">${d.cases.map((c) => `<li class="${c.passed ? 'pass' : 'fail'}"><strong>${c.passed ? '✔' : '✘'}</strong> ${esc(c.case)}: your run gives <em>${esc(c.actual)}</em>${c.message ? `<div class="key-message">${esc(c.message)}</div>` : ''}</li>`).join('')}</ul>`;
+      <ul class="cases">${d.cases.map((c) => `<li class="${c.passed ? 'pass' : 'fail'}"><strong>${c.passed ? '✔' : '✘'}</strong> ${esc(c.case)}: your run gives <em>${esc(c.actual)}</em>${c.message ? `<div class="key-message">${esc(c.message)}</div>` : ''}</li>`).join('')}</ul>
+      ${d.counterexample ? `<h3>A timeline on which your work and the reference part (${d.counterexample.events} events)</h3>
+        <ul>${d.counterexample.differences.map((t) => `<li>${esc(t)}</li>`).join('')}</ul>
+        <pre class="counterexample">${esc(d.counterexample.text)}</pre>` : ''}`;
   });
 }

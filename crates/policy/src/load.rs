@@ -116,6 +116,26 @@ impl PolicyDoc {
             .any(|c| c.get_ref().id.get_ref() == id)
     }
 
+    /// Where clause `id` is written: the file that holds it (the policy's, or the reform's
+    /// that added or replaced it), as named to the user, its text, and the span of the
+    /// clause's `id` there. For problems found after compiling (a replay's), which the
+    /// compiled policy no longer locates.
+    pub fn clause_place(&self, id: &str) -> Option<(&str, &str, std::ops::Range<usize>)> {
+        let k = self
+            .raw
+            .clause
+            .iter()
+            .position(|c| c.get_ref().id.get_ref() == id)?;
+        let span = self.raw.clause.get(k)?.get_ref().id.span();
+        match self.clause_origin.get(k).copied().unwrap_or(0) {
+            0 => Some((&self.name, &self.text, span)),
+            r => {
+                let (name, text, _) = self.reforms.get(r.checked_sub(1)?)?;
+                Some((name, text, span))
+            }
+        }
+    }
+
     /// True when the policy has a parameter with this name.
     pub fn has_parameter(&self, name: &str) -> bool {
         self.raw

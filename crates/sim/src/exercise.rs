@@ -54,6 +54,10 @@ pub struct Expectations {
     text: String,
     /// For a key, the exercise it was written for (`[answers] exercise`).
     exercise: Option<Spanned<String>>,
+    /// For a key, the reference encoding `modsim serve` searches the student's work against
+    /// after the expected results (`[answers] reference`, a policy or a reform of the
+    /// exercise's policy), resolved against the key's folder.
+    pub reference: Option<String>,
     items: Vec<Spanned<Expectation>>,
 }
 
@@ -80,6 +84,7 @@ impl Expectations {
             file: self.file.clone(),
             text: self.text.clone(),
             exercise: self.exercise.clone(),
+            reference: self.reference.clone(),
             items: vec![item.clone()],
         })
     }
@@ -265,6 +270,11 @@ struct RawAnswersHeader {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     exercise: Option<Spanned<String>>,
+    /// The reference encoding (a policy, or a reform of the exercise's policy, relative to
+    /// this file) that `modsim serve` searches the student's work against, after the expected
+    /// results, for a timeline on which the two part (`modsim test` takes it as `--reference`).
+    #[serde(default)]
+    reference: Option<String>,
     /// Notes for the instructor.
     #[serde(default)]
     #[expect(
@@ -365,6 +375,7 @@ impl Exercise {
                 file: file.to_owned(),
                 text: text.to_owned(),
                 exercise: None,
+                reference: None,
                 items: raw.expect,
             },
         })
@@ -379,10 +390,15 @@ impl Exercise {
         if !problems.is_empty() {
             return Err(FileProblems::new(file, text, problems));
         }
+        let (exercise, reference) = match raw.answers {
+            Some(h) => (h.exercise, h.reference.map(|r| resolve_path(file, &r))),
+            None => (None, None),
+        };
         Ok(Expectations {
             file: file.to_owned(),
             text: text.to_owned(),
-            exercise: raw.answers.and_then(|h| h.exercise),
+            exercise,
+            reference,
             items: raw.expect,
         })
     }
