@@ -26,9 +26,24 @@ pub fn read<T: DeserializeOwned + JsonSchema>(name: &str, text: &str) -> Result<
         Err(e) => super::toml_problem(&e),
     };
     let mut problems = problems::<T>(text);
-    // serde's own problem stands unless the walk found one at the same place (the walk's
-    // message says which field and what it must be).
-    if !problems.iter().any(|p| p.span == first.span) {
+    // serde's own problem stands beside the walk's. At the same place, serde's generic wording
+    // ("invalid type: ...") gives way to the walk's, which names the field and what it must
+    // be; a loader's own message (what an instant is) is kept instead of the walk's.
+    let generic = [
+        "invalid type",
+        "invalid value",
+        "missing field",
+        "unknown field",
+        "data did not match",
+    ]
+    .iter()
+    .any(|g| first.message.starts_with(g));
+    if generic {
+        if !problems.iter().any(|p| p.span == first.span) {
+            problems.push(first);
+        }
+    } else {
+        problems.retain(|p| p.span != first.span);
         problems.push(first);
     }
     problems.sort_by_key(|p| p.span.as_ref().map(|s| (s.start, s.end)));
