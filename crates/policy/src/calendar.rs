@@ -76,11 +76,7 @@ struct Year {
 impl Calendar {
     /// Reads a calendar file; `name` is how the file is named to the user.
     pub fn parse(file: &str, text: &str) -> Result<Calendar, FileProblems> {
-        if let Err(problem) = crate::load::check_nesting(text) {
-            return Err(FileProblems::new(file, text, vec![problem]));
-        }
-        let raw: RawCalendar = toml::from_str(text)
-            .map_err(|e| FileProblems::new(file, text, vec![crate::load::toml_problem(&e)]))?;
+        let raw: RawCalendar = crate::load::shape::read(file, text)?;
         let mut problems = Vec::new();
         let calendar = raw.check(&mut problems);
         if problems.is_empty() {
@@ -750,9 +746,7 @@ impl RawHoliday {
 
 /// The JSON Schema of a calendar file, for TOML editors; `modsim schema calendar` prints it.
 pub fn json_schema() -> schemars::Schema {
-    schemars::generate::SchemaSettings::draft07()
-        .into_generator()
-        .into_root_schema_for::<RawCalendar>()
+    crate::load::shape::schema_for::<RawCalendar>()
 }
 
 /// The US federal calendar as modsim first wrote it, in code, and a walk day by day: the
