@@ -369,7 +369,7 @@ pub struct Env<'a, F: Facts> {
 
 impl Cond {
     /// Labels one of which a post must carry for the condition to hold, when there are such:
-    /// `None` when it may hold for a post of any labels. What [`crate::index::RuleIndex`]
+    /// `None` when it may hold for a post of any labels. What [`crate::model::RuleIndex`]
     /// files a rule under.
     pub fn label_guard(&self) -> Option<LabelSet> {
         match self {

@@ -148,7 +148,7 @@ impl Replay<'_> {
     }
 
     /// Opens the duties `trigger` opens for post number `post` under policy `p`: those the
-    /// policy's [`RuleIndex`](modsim_policy::index::RuleIndex) files under no label or one of
+    /// policy's [`RuleIndex`](modsim_policy::model::RuleIndex) files under no label or one of
     /// the post's, not every duty of the policy.
     pub(super) fn open_duties(
         &mut self,
