@@ -93,7 +93,7 @@ fn aup_rule(c: &mut Criterion) {
         b.iter(|| {
             let n = black_box(&views)
                 .iter()
-                .filter(|v| v.labels.intersects(wanted))
+                .filter(|v| v.labels.intersects(&wanted))
                 .count();
             assert_eq!(n, 98);
             n

@@ -99,7 +99,7 @@ impl Rule {
 }
 
 /// A rule written by hand in Rust (see [`Rule::native`]).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Native {
     rule: Rule,
     incitement: LabelSet,
@@ -112,9 +112,9 @@ impl Native {
     #[inline]
     pub fn matches(&self, v: &PostView<'_>) -> bool {
         match self.rule {
-            Rule::OneLabel => v.labels.intersects(self.incitement),
+            Rule::OneLabel => v.labels.intersects(&self.incitement),
             Rule::Compound => {
-                v.labels.intersects(self.violent)
+                v.labels.intersects(&self.violent)
                     && !v.removed
                     && v.reported
                     && v.published > self.after

@@ -7,6 +7,8 @@
 //! /usr/bin/time -v target/release/scale 1000000
 //! target/release/scale 1000000 --explain   # with explanations
 //! target/release/scale 300000 --actions 3000 --report   # 3,000 verdicts explained, reported
+//! target/release/scale 10000 --rules 1000   # replay/rules/1000's world (modsim_bench::rules)
+//! target/release/scale 10000 --rules 1000 --labels 5000   # posts and clauses over 5,000 labels
 //! ```
 //!
 //! `--actions N` judges N suspensions spread over the window instead of the seed's one (each
@@ -31,6 +33,8 @@ fn main() {
     let mut explain = false;
     let mut report = false;
     let mut actions = 0usize;
+    let mut rules = None;
+    let mut labels = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -46,8 +50,24 @@ fn main() {
                     .expect("--actions N");
                 explain = true;
             }
+            "--rules" => {
+                rules = Some(
+                    args.next()
+                        .and_then(|n| n.replace('_', "").parse().ok())
+                        .expect("--rules N"),
+                );
+            }
+            "--labels" => {
+                labels = Some(
+                    args.next()
+                        .and_then(|n| n.replace('_', "").parse().ok())
+                        .expect("--labels N"),
+                );
+            }
             "-h" | "--help" => {
-                println!("usage: scale [REPORTS] [--explain] [--actions N] [--report]");
+                println!(
+                    "usage: scale [REPORTS] [--explain] [--actions N] [--report] [--rules CLAUSES] [--labels N]"
+                );
                 return;
             }
             n => match n.replace('_', "").parse() {
@@ -63,7 +83,14 @@ fn main() {
     drop(seed);
     let baseline = peak_rss();
     let t = Instant::now();
-    let world = modsim_bench::scale::world_with_actions(reports, actions).expect("the seed loads");
+    let world = match (rules, labels) {
+        (clauses, Some(labels)) => {
+            modsim_bench::rules::wide_world(clauses.unwrap_or(1000), reports, labels)
+        }
+        (Some(clauses), None) => modsim_bench::rules::world(clauses, reports),
+        (None, None) => modsim_bench::scale::world_with_actions(reports, actions),
+    }
+    .expect("the seed loads");
     let built = t.elapsed();
     let after_build = peak_rss();
     let events = modsim_bench::scale::events(&world);

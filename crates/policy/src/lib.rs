@@ -38,6 +38,7 @@ pub mod action;
 pub mod calendar;
 pub mod condition;
 pub mod diagnostic;
+pub mod index;
 pub mod labels;
 pub mod load;
 pub mod model;

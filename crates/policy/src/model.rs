@@ -9,6 +9,7 @@ use std::fmt;
 use crate::LabelTable;
 use crate::calendar::Calendar;
 use crate::condition::Condition;
+use crate::index::{NO_RULES, RulesByLabel};
 use crate::period::Period;
 
 pub use crate::action::Action;
@@ -51,6 +52,9 @@ pub struct Policy {
     pub powers: Vec<Power>,
     /// The reforms applied to the document for this run, by id, in order.
     pub reforms: Vec<String>,
+    /// The prohibitions and duties by the labels that let them apply, built with them: what
+    /// the replay reads to find the rules a post can touch.
+    pub index: RuleIndex,
 }
 
 impl Policy {
@@ -355,4 +359,74 @@ pub enum Notice {
     Immediate,
     /// Advance notice: the action takes effect no sooner than this after notice.
     Advance(PeriodRef),
+}
+
+/// A policy's rules by the labels that let them apply: its prohibitions, the duties each
+/// trigger opens for a post, and the duties a post's removal can meet.
+#[derive(Clone, Debug, Default)]
+pub struct RuleIndex {
+    prohibitions: RulesByLabel,
+    published: RulesByLabel,
+    reported: RulesByLabel,
+    notified: RulesByLabel,
+    removal: RulesByLabel,
+}
+
+impl RuleIndex {
+    /// The index of `prohibitions` and `duties`, over a policy of `labels` labels.
+    pub fn new(prohibitions: &[Prohibition], duties: &[Duty], labels: usize) -> RuleIndex {
+        let duties_opened_by = |trigger: Trigger| {
+            RulesByLabel::new(
+                duties
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, d)| d.opens == trigger),
+                |d| &d.condition.cond,
+                labels,
+            )
+        };
+        RuleIndex {
+            prohibitions: RulesByLabel::new(
+                prohibitions.iter().enumerate(),
+                |p| &p.condition.cond,
+                labels,
+            ),
+            published: duties_opened_by(Trigger::Published),
+            reported: duties_opened_by(Trigger::Reported),
+            notified: duties_opened_by(Trigger::Notified),
+            // Only duties opened per post have an instance a removal meets.
+            removal: RulesByLabel::new(
+                duties.iter().enumerate().filter(|(_, d)| {
+                    d.met_by == Discharge::Removed
+                        && matches!(
+                            d.opens,
+                            Trigger::Published | Trigger::Reported | Trigger::Notified
+                        )
+                }),
+                |d| &d.condition.cond,
+                labels,
+            ),
+        }
+    }
+
+    /// The prohibitions.
+    pub fn prohibitions(&self) -> &RulesByLabel {
+        &self.prohibitions
+    }
+
+    /// The duties `trigger` opens for a post (none for the triggers whose instances are not
+    /// posts: demands and actions).
+    pub fn opened_by(&self, trigger: Trigger) -> &RulesByLabel {
+        match trigger {
+            Trigger::Published => &self.published,
+            Trigger::Reported => &self.reported,
+            Trigger::Notified => &self.notified,
+            Trigger::Demanded | Trigger::Acted => &NO_RULES,
+        }
+    }
+
+    /// The duties met by a removal whose instances are posts.
+    pub fn met_by_removal(&self) -> &RulesByLabel {
+        &self.removal
+    }
 }

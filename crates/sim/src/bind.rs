@@ -21,8 +21,8 @@ pub struct Bound {
     /// For each role of the policy, whether it stands for every account of the scenario
     /// (`role = "every account"`): a power held against it is held against each account.
     pub every: Vec<bool>,
-    /// Each scenario label (by number) as a set of the policy's labels: one or none.
-    pub translate: Vec<LabelSet>,
+    /// Each scenario label (by number) as the policy's label number, if the policy knows it.
+    pub translate: Vec<Option<u16>>,
     /// How the policy judges each post: one small entry per post, so that a step reads one
     /// place for it.
     pub judged: Vec<Judged>,
@@ -106,9 +106,27 @@ impl Bound {
     /// judge it. Worked out on demand rather than stored, at a few instructions per label.
     pub fn post_labels(&self, scenario: &Scenario, post: usize) -> LabelSet {
         match scenario.posts.get(post) {
-            Some(p) if self.visible(post) => translated(&self.translate, p.labels),
+            Some(p) if self.visible(post) => translated(&self.translate, &p.labels),
             _ => LabelSet::EMPTY,
         }
+    }
+
+    /// Post number `post`'s labels as the policy's numbers, one by one, without building a set
+    /// (none when the policy does not judge it): what the rule index reads.
+    #[inline]
+    pub fn post_label_numbers<'a>(
+        &'a self,
+        scenario: &'a Scenario,
+        post: usize,
+    ) -> impl Iterator<Item = usize> + 'a {
+        scenario
+            .posts
+            .get(post)
+            .filter(|_| self.visible(post))
+            .into_iter()
+            .flat_map(|p| p.labels.indices())
+            .filter_map(|i| self.translate.get(i).copied().flatten())
+            .map(usize::from)
     }
 
     /// The party whose account wrote post number `post`, if a party's did.
@@ -122,12 +140,16 @@ impl Bound {
     }
 }
 
-/// Scenario labels as a set of a policy's labels, through the policy's `translate` table.
-fn translated(translate: &[LabelSet], labels: LabelSet) -> LabelSet {
-    labels
-        .indices()
-        .filter_map(|i| translate.get(i))
-        .fold(LabelSet::EMPTY, |acc, s| acc.union(*s))
+/// Scenario labels as a set of a policy's labels, through the policy's `translate` table:
+/// without an allocation while the policy's labels are among its first 128.
+#[inline]
+fn translated(translate: &[Option<u16>], labels: &LabelSet) -> LabelSet {
+    LabelSet::from_indices(
+        labels
+            .indices()
+            .filter_map(|i| translate.get(i).copied().flatten())
+            .map(usize::from),
+    )
 }
 
 /// A scenario with its policies compiled and bound: ready to replay.
@@ -275,18 +297,21 @@ fn parties(scenario: &Scenario, i: usize, policy: &Policy) -> (Vec<Option<usize>
 
 /// Each scenario label (by number) as a set of the policy's labels, and the scenario labels
 /// the policy does not know (number, name).
-fn translation(scenario: &Scenario, policy: &Policy) -> (Vec<LabelSet>, Vec<(usize, String)>) {
+fn translation(scenario: &Scenario, policy: &Policy) -> (Vec<Option<u16>>, Vec<(usize, String)>) {
     let mut unknown = Vec::new();
     let translate = scenario
         .labels
         .iter()
         .enumerate()
-        .map(|(n, name)| match policy.labels.index(name) {
-            Some(i) => LabelSet::single(i),
-            None => {
+        .map(|(n, name)| {
+            let number = policy
+                .labels
+                .index(name)
+                .and_then(|i| u16::try_from(i).ok());
+            if number.is_none() {
                 unknown.push((n, name.clone()));
-                LabelSet::EMPTY
             }
+            number
         })
         .collect();
     (translate, unknown)
@@ -331,7 +356,7 @@ fn accounts(scenario: &Scenario) -> Vec<(u32, u32)> {
 fn judge_posts(
     scenario: &Scenario,
     policy: &Policy,
-    translate: &[LabelSet],
+    translate: &[Option<u16>],
     visible: &[bool],
 ) -> Vec<Judged> {
     let (params, assumptions) = (policy.param_values(), policy.assumption_values());
@@ -339,6 +364,9 @@ fn judge_posts(
         params: &params,
         assumptions: &assumptions,
     };
+    // Only the prohibitions the post's labels let apply are read, in order.
+    let by = policy.index.prohibitions();
+    let mut scratch = Vec::new();
     scenario
         .posts
         .iter()
@@ -347,21 +375,26 @@ fn judge_posts(
             if !seen {
                 return Judged::Unseen;
             }
-            let view = post_view(
-                post,
-                translated(translate, post.labels),
-                post.published,
-                false,
-            );
+            if by.is_empty() {
+                return Judged::Allowed;
+            }
+            let labels = translated(translate, &post.labels);
+            let touched = by.touched(Some(&labels), &mut scratch);
+            let view = post_view(post, labels, post.published, false);
             let env = Env {
                 now: post.published,
                 post: Some(&view),
                 facts: &facts,
             };
-            policy
-                .prohibitions
+            touched
                 .iter()
-                .position(|p| p.condition.eval(&env))
+                .copied()
+                .find(|&i| {
+                    policy
+                        .prohibitions
+                        .get(i as usize)
+                        .is_some_and(|p| p.condition.eval(&env))
+                })
                 .map_or(Judged::Allowed, |i| Judged::Prohibited(i as u16))
         })
         .collect()

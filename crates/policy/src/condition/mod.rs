@@ -281,7 +281,7 @@ pub enum Text {
 }
 
 /// One post as a content condition sees it, at the instant of evaluation.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct PostView<'a> {
     /// Its id.
     pub id: &'a str,
@@ -368,6 +368,27 @@ pub struct Env<'a, F: Facts> {
 }
 
 impl Cond {
+    /// Labels one of which a post must carry for the condition to hold, when there are such:
+    /// `None` when it may hold for a post of any labels. What [`crate::model::RuleIndex`]
+    /// files a rule under.
+    pub fn label_guard(&self) -> Option<LabelSet> {
+        match self {
+            Cond::Const(false) => Some(LabelSet::EMPTY),
+            Cond::HasAnyLabel(set) => Some(set.clone()),
+            Cond::HasAllLabels(set) => set.indices().next().map(LabelSet::single),
+            // Any part's guard is the whole's: the one of fewest labels.
+            Cond::All(parts) => parts
+                .iter()
+                .filter_map(Cond::label_guard)
+                .min_by_key(LabelSet::len),
+            // Every part needs a label, so the whole needs one of theirs.
+            Cond::Any(parts) => parts.iter().try_fold(LabelSet::EMPTY, |guard, part| {
+                part.label_guard().map(|g| guard.union(g))
+            }),
+            _ => None,
+        }
+    }
+
     /// Evaluates the condition. Never allocates.
     #[inline]
     pub fn eval<F: Facts>(&self, env: &Env<'_, F>) -> bool {
@@ -376,8 +397,8 @@ impl Cond {
             Cond::Not(c) => !c.eval(env),
             Cond::All(cs) => cs.iter().all(|c| c.eval(env)),
             Cond::Any(cs) => cs.iter().any(|c| c.eval(env)),
-            Cond::HasAnyLabel(set) => env.post.is_some_and(|p| p.labels.intersects(*set)),
-            Cond::HasAllLabels(set) => env.post.is_some_and(|p| p.labels.contains_all(*set)),
+            Cond::HasAnyLabel(set) => env.post.is_some_and(|p| p.labels.intersects(set)),
+            Cond::HasAllLabels(set) => env.post.is_some_and(|p| p.labels.contains_all(set)),
             Cond::PostFlag(flag) => env.post.is_some_and(|p| match flag {
                 PostFlag::Reported => p.reported,
                 PostFlag::Removed => p.removed,

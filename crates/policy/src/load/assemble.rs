@@ -65,6 +65,7 @@ impl Compiler<'_> {
             periods: &period_params,
         };
         let rules = self.rules(raw, &clauses, &declared, &names);
+        let index = crate::model::RuleIndex::new(&rules.prohibitions, &rules.duties, labels.len());
 
         Policy {
             id: header.id.get_ref().clone(),
@@ -84,6 +85,7 @@ impl Compiler<'_> {
             duties: rules.duties,
             powers: rules.powers,
             reforms: Vec::new(),
+            index,
         }
     }
 

@@ -52,9 +52,11 @@ impl Compiler<'_> {
         what: &str,
     ) -> Vec<(&'r str, &'r V)> {
         let mut seen: Vec<(&str, &'r V)> = Vec::new();
+        // A set beside the list: a policy may declare thousands of labels.
+        let mut names = std::collections::HashSet::new();
         for (key, value) in &entries.0 {
             let name = key.get_ref().as_str();
-            if seen.iter().any(|(n, _)| *n == name) {
+            if names.contains(name) {
                 self.error(Problem::error(
                     format!("the {what} `{name}` is declared twice"),
                     Some(key.span()),
@@ -73,6 +75,7 @@ impl Compiler<'_> {
                     .with_help(format!("use {allowed}, starting with a letter")),
                 );
             } else {
+                names.insert(name);
                 seen.push((name, value));
             }
         }

@@ -293,7 +293,10 @@ fn one_label_over_the_limit_is_refused_where_it_is_declared() {
         .expect("the limit is reported");
     assert_eq!(
         problem.message,
-        format!("label `{over}` is one more than the 128 labels a policy may declare")
+        format!(
+            "label `{over}` is one more than the {} labels a policy may declare",
+            crate::labels::MAX_LABELS
+        )
     );
     let (line, column) = problem.line_column().expect("located");
     let at = text.lines().nth(line - 1).unwrap();

@@ -210,7 +210,7 @@ impl Shrinker<'_> {
     /// or reach.
     fn simplify(&mut self, mut t: Timeline) -> Timeline {
         for k in 0..t.posts.len() {
-            let Some(labels) = t.posts.get(k).map(|p| p.labels) else {
+            let Some(labels) = t.posts.get(k).map(|p| p.labels.clone()) else {
                 continue;
             };
             if labels.len() > 1 {

@@ -6,14 +6,14 @@
 use std::cmp::Reverse;
 
 use jiff::Timestamp;
-use modsim_policy::condition::{Counted, Env, NoState};
+use modsim_policy::condition::Counted;
 
 use super::state::Item;
 use modsim_policy::Trigger;
 
+use super::duties::PostOf;
 use super::state::may_determine;
 use super::{Replay, ReplayError};
-use crate::bind::post_view;
 use crate::outcome::Cause;
 
 impl Replay<'_> {
@@ -225,60 +225,43 @@ impl Replay<'_> {
             return Ok(());
         }
         for (p, bound) in world.policies.iter().enumerate() {
-            if !bound.binds(s, notice.from) {
+            let by = bound.policy.index.opened_by(Trigger::Notified);
+            if by.is_empty() || !bound.binds(s, notice.from) {
                 continue;
             }
-            for (d, duty) in bound.policy.duties.iter().enumerate() {
-                if duty.opens != Trigger::Notified || !bound.covers(s, duty.holder, notice.to) {
+            for id in &notice.posts {
+                let Some(&post) = self.post_numbers.get(id) else {
+                    continue;
+                };
+                let post = post as usize;
+                let Some(x) = s.posts.get(post) else {
+                    continue;
+                };
+                if !bound.visible(post) {
                     continue;
                 }
-                // Held by every account: the notice opens it for the posts of the account it
-                // is addressed to.
-                let per_account = bound.parties.get(duty.holder).copied().flatten().is_none();
-                for id in &notice.posts {
-                    let Some(&post) = self.post_numbers.get(id) else {
+                let mut post_of = PostOf::new(world, bound, post, now);
+                let mut scratch = std::mem::take(&mut self.scratch);
+                let mut result = Ok(());
+                for &d in by.touched_by(bound.post_label_numbers(s, post), &mut scratch) {
+                    let Some(duty) = bound.policy.duties.get(d as usize) else {
                         continue;
                     };
-                    let post = post as usize;
-                    let Some(x) = s.posts.get(post) else {
-                        continue;
-                    };
-                    if !bound.visible(post)
+                    // Held by every account: the notice opens it for the posts of the account
+                    // it is addressed to.
+                    let per_account = bound.parties.get(duty.holder).copied().flatten().is_none();
+                    if !bound.covers(s, duty.holder, notice.to)
                         || (per_account && bound.account(post) != Some(notice.to))
                     {
                         continue;
                     }
-                    let rule = bound.prohibited_by(post);
-                    let prohibited = rule.is_some();
-                    let applies = if duty.condition.is_prohibited() {
-                        prohibited
-                    } else {
-                        let view = post_view(x, bound.post_labels(s, post), now, prohibited);
-                        self.states.get(p).is_some_and(|state| {
-                            let facts = NoState {
-                                params: &state.params,
-                                assumptions: &state.assumptions,
-                            };
-                            duty.condition.eval(&Env {
-                                now,
-                                post: Some(&view),
-                                facts: &facts,
-                            })
-                        })
-                    };
-                    if !applies {
-                        continue;
-                    }
                     let removed = duty.met_by == modsim_policy::Discharge::Removed
                         && x.removed.is_some_and(|t| t <= now);
-                    self.open_instance(
-                        (p, d),
+                    let opened = self.open_for_post(
+                        (p, d as usize),
                         duty,
-                        &bound.policy.holidays,
-                        post,
-                        now,
+                        &mut post_of,
                         removed,
-                        rule,
                         &Cause::Notified(post),
                         || {
                             format!(
@@ -288,8 +271,14 @@ impl Replay<'_> {
                                 modsim_policy::show_instant(now, &s.zone)
                             )
                         },
-                    )?;
+                    );
+                    if let Err(e) = opened {
+                        result = Err(e);
+                        break;
+                    }
                 }
+                self.scratch = scratch;
+                result?;
             }
         }
         Ok(())

@@ -103,14 +103,14 @@ impl Replay<'_> {
                     self.dirty_accounts.push(a);
                 }
             }
-            for (d, duty) in bound.policy.duties.iter().enumerate() {
-                if duty.met_by != Discharge::Removed {
-                    continue;
-                }
-                if let Some(ds) = state.duties.get_mut(d)
+            // Only the duties the post can have opened: those filed under none of the labels
+            // or one of its own.
+            let by = bound.policy.index.met_by_removal();
+            for &d in by.touched_by(bound.post_label_numbers(s, post), &mut self.scratch) {
+                if let Some(ds) = state.duties.get_mut(d as usize)
                     && ds.discharge(post, || bound.prohibited_by(post))
                 {
-                    record(ds, now, Cause::Removed(post));
+                    self.duties_changed |= record(ds, now, Cause::Removed(post));
                 }
             }
         }
@@ -143,10 +143,13 @@ impl Replay<'_> {
                 Some(demand) => Cause::DemandDeadline(demand),
                 None => Cause::Deadline(post),
             };
-            record(ds, now, cause);
+            self.duties_changed |= record(ds, now, cause);
         }
     }
 
+    /// Opens the duties `trigger` opens for post number `post` under policy `p`: those the
+    /// policy's [`RuleIndex`](modsim_policy::model::RuleIndex) files under no label or one of
+    /// the post's, not every duty of the policy.
     pub(super) fn open_duties(
         &mut self,
         p: usize,
@@ -159,28 +162,54 @@ impl Replay<'_> {
         let Some(bound) = world.policies.get(p) else {
             return Ok(());
         };
-        let Some(x) = world.scenario.posts.get(post) else {
-            return Ok(());
-        };
-        if !bound.visible(post) {
+        let by = bound.policy.index.opened_by(trigger);
+        if by.is_empty() || !bound.visible(post) {
             return Ok(());
         }
-        let rule = bound.prohibited_by(post);
-        let prohibited = rule.is_some();
+        let mut post_of = PostOf::new(world, bound, post, now);
+        if !by.reads_labels() {
+            // No duty of the trigger needs a label: the list is the index's own.
+            return self.open_listed(p, trigger, &mut post_of, by.unguarded(), &cause);
+        }
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let listed = by.touched_by(
+            bound.post_label_numbers(&world.scenario, post),
+            &mut scratch,
+        );
+        let result = self.open_listed(p, trigger, &mut post_of, listed, &cause);
+        self.scratch = scratch;
+        result
+    }
+
+    /// Opens the duties numbered `duties` (those `trigger` opens that the post can touch) of
+    /// policy `p` for the post `post_of` sees, owed by their holders.
+    fn open_listed(
+        &mut self,
+        p: usize,
+        trigger: Trigger,
+        post_of: &mut PostOf<'_>,
+        duties: &[u32],
+        cause: &Cause,
+    ) -> Result<(), ReplayError> {
+        let world = self.world;
+        let (Some(bound), Some(x)) = (
+            world.policies.get(p),
+            world.scenario.posts.get(post_of.post),
+        ) else {
+            return Ok(());
+        };
+        let (post, now) = (post_of.post, post_of.now);
         let removed = x.removed.is_some_and(|t| t <= now);
         let s = &world.scenario;
         // A report opens a duty only for the parties it was made by and to, when the scenario
         // says who they were.
         let reporters = [s.reported_by, s.reported_to];
         let reported_between =
-            trigger == Trigger::Reported && reporters.iter().any(Option::is_some);
-        // The post as conditions see it: built only for a trigger that reads more than
-        // `prohibited`, and then once.
-        let mut view = None;
-        for (d, duty) in bound.policy.duties.iter().enumerate() {
-            if duty.opens != trigger {
+            trigger == Trigger::Reported && (s.reported_by.is_some() || s.reported_to.is_some());
+        for &d in duties {
+            let Some(duty) = bound.policy.duties.get(d as usize) else {
                 continue;
-            }
+            };
             // A duty held by every account is owed, for each post, by the account that wrote
             // it: a post from no account opens none.
             let holder = match bound.parties.get(duty.holder).copied().flatten() {
@@ -199,46 +228,63 @@ impl Replay<'_> {
             {
                 continue;
             }
-            let applies = if duty.condition.is_prohibited() {
-                prohibited
-            } else {
-                let view = view.get_or_insert_with(|| {
-                    post_view(x, bound.post_labels(&world.scenario, post), now, prohibited)
-                });
-                self.states.get(p).is_some_and(|state| {
-                    let facts = NoState {
-                        params: &state.params,
-                        assumptions: &state.assumptions,
-                    };
-                    duty.condition.eval(&Env {
-                        now,
-                        post: Some(view),
-                        facts: &facts,
-                    })
-                })
-            };
-            if !applies {
-                continue;
-            }
-            self.open_instance(
-                (p, d),
-                duty,
-                &bound.policy.holidays,
-                post,
-                now,
-                removed,
-                rule,
-                &cause,
-                || {
-                    format!(
-                        "the deadline of `{}` for post `{}`",
-                        bound.policy.duty_clause(duty).id,
-                        x.id
-                    )
-                },
-            )?;
+            self.open_for_post((p, d as usize), duty, post_of, removed, cause, || {
+                format!(
+                    "the deadline of `{}` for post `{}`",
+                    bound.policy.duty_clause(duty).id,
+                    x.id
+                )
+            })?;
         }
         Ok(())
+    }
+
+    /// Opens duty `d` of policy `p` for the post `post_of` sees, when its condition holds for
+    /// it (a duty's usual `prohibited` without a view of the post): how every trigger that
+    /// opens a duty per post (publication, report, a notice naming it) opens one. True when
+    /// it opened.
+    pub(super) fn open_for_post(
+        &mut self,
+        (p, d): (usize, usize),
+        duty: &modsim_policy::Duty,
+        post_of: &mut PostOf<'_>,
+        removed: bool,
+        cause: &Cause,
+        what: impl FnOnce() -> String,
+    ) -> Result<bool, ReplayError> {
+        let bound = post_of.bound;
+        let (post, now) = (post_of.post, post_of.now);
+        let rule = bound.prohibited_by(post);
+        let applies = if duty.condition.is_prohibited() {
+            rule.is_some()
+        } else {
+            let view = post_of.view();
+            self.states.get(p).is_some_and(|state| {
+                let facts = NoState {
+                    params: &state.params,
+                    assumptions: &state.assumptions,
+                };
+                duty.condition.eval(&Env {
+                    now,
+                    post: view,
+                    facts: &facts,
+                })
+            })
+        };
+        if !applies {
+            return Ok(false);
+        }
+        self.open_instance(
+            (p, d),
+            duty,
+            &bound.policy.holidays,
+            post,
+            now,
+            removed,
+            rule,
+            cause,
+            what,
+        )
     }
 
     /// A scenario fact becomes known: every policy that declares it reads the new value.
@@ -319,6 +365,7 @@ impl Replay<'_> {
         let Some(delivery) = s.deliveries.get(index) else {
             return Ok(());
         };
+        let mut changed = false;
         for (bound, state) in world.policies.iter().zip(self.states.iter_mut()) {
             for (duty, ds) in bound.policy.duties.iter().zip(state.duties.iter_mut()) {
                 if duty.met_by != Discharge::Delivered
@@ -338,7 +385,7 @@ impl Replay<'_> {
                                 && ds
                                     .discharge(post as usize, || bound.prohibited_by(post as usize))
                             {
-                                record(ds, now, Cause::Delivered(index));
+                                changed |= record(ds, now, Cause::Delivered(index));
                             }
                         }
                     }
@@ -359,11 +406,12 @@ impl Replay<'_> {
                         _ => false,
                     };
                     if owed && ds.discharge(s.posts.len() + k, || None) {
-                        record(ds, now, Cause::Delivered(index));
+                        changed |= record(ds, now, Cause::Delivered(index));
                     }
                 }
             }
         }
+        self.duties_changed |= changed;
         for p in 0..world.policies.len() {
             let item = Item::Delivery(index as u32);
             self.count(
@@ -414,7 +462,7 @@ impl Replay<'_> {
         if !ds.open(subject, || rule, state) {
             return Ok(false);
         }
-        record(ds, now, cause.clone());
+        self.duties_changed |= record(ds, now, cause.clone());
         if deadline {
             let due = duty
                 .within
@@ -429,5 +477,43 @@ impl Replay<'_> {
                 .push(Reverse((due, subject as u32, p as u16, d as u16)));
         }
         Ok(true)
+    }
+}
+
+/// A post as the duties opened for it at one instant see it: its view, worked out once, and
+/// only when some duty's condition reads more than `prohibited`.
+pub(super) struct PostOf<'w> {
+    world: &'w crate::bind::World,
+    pub(super) bound: &'w crate::bind::Bound,
+    pub(super) post: usize,
+    pub(super) now: Timestamp,
+    view: Option<modsim_policy::PostView<'w>>,
+}
+
+impl<'w> PostOf<'w> {
+    pub(super) fn new(
+        world: &'w crate::bind::World,
+        bound: &'w crate::bind::Bound,
+        post: usize,
+        now: Timestamp,
+    ) -> PostOf<'w> {
+        PostOf {
+            world,
+            bound,
+            post,
+            now,
+            view: None,
+        }
+    }
+
+    /// The post as conditions see it.
+    fn view(&mut self) -> Option<&modsim_policy::PostView<'w>> {
+        if self.view.is_none() {
+            let x = self.world.scenario.posts.get(self.post)?;
+            let labels = self.bound.post_labels(&self.world.scenario, self.post);
+            let prohibited = self.bound.prohibited_by(self.post).is_some();
+            self.view = Some(post_view(x, labels, self.now, prohibited));
+        }
+        self.view.as_ref()
     }
 }

@@ -44,14 +44,7 @@ impl Replay<'_> {
                 would_be_permitted_if = self.flips(&candidates, now);
             }
         }
-        let mut policies: Vec<String> = Vec::new();
-        for &(p, _) in &candidates {
-            if let Some(b) = self.world.policies.get(p)
-                && !policies.contains(&b.policy.id)
-            {
-                policies.push(b.policy.id.clone());
-            }
-        }
+        let policies = self.policies_of(&candidates);
         let end = self.ending(action, &candidates, &weighed.ground_states, now);
         let explanation = self.explain.then(|| {
             let mut children = std::mem::take(&mut weighed.children);
@@ -97,6 +90,19 @@ impl Replay<'_> {
         });
         // The earliest permitted instant is known only at the end of the replay.
         self.pending_candidates.push(candidates);
+    }
+
+    /// The ids of the policies of `candidates` (policy, power state), each once, in order.
+    fn policies_of(&self, candidates: &[(usize, usize)]) -> Vec<String> {
+        let mut policies: Vec<String> = Vec::new();
+        for &(p, _) in candidates {
+            if let Some(b) = self.world.policies.get(p)
+                && !policies.contains(&b.policy.id)
+            {
+                policies.push(b.policy.id.clone());
+            }
+        }
+        policies
     }
 
     /// The powers that could permit `action`, by (policy, power state): held by its actor

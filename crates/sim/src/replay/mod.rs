@@ -148,6 +148,11 @@ struct Replay<'w> {
     /// Some power's condition reads more than duties' states (counts, facts, the clock), so
     /// the powers are re-read after every step, not only when a duty's state changes.
     always_dirty: bool,
+    /// The rules a post touches, when the index has to build the list (reused, not
+    /// allocated per event).
+    scratch: Vec<u32>,
+    /// Some duty's status changed since the powers were last re-read.
+    duties_changed: bool,
 }
 
 impl<'w> Replay<'w> {
@@ -195,6 +200,8 @@ impl<'w> Replay<'w> {
             explained_duty: None,
             memo: Memo::default(),
             always_dirty: reads_more_than_duties(world),
+            scratch: Vec::new(),
+            duties_changed: false,
         })
     }
 
@@ -203,37 +210,11 @@ impl<'w> Replay<'w> {
         self.update_powers(Timestamp::MIN, true, true);
         // One cursor per source of events, and the instant of each source's next event: only
         // the source that was taken moves, and the deadlines' heap is peeked each step.
-        let mut cursor = [0usize; Phase::ALL.len()];
-        let mut next = Phase::ALL.map(|phase| self.next_at(phase, 0));
+        let mut sources = Sources::new(&self);
         // Whether the powers' re-reading that is due must also re-read those no condition
         // change touched (see below).
         let mut force = false;
-        loop {
-            if let Some(slot) = next.get_mut(Phase::Deadline as usize) {
-                *slot = self.deadlines.peek().map(|Reverse((t, ..))| *t);
-            }
-            if let Some(slot) = next.get_mut(Phase::Expiry as usize) {
-                *slot = self.expiries.peek().map(|Reverse((t, ..))| *t);
-            }
-            // The earliest event; at the same instant, the earlier phase.
-            let mut earliest: Option<(Timestamp, Phase)> = None;
-            for (phase, at) in Phase::ALL.into_iter().zip(next) {
-                if let Some(at) = at
-                    && earliest.is_none_or(|(t, _)| at < t)
-                {
-                    earliest = Some((at, phase));
-                }
-            }
-            let Some((now, phase)) = earliest else {
-                break;
-            };
-            let i = cursor.get(phase as usize).copied().unwrap_or(0);
-            if let Some(c) = cursor.get_mut(phase as usize) {
-                *c += 1;
-            }
-            if let Some(slot) = next.get_mut(phase as usize) {
-                *slot = self.next_at(phase, i + 1);
-            }
+        while let Some((now, phase, i)) = sources.take(&self) {
             match phase {
                 Phase::Published => {
                     let post = self.by_published.get(i).unwrap_or(0);
@@ -286,7 +267,7 @@ impl<'w> Replay<'w> {
             let again = match phase {
                 Phase::Deadline => self.deadlines.peek().map(|Reverse((t, ..))| *t),
                 Phase::Expiry => self.expiries.peek().map(|Reverse((t, ..))| *t),
-                _ => next.get(phase as usize).copied().flatten(),
+                _ => sources.next(phase),
             } == Some(now);
             if !again {
                 self.refresh(now, std::mem::take(&mut force));
@@ -316,6 +297,86 @@ impl<'w> Replay<'w> {
                 .and_then(|&a| s.actions.get(a))
                 .map(|a| a.at),
         }
+    }
+}
+
+/// The sources of events, one per phase: how far each has been read, the instant of its next
+/// event, and which still have one (a bit per phase: most are empty or soon exhausted, and the
+/// search for the earliest skips them).
+struct Sources {
+    cursor: [usize; Phase::ALL.len()],
+    next: [Option<Timestamp>; Phase::ALL.len()],
+    live: u16,
+}
+
+impl Sources {
+    fn new(replay: &Replay<'_>) -> Sources {
+        let next = Phase::ALL.map(|phase| replay.next_at(phase, 0));
+        let live = next
+            .iter()
+            .enumerate()
+            .filter(|(_, at)| at.is_some())
+            .fold(0, |bits, (k, _)| bits | 1 << k);
+        Sources {
+            cursor: [0; Phase::ALL.len()],
+            next,
+            live,
+        }
+    }
+
+    /// Sets the instant of the next event of a source kept as a heap (deadlines, expiries).
+    #[inline]
+    fn set(&mut self, phase: Phase, at: Option<Timestamp>) {
+        let k = phase as usize;
+        if let Some(slot) = self.next.get_mut(k) {
+            *slot = at;
+        }
+        self.live = self.live & !(1 << k) | u16::from(at.is_some()) << k;
+    }
+
+    /// The instant of the next event of `phase`'s source.
+    #[inline]
+    fn next(&self, phase: Phase) -> Option<Timestamp> {
+        self.next.get(phase as usize).copied().flatten()
+    }
+
+    /// Takes the earliest event (at one instant, the one of the earlier phase): its instant,
+    /// phase and place in its source, which moves on. The heaps (deadlines, expiries) are
+    /// read afresh, as the last step may have pushed onto them.
+    #[inline]
+    fn take(&mut self, replay: &Replay<'_>) -> Option<(Timestamp, Phase, usize)> {
+        self.set(
+            Phase::Deadline,
+            replay.deadlines.peek().map(|Reverse((t, ..))| *t),
+        );
+        self.set(
+            Phase::Expiry,
+            replay.expiries.peek().map(|Reverse((t, ..))| *t),
+        );
+        let mut earliest: Option<(Timestamp, usize)> = None;
+        let mut rest = self.live;
+        while rest != 0 {
+            let k = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            if let Some(Some(at)) = self.next.get(k)
+                && earliest.is_none_or(|(t, _)| *at < t)
+            {
+                earliest = Some((*at, k));
+            }
+        }
+        let (now, k) = earliest?;
+        let phase = Phase::ALL.get(k).copied()?;
+        let i = self.cursor.get(k).copied().unwrap_or(0);
+        if let Some(c) = self.cursor.get_mut(k) {
+            *c += 1;
+        }
+        if let Some(slot) = self.next.get_mut(k) {
+            *slot = replay.next_at(phase, i + 1);
+            if slot.is_none() {
+                self.live &= !(1 << k);
+            }
+        }
+        Some((now, phase, i))
     }
 }
 

@@ -93,14 +93,7 @@ fn power_state(
         }
         let mut at = notice.at;
         let mut periods = Vec::new();
-        let kinds = [
-            match power.notice {
-                Notice::Advance(p) => Some((p.period, NoticePeriodKind::AdvanceNotice)),
-                _ => None,
-            },
-            power.cure.map(|c| (c.period, NoticePeriodKind::CurePeriod)),
-        ];
-        for (period, what) in kinds.into_iter().flatten() {
+        for (period, what) in periods_of(power) {
             let failed = |error| ReplayError {
                 what: format!(
                     "the {} of `{clause}` from the notice",
@@ -149,6 +142,19 @@ fn power_state(
     })
 }
 
+/// The periods that run from a notice before `power` is ready: its advance notice, then its
+/// cure period, when it has them.
+fn periods_of(
+    power: &modsim_policy::Power,
+) -> impl Iterator<Item = (modsim_policy::Period, NoticePeriodKind)> {
+    let advance = match power.notice {
+        Notice::Advance(p) => Some((p.period, NoticePeriodKind::AdvanceNotice)),
+        _ => None,
+    };
+    let cure = power.cure.map(|c| (c.period, NoticePeriodKind::CurePeriod));
+    advance.into_iter().chain(cure)
+}
+
 /// What a power's condition reads, which decides when it is re-read.
 #[derive(Clone, Copy, Debug, Default)]
 pub(super) struct Reads {
@@ -194,12 +200,7 @@ impl Replay<'_> {
     /// anything at all when a condition reads more than that (`always_dirty`). `force`
     /// re-reads every power (a notice, a determination, the end of a period).
     pub(super) fn refresh(&mut self, now: Timestamp, force: bool) {
-        let mut duty_changed = false;
-        for state in &mut self.states {
-            for d in &mut state.duties {
-                duty_changed |= std::mem::take(&mut d.status_changed);
-            }
-        }
+        let duty_changed = std::mem::take(&mut self.duties_changed);
         if force || duty_changed || self.always_dirty || !self.dirty_accounts.is_empty() {
             self.update_powers(now, force, force || duty_changed);
         }

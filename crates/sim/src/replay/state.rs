@@ -3,13 +3,18 @@
 //! sibling modules change it; explanations ([`crate::explain`]) only read it.
 
 use jiff::Timestamp;
+use modsim_policy::Cond;
 use modsim_policy::condition::{Env, Facts, History, StateCount};
-use modsim_policy::{Cond, Notice, Power};
 
 use crate::bind::Bound;
-use crate::explanation::{NoticePeriod, Standing};
-use crate::outcome::{Cause, DutyChange, DutyStatus, DutyTally, EarliestInstant};
+use crate::explanation::Standing;
+use crate::outcome::{Cause, DutyChange, DutyStatus, DutyTally};
 use crate::scenario::Scenario;
+
+mod history;
+mod power;
+pub(crate) use history::{Counted, Counter, Dating, Item};
+pub(crate) use power::{Basis, PowerState, Readiness, Slot, exercisable, notice_basis};
 
 /// The state of one instance of a duty (one post, or one demand).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,15 +42,17 @@ impl Instance {
 /// One duty's state during the replay. Instances change only through [`DutyState::open`],
 /// [`DutyState::breach`] and [`DutyState::discharge`], which keep the counts.
 pub(crate) struct DutyState {
+    /// Each subject's instance, by subject number: empty until the first opens (a duty of a
+    /// large policy that no event touches costs nothing per subject), then one per subject.
     pub(crate) instances: Vec<Instance>,
+    /// How many subjects there are (posts, then actions).
+    subjects: usize,
     /// How many instances are in each state, by `Instance as usize`.
     counts: [u32; 5],
     pub(crate) ever_breached: bool,
     pub(crate) status: DutyStatus,
     pub(crate) since: Option<Timestamp>,
     pub(crate) history: Vec<DutyChange>,
-    /// The state changed since the powers were last re-read.
-    pub(crate) status_changed: bool,
     /// Counts every change of an instance (each one is [`record`]ed): explanations of the
     /// duty written at one version hold for all of it.
     pub(crate) version: u32,
@@ -141,14 +148,14 @@ impl DutyState {
     /// A duty not yet triggered, with room for `subjects` instances.
     pub(crate) fn new(subjects: usize) -> DutyState {
         DutyState {
-            instances: vec![Instance::Unopened; subjects],
+            instances: Vec::new(),
+            subjects,
             // `Instance::Unopened` is the first state.
             counts: [u32::try_from(subjects).unwrap_or(u32::MAX), 0, 0, 0, 0],
             ever_breached: false,
             status: DutyStatus::NotTriggered,
             since: None,
             history: Vec::new(),
-            status_changed: false,
             version: 0,
             index: None,
         }
@@ -197,6 +204,9 @@ impl DutyState {
         from: Instance,
         to: Instance,
     ) -> bool {
+        if self.instances.is_empty() && from == Instance::Unopened {
+            self.instances = vec![Instance::Unopened; self.subjects];
+        }
         let Some(instance) = self.instances.get_mut(subject) else {
             return false;
         };
@@ -279,86 +289,6 @@ impl DutyState {
         } else {
             DutyStatus::NotTriggered
         }
-    }
-}
-
-/// One power's state during the replay: for a power held against (or by) every account, one
-/// such state per account (an instance).
-pub(crate) struct PowerState {
-    /// The power, by index in its policy.
-    pub(crate) power: usize,
-    /// For a power held against (or by) every account: the account this instance is for.
-    pub(crate) account: Option<usize>,
-    pub(crate) holds: bool,
-    pub(crate) holds_since: Option<Timestamp>,
-    pub(crate) first_held: Option<Timestamp>,
-    /// For each notice that counts for this power, when it makes the power ready.
-    pub(crate) ready: Vec<Readiness>,
-    pub(crate) earliest: Option<EarliestInstant>,
-    /// The prior action the power's `after` asks for, once taken (its action index).
-    pub(crate) prior: Option<usize>,
-}
-
-impl PowerState {
-    /// Whether the prior action the power asks for (`after`) was taken, or none is asked for.
-    pub(crate) fn prior_ok(&self, power: &Power) -> bool {
-        power.after.is_none() || self.prior.is_some()
-    }
-}
-
-/// Where a power's states are among its policy's: one, or one per account.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Slot {
-    /// The first state's place.
-    pub(crate) start: usize,
-    /// One state per account (the power is held against, or by, every account).
-    pub(crate) per_account: bool,
-}
-
-/// One count of accounts' history that a policy's conditions read, per party.
-pub(crate) struct Counter {
-    pub(crate) history: History,
-    pub(crate) counts: Vec<i64>,
-    /// What it counted, in order, for explanations (empty in a quiet replay).
-    pub(crate) log: Vec<Counted>,
-}
-
-/// One event a history count counted: for whom, when, and what.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Counted {
-    pub(crate) party: u32,
-    pub(crate) at: Timestamp,
-    pub(crate) item: Item,
-}
-
-/// An event of the timeline a history count counts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Item {
-    /// A post, by number.
-    Post(u32),
-    /// An action, by index.
-    Action(u32),
-    /// A delivery, by index.
-    Delivery(u32),
-}
-
-/// Whether a judgment call is dated by the scenario's determinations, and whether they were
-/// made by now (for everyone, or for some accounts only).
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Dating {
-    /// The scenario records a determination of it by a party who may make it.
-    pub(crate) dated: bool,
-    /// A determination about no account in particular was made by now.
-    pub(crate) made: bool,
-    /// Accounts a determination about them was made for by now.
-    pub(crate) made_for: Vec<usize>,
-}
-
-impl Dating {
-    /// Whether the judgment call may be read as given, for `account`: it is not dated, or was
-    /// determined by now (for everyone, or for that account).
-    pub(crate) fn allows(&self, account: Option<usize>) -> bool {
-        !self.dated || self.made || account.is_some_and(|a| self.made_for.contains(&a))
     }
 }
 
@@ -611,60 +541,6 @@ impl<'a> StateFacts<'a> {
     }
 }
 
-/// A notice that counts for a power, and when it makes the power ready.
-#[derive(Clone, Debug)]
-pub(crate) struct Readiness {
-    /// Index of the notice in the scenario.
-    pub(crate) notice: usize,
-    /// When it was given.
-    pub(crate) given: Timestamp,
-    /// When the power may be exercised on it: after any advance notice and cure period.
-    pub(crate) ready: Timestamp,
-    /// The advance notice and cure period that run from it, written out (none in a quiet
-    /// replay).
-    pub(crate) periods: Vec<NoticePeriod>,
-    /// The condition must hold without a break from the notice on (a cure period).
-    pub(crate) continuous: bool,
-}
-
-/// Why a power is exercisable now: it needs no notice, or the notice it rests on (by its
-/// place in the power's [`Readiness`] list).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Basis {
-    /// No notice is needed.
-    NoNoticeNeeded,
-    /// The power's `ready[.0]`.
-    Notice(usize),
-}
-
-/// The basis on which a power is exercisable at `now`, if it is: its condition holds, the
-/// prior action it asks for was taken, and its notice allows it.
-pub(crate) fn exercisable(power: &Power, ps: &PowerState, now: Timestamp) -> Option<Basis> {
-    if !ps.holds || !ps.prior_ok(power) {
-        return None;
-    }
-    notice_basis(power.notice, ps, now, ps.holds_since)
-}
-
-/// The notice that satisfies a power's notice and cure requirements at `now`, given that its
-/// condition has held without a break since `holds_since`.
-pub(crate) fn notice_basis(
-    notice: Notice,
-    ps: &PowerState,
-    now: Timestamp,
-    holds_since: Option<Timestamp>,
-) -> Option<Basis> {
-    if notice == Notice::None {
-        return Some(Basis::NoNoticeNeeded);
-    }
-    ps.ready
-        .iter()
-        .position(|r| {
-            r.ready <= now && (!r.continuous || holds_since.is_some_and(|s| s <= r.given))
-        })
-        .map(Basis::Notice)
-}
-
 /// Adds `by` to a party's count.
 pub(crate) fn bump(counts: &mut [i64], party: usize, by: i64) {
     if let Some(n) = counts.get_mut(party) {
@@ -672,20 +548,23 @@ pub(crate) fn bump(counts: &mut [i64], party: usize, by: i64) {
     }
 }
 
-/// Records a duty's change of state, if its state changed.
+/// Records a duty's change of state, if its state changed; true when it did (the powers that
+/// read duties are then re-read).
 #[inline]
-pub(crate) fn record(ds: &mut DutyState, now: Timestamp, cause: Cause) {
+#[must_use]
+pub(crate) fn record(ds: &mut DutyState, now: Timestamp, cause: Cause) -> bool {
     ds.version = ds.version.wrapping_add(1);
     let status = ds.status_now();
-    if status != ds.status {
-        ds.status = status;
-        ds.status_changed = true;
-        ds.since = Some(now);
-        ds.history.push(DutyChange {
-            at: now,
-            status,
-            cause,
-            open_breaches: ds.breached(),
-        });
+    if status == ds.status {
+        return false;
     }
+    ds.status = status;
+    ds.since = Some(now);
+    ds.history.push(DutyChange {
+        at: now,
+        status,
+        cause,
+        open_breaches: ds.breached(),
+    });
+    true
 }

@@ -14,7 +14,7 @@ use crate::timeline::{Party, Post, PostId, parse_instant};
 /// Most posts a scenario may hold.
 pub const MAX_POSTS: usize = 5_000_000;
 /// Most distinct labels across a scenario's posts.
-pub const MAX_SCENARIO_LABELS: usize = 128;
+pub const MAX_SCENARIO_LABELS: usize = modsim_policy::labels::MAX_LABELS;
 
 /// A posts file, read.
 #[derive(Debug, Default)]
@@ -357,7 +357,7 @@ impl Rows<'_> {
                     continue;
                 }
             };
-            if !labels.intersects(LabelSet::single(index)) {
+            if !labels.contains(index) {
                 self.written.push(u32::try_from(index).unwrap_or(u32::MAX));
             }
             labels = labels.union(LabelSet::single(index));

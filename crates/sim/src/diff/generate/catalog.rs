@@ -162,7 +162,7 @@ impl Catalog {
         for cond in conditions {
             cond.visit(&mut |c| match c {
                 Cond::HasAnyLabel(set) => {
-                    for name in policy.labels.names_of(*set) {
+                    for name in policy.labels.names_of(set) {
                         if let Some(i) = labels.iter().position(|l| l == name) {
                             push_new(&mut self.labels, LabelSet::single(i));
                         }
@@ -171,7 +171,7 @@ impl Catalog {
                 Cond::HasAllLabels(set) => {
                     let all = policy
                         .labels
-                        .names_of(*set)
+                        .names_of(set)
                         .into_iter()
                         .filter_map(|name| labels.iter().position(|l| l == name))
                         .fold(LabelSet::EMPTY, |acc, i| acc.union(LabelSet::single(i)));

@@ -180,7 +180,7 @@ impl Generator {
         } else {
             *pick(rng, &[0usize, 1, 1, 1, 2, 2, 3]).unwrap_or(&1)
         };
-        let shared = pick(rng, &c.labels).copied().unwrap_or(LabelSet::EMPTY);
+        let shared = pick(rng, &c.labels).cloned().unwrap_or(LabelSet::EMPTY);
         for k in 0..n {
             let published = if by_count {
                 plus_minutes(anchor, k as i64)
@@ -190,9 +190,9 @@ impl Generator {
                 plus_minutes(anchor, 60 * rng.random_range(0..=12))
             };
             let labels = if by_count {
-                shared
+                shared.clone()
             } else {
-                pick(rng, &c.labels).copied().unwrap_or(LabelSet::EMPTY)
+                pick(rng, &c.labels).cloned().unwrap_or(LabelSet::EMPTY)
             };
             let mut post = self.post(rng, &t.posts, published, labels);
             if by_count || rng.random_bool(0.7) {
@@ -337,12 +337,12 @@ impl Generator {
             Counted::Posts | Counted::Prohibited => {
                 let (party, handle) = pick(rng, &c.accounts)?;
                 let labels = if *what == Counted::Prohibited {
-                    c.labels.first().copied().unwrap_or(LabelSet::EMPTY)
+                    c.labels.first().cloned().unwrap_or(LabelSet::EMPTY)
                 } else {
-                    pick(rng, &c.labels).copied().unwrap_or(LabelSet::EMPTY)
+                    pick(rng, &c.labels).cloned().unwrap_or(LabelSet::EMPTY)
                 };
                 for k in 0..n {
-                    let mut post = self.post(rng, &t.posts, at(k), labels);
+                    let mut post = self.post(rng, &t.posts, at(k), labels.clone());
                     post.author = handle.clone();
                     t.posts.push(post);
                 }

@@ -30,7 +30,7 @@ impl Generator {
                 3 => remove_one(&mut t, rng),
                 4 => self.add_one(&mut t, rng),
                 5 => {
-                    let labels = pick(rng, &self.catalog.labels).copied();
+                    let labels = pick(rng, &self.catalog.labels).cloned();
                     let k = rng.random_range(0..t.posts.len().max(1));
                     if let (Some(p), Some(labels)) = (t.posts.get_mut(k), labels) {
                         p.labels = labels;
@@ -145,7 +145,7 @@ impl Generator {
                 }
             }
             0 => {
-                let labels = pick(rng, &c.labels).copied().unwrap_or(LabelSet::EMPTY);
+                let labels = pick(rng, &c.labels).cloned().unwrap_or(LabelSet::EMPTY);
                 let published = self.shifted(rng, from);
                 let mut post = self.post(rng, &t.posts, published, labels);
                 if rng.random_bool(0.7) {

@@ -191,7 +191,7 @@ impl Explainer<'_> {
         };
         let labels = policy
             .labels
-            .names_of(bound.post_labels(s, subject))
+            .names_of(&bound.post_labels(s, subject))
             .into_iter()
             .map(SmolStr::new)
             .collect();
