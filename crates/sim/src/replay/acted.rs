@@ -11,7 +11,7 @@ use modsim_policy::condition::Counted;
 use super::state::Item;
 use modsim_policy::Trigger;
 
-use super::duties::PostOf;
+use super::duties::{PostOf, Subject};
 use super::state::may_determine;
 use super::{Replay, ReplayError};
 use crate::outcome::Cause;
@@ -186,26 +186,22 @@ impl Replay<'_> {
                     continue;
                 }
                 let met = delivered_before(s, &duty.on, duty.deliverable.as_deref(), k);
-                let opened = self.open_instance(
-                    (p, d),
-                    duty,
-                    &bound.policy.holidays,
+                let at = Subject {
                     subject,
                     now,
-                    met,
-                    None,
-                    &Cause::Acted(k),
-                    || {
-                        format!(
-                            "the deadline of `{}` for {} {} {} of {}",
-                            bound.policy.duty_clause(duty).id,
-                            s.party_id(action.actor),
-                            action.action.name(),
-                            s.party_id(action.against),
-                            modsim_policy::show_instant(now, &s.zone)
-                        )
-                    },
-                )?;
+                    removed: met,
+                    rule: None,
+                };
+                let opened = self.open_instance((p, d), bound, at, &Cause::Acted(k), || {
+                    format!(
+                        "the deadline of `{}` for {} {} {} of {}",
+                        bound.policy.duty_clause(duty).id,
+                        s.party_id(action.actor),
+                        action.action.name(),
+                        s.party_id(action.against),
+                        modsim_policy::show_instant(now, &s.zone)
+                    )
+                })?;
                 any |= opened;
             }
         }

@@ -9,9 +9,9 @@ use modsim_policy::{Discharge, Trigger};
 
 use modsim_policy::condition::Counted;
 
-use super::state::{Instance, Item, bump, record};
+use super::state::{DutyState, Instance, Item, PolicyState, bump, record};
 use super::{Replay, ReplayError};
-use crate::bind::post_view;
+use crate::bind::{Judged, post_view};
 use crate::outcome::Cause;
 
 impl Replay<'_> {
@@ -150,6 +150,7 @@ impl Replay<'_> {
     /// Opens the duties `trigger` opens for post number `post` under policy `p`: those the
     /// policy's [`RuleIndex`](modsim_policy::model::RuleIndex) files under no label or one of
     /// the post's, not every duty of the policy.
+    #[inline(always)]
     pub(super) fn open_duties(
         &mut self,
         p: usize,
@@ -163,86 +164,134 @@ impl Replay<'_> {
             return Ok(());
         };
         let by = bound.policy.index.opened_by(trigger);
-        if by.is_empty() || !bound.visible(post) {
-            return Ok(());
-        }
-        let mut post_of = PostOf::new(world, bound, post, now);
         if !by.reads_labels() {
             // No duty of the trigger needs a label: the list is the index's own.
-            return self.open_listed(p, trigger, &mut post_of, by.unguarded(), &cause);
+            return self.open_listed(p, trigger, post, now, by.unguarded(), &cause);
         }
+        // The list is built in the scratch list, taken out of `self` while the duties open.
         let mut scratch = std::mem::take(&mut self.scratch);
         let listed = by.touched_by(
             bound.post_label_numbers(&world.scenario, post),
             &mut scratch,
         );
-        let result = self.open_listed(p, trigger, &mut post_of, listed, &cause);
+        let result = self.open_listed(p, trigger, post, now, listed, &cause);
         self.scratch = scratch;
         result
     }
 
     /// Opens the duties numbered `duties` (those `trigger` opens that the post can touch) of
-    /// policy `p` for the post `post_of` sees, owed by their holders.
+    /// policy `p` for post number `post` at `now`, owed by their holders. Each duty's
+    /// [`Opening`](super::state::Opening) says, without reading the duty, whether its condition is `prohibited`
+    /// alone and who owes it: a duty's usual condition needs no view of the post. From the
+    /// first duty whose condition does, [`Replay::open_viewing`] opens the rest.
+    #[inline(always)]
     fn open_listed(
         &mut self,
         p: usize,
         trigger: Trigger,
-        post_of: &mut PostOf<'_>,
+        post: usize,
+        now: Timestamp,
         duties: &[u32],
         cause: &Cause,
     ) -> Result<(), ReplayError> {
         let world = self.world;
-        let (Some(bound), Some(x)) = (
-            world.policies.get(p),
-            world.scenario.posts.get(post_of.post),
-        ) else {
+        let s = &world.scenario;
+        let (Some(bound), Some(x)) = (world.policies.get(p), s.posts.get(post)) else {
             return Ok(());
         };
-        let (post, now) = (post_of.post, post_of.now);
-        let removed = x.removed.is_some_and(|t| t <= now);
+        let rule = match bound.judged.get(post) {
+            None | Some(Judged::Unseen) => return Ok(()),
+            Some(Judged::Allowed) => None,
+            Some(Judged::Prohibited(rule)) => Some(*rule),
+        };
+        let at = Subject {
+            subject: post,
+            now,
+            removed: x.removed.is_some_and(|t| t <= now),
+            rule,
+        };
+        let reported = trigger == Trigger::Reported;
+        // The duties whose condition is `prohibited` alone open here; from the first whose
+        // condition reads more, `open_viewing` opens the rest.
+        let mut rest = None;
+        if let Some(state) = self.states.get_mut(p) {
+            for (k, &d) in duties.iter().enumerate() {
+                let d = d as usize;
+                let Some(ds) = state.duties.get_mut(d) else {
+                    continue;
+                };
+                let opening = ds.opening;
+                if !opening.prohibited_only {
+                    rest = duties.get(k..);
+                    break;
+                }
+                if at.rule.is_none() || !opening.owed(bound, s, post, reported) {
+                    continue;
+                }
+                let mut queue = Queue {
+                    deadlines: &mut self.deadlines,
+                    changed: &mut self.duties_changed,
+                    zone: &s.zone,
+                };
+                queue.open(ds, (p, d), bound, at, cause, || {
+                    deadline_of_post(bound, d, x)
+                })?;
+            }
+        }
+        match rest {
+            Some(rest) => self.open_viewing(p, reported, at, rest, cause),
+            None => Ok(()),
+        }
+    }
+
+    /// Opens, as [`Replay::open_listed`] does, the duties numbered `duties` of policy `p` for
+    /// the post and instant `at` names, reading the post (its view built once) for the duties
+    /// whose condition reads more than `prohibited`.
+    #[inline(never)]
+    fn open_viewing(
+        &mut self,
+        p: usize,
+        reported: bool,
+        at: Subject,
+        duties: &[u32],
+        cause: &Cause,
+    ) -> Result<(), ReplayError> {
+        let world = self.world;
         let s = &world.scenario;
-        // A report opens a duty only for the parties it was made by and to, when the scenario
-        // says who they were.
-        let reporters = [s.reported_by, s.reported_to];
-        let reported_between =
-            trigger == Trigger::Reported && (s.reported_by.is_some() || s.reported_to.is_some());
+        let (Some(bound), Some(x)) = (world.policies.get(p), s.posts.get(at.subject)) else {
+            return Ok(());
+        };
+        let mut post_of = PostOf::new(world, bound, at.subject, at.now);
         for &d in duties {
-            let Some(duty) = bound.policy.duties.get(d as usize) else {
+            let d = d as usize;
+            let (Some(state), Some(duty)) = (self.states.get_mut(p), bound.policy.duties.get(d))
+            else {
                 continue;
             };
-            // A duty held by every account is owed, for each post, by the account that wrote
-            // it: a post from no account opens none.
-            let holder = match bound.parties.get(duty.holder).copied().flatten() {
-                Some(holder) => Some(holder),
-                None if bound.every.get(duty.holder).copied().unwrap_or(false) => {
-                    match bound.account(post) {
-                        Some(author) => Some(author),
-                        None => continue,
-                    }
-                }
-                None => None,
+            let Some(opening) = state.duties.get(d).map(|ds| ds.opening) else {
+                continue;
             };
-            if reported_between
-                && let Some(holder) = holder
-                && !reporters.contains(&Some(holder))
+            if !opening.owed(bound, s, at.subject, reported) || !applies(state, duty, &mut post_of)
             {
                 continue;
             }
-            self.open_for_post((p, d as usize), duty, post_of, removed, cause, || {
-                format!(
-                    "the deadline of `{}` for post `{}`",
-                    bound.policy.duty_clause(duty).id,
-                    x.id
-                )
+            let Some(ds) = state.duties.get_mut(d) else {
+                continue;
+            };
+            let mut queue = Queue {
+                deadlines: &mut self.deadlines,
+                changed: &mut self.duties_changed,
+                zone: &s.zone,
+            };
+            queue.open(ds, (p, d), bound, at, cause, || {
+                deadline_of_post(bound, d, x)
             })?;
         }
         Ok(())
     }
 
     /// Opens duty `d` of policy `p` for the post `post_of` sees, when its condition holds for
-    /// it (a duty's usual `prohibited` without a view of the post): how every trigger that
-    /// opens a duty per post (publication, report, a notice naming it) opens one. True when
-    /// it opened.
+    /// it: how a notice naming the post opens one. True when it opened.
     pub(super) fn open_for_post(
         &mut self,
         (p, d): (usize, usize),
@@ -252,39 +301,21 @@ impl Replay<'_> {
         cause: &Cause,
         what: impl FnOnce() -> String,
     ) -> Result<bool, ReplayError> {
-        let bound = post_of.bound;
-        let (post, now) = (post_of.post, post_of.now);
-        let rule = bound.prohibited_by(post);
-        let applies = if duty.condition.is_prohibited() {
-            rule.is_some()
-        } else {
-            let view = post_of.view();
-            self.states.get(p).is_some_and(|state| {
-                let facts = NoState {
-                    params: &state.params,
-                    assumptions: &state.assumptions,
-                };
-                duty.condition.eval(&Env {
-                    now,
-                    post: view,
-                    facts: &facts,
-                })
-            })
-        };
-        if !applies {
+        if !self
+            .states
+            .get(p)
+            .is_some_and(|state| applies(state, duty, post_of))
+        {
             return Ok(false);
         }
-        self.open_instance(
-            (p, d),
-            duty,
-            &bound.policy.holidays,
-            post,
-            now,
+        let bound = post_of.bound;
+        let at = Subject {
+            subject: post_of.post,
+            now: post_of.now,
             removed,
-            rule,
-            cause,
-            what,
-        )
+            rule: bound.prohibited_by(post_of.post),
+        };
+        self.open_instance((p, d), bound, at, cause, what)
     }
 
     /// A scenario fact becomes known: every policy that declares it reads the new value.
@@ -330,23 +361,20 @@ impl Replay<'_> {
                 {
                     continue;
                 }
-                let opened = self.open_instance(
-                    (p, d),
-                    duty,
-                    &bound.policy.holidays,
-                    instance_index,
+                let at = Subject {
+                    subject: instance_index,
                     now,
-                    false,
-                    None,
-                    &Cause::Demanded(action_index),
-                    || {
+                    removed: false,
+                    rule: None,
+                };
+                let opened =
+                    self.open_instance((p, d), bound, at, &Cause::Demanded(action_index), || {
                         format!(
                             "the deadline of `{}` for the demand of {}",
                             bound.policy.duty_clause(duty).id,
                             modsim_policy::show_instant(now, &s.zone)
                         )
-                    },
-                )?;
+                    })?;
                 if !opened {
                     continue;
                 }
@@ -425,56 +453,123 @@ impl Replay<'_> {
         Ok(())
     }
 
-    /// Opens `duty`, duty `d` of policy `p`, for `subject` at `now`: met at once when the post
-    /// is already `removed`, pending with its deadline queued, pending for good with no time
-    /// limit, or breached at once when the period is zero. False when it was open already.
-    /// The change is recorded as caused by `cause`; `what` names the deadline, should its
-    /// arithmetic fail.
+    /// Opens duty `d` of policy `p` (bound as `bound`) for the subject `at` names (see
+    /// [`Queue::open`]). False when it was open already.
     #[inline]
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "the hot path passes what it has looked up"
-    )]
     pub(super) fn open_instance(
         &mut self,
         (p, d): (usize, usize),
-        duty: &modsim_policy::Duty,
-        calendar: &modsim_policy::Calendar,
-        subject: usize,
-        now: Timestamp,
-        removed: bool,
-        rule: Option<u16>,
+        bound: &crate::bind::Bound,
+        at: Subject,
         cause: &Cause,
         what: impl FnOnce() -> String,
     ) -> Result<bool, ReplayError> {
         let Some(ds) = self.states.get_mut(p).and_then(|s| s.duties.get_mut(d)) else {
             return Ok(false);
         };
-        let (state, deadline) = if removed {
-            (Instance::Fulfilled, false)
-        } else if duty.open_ended {
-            (Instance::Pending, false)
-        } else if duty.within.period.is_zero() {
-            (Instance::Breached, false)
-        } else {
-            (Instance::Pending, true)
+        let mut queue = Queue {
+            deadlines: &mut self.deadlines,
+            changed: &mut self.duties_changed,
+            zone: &self.world.scenario.zone,
         };
-        if !ds.open(subject, || rule, state) {
+        queue.open(ds, (p, d), bound, at, cause, what)
+    }
+}
+
+/// What a deadline for post `x` of duty `d` under `bound` is called, should its arithmetic
+/// fail.
+fn deadline_of_post(bound: &crate::bind::Bound, d: usize, x: &crate::scenario::Post) -> String {
+    format!(
+        "the deadline of `{}` for post `{}`",
+        clause_of(bound, d),
+        x.id
+    )
+}
+
+/// The clause id of duty `d` of `bound`'s policy.
+fn clause_of(bound: &crate::bind::Bound, d: usize) -> &str {
+    bound
+        .policy
+        .duties
+        .get(d)
+        .map_or("?", |duty| bound.policy.duty_clause(duty).id.as_str())
+}
+
+/// Whether `duty`'s condition holds for the post `post_of` sees, under the parameters and
+/// judgment calls of `state`: a duty's usual `prohibited` is read without a view of the post.
+fn applies(state: &PolicyState, duty: &modsim_policy::Duty, post_of: &mut PostOf<'_>) -> bool {
+    if duty.condition.is_prohibited() {
+        return post_of.bound.prohibited_by(post_of.post).is_some();
+    }
+    let now = post_of.now;
+    let facts = NoState {
+        params: &state.params,
+        assumptions: &state.assumptions,
+    };
+    duty.condition.eval(&Env {
+        now,
+        post: post_of.view(),
+        facts: &facts,
+    })
+}
+
+/// The instance an event opens: its subject (a post, then a demand or an action), when,
+/// whether it is met already (its post removed, what it asks delivered), and the prohibition
+/// its post falls under (for an explained replay's index).
+#[derive(Clone, Copy)]
+pub(super) struct Subject {
+    pub(super) subject: usize,
+    pub(super) now: Timestamp,
+    pub(super) removed: bool,
+    pub(super) rule: Option<u16>,
+}
+
+/// What opening an instance changes beside the duty's own state: the deadlines' heap, the flag
+/// that the powers must be re-read, and the zone deadlines are counted in. Borrowed from the
+/// replay apart from its policies' states, so that a loop over one policy's duties holds both.
+struct Queue<'a> {
+    deadlines: &'a mut std::collections::BinaryHeap<super::Deadline>,
+    changed: &'a mut bool,
+    zone: &'a jiff::tz::TimeZone,
+}
+
+impl Queue<'_> {
+    /// Opens the instance `at` names of `ds`, the state of duty `d` of policy `p` (bound as
+    /// `bound`): met at once when it is met already, pending with its deadline queued, pending
+    /// for good with no time limit, or breached at once when the period is zero. False when
+    /// it was open already. The change is recorded as caused by `cause`; `what` names the
+    /// deadline, should its arithmetic fail.
+    #[inline(always)]
+    fn open(
+        &mut self,
+        ds: &mut DutyState,
+        (p, d): (usize, usize),
+        bound: &crate::bind::Bound,
+        at: Subject,
+        cause: &Cause,
+        what: impl FnOnce() -> String,
+    ) -> Result<bool, ReplayError> {
+        let opening = ds.opening;
+        let (state, deadline) = if at.removed {
+            (Instance::Fulfilled, false)
+        } else {
+            (opening.start, opening.deadline)
+        };
+        if !ds.open(at.subject, || at.rule, state) {
             return Ok(false);
         }
-        self.duties_changed |= record(ds, now, cause.clone());
+        *self.changed |= record(ds, at.now, cause.clone());
         if deadline {
-            let due = duty
+            let due = opening
                 .within
-                .period
-                .add_to(now, &self.world.scenario.zone, calendar)
+                .add_to(at.now, self.zone, &bound.policy.holidays)
                 .map_err(|error| ReplayError {
                     what: what(),
                     error,
                     from: super::CountedFrom::Duty(cause.clone()),
                 })?;
             self.deadlines
-                .push(Reverse((due, subject as u32, p as u16, d as u16)));
+                .push(Reverse((due, at.subject as u32, p as u16, d as u16)));
         }
         Ok(true)
     }

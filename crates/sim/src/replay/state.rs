@@ -58,6 +58,81 @@ pub(crate) struct DutyState {
     pub(crate) version: u32,
     /// Which subjects stand how, kept for explanations only (none in a quiet replay).
     pub(crate) index: Option<Box<SubjectIndex>>,
+    /// How an instance opens, worked out once from the duty and the scenario.
+    pub(crate) opening: Opening,
+}
+
+/// How an instance of one duty opens, worked out once per replay from the duty, its holder's
+/// binding and the scenario's reporters: what a publication or a report reads (one small
+/// entry beside the instances) instead of the duty and the bindings, per post.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Opening {
+    /// Its condition is `prohibited` alone: it holds for exactly the prohibited posts, and
+    /// needs no view of the post.
+    pub(crate) prohibited_only: bool,
+    /// Held by every account: owed, for each post, by the account that wrote it.
+    pub(crate) by_author: bool,
+    /// Whether a report opens it, for a duty owed by a bound party (or by no party): false
+    /// when the scenario says who reported to whom and its holder is neither. (A duty held by
+    /// every account is asked per post, of the post's author.)
+    pub(crate) on_report: bool,
+    /// The state an instance opens in unless its post is gone already: pending, or breached at
+    /// once (a period of zero).
+    pub(crate) start: Instance,
+    /// Whether an instance opened in `start` has a deadline to queue (a period that is
+    /// neither zero nor "no time limit").
+    pub(crate) deadline: bool,
+    /// The duty's period, counted from the instant an instance opens.
+    pub(crate) within: modsim_policy::Period,
+}
+
+impl Opening {
+    /// How `duty` of `bound` opens in scenario `s`.
+    pub(crate) fn of(duty: &modsim_policy::Duty, bound: &Bound, s: &Scenario) -> Opening {
+        let party = bound.parties.get(duty.holder).copied().flatten();
+        let by_author = party.is_none() && bound.every.get(duty.holder).copied().unwrap_or(false);
+        let reporters = [s.reported_by, s.reported_to];
+        let between = s.reported_by.is_some() || s.reported_to.is_some();
+        let on_report = !(between && party.is_some_and(|h| !reporters.contains(&Some(h))));
+        let (start, deadline) = if duty.open_ended {
+            (Instance::Pending, false)
+        } else if duty.within.period.is_zero() {
+            (Instance::Breached, false)
+        } else {
+            (Instance::Pending, true)
+        };
+        Opening {
+            prohibited_only: duty.condition.is_prohibited(),
+            by_author,
+            on_report,
+            start,
+            deadline,
+            within: duty.within.period,
+        }
+    }
+
+    /// Whether the instance a post opens is owed by some party: a duty held by every account
+    /// is owed by the post's author (a post from no account opens none), who must have been
+    /// reported by or to when the scenario says who reported to whom; another is owed by its
+    /// holder, when a report was made by or to it (`on_report`).
+    #[inline]
+    pub(crate) fn owed(self, bound: &Bound, s: &Scenario, post: usize, reported: bool) -> bool {
+        if self.by_author {
+            bound
+                .account(post)
+                .is_some_and(|author| !reported || Opening::author_reported(s, author))
+        } else {
+            !reported || self.on_report
+        }
+    }
+
+    /// Whether a report opens it for a post written by account `author` (if any), when the
+    /// duty is held by every account: the author must have been reported by or to, when the
+    /// scenario says who reported to whom.
+    pub(crate) fn author_reported(s: &Scenario, author: usize) -> bool {
+        (s.reported_by.is_none() && s.reported_to.is_none())
+            || [s.reported_by, s.reported_to].contains(&Some(author))
+    }
 }
 
 /// A duty's subjects by standing, as bit sets, and its overdue posts by prohibition: what an
@@ -145,8 +220,8 @@ impl SubjectIndex {
 }
 
 impl DutyState {
-    /// A duty not yet triggered, with room for `subjects` instances.
-    pub(crate) fn new(subjects: usize) -> DutyState {
+    /// A duty not yet triggered, with room for `subjects` instances, opening as `opening`.
+    pub(crate) fn new(subjects: usize, opening: Opening) -> DutyState {
         DutyState {
             instances: Vec::new(),
             subjects,
@@ -158,14 +233,15 @@ impl DutyState {
             history: Vec::new(),
             version: 0,
             index: None,
+            opening,
         }
     }
 
     /// The same, keeping a [`SubjectIndex`] for explanations.
-    pub(crate) fn indexed(subjects: usize) -> DutyState {
+    pub(crate) fn indexed(subjects: usize, opening: Opening) -> DutyState {
         DutyState {
             index: Some(Box::default()),
-            ..DutyState::new(subjects)
+            ..DutyState::new(subjects, opening)
         }
     }
 
@@ -196,7 +272,7 @@ impl DutyState {
 
     /// Moves `subject` from `from` to `to`, keeping the counts and (in an explained replay) the
     /// index, for which `rule` tells the prohibition the subject falls under: asked only then.
-    #[inline]
+    #[inline(always)]
     fn shift(
         &mut self,
         subject: usize,
@@ -231,7 +307,7 @@ impl DutyState {
 
     /// Opens the instance of `subject` in `state` (pending, met, or breached at once). False
     /// when it was open already.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn open(
         &mut self,
         subject: usize,
@@ -276,7 +352,7 @@ impl DutyState {
             || self.shift(subject, &rule, Instance::Breached, Instance::Cured)
     }
 
-    #[inline]
+    #[inline(always)]
     fn status_now(&self) -> DutyStatus {
         if self.breached() > 0 {
             DutyStatus::Breached
@@ -360,11 +436,12 @@ impl PolicyState {
             duties: policy
                 .duties
                 .iter()
-                .map(|_| {
+                .map(|duty| {
+                    let opening = Opening::of(duty, bound, s);
                     if indexed {
-                        DutyState::indexed(subjects)
+                        DutyState::indexed(subjects, opening)
                     } else {
-                        DutyState::new(subjects)
+                        DutyState::new(subjects, opening)
                     }
                 })
                 .collect(),
@@ -550,7 +627,7 @@ pub(crate) fn bump(counts: &mut [i64], party: usize, by: i64) {
 
 /// Records a duty's change of state, if its state changed; true when it did (the powers that
 /// read duties are then re-read).
-#[inline]
+#[inline(always)]
 #[must_use]
 pub(crate) fn record(ds: &mut DutyState, now: Timestamp, cause: Cause) -> bool {
     ds.version = ds.version.wrapping_add(1);
