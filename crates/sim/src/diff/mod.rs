@@ -576,6 +576,7 @@ fn made_up_template(a: &Policy, b: &Policy, seed: u64) -> Result<Scenario, Setup
             id: r.name.clone(),
             name: r.about.clone(),
             account: None,
+            zone: None,
         })
         .collect();
     let mut roles: Vec<(String, usize)> = a
@@ -601,6 +602,7 @@ fn made_up_template(a: &Policy, b: &Policy, seed: u64) -> Result<Scenario, Setup
                     id: role.name.clone(),
                     name: role.about.clone(),
                     account: None,
+                    zone: None,
                 });
                 parties.len() - 1
             }

@@ -22,8 +22,9 @@ use smol_str::SmolStr;
 use crate::scenario::PostId;
 
 pub use notice::{
-    Arithmetic, Basis, Computed, Due, DueFrom, Lack, Missing, NoticeArithmetic, NoticeKind,
-    NoticePeriod, NoticePeriodKind, NoticeTerms, Reason, SKIPPED_SHOWN, SkippedDay,
+    Arithmetic, Basis, Computed, CountedIn, Due, DueFrom, Lack, Missing, NoticeArithmetic,
+    NoticeKind, NoticePeriod, NoticePeriodKind, NoticeTerms, Reason, SKIPPED_SHOWN, SkippedDay,
+    ZoneFrom,
 };
 pub use parts::{
     AccountCounts, Counts, Determination, DutyStatus, Ending, FactValue, HISTORY_SHOWN, Held,

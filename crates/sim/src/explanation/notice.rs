@@ -69,9 +69,54 @@ pub struct Arithmetic {
     /// How many more days do not count.
     #[serde(skip_serializing_if = "is_zero")]
     pub skipped_more: u32,
+    /// The zone the days were counted in, and why, when it is not the scenario's (a party's
+    /// own zone, or one the clause names); absent, the scenario's zone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counted_in: Option<CountedIn>,
+}
+
+/// The zone a deadline was counted in, other than the scenario's, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CountedIn {
+    /// The zone, by its IANA name.
+    #[serde(serialize_with = "zone_name")]
+    pub zone: TimeZone,
+    /// Why that zone.
+    pub because: ZoneFrom,
+}
+
+/// Why a deadline was counted in the zone it was.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ZoneFrom {
+    /// The duty's holder sits there (the default).
+    Holder,
+    /// The clause counts in the zone of the party the duty is owed to (`zone = "counterparty"`).
+    Counterparty,
+    /// The clause names the zone (`zone = "Europe/Paris"`).
+    Clause,
+}
+
+fn zone_name<S: Serializer>(zone: &TimeZone, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&modsim_policy::zone::zone_name(zone))
 }
 
 impl Arithmetic {
+    /// `period` added to `start` in `place`'s zone (the scenario's when it names none),
+    /// counting business days against `calendar`.
+    pub fn counted(
+        period: Period,
+        start: Timestamp,
+        scenario_zone: &TimeZone,
+        place: Option<CountedIn>,
+        calendar: &Calendar,
+    ) -> Result<Arithmetic, TimeError> {
+        let zone = place.as_ref().map_or(scenario_zone, |p| &p.zone);
+        let mut arithmetic = Arithmetic::of(period, start, zone, calendar)?;
+        arithmetic.counted_in = place;
+        Ok(arithmetic)
+    }
+
     /// `period` added to `start` in `zone`, counting business days against `calendar`.
     pub fn of(
         period: Period,
@@ -111,6 +156,7 @@ impl Arithmetic {
             calendar: business.then(|| calendar.clone()),
             skipped,
             skipped_more,
+            counted_in: None,
         })
     }
 }

@@ -189,7 +189,10 @@ impl Replay<'_> {
                 let opened = self.open_instance(
                     (p, d),
                     duty,
-                    &bound.policy.holidays,
+                    (
+                        &bound.policy.holidays,
+                        world.deadline_zone(duty, Some(action.actor), Some(action.against)),
+                    ),
                     subject,
                     now,
                     met,
@@ -274,7 +277,10 @@ impl Replay<'_> {
                     self.open_instance(
                         (p, d),
                         duty,
-                        &bound.policy.holidays,
+                        (
+                            &bound.policy.holidays,
+                            world.deadline_zone(duty, Some(notice.to), Some(notice.from)),
+                        ),
                         post,
                         now,
                         removed,

@@ -220,10 +220,17 @@ impl Replay<'_> {
             if !applies {
                 continue;
             }
+            let counterparty = match trigger {
+                Trigger::Reported => world.report_counterparty(holder),
+                _ => None,
+            };
             self.open_instance(
                 (p, d),
                 duty,
-                &bound.policy.holidays,
+                (
+                    &bound.policy.holidays,
+                    world.deadline_zone(duty, holder, counterparty),
+                ),
                 post,
                 now,
                 removed,
@@ -287,7 +294,10 @@ impl Replay<'_> {
                 let opened = self.open_instance(
                     (p, d),
                     duty,
-                    &bound.policy.holidays,
+                    (
+                        &bound.policy.holidays,
+                        world.deadline_zone(duty, Some(action.against), Some(action.actor)),
+                    ),
                     instance_index,
                     now,
                     false,
@@ -380,8 +390,8 @@ impl Replay<'_> {
     /// Opens `duty`, duty `d` of policy `p`, for `subject` at `now`: met at once when the post
     /// is already `removed`, pending with its deadline queued, pending for good with no time
     /// limit, or breached at once when the period is zero. False when it was open already.
-    /// The change is recorded as caused by `cause`; `what` names the deadline, should its
-    /// arithmetic fail.
+    /// The change is recorded as caused by `cause`; the deadline is counted in `counted_in`'s
+    /// zone (the scenario's when `None`); `what` names the deadline, should its arithmetic fail.
     #[inline]
     #[expect(
         clippy::too_many_arguments,
@@ -391,7 +401,10 @@ impl Replay<'_> {
         &mut self,
         (p, d): (usize, usize),
         duty: &modsim_policy::Duty,
-        calendar: &modsim_policy::Calendar,
+        (calendar, counted_in): (
+            &modsim_policy::Calendar,
+            Option<crate::explanation::CountedIn>,
+        ),
         subject: usize,
         now: Timestamp,
         removed: bool,
@@ -419,7 +432,13 @@ impl Replay<'_> {
             let due = duty
                 .within
                 .period
-                .add_to(now, &self.world.scenario.zone, calendar)
+                .add_to(
+                    now,
+                    counted_in
+                        .as_ref()
+                        .map_or(&self.world.scenario.zone, |c| &c.zone),
+                    calendar,
+                )
                 .map_err(|error| ReplayError {
                     what: what(),
                     error,

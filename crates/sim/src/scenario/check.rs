@@ -10,7 +10,7 @@ use toml::Spanned;
 
 use super::contents::{EVERY_ACCOUNT, Places, PolicyRef, Provenance, Scenario};
 use super::files::resolve_path;
-use super::raw::{RawEvent, RawPolicyRef, RawPosts, RawScenario, RawTime};
+use super::raw::{RawEvent, RawParties, RawParty, RawPolicyRef, RawPosts, RawScenario, RawTime};
 use crate::timeline::{
     ActionEvent, DeliveryEvent, DeterminationEvent, EventKind, FactEvent, NoticeEvent, Party,
     parse_instant,
@@ -165,33 +165,34 @@ impl Checker {
     }
 
     fn zone(&mut self, zone: &Spanned<String>) -> Option<TimeZone> {
-        let found = TimeZone::get(zone.get_ref()).ok();
-        if found.is_none() {
-            self.error(
-                Problem::error(
-                    format!("unknown time zone `{}`", zone.get_ref()),
-                    Some(zone.span()),
-                )
-                .with_help("use an IANA name such as `America/Los_Angeles` or `UTC`"),
-            );
+        match modsim_policy::zone::find_zone(zone.get_ref()) {
+            Ok(found) => Some(found),
+            Err(unknown) => {
+                self.error(
+                    Problem::error(unknown.to_string(), Some(zone.span()))
+                        .with_help(unknown.help()),
+                );
+                None
+            }
         }
-        found
     }
 
-    fn parties(&mut self, table: &Spanned<toml::Table>) -> Vec<Party> {
+    fn parties(&mut self, table: &Spanned<RawParties>) -> Vec<Party> {
         let mut parties = Vec::new();
-        for (id, value) in table.get_ref() {
+        for (id, value) in &table.get_ref().0 {
+            let id = id.as_str();
             let party = self.party_entry(id, value).unwrap_or_else(|| {
                 self.error(
                     Problem::error(format!("party `{id}` must be a name"), Some(table.span()))
                         .with_help(format!(
-                            "write `{id} = \"Full Name\"`, `{id} = {{ name = \"Full Name\" }}`, or for a user account `{id} = {{ name = \"Full Name\", account = \"handle\" }}`"
+                            "write `{id} = \"Full Name\"`, `{id} = {{ name = \"Full Name\" }}`, for a user account `{id} = {{ name = \"Full Name\", account = \"handle\" }}`, and `zone = \"Europe/Paris\"` in the table for a party that sits in another zone than the scenario"
                         )),
                 );
                 Party {
-                    id: id.clone(),
-                    name: id.clone(),
+                    id: id.to_owned(),
+                    name: id.to_owned(),
                     account: None,
+                    zone: None,
                 }
             });
             parties.push(party);
@@ -206,17 +207,36 @@ impl Checker {
         parties
     }
 
-    /// A party written `id = "Full Name"` or `id = { name = "Full Name", account = "handle" }`.
-    fn party_entry(&self, id: &str, value: &toml::Value) -> Option<Party> {
-        let (name, account) = match value {
-            toml::Value::String(s) => (s.clone(), None),
-            toml::Value::Table(t) if t.keys().all(|k| k == "name" || k == "account") => {
-                let name = t.get("name")?.as_str()?.to_owned();
-                let account = match t.get("account") {
+    /// A party written `id = "Full Name"` or `id = { name = "Full Name", account = "handle",
+    /// zone = "Europe/Paris" }`; a zone nobody knows is an error of its own, where it is written.
+    fn party_entry(&mut self, id: &str, value: &RawParty) -> Option<Party> {
+        let (name, account, zone) = match value {
+            RawParty::Name(s) => (s.clone(), None, None),
+            RawParty::Table {
+                name,
+                account,
+                zone,
+                unknown: false,
+            } => {
+                let name = name.as_ref()?.as_str()?.to_owned();
+                let account = match account {
                     None => None,
                     Some(a) => Some(a.as_str()?.to_owned()),
                 };
-                (name, account)
+                let zone = match zone {
+                    None => None,
+                    Some(z) => match modsim_policy::zone::find_zone(z.get_ref()) {
+                        Ok(found) => Some(found),
+                        Err(unknown) => {
+                            self.error(
+                                Problem::error(unknown.to_string(), Some(z.span()))
+                                    .with_help(unknown.help()),
+                            );
+                            None
+                        }
+                    },
+                };
+                (name, account, zone)
             }
             _ => return None,
         };
@@ -224,6 +244,7 @@ impl Checker {
             id: id.to_owned(),
             name,
             account,
+            zone,
         })
     }
 

@@ -556,6 +556,7 @@ mod tests {
             id: id.into(),
             name: id.into(),
             account: None,
+            zone: None,
         });
         let failure = read_posts("posts.csv", csv, &TimeZone::UTC, &parties).unwrap_err();
         failure
