@@ -531,10 +531,17 @@ fn an_axis_varied_twice_is_refused() {
 #[test]
 fn threads_are_bounded_by_the_machine() {
     let s = Scratch::new("jobs");
+    let aws = ["policies/aws-2021-01.toml", "policies/aws-2021-07.toml"].map(repo);
     for jobs in ["100000", "18446744073709551615"] {
-        let ran = modsim(&s.0, &["sweep", "--replicates", "2", "--jobs", jobs]);
-        ran.refused(&format!("`--jobs {jobs}`"));
-        assert!(ran.took < Duration::from_secs(5), "took {:?}", ran.took);
+        let sweep = modsim(&s.0, &["sweep", "--replicates", "2", "--jobs", jobs]);
+        let diff = modsim(
+            &s.0,
+            &["diff", &aws[0], &aws[1], "--budget", "10", "--jobs", jobs],
+        );
+        for ran in [sweep, diff] {
+            ran.refused(&format!("`--jobs {jobs}`"));
+            assert!(ran.took < Duration::from_secs(5), "took {:?}", ran.took);
+        }
     }
 }
 
@@ -887,5 +894,26 @@ fn check_finds_the_names_an_exercise_expects_that_test_would_refuse() {
             .located_in("exercise.toml")
             .says("`sweep.removl_probability`")
             .says("did you mean `removal_probability`?");
+    }
+}
+
+#[test]
+fn a_problem_on_a_very_long_line_shows_a_window_of_it() {
+    let s = Scratch::new("long-lines");
+    let string = format!("a = \"{}\"\nb = \n", "x".repeat(5_000_000));
+    let nested = format!("a = {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    for (name, text, at) in [
+        ("string.toml", string, "string.toml:2:5]"),
+        ("nested.toml", nested, "nested.toml:1:37]"),
+    ] {
+        let file = s.write(name, text);
+        let ran = modsim(&s.0, &["check", file.to_str().unwrap()]);
+        ran.refused(at);
+        assert!(
+            ran.stderr.len() < 2_000,
+            "{} bytes:\n{}",
+            ran.stderr.len(),
+            ran.stderr
+        );
     }
 }

@@ -296,7 +296,7 @@ pub struct DiffArgs {
     /// The seed of the timelines' streams.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Threads (0: one per core). The answer does not depend on it.
+    /// Threads (0: one per core; at most 4 per core). The answer does not depend on it.
     #[arg(long, default_value_t = 0)]
     pub jobs: usize,
     /// Output format; `toml` writes the timeline found as a scenario file for `modsim run`.

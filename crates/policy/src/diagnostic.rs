@@ -20,6 +20,8 @@ use miette::{
     Diagnostic, LabeledSpan, MietteError, NamedSource, Severity, SourceCode, SpanContents,
 };
 
+mod excerpt;
+
 /// A file as named to the user, with its text: cheap to clone (shared), so every problem
 /// found in the file can carry it.
 #[derive(Clone)]
@@ -72,8 +74,7 @@ impl SourceCode for Source {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        self.0
-            .read_span(span, context_lines_before, context_lines_after)
+        excerpt::read_span(&self.0, span, context_lines_before, context_lines_after)
     }
 }
 
@@ -243,7 +244,10 @@ impl Diagnostic for Problem {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let span = self.span.clone()?;
+        let mut span = self.span.clone()?;
+        if let Some(source) = self.source() {
+            span = excerpt::underline(source.text(), &span);
+        }
         Some(Box::new(std::iter::once(LabeledSpan::new(
             self.label.as_deref().map(str::to_owned),
             span.start,

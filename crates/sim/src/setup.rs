@@ -400,3 +400,24 @@ impl World {
         found.unwrap_or_else(|| in_scenario(None))
     }
 }
+
+/// Most threads per core `--jobs` may ask for.
+pub const MAX_JOBS_PER_CORE: usize = 4;
+
+/// The threads of `--jobs`: 0 for one per core, at most [`MAX_JOBS_PER_CORE`] per core.
+pub fn threads(jobs: usize) -> Result<usize, SetupError> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let most = cores.saturating_mul(MAX_JOBS_PER_CORE);
+    match jobs {
+        0 => Ok(cores),
+        n if n <= most => Ok(n),
+        n => Err(SetupError::Usage {
+            message: format!(
+                "`--jobs {n}` is more threads than this machine can use: at most {most} ({MAX_JOBS_PER_CORE} per core, {cores} cores)"
+            ),
+            help: Some(format!(
+                "give `--jobs` at most {most}, or `--jobs 0` for one thread per core"
+            )),
+        }),
+    }
+}

@@ -31,8 +31,6 @@ pub const MAX_UNITS: u64 = 10_000_000;
 pub const MAX_INSTANTS: u64 = 50_000_000;
 /// Most posts one sweep or shard replays in all (replays × posts per world): its time.
 pub const MAX_POST_REPLAYS: u64 = 10_000_000_000;
-/// Most threads per core `--jobs` may ask for.
-pub const MAX_JOBS_PER_CORE: usize = 4;
 
 /// What a sweep asks for.
 #[derive(Clone, Debug)]
@@ -152,7 +150,7 @@ pub fn run(
     let (from, to) = slice(spec, replicates)?;
     let (actions, grounds, powers) = labels(world);
     let units = cost(world, &axes, to - from, powers.len())?;
-    let threads = threads(spec.jobs)?;
+    let threads = setup::threads(spec.jobs)?;
     check_parameter_values(spec, &axes, files)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -366,24 +364,6 @@ impl Grid<'_> {
             ));
         }
         Ok(tallies)
-    }
-}
-
-/// The threads of `--jobs`: 0 for one per core, at most [`MAX_JOBS_PER_CORE`] per core.
-fn threads(jobs: usize) -> Result<usize, SetupError> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let most = cores.saturating_mul(MAX_JOBS_PER_CORE);
-    match jobs {
-        0 => Ok(cores),
-        n if n <= most => Ok(n),
-        n => Err(SetupError::Usage {
-            message: format!(
-                "`--jobs {n}` is more threads than this machine can use: at most {most} ({MAX_JOBS_PER_CORE} per core, {cores} cores)"
-            ),
-            help: Some(format!(
-                "give `--jobs` at most {most}, or `--jobs 0` for one thread per core"
-            )),
-        }),
     }
 }
 

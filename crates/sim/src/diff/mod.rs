@@ -386,11 +386,7 @@ impl Search {
                 help: Some(format!("try between 1 and {MAX_BUDGET} timelines")),
             });
         }
-        let threads = if jobs == 0 {
-            std::thread::available_parallelism().map_or(1, |n| n.get())
-        } else {
-            jobs
-        };
+        let threads = setup::threads(jobs)?;
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
