@@ -166,3 +166,34 @@ fn a_party_without_a_zone_sits_in_the_scenarios() {
     );
     assert_eq!(counted_in(&o, "2"), [None, None]);
 }
+
+/// Every instance of a duty with a time limit carries its arithmetic in the outcome, grouped by
+/// shape, and the report shares it rather than copying it (issue 12, item 6: "every duty
+/// instance's deadline arithmetic appears in its explanation").
+#[test]
+fn every_duty_instance_carries_its_deadline_shared_with_the_report() {
+    let request = Request {
+        scenario: "seeds/forum-three-strikes/scenario.toml".to_owned(),
+        ..Request::default()
+    };
+    let prepared = setup::prepare(&request, &Repo(Vec::new())).unwrap_or_else(|e| panic!("{e:?}"));
+    let o = prepared.world.replay().unwrap();
+    let duty = &o.duties[0];
+    let deadlines = duty.deadlines.as_ref().unwrap();
+    let tally = &duty.tally;
+    let opened = tally.in_time.len() + tally.late.len() + tally.overdue.len() + tally.open.len();
+    assert_eq!(deadlines.instances(), opened);
+    assert_eq!(deadlines.groups.len(), 1, "one shape: reported + 24 hours");
+    for i in &deadlines.groups[0].instances {
+        assert_eq!(
+            i.end.duration_since(i.start),
+            jiff::SignedDuration::from_hours(24)
+        );
+    }
+    let report = modsim_sim::report::build(&prepared.world, &o);
+    let shared = report.duties[0].deadlines.as_ref().unwrap();
+    assert!(std::sync::Arc::ptr_eq(&shared.deadlines, deadlines));
+    // A quiet replay (sweeps) builds none.
+    let quiet = prepared.world.replay_quiet().unwrap();
+    assert!(quiet.duties.iter().all(|d| d.deadlines.is_none()));
+}

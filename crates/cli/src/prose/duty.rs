@@ -373,7 +373,7 @@ fn overdue_subjects(terms: Option<&DutyTerms>, n: u32) -> String {
 }
 
 /// What a duty's period runs from, in words.
-fn due_from(from: DueFrom) -> &'static str {
+pub(super) fn due_from(from: DueFrom) -> &'static str {
     match from {
         DueFrom::Published => "published",
         DueFrom::Reported => "reported",

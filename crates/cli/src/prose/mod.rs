@@ -4,6 +4,7 @@
 //! each adding its own markup around the sentences.
 
 mod compare;
+mod deadlines;
 mod duty;
 mod notice;
 

@@ -233,6 +233,32 @@ fn answers(out: &mut String, report: &Report) {
         if d.accounts.len() > 40 {
             let _ = writeln!(out, "  - … {} more accounts", d.accounts.len() - 40);
         }
+        deadlines(out, &prose, d);
+    }
+}
+
+/// How many instances of each group of a duty's deadlines Markdown writes out.
+const DEADLINES_SHOWN: usize = 3;
+
+/// A duty's deadlines, as nested items: each group's shape, its first instances, a count of
+/// the rest.
+fn deadlines(out: &mut String, prose: &Prose<'_>, d: &modsim_sim::report::DutyReport) {
+    let Some(deadlines) = &d.deadlines else {
+        return;
+    };
+    for group in &deadlines.deadlines.groups {
+        let _ = writeln!(out, "  - {}", md(&prose.deadline_group(group)));
+        for i in group.instances.iter().take(DEADLINES_SHOWN) {
+            let _ = writeln!(out, "    - {}", md(&prose.deadline_instance(group, i)));
+        }
+        if group.instances.len() > DEADLINES_SHOWN {
+            let _ = writeln!(
+                out,
+                "    - … {} more (`--explain {}` writes each out; `--format json` lists them all)",
+                group.instances.len() - DEADLINES_SHOWN,
+                d.duty
+            );
+        }
     }
 }
 

@@ -222,6 +222,51 @@ fn duties(out: &mut String, prose: &Prose<'_>, report: &Report, width: usize) {
                 w = width
             );
         }
+        deadlines(out, prose, d, width);
+    }
+}
+
+/// How many instances of each group of a duty's deadlines the text writes out.
+const DEADLINES_SHOWN: usize = 3;
+
+/// A duty's deadlines: each group's shape once, its first instances written out, the rest
+/// counted.
+fn deadlines(
+    out: &mut String,
+    prose: &Prose<'_>,
+    d: &modsim_sim::report::DutyReport,
+    width: usize,
+) {
+    let Some(deadlines) = &d.deadlines else {
+        return;
+    };
+    for group in &deadlines.deadlines.groups {
+        let _ = writeln!(
+            out,
+            "  {:<w$}    {}",
+            "",
+            prose.deadline_group(group),
+            w = width
+        );
+        for i in group.instances.iter().take(DEADLINES_SHOWN) {
+            let _ = writeln!(
+                out,
+                "  {:<w$}      {DIM}{}{DIM:#}",
+                "",
+                prose.deadline_instance(group, i),
+                w = width
+            );
+        }
+        if group.instances.len() > DEADLINES_SHOWN {
+            let _ = writeln!(
+                out,
+                "  {:<w$}      {DIM}… {} more (`--explain {}` writes each out; --format json lists them all){DIM:#}",
+                "",
+                group.instances.len() - DEADLINES_SHOWN,
+                d.duty,
+                w = width
+            );
+        }
     }
 }
 

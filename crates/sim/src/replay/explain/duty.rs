@@ -9,8 +9,8 @@ use smol_str::SmolStr;
 use super::{DutyKey, Explainer};
 use crate::bind::Bound;
 use crate::explanation::{
-    Arithmetic, Computed, CountedIn, Due, DueFrom, Explanation, Node, Standing, SubjectKind,
-    SubjectRef, event_id,
+    Arithmetic, Computed, CountedIn, DeadlineInstance, DeadlineShape, Deadlines, Due, DueFrom,
+    Explanation, Node, Standing, SubjectKind, SubjectRef, event_id,
 };
 use crate::replay::state::{DutyState, Instance};
 
@@ -367,6 +367,58 @@ impl Explainer<'_> {
             reconstructed: s.posts_mark == Mark::Reconstructed && concerns_posts(duty.opens),
         })
         .with(children)
+    }
+}
+
+impl Explainer<'_> {
+    /// Every instance of duty `d` opened by the explainer's instant, with its deadline's
+    /// arithmetic, grouped by shape; `None` for a duty with no time limit or due at once
+    /// (there is no arithmetic to show).
+    pub(crate) fn deadlines(&self, d: usize) -> Option<Deadlines> {
+        let (bound, state) = (self.bound()?, self.state()?);
+        let (duty, ds) = (bound.policy.duties.get(d)?, state.duties.get(d)?);
+        if duty.open_ended || duty.within.period.is_zero() {
+            return None;
+        }
+        let s = &self.world.scenario;
+        let mut deadlines = Deadlines::default();
+        for (subject, instance) in ds.instances.iter().enumerate() {
+            if instance.standing().is_none() {
+                continue;
+            }
+            let (Some(subject_ref), Some(opened)) = (
+                subject_ref(s, subject, duty.opens),
+                self.opened(duty, subject),
+            ) else {
+                continue;
+            };
+            // The replay did this arithmetic when the instance opened, so it cannot fail here.
+            let Ok(a) = Arithmetic::counted(
+                duty.within.period,
+                opened.at,
+                &s.zone,
+                opened.counted_in,
+                &bound.policy.holidays,
+            ) else {
+                continue;
+            };
+            deadlines.push(
+                DeadlineShape {
+                    from: opened.from,
+                    period: a.period,
+                    counted_in: a.counted_in,
+                    calendar: a.calendar,
+                },
+                DeadlineInstance {
+                    subject: subject_ref,
+                    start: a.start,
+                    end: a.end,
+                    skipped: a.skipped,
+                    skipped_more: a.skipped_more,
+                },
+            );
+        }
+        Some(deadlines)
     }
 }
 
