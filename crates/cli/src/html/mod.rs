@@ -124,12 +124,11 @@ fn verdicts(out: &mut String, report: &Report) {
         .iter()
         .filter_map(|v| v.account.as_deref())
         .collect();
-    accounts.dedup();
-    accounts.sort_unstable();
+    accounts.sort_by_key(|a| report.party_rank(a));
     accounts.dedup();
     let permitted = per_account.iter().filter(|v| v.permitted).count();
     let mut sorted = per_account.clone();
-    sorted.sort_by_key(|v| v.account.clone());
+    sorted.sort_by_key(|v| v.account.as_deref().map(|a| report.party_rank(a)));
     let _ = writeln!(
         out,
         "<details{}><summary>{} verdicts on {} accounts: {permitted} permitted, {} not permitted</summary>",

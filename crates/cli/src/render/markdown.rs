@@ -70,7 +70,9 @@ fn verdicts(out: &mut String, report: &Report) {
     if !per_account.is_empty() {
         let _ = writeln!(out, "### By account\n");
         let mut sorted = per_account.clone();
-        sorted.sort_by_key(|v| v.account.clone());
+        // By account in the scenario's order of parties; a stable sort keeps each account's
+        // verdicts in the timeline's order.
+        sorted.sort_by_key(|v| v.account.as_deref().map(|a| report.party_rank(a)));
         for v in sorted {
             let _ = writeln!(
                 out,
