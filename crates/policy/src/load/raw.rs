@@ -78,7 +78,10 @@ pub(crate) struct RawParameter {
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "this is not a parameter's value: write a whole number or a string such as \"30 days\""
+)]
 #[schemars(rename = "ParameterValue")]
 pub(crate) enum RawValue {
     Int(i64),

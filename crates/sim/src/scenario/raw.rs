@@ -352,7 +352,10 @@ pub(super) struct RawEvent {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "this is not an instant: write a string such as \"2021-01-10 23:59\" (in the scenario's zone) or a TOML date-time"
+)]
 #[schemars(rename = "Instant")]
 pub(super) enum RawTime {
     Text(String),
