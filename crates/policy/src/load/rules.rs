@@ -381,10 +381,7 @@ impl Compiler<'_> {
         declared: &Declared<'_>,
     ) -> Option<Option<PeriodRef>> {
         if let Some(action) = action
-            && !matches!(
-                action,
-                Action::Restrict | Action::SuspendAccount | Action::Suspend
-            )
+            && !action.may_last()
         {
             self.error(
                 Problem::error(

@@ -558,6 +558,28 @@ impl Checker {
             },
             None => Some(None),
         };
+        // Only a restriction lasts: `for` on a warning or a ban would be silently ignored.
+        if let (Some(action), Some(text)) = (action, &event.lasting)
+            && !action.may_last()
+        {
+            let takes: Vec<String> = modsim_policy::Action::LASTING
+                .iter()
+                .map(|a| format!("`{a}`"))
+                .collect();
+            self.error(
+                Problem::error(
+                    format!(
+                        "`for` gives how long a restriction lasts, but this action is `{action}`"
+                    ),
+                    Some(text.span()),
+                )
+                .with_help(format!(
+                    "only {} take `for`: take it out, or make the action a restriction",
+                    takes.join(", ")
+                )),
+            );
+            return None;
+        }
         let (actor, action, against, common, lasting) =
             (actor?, action?, against?, common?, lasting?);
         Some(ActionEvent {
