@@ -196,54 +196,164 @@ fn grading_against_the_reference_fails_the_72_hour_plan_with_its_counterexample(
 #[test]
 fn the_timeline_written_as_toml_replays_to_the_same_two_verdicts() {
     let dir = scratch("toml");
-    for (name, b, flag, scenario) in [
-        ("aws", AWS_07, "--policy", None),
+    for (name, a, b, scenario) in [
+        ("aws", AWS_01, AWS_07, None),
         (
             "reform",
+            AWS_01,
             "policies/reforms/takedown-window.toml",
-            "--reform",
             None,
         ),
         (
             "apple",
+            APPLE_72,
             APPLE,
-            "--policy",
             Some("exercises/03-apple-guideline-1-2"),
         ),
     ] {
-        let a = if name == "apple" { APPLE_72 } else { AWS_01 };
-        let file = dir.join(format!("{name}.toml"));
-        let file = file.to_str().expect("a UTF-8 path");
-        let mut args = vec!["diff", a, b, "--format", "toml", "--output", file];
-        if let Some(s) = scenario {
-            args.extend(["--scenario", s]);
-        }
-        let out = modsim(&args);
-        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-        args.truncate(3);
-        args.extend(["--format", "json"]);
-        if let Some(s) = scenario {
-            args.extend(["--scenario", s]);
-        }
-        let d = json(&args, 1);
-        let runs = &d["found"]["runs"];
-        let under_a = json(&["run", file, "--format", "json"], 0);
-        let under_b = json(&["run", file, flag, b, "--format", "json"], 0);
-        assert_eq!(
-            verdicts(&under_a),
-            verdicts(&runs[0]["report"]),
-            "{name}: A"
-        );
-        assert_eq!(
-            verdicts(&under_b),
-            verdicts(&runs[1]["report"]),
-            "{name}: B"
-        );
-        assert_ne!(verdicts(&under_a), verdicts(&under_b), "{name}");
-        // The file passes `modsim check`.
-        let checked = modsim(&["check", file]);
-        assert!(checked.status.success(), "{}", text(&checked.stderr));
+        replays_to_the_same_two_verdicts(&dir, name, a, b, scenario);
     }
+}
+
+/// Searches `a` against `b` (a policy, or a reform of `a`), writes the shrunk timeline as a
+/// scenario, and checks that it replays under each side to the diff's verdicts, which differ,
+/// and passes `modsim check`. Returns the diff's JSON.
+fn replays_to_the_same_two_verdicts(
+    dir: &Path,
+    name: &str,
+    a: &str,
+    b: &str,
+    scenario: Option<&str>,
+) -> Value {
+    let flag = if b.contains("reforms/") || b.starts_with("tests/data/diff/") {
+        "--reform"
+    } else {
+        "--policy"
+    };
+    let file = dir.join(format!("{name}.toml"));
+    let file = file.to_str().expect("a UTF-8 path");
+    let mut args = vec!["diff", a, b, "--format", "toml", "--output", file];
+    if let Some(s) = scenario {
+        args.extend(["--scenario", s]);
+    }
+    let out = modsim(&args);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    args.truncate(3);
+    args.extend(["--format", "json"]);
+    if let Some(s) = scenario {
+        args.extend(["--scenario", s]);
+    }
+    let d = json(&args, 1);
+    let runs = &d["found"]["runs"];
+    let under_a = json(&["run", file, "--format", "json"], 0);
+    let under_b = json(&["run", file, flag, b, "--format", "json"], 0);
+    assert_eq!(
+        verdicts(&under_a),
+        verdicts(&runs[0]["report"]),
+        "{name}: A"
+    );
+    assert_eq!(
+        verdicts(&under_b),
+        verdicts(&runs[1]["report"]),
+        "{name}: B"
+    );
+    assert_ne!(verdicts(&under_a), verdicts(&under_b), "{name}");
+    // The file passes `modsim check`, and says the search made it up or changed it.
+    let checked = modsim(&["check", file]);
+    assert!(checked.status.success(), "{}", text(&checked.stderr));
+    let written = std::fs::read_to_string(file).expect("the file written");
+    assert!(
+        written.contains("reconstructed = [") && written.contains("by `modsim diff`"),
+        "{written}"
+    );
+    d
+}
+
+const YOUTUBE: &str = "policies/youtube-strikes-2024.toml";
+const DSA: &str = "policies/dsa-2024.toml";
+
+/// The kinds of the events of a diff's shrunk timeline, in order (from A's report).
+fn event_kinds(d: &Value) -> Vec<String> {
+    d["found"]["runs"][0]["report"]["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .map(|e| {
+            let kind = e["kind"].as_str().expect("a kind");
+            match e["action"].as_str() {
+                Some(action) => format!("{kind} {action}"),
+                None => kind.to_owned(),
+            }
+        })
+        .collect()
+}
+
+/// Issue 12's event kinds, made up from the policies: strikes within a window shorter by a
+/// reform, prohibited posts by an account before a suspension without its prior warning, and
+/// an action before the determination its power rests on. Each found difference is a verdict,
+/// shrunk, and replays from its TOML to the same two verdicts.
+#[test]
+fn strikes_windows_warnings_and_determinations_are_generated_and_shrunk() {
+    let dir = scratch("enforcement");
+    // YouTube, strikes counted for 60 days instead of 90: a strike counted under one window
+    // and expired under the other.
+    let d = replays_to_the_same_two_verdicts(
+        &dir,
+        "youtube-60",
+        YOUTUBE,
+        "tests/data/diff/youtube-60-day-window.toml",
+        None,
+    );
+    let kinds = event_kinds(&d);
+    assert!(kinds.iter().any(|k| k == "action strike"), "{kinds:?}");
+    assert_eq!(d["found"]["differences"][0]["kind"], "verdict", "{d}");
+    assert!(d["found"]["size"]["events"].as_u64().expect("events") <= 4);
+    // The DSA without Art. 23's prior warning: a suspension of an account that has posted
+    // illegal content often enough, and was never warned.
+    let d = replays_to_the_same_two_verdicts(
+        &dir,
+        "dsa",
+        DSA,
+        "tests/data/diff/dsa-no-prior-warning.toml",
+        None,
+    );
+    let first = &d["found"]["differences"][0];
+    assert_eq!(first["kind"], "verdict", "{d}");
+    assert_eq!(first["action"], "suspend_account");
+    assert_eq!(first["baseline"]["permitted"], false);
+    assert_eq!(first["alternative"]["permitted"], true);
+    assert!(!event_kinds(&d).iter().any(|k| k == "action warn"));
+    let posts = d["found"]["posts"].as_array().expect("posts");
+    assert_eq!(posts.len(), 3, "the frequency threshold: {posts:?}");
+    assert!(posts.iter().all(|p| p["author"] == posts[0]["author"]));
+    // Termination for severe abuse resting on YouTube's dated determination, against one
+    // resting on none: a termination before the determination.
+    let d = replays_to_the_same_two_verdicts(
+        &dir,
+        "determination",
+        YOUTUBE,
+        "tests/data/diff/youtube-severe-abuse-undated.toml",
+        None,
+    );
+    assert_eq!(
+        event_kinds(&d),
+        ["action terminate", "determination"],
+        "{d}"
+    );
+    assert_eq!(d["found"]["differences"][0]["baseline"]["permitted"], false);
+}
+
+/// A policy of accounts, strikes and dated determinations against itself: nothing found.
+#[test]
+fn the_youtube_strikes_against_themselves_differ_nowhere() {
+    let d = json(
+        &[
+            "diff", YOUTUBE, YOUTUBE, "--budget", "5000", "--format", "json",
+        ],
+        0,
+    );
+    assert!(d["found"].is_null());
+    assert_eq!(d["tried"], 5000);
 }
 
 #[test]
@@ -278,4 +388,44 @@ fn a_search_limited_by_time_says_how_many_it_tried() {
 /// Candidates judged per round: a search always finishes its first round.
 fn diff_round() -> u64 {
     4096
+}
+
+/// Where two sides part on a duty is said plainly: the duty and who owes it, the post, how it
+/// stands on each side (overdue, met late, met in time) and from when.
+#[test]
+fn a_duty_difference_names_the_post_and_how_it_stands_on_each_side() {
+    let out = modsim(&[
+        "diff",
+        "seeds/forum-three-strikes/policy.toml",
+        "tests/data/diff/forum-48-hours.toml",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let shown = text(&out.stdout);
+    let part = shown
+        .split("Where they part (A → B)")
+        .nth(1)
+        .and_then(|rest| rest.split("Under A").next())
+        .expect("a section on where they part");
+    assert!(
+        part.contains("duty 1 No abuse; reported abuse removed within 24 hours — owed by forum"),
+        "{part}"
+    );
+    let lines: Vec<&str> = part.lines().map(str::trim).collect();
+    let post = lines
+        .iter()
+        .position(|l| l.starts_with("post p1 (owed from its report at "))
+        .expect("the post on which they part");
+    let (a, b) = (lines[post + 1], lines[post + 2]);
+    assert!(a.starts_with("A: ") && b.starts_with("B: "), "{part}");
+    // Each side says how the post stands and from when; the deadlines differ by a day.
+    for side in [a, b] {
+        assert!(
+            ["overdue from", "met late", "met in time"]
+                .iter()
+                .any(|s| side.contains(s)),
+            "{side}"
+        );
+    }
+    assert_ne!(a[3..], b[3..], "{part}");
+    assert!(!part.contains("after 2 changes"), "{part}");
 }

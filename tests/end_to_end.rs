@@ -249,7 +249,7 @@ fn csv_rows(text: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// The share column of the `permitted_on ... 6.1(b)` rows, by the delay axis value.
+/// The `permitted_share` column of the `permitted_on ... 6.1(b)` rows, by the delay axis value.
 fn shares_on_6_1_b(csv: &str) -> Vec<(String, f64)> {
     csv_rows(csv)
         .into_iter()
@@ -365,22 +365,91 @@ fn shards_merge_into_exactly_the_whole_sweep() {
         let out = modsim(
             &[
                 SWEEP,
-                &["--shard", &shard, "--output", part.to_str().expect("path")],
+                &[
+                    "--shard",
+                    &shard,
+                    "--format",
+                    "csv",
+                    "--output",
+                    part.to_str().expect("path"),
+                ],
             ]
             .concat(),
         );
         assert!(out.status.success(), "{}", text(&out.stderr));
         parts.push(part);
     }
+    // The shards remember the sweep's `--format csv`: merge writes the CSV unasked.
     let merged = modsim(&[
         "merge",
         parts[1].to_str().expect("path"),
         parts[0].to_str().expect("path"),
-        "--format",
-        "csv",
     ]);
     assert!(merged.status.success(), "{}", text(&merged.stderr));
     assert_eq!(text(&merged.stdout), text(&whole.stdout));
+    // An explicit `--format` wins.
+    let whole_json = modsim(&[SWEEP, &["--format", "json"]].concat());
+    let merged_json = modsim(&[
+        "merge",
+        parts[0].to_str().expect("path"),
+        parts[1].to_str().expect("path"),
+        "--format",
+        "json",
+    ]);
+    assert!(
+        merged_json.status.success(),
+        "{}",
+        text(&merged_json.stderr)
+    );
+    assert_eq!(text(&merged_json.stdout), text(&whole_json.stdout));
+    // Shards swept for different formats leave the choice to `--format`.
+    let json_part = dir.join("part2-json.json");
+    let out = modsim(
+        &[
+            SWEEP,
+            &[
+                "--shard",
+                "2/2",
+                "--format",
+                "json",
+                "--output",
+                json_part.to_str().expect("path"),
+            ],
+        ]
+        .concat(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mixed = modsim(&[
+        "merge",
+        parts[0].to_str().expect("path"),
+        json_part.to_str().expect("path"),
+    ]);
+    assert_eq!(mixed.status.code(), Some(2));
+    assert!(
+        text(&mixed.stderr).contains("different formats"),
+        "{}",
+        text(&mixed.stderr)
+    );
+    // A chart is drawn from the whole, not from one shard.
+    let chart = modsim(
+        &[
+            SWEEP,
+            &[
+                "--shard",
+                "1/2",
+                "--chart",
+                dir.join("c.svg").to_str().expect("path"),
+            ],
+        ]
+        .concat(),
+    );
+    assert_eq!(chart.status.code(), Some(2));
+    assert!(
+        text(&chart.stderr).contains("not one shard"),
+        "{}",
+        text(&chart.stderr)
+    );
+    assert!(!dir.join("c.svg").exists());
     let incomplete = modsim(&["merge", parts[0].to_str().expect("path")]);
     assert_eq!(
         incomplete.status.code(),
@@ -1348,5 +1417,27 @@ fn accounts_are_listed_in_the_order_the_scenario_declares_them() {
             .map(|a| a["against"].as_str().unwrap())
             .collect();
         assert_eq!(accounts, order, "{earliest}");
+    }
+}
+
+/// The weekend's verdict matrix was 195 to 261 columns wide whatever the terminal: a matrix
+/// wider than 80 columns is drawn one action per line with its details wrapped beneath.
+#[test]
+fn the_weekend_matrix_fits_80_columns() {
+    let out = modsim(&["run", "seeds/weekend-2021-01"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let matrix: Vec<&str> = stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("Verdict matrix"))
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert!(matrix.len() > 7, "{stdout}");
+    for line in matrix {
+        assert!(
+            line.chars().count() <= 80,
+            "{} columns: {line}",
+            line.chars().count()
+        );
     }
 }

@@ -455,6 +455,7 @@ fn key_texts() -> Vec<(String, String, Vec<String>)> {
                     "state",
                     "share_",
                     "on ",
+                    "reference",
                 ]
                 .iter()
                 .any(|k| l.starts_with(k))
@@ -575,7 +576,8 @@ fn no_answer_of_the_server_holds_the_text_of_an_answer_key() {
     )
     .json();
     assert_eq!(graded["outcome"], "results", "{graded}");
-    assert_eq!(graded["failed"], 4);
+    // The four expected results, and the search against the key's reference.
+    assert_eq!(graded["failed"], 5);
     assert!(
         graded["cases"][0]["message"]
             .as_str()
@@ -602,6 +604,82 @@ fn no_answer_of_the_server_holds_the_text_of_an_answer_key() {
             );
         }
     }
+}
+
+/// Exercise 3's key names its reference: "Check my answer" fails the 72-hour plan with the
+/// smallest timeline on which it and the reference part, both explanations shown, and no text
+/// of the key in the answer; the reference itself passes the search.
+#[test]
+fn grading_against_the_keys_reference_fails_the_72_hour_plan_with_a_counterexample() {
+    let server = Server::start(&["--answers-dir", "exercises/keys"]);
+    let check = |work: &str| {
+        let answer = post(
+            &server,
+            "/api/exercise/apple-guideline-1-2/check",
+            &json!({ "work": work }),
+        );
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        answer
+    };
+    let wrong =
+        std::fs::read_to_string(root().join("tests/data/student/apple-72-hour-plan.toml")).unwrap();
+    let answer = check(&wrong);
+    let graded = answer.json();
+    assert_eq!(graded["outcome"], "results", "{graded}");
+    let cases = graded["cases"].as_array().unwrap();
+    let searched = cases.last().unwrap();
+    assert_eq!(
+        searched["case"],
+        "a search for a timeline on which your work and the reference part"
+    );
+    assert_eq!(searched["passed"], false, "{graded}");
+    // The key's deadline fails too: 4 expected results and the search, 2 failed.
+    assert_eq!(
+        (graded["passed"].as_u64(), graded["failed"].as_u64()),
+        (Some(3), Some(2))
+    );
+    let found = &graded["counterexample"];
+    assert!(found["events"].as_u64().unwrap() <= 5, "{found}");
+    assert!(
+        found["differences"][0].as_str().unwrap().contains("delist"),
+        "{found}"
+    );
+    let text = found["text"].as_str().unwrap();
+    for part in [
+        "They part",
+        "The timeline",
+        "Where they part (A → B)",
+        "Under A: your work",
+        "Under B: the reference",
+        "✘ NOT PERMITTED",
+        "✔ PERMITTED",
+    ] {
+        assert!(
+            text.contains(part),
+            "no `{part}` in:
+{text}"
+        );
+    }
+    assert!(!text.contains('\u{1b}'), "no terminal styles: {text}");
+    for (key, whole, lines) in key_texts() {
+        assert!(!answer.body.contains(whole.trim()), "the whole of {key}");
+        for line in &lines {
+            assert!(!answer.body.contains(line.as_str()), "`{line}` of {key}");
+        }
+        assert!(!answer.body.contains("[answers]"));
+    }
+    assert!(!answer.body.contains("../../policies/"), "{}", answer.body);
+    // The reference itself: no timeline found, and no counterexample.
+    let right =
+        std::fs::read_to_string(root().join("policies/apple-app-store-2021-01.toml")).unwrap();
+    let graded = check(&right).json();
+    assert_eq!(graded["failed"], 0, "{graded}");
+    assert!(graded.get("counterexample").is_none(), "{graded}");
+    let searched = graded["cases"].as_array().unwrap().last().unwrap().clone();
+    assert!(
+        searched["actual"].as_str().unwrap().starts_with("none of "),
+        "{searched}"
+    );
 }
 
 /// A request that may be cut short: its status, if one came.

@@ -181,19 +181,23 @@ test('exercise 3: a wrong answer gets the key’s messages, a right one passes',
   const area = p.locator('.work-editor textarea');
   await area.waitFor();
   assert.match(await p.locator('.handout-text').innerText(), /guideline 1\.2/);
-  // The starting policy, as `modsim new policy` writes it, is the wrong answer.
+  // The starting policy, as `modsim new policy` writes it, is the wrong answer: the key's four
+  // expected results fail, and so does the search against the key's reference, which shows
+  // a timeline on which the two part.
   await p.locator('button.grade').click();
-  await p.locator('.grade-results h3').waitFor();
+  await p.locator('.grade-results h3.fail').waitFor();
   const wrong = await p.locator('.grade-results').innerText();
-  assert.match(wrong, /0 passed, 4 failed/);
+  assert.match(wrong, /0 passed, 5 failed/);
   assert.match(wrong, /Apple's demand should be a power of the store under a clause `1\.2 \(demand\)`/);
+  assert.match(wrong, /A timeline on which your work and the reference part/);
+  assert.match(wrong, /Under B: the reference/);
   await shot(p, 'exercise-3-wrong.png');
   // The published encoding is a right one.
   const right = await p.evaluate(async () => (await (await fetch('/api/file?path=policies/apple-app-store-2021-01.toml')).json()).text);
   await area.fill(right);
   await p.locator('button.grade').click();
   await p.locator('.grade-results h3.pass').waitFor();
-  assert.match(await p.locator('.grade-results').innerText(), /4 passed, 0 failed/);
+  assert.match(await p.locator('.grade-results').innerText(), /5 passed, 0 failed/);
   await shot(p, 'exercise-3-right.png');
   assert.deepEqual(p.errors, []);
   await p.context().close();

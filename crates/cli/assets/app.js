@@ -512,7 +512,7 @@ async function sweepView(params) {
           count.textContent = `${line.progress} / ${line.total} worlds`;
         } else if (line.result) {
           bar.hidden = true;
-          out.innerHTML = `${V.sweepChart(line.result)}<table class="sweep-table"><thead><tr><th>point</th><th>what</th><th>share</th><th>95% interval</th><th>p50</th></tr></thead><tbody>${line.result.rows.filter((x) => x.kind !== 'permitted_on').map((x) => `<tr><td>${esc(x.values.join(', '))}</td><td>${esc(x.kind === 'earliest' ? `${x.subject} never opens` : x.subject)}</td><td>${esc(x.share)}</td><td>${x.ci_low ? `[${esc(x.ci_low)}, ${esc(x.ci_high)}]` : ''}</td><td>${esc(x.p50)}</td></tr>`).join('')}</tbody></table>
+          out.innerHTML = `${V.sweepChart(line.result)}<table class="sweep-table"><thead><tr><th>point</th><th>what</th><th>share</th><th>95% interval</th><th>p50</th></tr></thead><tbody>${line.result.rows.filter((x) => x.kind !== 'permitted_on').map((x) => `<tr><td>${esc(x.values.join(', '))}</td><td>${esc(x.kind === 'earliest' ? `${x.subject} never opens` : x.subject)}</td><td>${esc(x.kind === 'earliest' ? x.never_open_share : x.permitted_share)}</td><td>${x.kind === 'earliest' ? '' : `[${esc(x.permitted_ci_low)}, ${esc(x.permitted_ci_high)}]`}</td><td>${esc(x.p50)}</td></tr>`).join('')}</tbody></table>
             <p class="dim">These shares rest on the scenario model's assumptions${entry.posts_mark === 'reconstructed' ? ' and on reconstructed data' : ''}, not on the record.</p>`;
         } else if (line.problems) {
           bar.hidden = true;
@@ -577,6 +577,9 @@ async function exerciseView(id) {
     }
     if (editor) editor.setProblems([]);
     out.innerHTML = `<h3 class="${d.failed ? 'fail' : 'pass'}">${d.passed} passed, ${d.failed} failed</h3>
-      <ul class="cases">${d.cases.map((c) => `<li class="${c.passed ? 'pass' : 'fail'}"><strong>${c.passed ? '✔' : '✘'}</strong> ${esc(c.case)}: your run gives <em>${esc(c.actual)}</em>${c.message ? `<div class="key-message">${esc(c.message)}</div>` : ''}</li>`).join('')}</ul>`;
+      <ul class="cases">${d.cases.map((c) => `<li class="${c.passed ? 'pass' : 'fail'}"><strong>${c.passed ? '✔' : '✘'}</strong> ${esc(c.case)}: your run gives <em>${esc(c.actual)}</em>${c.message ? `<div class="key-message">${esc(c.message)}</div>` : ''}</li>`).join('')}</ul>
+      ${d.counterexample ? `<h3>A timeline on which your work and the reference part (${d.counterexample.events} events)</h3>
+        <ul>${d.counterexample.differences.map((t) => `<li>${esc(t)}</li>`).join('')}</ul>
+        <pre class="counterexample">${esc(d.counterexample.text)}</pre>` : ''}`;
   });
 }

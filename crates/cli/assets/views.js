@@ -218,7 +218,7 @@ export function sweepChart(result, width = 900, height = 320) {
   subjects.forEach((subject, k) => {
     const pts = values.map((v, i) => {
       const r = rows.find((x) => x.subject === subject && x.values[ax] === v);
-      return r ? { x: X(pos[i]), s: +r.share, lo: +r.ci_low, hi: +r.ci_high, v } : null;
+      return r ? { x: X(pos[i]), s: +r.permitted_share, lo: +r.permitted_ci_low, hi: +r.permitted_ci_high, v } : null;
     }).filter(Boolean).sort((a, b) => a.x - b.x);
     const c = colours[k % colours.length];
     const band = pts.map((p) => `${p.x},${Y(p.hi)}`).concat([...pts].reverse().map((p) => `${p.x},${Y(p.lo)}`)).join(' ');

@@ -147,7 +147,7 @@ fn series(tally: &Tally, x: usize, scale: &Scale) -> Vec<Series> {
                 })
                 .collect();
             points.sort_by(|l, r| l.0.total_cmp(&r.0));
-            let mut name = readable(action, &tally.zone);
+            let mut name = tally.local(action);
             if !k.is_empty() {
                 let extra: Vec<String> = varying
                     .iter()
@@ -162,19 +162,23 @@ fn series(tally: &Tally, x: usize, scale: &Scale) -> Vec<Series> {
     out
 }
 
-/// An action's label with its instant as the reports write it: `aws suspend parler at
-/// 2021-01-10 23:59 PST` rather than RFC 3339.
-fn readable(action: &str, zone: &str) -> String {
-    let Some((what, at)) = action.rsplit_once(" at ") else {
-        return action.to_owned();
-    };
-    let (Ok(t), Ok(zone)) = (at.parse::<jiff::Timestamp>(), jiff::tz::TimeZone::get(zone)) else {
-        return action.to_owned();
-    };
-    format!(
-        "{what} at {}",
-        t.to_zoned(zone).strftime("%Y-%m-%d %H:%M %Z")
-    )
+/// The title (the scenario and the axis on x) and the subtitle, in `area`.
+fn titles<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    tally: &Tally,
+    x: usize,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let name = tally.axes.get(x).map_or("", |a| a.name.as_str());
+    area.draw(&Text::new(
+        format!("{}: share of worlds permitted, by {name}", tally.scenario),
+        (16, 10),
+        ("sans-serif", 20).into_font(),
+    ))?;
+    area.draw(&Text::new(
+        subtitle(tally, x),
+        (16, 38),
+        ("sans-serif", 14).into_font().color(&RGBColor(80, 80, 80)),
+    ))
 }
 
 /// The subtitle: the worlds drawn and the axes held at one value.
@@ -213,19 +217,7 @@ fn draw<DB: DrawingBackend>(
     let (low, high) = bounds(&scale.positions);
     let pad = if high > low { (high - low) * 0.06 } else { 0.5 };
     let (title_area, plot_area) = root.split_vertically(64);
-    title_area.draw(&Text::new(
-        format!(
-            "{}: share of worlds permitted, by {}",
-            tally.scenario, axis.name
-        ),
-        (16, 10),
-        ("sans-serif", 20).into_font(),
-    ))?;
-    title_area.draw(&Text::new(
-        subtitle(tally, x),
-        (16, 38),
-        ("sans-serif", 14).into_font().color(&RGBColor(80, 80, 80)),
-    ))?;
+    titles(&title_area, tally, x)?;
     let mut chart = ChartBuilder::on(&plot_area)
         .margin(16)
         .x_label_area_size(48)

@@ -2,7 +2,6 @@
 //!
 //! Exit codes: 0 done; 2 bad input or usage.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -12,13 +11,15 @@ use modsim_sim::reconstruct::{self, ReportModel};
 use modsim_sim::{Request, SetupError, report};
 
 use crate::args::{
-    self, Account, Command, CompareArgs, ErrorFormat, Format, Judged, MergeArgs, NewArgs, NewKind,
-    OverrideArgs, ReconstructArgs, RunArgs, SweepArgs, SweepFormat,
+    self, Account, Command, CompareArgs, ErrorFormat, Format, Judged, NewArgs, NewKind,
+    OverrideArgs, ReconstructArgs, RunArgs,
 };
 use crate::diagnostics;
-use crate::files::{self, DiskOrSeed, SEED_SCENARIO, path_text};
+use crate::files::{DiskOrSeed, SEED_SCENARIO, path_text};
 use crate::output;
 use crate::render;
+
+mod sweep;
 
 /// Exit code: bad input or usage.
 const BAD_INPUT: u8 = 2;
@@ -51,9 +52,9 @@ pub fn dispatch(command: Command, matches: &clap::ArgMatches, verbosity: Verbosi
             compare(&a, matches.subcommand_matches("compare")),
             a.error_format,
         ),
-        Command::Sweep(a) => (sweep(&a, verbosity), a.error_format),
+        Command::Sweep(a) => (sweep::sweep(&a, verbosity), a.error_format),
         Command::Test(a) => return crate::exercises::test(&a),
-        Command::Merge(a) => (merge(&a), ErrorFormat::Human),
+        Command::Merge(a) => (sweep::merge(&a), ErrorFormat::Human),
         Command::Reconstruct(a) => (reconstruct(&a), ErrorFormat::Human),
         Command::Check(a) => return crate::check::check(&a),
         Command::Diff(a) => return crate::diff::command(&a, verbosity.quiet),
@@ -288,138 +289,12 @@ fn compare(a: &CompareArgs, matches: Option<&clap::ArgMatches>) -> Result<(), Fa
     Ok(())
 }
 
-fn sweep(a: &SweepArgs, verbosity: Verbosity) -> Result<(), Failure> {
-    if a.chart.is_some() && a.vary.is_empty() {
-        return Err(Failure::help(
-            crate::chart::NO_AXIS,
-            "add `--vary NAME=V1,V2,...`, or leave out `--chart`",
-        ));
-    }
-    let (scenario, embedded) = scenario_choice(a.scenario.as_deref())?;
-    let base = request(scenario, &a.judged)?;
-    let mut vary = Vec::new();
-    for v in &a.vary {
-        let (name, values) = args::name_value(v, "--vary").map_err(Failure::usage)?;
-        vary.push((
-            name,
-            values
-                .split(',')
-                .map(|s| s.trim().to_owned())
-                .filter(|s| !s.is_empty())
-                .collect(),
-        ));
-    }
-    let shard = match &a.shard {
-        None => None,
-        Some(text) => {
-            let parsed = text.split_once('/').and_then(|(i, n)| {
-                Some((i.trim().parse::<u32>().ok()?, n.trim().parse::<u32>().ok()?))
-            });
-            Some(parsed.ok_or_else(|| {
-                Failure::help(
-                    format!("`--shard {text}` is not of the form I/N"),
-                    "for example `--shard 1/4`",
-                )
-            })?)
-        }
-    };
-    let spec = modsim_sim::sweep::SweepSpec {
-        base,
-        vary,
-        replicates: a.replicates,
-        seed: a.seed,
-        shard,
-        jobs: a.jobs,
-    };
-    let files = DiskOrSeed { embedded };
-    let bar = if verbosity.quiet {
-        indicatif::ProgressBar::hidden()
-    } else {
-        progress_bar()
-    };
-    let tally = modsim_sim::sweep::run(&spec, &files, &|p| match p {
-        modsim_sim::sweep::Progress::Start(total) => bar.set_length(total),
-        modsim_sim::sweep::Progress::Tick => bar.inc(1),
-    })?;
-    bar.finish_and_clear();
-    if shard.is_some_and(|(_, n)| n > 1) {
-        let mut text = serde_json::to_string(&tally).map_err(|e| Failure::usage(e.to_string()))?;
-        text.push('\n');
-        return emit(&text, a.output.as_deref());
-    }
-    sweep_output(&tally, a.format, a.chart.as_deref(), a.output.as_deref())
-}
-
-fn merge(a: &MergeArgs) -> Result<(), Failure> {
-    let mut shards = Vec::new();
-    for path in &a.shards {
-        let text = files::read_text(path)
-            .map_err(|e| Failure::usage(format!("cannot read `{}`: {e}", path.display())))?;
-        let tally: modsim_sim::sweep::Tally = serde_json::from_str(&text).map_err(|e| {
-            Failure::help(
-                format!("`{}` is not a sweep shard: {e}", path.display()),
-                "merge the files written by `modsim sweep --shard I/N`",
-            )
-        })?;
-        shards.push((path_text(path), tally));
-    }
-    let tally = modsim_sim::sweep::Tally::merge(shards).map_err(|e| {
-        Failure::help(
-            e,
-            "merge the files `modsim sweep --shard I/N` wrote, unchanged, one per slice",
-        )
-    })?;
-    sweep_output(&tally, a.format, a.chart.as_deref(), a.output.as_deref())
-}
-
-fn sweep_output(
-    tally: &modsim_sim::sweep::Tally,
-    format: SweepFormat,
-    chart: Option<&Path>,
-    output: Option<&Path>,
-) -> Result<(), Failure> {
-    let svg = chart
-        .map(|_| crate::chart::svg(tally).map_err(Failure::usage))
-        .transpose()?;
-    let text = match format {
-        SweepFormat::Text => render::sweep(tally),
-        SweepFormat::Csv => tally.to_csv().map_err(|e| Failure::usage(e.to_string()))?,
-        SweepFormat::Json => {
-            let report = serde_json::json!({ "tally": tally, "rows": tally.rows() });
-            let mut text =
-                serde_json::to_string_pretty(&report).map_err(|e| Failure::usage(e.to_string()))?;
-            text.push('\n');
-            text
-        }
-    };
-    emit(&text, output)?;
-    // The chart only once the output is written: no side output of a failed command.
-    if let (Some(path), Some(svg)) = (chart, svg) {
-        output::write_file(path, &svg).map_err(Failure::usage)?;
-    }
-    Ok(())
-}
-
 /// Prints, or writes to a file (see `output::write_file`).
 fn emit(text: &str, to: Option<&Path>) -> Result<(), Failure> {
     match to {
         Some(path) => output::write_file(path, text).map_err(Failure::usage),
         None => output::print(text, true).map_err(Failure::usage),
     }
-}
-
-/// A progress bar on standard error, drawn only when it is a terminal.
-fn progress_bar() -> indicatif::ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(0);
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{spinner} {bar:40} {pos}/{len} replays ({per_sec}, {eta} left)",
-    ) {
-        bar.set_style(style);
-    }
-    bar
 }
 
 /// Writes a commented starting file, refusing to overwrite anything.

@@ -27,7 +27,9 @@ pub fn human(problems: &FileProblems) -> String {
     for (file, found) in problems.by_file() {
         match file {
             Some(file) => out.push_str(&file_problems(&handler, file, &found)),
-            None => found.iter().for_each(|p| out.push_str(&command_line(p))),
+            None => found
+                .iter()
+                .for_each(|p| out.push_str(&command_line(&handler, p))),
         }
     }
     out
@@ -53,8 +55,13 @@ fn file_problems(handler: &GraphicalReportHandler, file: &str, found: &[&Problem
     out
 }
 
-/// A problem of the command line: no file to show.
-fn command_line(problem: &Problem) -> String {
+/// A problem of the command line: the argument to blame with the bad part underlined, or
+/// one line when no argument is.
+fn command_line(handler: &GraphicalReportHandler, problem: &Problem) -> String {
+    let mut one = String::new();
+    if problem.is_in_argument() && handler.render_report(&mut one, problem).is_ok() {
+        return one;
+    }
     let kind = if problem.is_error() {
         "error"
     } else {

@@ -291,6 +291,7 @@ impl Builder<'_> {
     }
 
     /// Actions (with their verdicts), notices, deliveries and facts.
+    // Long: one arm per kind of event (a closed vocabulary), each its mark's label and tooltip
     fn events(&mut self) {
         let report = self.report;
         for e in &report.events {

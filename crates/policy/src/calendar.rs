@@ -74,11 +74,7 @@ struct Year {
 impl Calendar {
     /// Reads a calendar file; `name` is how the file is named to the user.
     pub fn parse(file: &str, text: &str) -> Result<Calendar, FileProblems> {
-        if let Err(problem) = crate::load::check_nesting(text) {
-            return Err(FileProblems::new(file, text, vec![problem]));
-        }
-        let raw: RawCalendar = toml::from_str(text)
-            .map_err(|e| FileProblems::new(file, text, vec![crate::load::toml_problem(&e)]))?;
+        let raw: RawCalendar = crate::load::shape::read(file, text)?;
         let mut problems = Vec::new();
         let calendar = raw.check(&mut problems);
         if problems.is_empty() {

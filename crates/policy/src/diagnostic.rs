@@ -108,6 +108,9 @@ pub enum Place {
     File(Source),
     /// On the command line (`--set`, `--without`, `--assume`), which no file is to blame for.
     CommandLine,
+    /// In one argument of the command line, shown as the flag and its value (`--set
+    /// cure_period=30`), the span in that text.
+    Argument(Source),
 }
 
 impl Problem {
@@ -164,12 +167,34 @@ impl Problem {
         self
     }
 
+    /// Places it in the value `argument` of `flag` on the command line, with `bad` (a range
+    /// of `argument`) underlined: `--set cure_period=30` with `30` marked.
+    pub fn in_argument(mut self, flag: &str, argument: &str, bad: Range<usize>) -> Problem {
+        let offset = flag.len() + 1;
+        self.span = Some(bad.start + offset..bad.end + offset);
+        self.place = Place::Argument(Source::new("command line", format!("{flag} {argument}")));
+        self
+    }
+
     /// Its file, when it is in one.
     pub fn source(&self) -> Option<&Source> {
         match &self.place {
             Place::File(source) => Some(source),
+            Place::Unplaced | Place::CommandLine | Place::Argument(_) => None,
+        }
+    }
+
+    /// The text its span points into: its file, or the argument of the command line.
+    fn excerpt(&self) -> Option<&Source> {
+        match &self.place {
+            Place::File(source) | Place::Argument(source) => Some(source),
             Place::Unplaced | Place::CommandLine => None,
         }
+    }
+
+    /// True when it is in an argument of the command line, with the part to blame marked.
+    pub fn is_in_argument(&self) -> bool {
+        matches!(self.place, Place::Argument(_)) && self.span.is_some()
     }
 
     /// Adds "did you mean `x`?" when one of `known` is close to `name`, or lists them.
@@ -201,15 +226,16 @@ impl Problem {
         self.source().map(Source::name)
     }
 
-    /// 1-based line and column where its value starts, when it has a place in a file.
+    /// 1-based line and column where its value starts, when it has a place in a file (or in
+    /// an argument of the command line).
     pub fn line_column(&self) -> Option<(usize, usize)> {
-        let (source, span) = (self.source()?, self.span.as_ref()?);
+        let (source, span) = (self.excerpt()?, self.span.as_ref()?);
         Some(source.line_column(span.start))
     }
 
     /// 1-based line and column where its value ends, when it has a place in a file.
     pub fn end_line_column(&self) -> Option<(usize, usize)> {
-        let (source, span) = (self.source()?, self.span.as_ref()?);
+        let (source, span) = (self.excerpt()?, self.span.as_ref()?);
         Some(source.line_column(span.end))
     }
 }
@@ -240,7 +266,7 @@ impl Diagnostic for Problem {
     fn source_code(&self) -> Option<&dyn SourceCode> {
         // A problem without a place in its file (a file too large to read) shows no excerpt.
         self.span.as_ref()?;
-        self.source().map(|s| s as &dyn SourceCode)
+        self.excerpt().map(|s| s as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {

@@ -11,12 +11,14 @@ pub mod lint;
 mod overrides;
 mod raw;
 mod rules;
+pub mod shape;
 #[cfg(test)]
 mod tests;
 
 use crate::calendar::Calendars;
 use crate::diagnostic::{FileProblems, Problem, Source};
-use crate::model::Policy;
+use crate::model::{ParamValue, Policy};
+use crate::period::Period;
 
 use compiler::Compiler;
 
@@ -43,6 +45,8 @@ pub struct PolicyDoc {
     pub(crate) clause_origin: Vec<usize>,
     /// Clauses taken out by reforms.
     pub(crate) removed: Vec<String>,
+    /// The parameters' values as the policy file gives them (reforms change `raw`, not this).
+    pub(crate) written: Vec<(String, ParamValue)>,
 }
 
 impl PolicyDoc {
@@ -64,12 +68,20 @@ impl PolicyDoc {
                 ],
             ));
         }
-        if let Err(problem) = check_nesting(text) {
-            return Err(FileProblems::new(name, text, vec![problem]));
-        }
-        let raw: RawPolicy = toml::from_str(text)
-            .map_err(|e| FileProblems::new(name, text, vec![toml_problem(&e)]))?;
+        let raw: RawPolicy = shape::read(name, text)?;
         let clause_origin = vec![0; raw.clause.len()];
+        let written = raw
+            .parameters
+            .0
+            .iter()
+            .filter_map(|(name, p)| {
+                let value = match p.value.get_ref() {
+                    RawValue::Int(n) => ParamValue::Int(*n),
+                    RawValue::Text(text) => ParamValue::Period(Period::parse(text).ok()?),
+                };
+                Some((name.get_ref().clone(), value))
+            })
+            .collect();
         Ok(PolicyDoc {
             name: name.to_owned(),
             text: text.to_owned(),
@@ -77,6 +89,7 @@ impl PolicyDoc {
             reforms: Vec::new(),
             clause_origin,
             removed: Vec::new(),
+            written,
         })
     }
 
@@ -101,6 +114,26 @@ impl PolicyDoc {
             .clause
             .iter()
             .any(|c| c.get_ref().id.get_ref() == id)
+    }
+
+    /// Where clause `id` is written: the file that holds it (the policy's, or the reform's
+    /// that added or replaced it), as named to the user, its text, and the span of the
+    /// clause's `id` there. For problems found after compiling (a replay's), which the
+    /// compiled policy no longer locates.
+    pub fn clause_place(&self, id: &str) -> Option<(&str, &str, std::ops::Range<usize>)> {
+        let k = self
+            .raw
+            .clause
+            .iter()
+            .position(|c| c.get_ref().id.get_ref() == id)?;
+        let span = self.raw.clause.get(k)?.get_ref().id.span();
+        match self.clause_origin.get(k).copied().unwrap_or(0) {
+            0 => Some((&self.name, &self.text, span)),
+            r => {
+                let (name, text, _) = self.reforms.get(r.checked_sub(1)?)?;
+                Some((name, text, span))
+            }
+        }
     }
 
     /// True when the policy has a parameter with this name.
@@ -172,6 +205,7 @@ impl PolicyDoc {
             clause_origin: &self.clause_origin,
             problems: Vec::new(),
             calendars,
+            written: &self.written,
         };
         let mut effective = overrides.clone();
         effective.without.extend(self.removed.iter().cloned());
@@ -209,16 +243,14 @@ impl PolicyDoc {
 
 /// The JSON Schema of a policy file, for TOML editors; `modsim schema policy` prints it.
 pub fn json_schema() -> schemars::Schema {
-    // Draft 7, the draft TOML editors (Taplo, Even Better TOML) read everywhere.
-    schemars::generate::SchemaSettings::draft07()
-        .into_generator()
-        .into_root_schema_for::<RawPolicy>()
+    shape::schema_for::<RawPolicy>()
 }
 
 /// Refuses TOML whose arrays and inline tables nest deeper than [`MAX_TOML_DEPTH`], or
 /// whose dotted keys or table headers have more than [`MAX_KEY_PARTS`] parts, before a
 /// recursive parser sees it (the parser's own limit is an unlocated "recursion limit"). A
 /// lexical scan: strings and comments are skipped.
+// Long: one lexical scan, a `match` over the bytes whose state every arm shares
 pub fn check_nesting(text: &str) -> Result<(), Problem> {
     let bytes = text.as_bytes();
     // The brackets open, innermost last (at most `MAX_TOML_DEPTH` of them).

@@ -26,7 +26,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diagnostic::{FileProblems, Problem};
-use crate::load::{Entries, PolicyDoc, RawClause, RawValue, toml_problem};
+use crate::load::{Entries, PolicyDoc, RawClause, RawValue};
 use crate::period::Period;
 
 /// A reform file, read.
@@ -87,19 +87,13 @@ struct RawReformHeader {
 
 /// The JSON Schema of a reform file; `modsim schema reform` prints it.
 pub fn json_schema() -> schemars::Schema {
-    schemars::generate::SchemaSettings::draft07()
-        .into_generator()
-        .into_root_schema_for::<RawReform>()
+    crate::load::shape::schema_for::<RawReform>()
 }
 
 impl ReformDoc {
     /// Reads a reform; `name` is how the file is named to the user.
     pub fn parse(name: &str, text: &str) -> Result<ReformDoc, FileProblems> {
-        if let Err(problem) = crate::load::check_nesting(text) {
-            return Err(FileProblems::new(name, text, vec![problem]));
-        }
-        let raw: RawReform = toml::from_str(text)
-            .map_err(|e| FileProblems::new(name, text, vec![toml_problem(&e)]))?;
+        let raw: RawReform = crate::load::shape::read(name, text)?;
         let id = &raw.reform.id;
         if id.get_ref().trim().is_empty() {
             return Err(FileProblems::new(

@@ -18,7 +18,6 @@ mod posts;
 mod raw;
 
 use modsim_policy::diagnostic::Source;
-use modsim_policy::load::toml_problem;
 use modsim_policy::{FileProblems, Problem};
 use toml::Spanned;
 
@@ -74,11 +73,7 @@ pub fn load(name: &str, text: &str, files: &dyn Files) -> Result<Scenario, LoadF
     if text.len() > MAX_SCENARIO_BYTES {
         return Err(too_big(name, text.len()));
     }
-    if let Err(problem) = modsim_policy::load::check_nesting(text) {
-        return Err(FileProblems::new(name, text, vec![problem]).into());
-    }
-    let raw: RawScenario =
-        toml::from_str(text).map_err(|e| FileProblems::new(name, text, vec![toml_problem(&e)]))?;
+    let raw: RawScenario = modsim_policy::load::shape::read(name, text)?;
     let policies = raw
         .policy
         .iter()

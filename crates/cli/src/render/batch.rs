@@ -75,14 +75,22 @@ pub fn sweep(t: &modsim_sim::sweep::Tally) -> String {
                     let _ = writeln!(
                         out,
                         "  earliest {:<28} p10 {}  p50 {}  p90 {}  {DIM}(never in {}){DIM:#}",
-                        row.subject, row.p10, row.p50, row.p90, row.share
+                        t.local(&row.subject),
+                        t.local(&row.p10),
+                        t.local(&row.p50),
+                        t.local(&row.p90),
+                        row.never_open_share
                     );
                 }
                 kind => {
                     let _ = writeln!(
                         out,
                         "  {:<12} {}: {BOLD}{}{BOLD:#} {DIM}[{}, {}]{DIM:#}",
-                        kind, row.subject, row.share, row.ci_low, row.ci_high
+                        kind,
+                        t.local(&row.subject),
+                        row.permitted_share,
+                        row.permitted_ci_low,
+                        row.permitted_ci_high
                     );
                 }
             }

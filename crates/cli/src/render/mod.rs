@@ -144,10 +144,82 @@ fn matrix(out: &mut String, report: &Report) {
         }
         l.trim_end().to_owned()
     };
+    if 1 + widths.iter().map(|w| w + 2).sum::<usize>() > WIDTH {
+        return matrix_narrow(out, report);
+    }
     let _ = writeln!(out, "{}", line(&MATRIX_HEADER.map(str::to_owned)));
     for row in &rows {
         let _ = writeln!(out, "{}", line(row));
     }
+}
+
+/// The widest line of text the matrix is drawn in.
+const WIDTH: usize = 80;
+
+/// The matrix when its table is wider than [`WIDTH`]: one line per action (verdict, party,
+/// action, against, instant), then its grounds, judgment calls and notice, wrapped beneath.
+fn matrix_narrow(out: &mut String, report: &Report) {
+    let rows: Vec<&MatrixRow> = report
+        .matrix
+        .iter()
+        .zip(&report.verdicts)
+        .filter(|(_, v)| v.account.is_none())
+        .map(|(r, _)| r)
+        .collect();
+    let width =
+        |f: fn(&MatrixRow) -> &str| rows.iter().map(|r| f(r).chars().count()).max().unwrap_or(0);
+    let (party, action, against) = (
+        width(|r| &r.actor),
+        width(|r| &r.action),
+        width(|r| &r.against),
+    );
+    for r in &rows {
+        let cells = matrix_cells(r);
+        let [_, _, _, at, _, grounds, assumptions, notice] = &cells;
+        let (mark, style) = if r.permitted {
+            ("✔", GOOD)
+        } else {
+            ("✘", BAD)
+        };
+        let at = at.replace(" (reconstructed)", "*");
+        let _ = writeln!(
+            out,
+            "  {style}{mark}{style:#} {:<party$}  {:<action$}  {:<against$}  {at}",
+            r.actor, r.action, r.against
+        );
+        let mut details = format!("grounds: {grounds}");
+        if assumptions != "—" {
+            let _ = write!(details, "; assuming {assumptions}");
+        }
+        let _ = write!(details, "; notice given: {notice}");
+        for l in wrapped(&details, WIDTH - 6) {
+            let _ = writeln!(out, "      {DIM}{l}{DIM:#}");
+        }
+    }
+    let _ = writeln!(
+        out,
+        "  {DIM}✔ permitted, ✘ not permitted; * the instant is reconstructed{DIM:#}"
+    );
+}
+
+/// `text` in lines of at most `width` characters, broken at spaces (a longer word stands
+/// on a line of its own).
+fn wrapped(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 /// Each verdict: those weighed per account one line each, grouped by account, after the

@@ -273,37 +273,7 @@ fn body<T: serde::de::DeserializeOwned>(
 impl RunBody {
     /// Checks the body against the limits and the library, and makes it a request.
     fn request(&self, library: &Library) -> Result<Request, Refusal> {
-        if self.edits.len() > limits::FILES {
-            return Err(Refusal::bad(
-                format!(
-                    "the request carries {} files, over the limit of {}",
-                    self.edits.len(),
-                    limits::FILES
-                ),
-                None,
-            ));
-        }
-        for (path, text) in &self.edits {
-            if text.len() > limits::FILE_BYTES {
-                return Err(Refusal(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    views::usage(
-                        format!(
-                            "`{path}` is {} bytes, over the limit of {} bytes for a file",
-                            text.len(),
-                            limits::FILE_BYTES
-                        ),
-                        None,
-                    ),
-                ));
-            }
-            if !library.has(path) && !scratch(path) {
-                return Err(Refusal::bad(
-                    format!("`{path}` is neither a file of the library nor a new file"),
-                    Some("a new file's path is `scratch/NAME.toml`".into()),
-                ));
-            }
-        }
+        self.check_edits(library)?;
         let lists = [
             self.policies.len(),
             self.reforms.len(),
@@ -356,6 +326,44 @@ impl RunBody {
                 assume: self.assume.iter().map(|(k, v)| (k.clone(), *v)).collect(),
             },
         })
+    }
+}
+
+impl RunBody {
+    /// The edited files: few enough, each small enough, each a library file or a new one.
+    fn check_edits(&self, library: &Library) -> Result<(), Refusal> {
+        if self.edits.len() > limits::FILES {
+            return Err(Refusal::bad(
+                format!(
+                    "the request carries {} files, over the limit of {}",
+                    self.edits.len(),
+                    limits::FILES
+                ),
+                None,
+            ));
+        }
+        for (path, text) in &self.edits {
+            if text.len() > limits::FILE_BYTES {
+                return Err(Refusal(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    views::usage(
+                        format!(
+                            "`{path}` is {} bytes, over the limit of {} bytes for a file",
+                            text.len(),
+                            limits::FILE_BYTES
+                        ),
+                        None,
+                    ),
+                ));
+            }
+            if !library.has(path) && !scratch(path) {
+                return Err(Refusal::bad(
+                    format!("`{path}` is neither a file of the library nor a new file"),
+                    Some("a new file's path is `scratch/NAME.toml`".into()),
+                ));
+            }
+        }
+        Ok(())
     }
 }
 

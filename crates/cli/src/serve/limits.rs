@@ -34,6 +34,10 @@ pub const WAITING: usize = 256;
 pub const QUEUE_WAIT: Duration = Duration::from_secs(10);
 /// How long a run, compare, check or grading may take.
 pub const RUN_TIME: Duration = Duration::from_secs(10);
+/// The longest a grading's search against a key's reference runs, within [`RUN_TIME`]: it
+/// stops between rounds once this has passed (so how many timelines it tries depends on the
+/// machine; a counterexample found is the same).
+pub const GRADE_SEARCH_TIME: Duration = Duration::from_secs(4);
 /// How long a sweep may take.
 pub const SWEEP_TIME: Duration = Duration::from_secs(30);
 /// Most replicates per grid point of a sweep.

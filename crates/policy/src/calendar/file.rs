@@ -334,7 +334,5 @@ fn listed(
 
 /// The JSON Schema of a calendar file, for TOML editors; `modsim schema calendar` prints it.
 pub fn json_schema() -> schemars::Schema {
-    schemars::generate::SchemaSettings::draft07()
-        .into_generator()
-        .into_root_schema_for::<RawCalendar>()
+    crate::load::shape::schema_for::<RawCalendar>()
 }

@@ -19,22 +19,13 @@ impl Compiler<'_> {
                 Some(header.id.span()),
             ));
         }
-        let holidays = match &header.holidays {
-            None => Calendar::default(),
-            Some(name) => match self.calendars.find(name.get_ref(), name.span()) {
-                Ok(calendar) => calendar,
-                Err(problem) => {
-                    self.error(problem);
-                    Calendar::default()
-                }
-            },
-        };
+        let holidays = self.holidays(header.holidays.as_ref());
         let roles = self.roles(raw);
         let labels = self.labels(raw);
         let facts = self.facts(raw);
         let parameters = self.parameters(raw, overrides);
         let assumptions = self.assumptions(raw, overrides, &roles);
-        let clauses = self.clauses(raw, overrides);
+        let clauses = self.clauses(raw, overrides, &parameters);
 
         let declared = Declared {
             roles: roles.iter().map(|r| r.name.as_str()).collect(),
@@ -93,6 +84,20 @@ impl Compiler<'_> {
             duties: rules.duties,
             powers: rules.powers,
             reforms: Vec::new(),
+        }
+    }
+
+    /// The calendar the policy's `holidays` names (the default one when it names none).
+    fn holidays(&mut self, name: Option<&toml::Spanned<String>>) -> Calendar {
+        let Some(name) = name else {
+            return Calendar::default();
+        };
+        match self.calendars.find(name.get_ref(), name.span()) {
+            Ok(calendar) => calendar,
+            Err(problem) => {
+                self.error(problem);
+                Calendar::default()
+            }
         }
     }
 }

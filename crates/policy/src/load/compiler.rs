@@ -22,6 +22,9 @@ pub(super) struct Compiler<'t> {
     pub(super) problems: Vec<(usize, Problem)>,
     /// The calendars a policy's `holidays` may name.
     pub(super) calendars: &'t crate::calendar::Calendars,
+    /// The parameters' values as the policy file gives them, before reforms and `--set`: the
+    /// values its clauses' words state.
+    pub(super) written: &'t [(String, ParamValue)],
 }
 
 /// What compiling needs to know of the names declared before the clauses.

@@ -8,6 +8,7 @@ use crate::LabelTable;
 use crate::diagnostic::Problem;
 use crate::model::*;
 use crate::period::Period;
+use toml::Spanned;
 
 impl Compiler<'_> {
     pub(super) fn roles(&mut self, raw: &RawPolicy) -> Vec<Role> {
@@ -83,11 +84,16 @@ impl Compiler<'_> {
                             format!("`--set {name}={text}` gives the wrong kind of value"),
                             None,
                         )
+                        .with_label(format!("not {}", kind_of(default)))
                         .with_help(format!(
                             "`{name}` is {}, such as `{default}`",
                             kind_of(default)
                         ))
-                        .on_command_line(),
+                        .in_argument(
+                            "--set",
+                            &format!("{name}={text}"),
+                            value_at(name, text),
+                        ),
                     ),
                     (_, Err(help)) => self.error(
                         Problem::error(
@@ -95,7 +101,11 @@ impl Compiler<'_> {
                             None,
                         )
                         .with_help(help)
-                        .on_command_line(),
+                        .in_argument(
+                            "--set",
+                            &format!("{name}={text}"),
+                            value_at(name, text),
+                        ),
                     ),
                 }
             }
@@ -166,7 +176,12 @@ impl Compiler<'_> {
         out
     }
 
-    pub(super) fn clauses(&mut self, raw: &RawPolicy, overrides: &Overrides) -> Vec<Clause> {
+    pub(super) fn clauses(
+        &mut self,
+        raw: &RawPolicy,
+        overrides: &Overrides,
+        parameters: &[Parameter],
+    ) -> Vec<Clause> {
         let mut out: Vec<Clause> = Vec::new();
         for (index, clause) in raw.clause.iter().enumerate() {
             self.set_origin(index);
@@ -193,8 +208,8 @@ impl Compiler<'_> {
             let mark = self.word(&c.mark).unwrap_or(Mark::Inferred);
             out.push(Clause {
                 id: id.clone(),
-                title: c.title.clone(),
-                text: c.text.clone(),
+                title: self.filled(&c.title, "title", parameters),
+                text: self.filled(&c.text, "text", parameters),
                 source: c.source.clone(),
                 mark,
                 note: c.note.clone(),
@@ -206,6 +221,108 @@ impl Compiler<'_> {
     }
 }
 
+impl Compiler<'_> {
+    /// A clause's title or text (`field`) with its placeholders filled: `{NAME}` is the value
+    /// of parameter NAME in force (after reforms and `--set`); `{NAME|WORDS}` is WORDS, the
+    /// document's own words for the value, while the parameter keeps the value the policy
+    /// file gives it, and the value in force in brackets, `[10 business days]`, once changed
+    /// (the mark of an altered quotation). `{{` and `}}` are braces, and any brace that opens
+    /// no placeholder is text. A name that is no parameter is an error, located in the string.
+    fn filled(
+        &mut self,
+        written: &Spanned<String>,
+        field: &str,
+        parameters: &[Parameter],
+    ) -> String {
+        let text = written.get_ref();
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text.as_str();
+        while let Some(open) = rest.find(['{', '}']) {
+            let (before, from) = rest.split_at(open);
+            out.push_str(before);
+            if let Some(after) = from.strip_prefix("{{").or_else(|| from.strip_prefix("}}")) {
+                out.push_str(from.get(..1).unwrap_or_default());
+                rest = after;
+                continue;
+            }
+            let Some((placeholder, name, words)) = placeholder(from) else {
+                out.push_str(from.get(..1).unwrap_or_default());
+                rest = from.get(1..).unwrap_or_default();
+                continue;
+            };
+            rest = from.get(placeholder.len()..).unwrap_or_default();
+            let Some(parameter) = parameters.iter().find(|p| p.name == name) else {
+                self.unknown_placeholder(written, field, placeholder, name, parameters);
+                out.push_str(placeholder);
+                continue;
+            };
+            // The words state the value the clause's own file gives: the policy file's, or
+            // for a clause a reform adds or replaces, the reformed document's.
+            let stated = if self.origin == 0 {
+                self.written
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| *v)
+            } else {
+                Some(parameter.default)
+            };
+            match words {
+                Some(words) if stated == Some(parameter.value) => out.push_str(words),
+                Some(_) => out.push_str(&format!("[{}]", parameter.value)),
+                None => out.push_str(&parameter.value.to_string()),
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    fn unknown_placeholder(
+        &mut self,
+        written: &Spanned<String>,
+        field: &str,
+        placeholder: &str,
+        name: &str,
+        parameters: &[Parameter],
+    ) {
+        let span = written.span();
+        // Underline the placeholder itself where the file writes it as is.
+        let at = self
+            .text()
+            .get(span.clone())
+            .and_then(|s| s.find(placeholder))
+            .map_or(span.clone(), |i| {
+                span.start + i..span.start + i + placeholder.len()
+            });
+        self.error(
+            Problem::error(
+                format!("the {field} names `{placeholder}`, and there is no parameter `{name}`"),
+                Some(at),
+            )
+            .suggesting(name, parameters.iter().map(|p| p.name.as_str())),
+        );
+    }
+}
+
+/// The placeholder `{NAME}` or `{NAME|WORDS}` that `from` opens with: its whole text, the
+/// name and the words; none when the brace opens no placeholder.
+fn placeholder(from: &str) -> Option<(&str, &str, Option<&str>)> {
+    let inside = from.strip_prefix('{')?;
+    let close = inside.find(['}', '{'])?;
+    if inside.get(close..close + 1) != Some("}") {
+        return None;
+    }
+    let body = inside.get(..close)?;
+    let (name, words) = match body.split_once('|') {
+        Some((name, words)) => (name, Some(words)),
+        None => (body, None),
+    };
+    let is_name = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    is_name.then(|| (from.get(..close + 2).unwrap_or(from), name, words))
+}
+
 /// Reads a `--set` value: a whole number or a period.
 fn override_value(text: &str) -> Result<ParamValue, String> {
     if let Ok(n) = text.trim().parse::<i64>() {
@@ -214,6 +331,12 @@ fn override_value(text: &str) -> Result<ParamValue, String> {
     Period::parse(text)
         .map(ParamValue::Period)
         .map_err(|e| e.help().to_owned())
+}
+
+/// Where the value is in `NAME=VALUE`.
+fn value_at(name: &str, text: &str) -> std::ops::Range<usize> {
+    let start = name.len() + 1;
+    start..start + text.len()
 }
 
 fn kind_of(value: ParamValue) -> &'static str {

@@ -120,10 +120,13 @@ pub(crate) struct RawClause {
     /// The id as the document numbers it: `6.1(b)`.
     #[schemars(with = "String")]
     pub(crate) id: Spanned<String>,
-    /// A short title.
-    pub(crate) title: String,
-    /// A paraphrase of the clause, not a long quotation.
-    pub(crate) text: String,
+    /// A short title. `{NAME}` stands for the value of parameter NAME in force, so a title
+    /// that states a period follows `--set` and reforms.
+    #[schemars(with = "String")]
+    pub(crate) title: Spanned<String>,
+    /// A paraphrase of the clause, not a long quotation; `{NAME}` as in `title`.
+    #[schemars(with = "String")]
+    pub(crate) text: Spanned<String>,
     /// Where the text comes from, such as `AWS Customer Agreement §6.1(b)`.
     pub(crate) source: String,
     /// How sure we are of the wording.

@@ -301,3 +301,159 @@ fn one_label_over_the_limit_is_refused_where_it_is_declared() {
     assert_eq!(column, 1);
     assert!(problem.help.as_deref().unwrap().contains("MAX_LABELS"));
 }
+
+/// A clause title or text that states a parameter's value writes `{NAME}`, so it follows
+/// `--set` and reforms: `--set 'cure_period=10 business days'` used to leave the title of
+/// §7.2(b)(i) reading "after 30 days uncured".
+mod stated_parameters {
+    use super::*;
+    use crate::reform::ReformDoc;
+
+    const AWS: &str = include_str!("../../../../policies/aws-2021-01.toml");
+
+    fn clause(policy: &Policy, id: &str) -> (String, String) {
+        let c = policy.clause(id).unwrap();
+        (c.title.clone(), c.text.clone())
+    }
+
+    #[test]
+    fn a_title_follows_set() {
+        let doc = PolicyDoc::parse("aws.toml", AWS).unwrap();
+        let (policy, _) = doc.compile(&Overrides::default()).unwrap();
+        let (title, text) = clause(&policy, "7.2(b)(i)");
+        // The document's words while the value is the document's.
+        assert_eq!(title, "Termination for cause after 30 days uncured");
+        assert!(text.contains("uncured for 30 days from"), "{text}");
+        let set = Overrides {
+            set: vec![("cure_period".into(), "10 business days".into())],
+            ..Overrides::default()
+        };
+        let (policy, _) = doc.compile(&set).unwrap();
+        let (title, text) = clause(&policy, "7.2(b)(i)");
+        // The value in force, bracketed as an alteration of the document's words.
+        assert_eq!(
+            title,
+            "Termination for cause after [10 business days] uncured"
+        );
+        assert!(
+            text.contains("uncured for [10 business days] from"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_title_follows_a_reform() {
+        let reform = ReformDoc::parse(
+            "r.toml",
+            "[reform]\nid = \"r\"\ntitle = \"t\"\napplies_to = \"aws-2021-01\"\n[parameters]\ncure_period = \"60 calendar days\"\n",
+        )
+        .unwrap();
+        let doc = PolicyDoc::parse("aws.toml", AWS)
+            .unwrap()
+            .with_reform(&reform)
+            .unwrap();
+        let (policy, _) = doc.compile(&Overrides::default()).unwrap();
+        let (title, _) = clause(&policy, "7.2(b)(i)");
+        assert_eq!(
+            title,
+            "Termination for cause after [60 calendar days] uncured"
+        );
+    }
+
+    #[test]
+    fn an_unknown_placeholder_is_located_with_did_you_mean() {
+        let text = AWS.replace(
+            "after {cure_period|30 days} uncured",
+            "after {cure_perod} uncured",
+        );
+        let doc = PolicyDoc::parse("aws.toml", &text).unwrap();
+        let err = doc.compile(&Overrides::default()).unwrap_err();
+        let problem = &err.problems[0];
+        assert_eq!(
+            problem.message,
+            "the title names `{cure_perod}`, and there is no parameter `cure_perod`"
+        );
+        assert_eq!(problem.help.as_deref(), Some("did you mean `cure_period`?"));
+        let span = problem.span.clone().unwrap();
+        assert_eq!(&text[span], "{cure_perod}");
+        // Other braces are text, and `{{` is a brace.
+        let text = AWS.replace(
+            "after {cure_period|30 days} uncured",
+            "after {{cure_period}} {a b} {cure_period}",
+        );
+        let (policy, _) = PolicyDoc::parse("aws.toml", &text)
+            .unwrap()
+            .compile(&Overrides::default())
+            .unwrap();
+        assert_eq!(
+            clause(&policy, "7.2(b)(i)").0,
+            "Termination for cause after {cure_period} {a b} 30 calendar days"
+        );
+    }
+
+    fn without_placeholders(text: &str) -> String {
+        let mut out = String::new();
+        let mut depth = 0;
+        for c in text.chars() {
+            match c {
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                _ if depth == 0 => out.push(c),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// No shipped clause states, in its title or text, the value of a parameter its duty or
+    /// power reads ("30 days", "2 business days", "24 hours", "90-day"): it writes `{NAME}`.
+    #[test]
+    fn no_shipped_clause_states_a_parameters_value() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../policies");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "toml") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let doc = PolicyDoc::parse("p.toml", &text).unwrap();
+            for c in &doc.raw.clause {
+                let c = c.get_ref();
+                let rules = format!("{:?} {:?}", c.duty, c.power);
+                for (name, param) in &doc.raw.parameters.0 {
+                    let RawValue::Text(value) = param.value.get_ref() else {
+                        continue;
+                    };
+                    if !rules.contains(&format!("\"{}\"", name.get_ref()))
+                        && !rules.contains(&format!("\\\"{}\\\"", name.get_ref()))
+                    {
+                        continue;
+                    }
+                    let words: Vec<&str> = value.split_whitespace().collect();
+                    let (Some(n), Some(unit)) = (words.first(), words.last()) else {
+                        continue;
+                    };
+                    let singular = unit.trim_end_matches('s');
+                    for written in [c.title.get_ref(), c.text.get_ref()] {
+                        // What a placeholder holds is the document's words for the value.
+                        let written = &without_placeholders(written);
+                        let stated = [
+                            format!("{n} {unit}"),
+                            format!("{n}-{singular}"),
+                            value.clone(),
+                        ];
+                        assert!(
+                            !stated.iter().any(|s| written.contains(s.as_str())),
+                            "{path:?} clause {}: `{written}` states `{name}` ({value}); write `{{{name}}}`",
+                            c.id.get_ref(),
+                            name = name.get_ref()
+                        );
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked >= 8, "only {checked} clause parameters checked");
+    }
+}

@@ -36,12 +36,60 @@ impl Reference {
 
 /// The case of the search between the student's encoding (`student`: the student's policy
 /// files, or none for the exercise's own) and `reference`, with the diff when they part.
+/// `stop` is asked between rounds whether to stop early (a server's time limit).
 pub fn against_reference(
     exercise: &Exercise,
     student: &[String],
     reference: &Reference,
     files: &dyn Files,
+    stop: &(dyn Fn() -> bool + Sync),
 ) -> Result<(CaseResult, Diff), SetupError> {
+    let spec = spec(exercise, student, reference)?;
+    let search = Search::prepare(&spec, files)?;
+    let diff = search.run(GRADING_BUDGET, 0, &|_| {}, stop)?;
+    let case = format!(
+        "no timeline tells the encoding from the reference {}",
+        reference.file()
+    );
+    let (passed, actual, message) = match &diff.found {
+        None => (
+            true,
+            format!("none of {} timelines", diff.tried),
+            None,
+        ),
+        Some(found) => (
+            false,
+            format!(
+                "a timeline of {} event{} on which they part",
+                found.size.events,
+                if found.size.events == 1 { "" } else { "s" }
+            ),
+            Some(
+                "The encoding and the reference judge this timeline differently: compare the two explanations of the counterexample."
+                    .to_owned(),
+            ),
+        ),
+    };
+    Ok((
+        CaseResult {
+            file: exercise.file.clone(),
+            exercise: exercise.id.clone(),
+            case,
+            passed,
+            actual,
+            message,
+        },
+        diff,
+    ))
+}
+
+/// The two sides of the search, on the exercise's scenario: the exercise's run with the
+/// student's files in it (A), and the reference (B). Each must be one policy.
+fn spec(
+    exercise: &Exercise,
+    student: &[String],
+    reference: &Reference,
+) -> Result<DiffSpec, SetupError> {
     let request = &exercise.request;
     let mut scenario = request.scenario.clone();
     if !scenario.ends_with(".toml") {
@@ -87,46 +135,10 @@ pub fn against_reference(
             reforms: vec![file.clone()],
         },
     };
-    let spec = DiffSpec {
+    Ok(DiffSpec {
         a,
         b,
         scenario: Some(scenario),
         seed: 1,
-    };
-    let search = Search::prepare(&spec, files)?;
-    let diff = search.run(GRADING_BUDGET, 0, &|_| {}, &|| false)?;
-    let case = format!(
-        "no timeline tells the encoding from the reference {}",
-        reference.file()
-    );
-    let (passed, actual, message) = match &diff.found {
-        None => (
-            true,
-            format!("none of {} timelines", diff.tried),
-            None,
-        ),
-        Some(found) => (
-            false,
-            format!(
-                "a timeline of {} event{} on which they part",
-                found.size.events,
-                if found.size.events == 1 { "" } else { "s" }
-            ),
-            Some(
-                "The encoding and the reference judge this timeline differently: compare the two explanations of the counterexample."
-                    .to_owned(),
-            ),
-        ),
-    };
-    Ok((
-        CaseResult {
-            file: exercise.file.clone(),
-            exercise: exercise.id.clone(),
-            case,
-            passed,
-            actual,
-            message,
-        },
-        diff,
-    ))
+    })
 }

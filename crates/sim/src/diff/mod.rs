@@ -20,27 +20,27 @@
 
 mod generate;
 pub mod grade;
+mod located;
 mod pair;
 pub mod scenario_file;
 mod shrink;
+mod template;
 mod timeline;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use jiff::Timestamp;
-use jiff::tz::TimeZone;
-use modsim_policy::condition::{Num, StateCount};
-use modsim_policy::{Cond, FileProblems, Mark, Overrides, Policy};
+use modsim_policy::{FileProblems, Overrides, Policy, PolicyDoc};
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::bind::World;
 use crate::compare::{Differs, LabelledReport};
 use crate::report;
-use crate::scenario::{self, Files, Party, Provenance, Scenario};
+use crate::scenario::{self, Files, Scenario};
 use crate::setup::{self, InForce, SetupError};
-use generate::{Base, Binding, Catalog, Generator};
+use generate::{Binding, Catalog, Generator};
 use pair::Pair;
 use timeline::Timeline;
 
@@ -226,6 +226,8 @@ pub struct Search {
     seed: u64,
     /// Timelines start from a scenario's (otherwise they are made up whole).
     from_scenario: bool,
+    /// Each side's document, which locates its clauses in its files.
+    docs: Vec<PolicyDoc>,
     /// Warnings found compiling the policies, each in its file.
     pub warnings: FileProblems,
 }
@@ -239,9 +241,11 @@ impl Search {
         };
         let mut problems = FileProblems::default();
         let mut compiled = Vec::new();
+        let mut docs = Vec::new();
         for side in [&spec.a, &spec.b] {
-            if let Some(policy) = compile(side, scenario.as_ref(), files, &mut problems)? {
+            if let Some((policy, doc)) = compile(side, scenario.as_ref(), files, &mut problems)? {
                 compiled.push(Arc::new(policy));
+                docs.push(doc);
             }
         }
         if problems.has_errors() {
@@ -256,24 +260,22 @@ impl Search {
         };
         let from_scenario = scenario.is_some();
         let (template, base) = match scenario {
-            Some(s) => scenario_template(s, &a, &b, spec.seed),
-            None => (made_up_template(&a, &b, spec.seed)?, None),
+            Some(s) => template::of_scenario(s, &a, &b, spec.seed),
+            None => (template::made_up(&a, &b, spec.seed)?, None),
         };
-        let start = base
-            .as_ref()
-            .and_then(|b| b.timeline.slots().iter().map(|(_, at)| *at).min())
-            .or_else(|| scenario::parse_instant(START, &template.zone).ok())
-            .unwrap_or(Timestamp::UNIX_EPOCH);
+        let start = template::start(&template, base.as_ref());
         let pair = Pair::new(template, a, b);
         let catalog = Catalog::new(
             [
                 Binding {
                     policy: &pair.sides[0],
                     parties: &pair.parties[0],
+                    every: &pair.every[0],
                 },
                 Binding {
                     policy: &pair.sides[1],
                     parties: &pair.parties[1],
+                    every: &pair.every[1],
                 },
             ],
             &pair.template.labels,
@@ -294,6 +296,7 @@ impl Search {
             scenario: spec.scenario.clone(),
             seed: spec.seed,
             from_scenario,
+            docs,
             warnings,
         })
     }
@@ -447,13 +450,11 @@ impl Search {
             }
         }
         let [wa, wb] = self.pair.worlds(&timeline);
-        let replay = |w: &World| {
-            w.replay().map_err(|e| SetupError::Usage {
-                message: format!("the replay cannot compute {e}"),
-                help: None,
-            })
+        let replay = |side: usize, w: &World| {
+            w.replay()
+                .map_err(|e| located::replay_error(self, side, &e, &timeline))
         };
-        let (oa, ob) = (replay(&wa)?, replay(&wb)?);
+        let (oa, ob) = (replay(0, &wa)?, replay(1, &wb)?);
         let differences = self.pair.differences(&oa, &ob);
         let [sa, sb] = &self.sides;
         let posts = timeline
@@ -500,8 +501,17 @@ impl Search {
 fn renumbered(t: &Timeline) -> Timeline {
     let mut t = t.clone();
     t.posts.sort_by_key(|p| p.published);
+    let mut names = Vec::with_capacity(t.posts.len());
     for (k, p) in t.posts.iter_mut().enumerate() {
-        p.id = smol_str::format_smolstr!("p{}", k + 1);
+        let new = smol_str::format_smolstr!("p{}", k + 1);
+        names.push((std::mem::replace(&mut p.id, new.clone()), new));
+    }
+    for n in &mut t.notices {
+        for id in &mut n.posts {
+            if let Some((_, new)) = names.iter().find(|(old, _)| old == id) {
+                *id = new.clone();
+            }
+        }
     }
     t
 }
@@ -516,13 +526,14 @@ fn read_scenario(path: &str, files: &dyn Files) -> Result<Scenario, SetupError> 
 }
 
 /// Reads, reforms and compiles one side (its policy file, or the scenario's only policy) as a
-/// run does, its problems added to `problems`; `None` when it has errors.
+/// run does, its problems added to `problems`: the policy, with the document it was compiled
+/// from (which locates its clauses); `None` when it has errors.
 fn compile(
     side: &SideSpec,
     scenario: Option<&Scenario>,
     files: &dyn Files,
     problems: &mut FileProblems,
-) -> Result<Option<Policy>, SetupError> {
+) -> Result<Option<(Policy, PolicyDoc)>, SetupError> {
     let in_force = match (&side.policy, scenario) {
         (Some(p), _) => InForce::CommandLine(vec![p.clone()]),
         (None, Some(s)) if s.policies.len() == 1 => InForce::Scenario(
@@ -549,7 +560,7 @@ fn compile(
         match doc.compile(&Overrides::default()) {
             Ok((policy, found)) => {
                 problems.extend(found);
-                compiled = Some(policy);
+                compiled = Some((policy, doc.clone()));
             }
             Err(found) => problems.append(found),
         }
@@ -557,254 +568,5 @@ fn compile(
     Ok(compiled)
 }
 
-/// The scenario of a made-up timeline: a party per role (A's roles, then B's that A lacks, a
-/// role of B's matched by name, else by its place among the roles A's names do not match), the
-/// labels of both policies, and a provenance that says the timeline is made up.
-fn made_up_template(a: &Policy, b: &Policy, seed: u64) -> Result<Scenario, SetupError> {
-    let zone = TimeZone::get(ZONE).map_err(|e| SetupError::Usage {
-        message: format!("the time zone `{ZONE}`: {e}"),
-        help: None,
-    })?;
-    let mut parties: Vec<Party> = a
-        .roles
-        .iter()
-        .map(|r| Party {
-            id: r.name.clone(),
-            name: r.about.clone(),
-            account: None,
-            zone: None,
-        })
-        .collect();
-    let mut roles: Vec<(String, usize)> = a
-        .roles
-        .iter()
-        .enumerate()
-        .map(|(k, r)| (r.name.clone(), k))
-        .collect();
-    let mut unmatched_a = a
-        .roles
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| b.role(&r.name).is_none())
-        .map(|(k, _)| k);
-    for role in &b.roles {
-        if a.role(&role.name).is_some() {
-            continue;
-        }
-        let party = match unmatched_a.next() {
-            Some(k) => k,
-            None => {
-                parties.push(Party {
-                    id: role.name.clone(),
-                    name: role.about.clone(),
-                    account: None,
-                    zone: None,
-                });
-                parties.len() - 1
-            }
-        };
-        roles.push((role.name.clone(), party));
-    }
-    // The party a power reading `account.*` is held against is a user account.
-    for policy in [a, b] {
-        for power in &policy.powers {
-            let mut reads_account = false;
-            power.condition.cond.visit(&mut |c| {
-                if let Cond::CompareNum(_, x, y) = c {
-                    reads_account |= [x, y].iter().any(|n| {
-                        matches!(
-                            n,
-                            Num::State(
-                                StateCount::AccountPosts
-                                    | StateCount::AccountProhibited
-                                    | StateCount::AccountLiveProhibited
-                            )
-                        )
-                    });
-                }
-            });
-            let role = policy.roles.get(power.against).map(|r| r.name.as_str());
-            let party = roles
-                .iter()
-                .find(|(r, _)| Some(r.as_str()) == role)
-                .map(|(_, p)| *p);
-            if reads_account && let Some(p) = party.and_then(|p| parties.get_mut(p)) {
-                p.account = Some(p.id.clone());
-            }
-        }
-    }
-    let mut labels: Vec<String> = a.labels.names().map(str::to_owned).collect();
-    for name in b.labels.names() {
-        if !labels.iter().any(|l| l == name) {
-            labels.push(name.to_owned());
-        }
-    }
-    Ok(Scenario {
-        id: "diff".into(),
-        title: format!("A timeline on which {} and {} part", name(a), name(b)),
-        about: Some(
-            "Made up by `modsim diff` from the two policies' own labels, actions, periods and thresholds, and shrunk to the fewest events on which they differ.".into(),
-        ),
-        file: "(made up by modsim diff)".into(),
-        zone,
-        zone_name: ZONE.into(),
-        parties,
-        roles,
-        policies: Vec::new(),
-        calendars: Vec::new(),
-        posts: Vec::new(),
-        labels,
-        posts_file: None,
-        posts_mark: Mark::Reconstructed,
-        reported_by: None,
-        reported_to: None,
-        notices: Vec::new(),
-        actions: Vec::new(),
-        deliveries: Vec::new(),
-        facts: Vec::new(),
-        determinations: Vec::new(),
-        every_account: Vec::new(),
-        provenance: Provenance {
-            reconstructed: vec![format!(
-                "every post and event: made up by `modsim diff` (seed {seed}) to tell the two policies apart; nothing in this timeline is on the record"
-            )],
-            ..Provenance::default()
-        },
-        model: None,
-        places: scenario::Places::default(),
-    })
-}
-
-/// A policy as a title names it: its id, and the reforms applied to it.
-fn name(p: &Policy) -> String {
-    if p.reforms.is_empty() {
-        p.id.clone()
-    } else {
-        format!("{} reformed by {}", p.id, p.reforms.join(", "))
-    }
-}
-
-/// A scenario's template (its parties, roles and zone, the labels of its posts and of both
-/// policies, its provenance saying how the diff changed it) and its timeline and model.
-fn scenario_template(
-    mut s: Scenario,
-    a: &Policy,
-    b: &Policy,
-    seed: u64,
-) -> (Scenario, Option<Base>) {
-    // The policies of the sides are bound by the scenario's `[roles]` alone, as `--policy` is;
-    // the posts are the candidates', no longer its file's.
-    s.policies.clear();
-    s.posts_file = None;
-    for name in a.labels.names().chain(b.labels.names()) {
-        if !s.labels.iter().any(|l| l == name) && s.labels.len() < scenario::MAX_SCENARIO_LABELS {
-            s.labels.push(name.to_owned());
-        }
-    }
-    let model = s.model.clone().map(|m| {
-        let notice = s.notices.iter().position(|n| {
-            s.reported_by.is_none_or(|by| n.from == by) && s.reported_to.is_none_or(|to| n.to == to)
-        });
-        let recorded = notice
-            .and_then(|n| s.notices.get(n))
-            .map_or(m.reports.cutoff, |n| n.at);
-        (m, notice, recorded)
-    });
-    let timeline = Timeline::of(&s);
-    s.provenance.reconstructed.push(format!(
-        "the timeline as `modsim diff` changed it (seed {seed}): events moved, added or taken out to tell the two policies apart"
-    ));
-    let labels = s.labels.clone();
-    Timeline {
-        labels,
-        ..Timeline::default()
-    }
-    .fill(&mut s);
-    (s, Some(Base { timeline, model }))
-}
-
 #[cfg(test)]
-mod tests {
-    #![allow(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        reason = "tests fail by panicking"
-    )]
-
-    use super::*;
-
-    struct Repo;
-
-    impl Files for Repo {
-        fn read(&self, path: &str) -> Result<String, String> {
-            let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../");
-            std::fs::read_to_string(format!("{root}{path}")).map_err(|e| e.to_string())
-        }
-    }
-
-    fn search(a: &str, b: &str, scenario: Option<&str>) -> Search {
-        let side = |p: &str| SideSpec {
-            label: p.into(),
-            policy: Some(p.into()),
-            reforms: Vec::new(),
-        };
-        let spec = DiffSpec {
-            a: side(a),
-            b: side(b),
-            scenario: scenario.map(Into::into),
-            seed: 5,
-        };
-        Search::prepare(&spec, &Repo).unwrap()
-    }
-
-    /// Law: the search's quick class of a difference is the class of the first difference the
-    /// report lists, on every candidate.
-    #[test]
-    fn the_quick_class_is_the_first_differences_class() {
-        for (a, b, scenario) in [
-            (
-                "policies/aws-2021-01.toml",
-                "policies/aws-2021-07.toml",
-                None,
-            ),
-            (
-                "tests/data/student/apple-72-hour-plan.toml",
-                "policies/apple-app-store-2021-01.toml",
-                Some("exercises/03-apple-guideline-1-2/scenario.toml"),
-            ),
-        ] {
-            let s = search(a, b, scenario);
-            let mut seen = std::collections::HashSet::new();
-            for i in 0..600 {
-                let [wa, wb] = s.pair.worlds(&s.candidate(i));
-                let (Ok(oa), Ok(ob)) = (wa.replay_quiet(), wb.replay_quiet()) else {
-                    continue;
-                };
-                let class = s.pair.class(&oa, &ob);
-                let first = s.pair.differences(&oa, &ob).first().map(Class::of);
-                assert_eq!(class, first, "{a} {b} candidate {i}");
-                seen.insert(class);
-            }
-            assert!(seen.len() >= 2, "{a} {b}: only {seen:?}");
-        }
-    }
-
-    /// Law: candidates are valid timelines (no post reported or removed before it is
-    /// published), events of each kind in time order, post ids distinct.
-    #[test]
-    fn candidates_are_valid_timelines() {
-        let s = search(
-            "policies/aws-2021-01.toml",
-            "policies/apple-app-store-2021-01.toml",
-            Some("exercises/03-apple-guideline-1-2/scenario.toml"),
-        );
-        for i in 0..300 {
-            let t = s.candidate(i);
-            assert!(t.valid(), "candidate {i}");
-            assert!(t.notices.is_sorted_by_key(|n| n.at));
-            assert!(t.actions.is_sorted_by_key(|a| a.at));
-            let ids: std::collections::HashSet<_> = t.posts.iter().map(|p| &p.id).collect();
-            assert_eq!(ids.len(), t.posts.len(), "candidate {i}");
-        }
-    }
-}
+mod tests;

@@ -60,6 +60,8 @@ pub(crate) struct Pair {
     pub(crate) sides: [Arc<Policy>; 2],
     /// For each side, the party each role of its policy is bound to.
     pub(crate) parties: [Vec<Option<usize>>; 2],
+    /// For each side, whether each role of its policy stands for every account.
+    pub(crate) every: [Vec<bool>; 2],
     shape: Shape,
 }
 
@@ -85,15 +87,17 @@ impl Pair {
                 .policies
                 .into_iter()
                 .next()
-                .map(|b| b.parties)
+                .map(|b| (b.parties, b.every))
                 .unwrap_or_default()
         };
-        let parties = [bound(&a), bound(&b)];
+        let ((pa, ea), (pb, eb)) = (bound(&a), bound(&b));
+        let parties = [pa, pb];
         let shape = Shape::new(&parties, &a, &b);
         Pair {
             template,
             sides: [a, b],
             parties,
+            every: [ea, eb],
             shape,
         }
     }

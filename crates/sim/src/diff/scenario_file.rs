@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use modsim_policy::Mark;
 
-use crate::scenario::{Post, Scenario};
+use crate::scenario::{ActionEvent, EVERY_ACCOUNT, NoticeEvent, Post, Scenario};
 
 /// `s` as a TOML basic string.
 fn quoted(s: &str) -> String {
@@ -73,10 +73,13 @@ pub fn write(s: &Scenario, header: &[String], policy: Option<&str>) -> String {
             }
         }
     }
-    if !s.roles.is_empty() {
+    if !s.roles.is_empty() || !s.every_account.is_empty() {
         let _ = writeln!(out, "\n[roles]");
         for (role, party) in &s.roles {
             let _ = writeln!(out, "{} = {}", key(role), quoted(s.party_id(*party)));
+        }
+        for role in &s.every_account {
+            let _ = writeln!(out, "{} = {}", key(role), quoted(EVERY_ACCOUNT));
         }
     }
     if let Some(file) = policy {
@@ -142,22 +145,10 @@ fn post(out: &mut String, s: &Scenario, p: &Post) {
 /// in the scenario's order, so that event ids are the same when the file is read back.
 fn events(out: &mut String, s: &Scenario) {
     let z = &s.zone;
+    // (instant, order within it, table)
     let mut written: Vec<(Timestamp, u8, String)> = Vec::new();
     for n in &s.notices {
-        let mut e = format!(
-            "kind = \"notice\"\nfrom = {}\nto = {}\n",
-            quoted(s.party_id(n.from)),
-            quoted(s.party_id(n.to))
-        );
-        if !n.cites.is_empty() {
-            let cites: Vec<String> = n.cites.iter().map(|c| quoted(c)).collect();
-            let _ = writeln!(e, "cites = [{}]", cites.join(", "));
-        }
-        written.push((
-            n.at,
-            0,
-            common(e, n.at, z, &n.summary, n.mark, &n.reconstructed),
-        ));
+        written.push((n.at, 0, notice(s, n)));
     }
     for f in &s.facts {
         let e = format!(
@@ -169,6 +160,21 @@ fn events(out: &mut String, s: &Scenario) {
             f.at,
             1,
             common(e, f.at, z, &f.summary, f.mark, &f.reconstructed),
+        ));
+    }
+    for d in &s.determinations {
+        let mut e = format!(
+            "kind = \"determination\"\nby = {}\ndetermines = {}\n",
+            quoted(s.party_id(d.by)),
+            quoted(&d.name)
+        );
+        if let Some(about) = d.about {
+            let _ = writeln!(e, "about = {}", quoted(s.party_id(about)));
+        }
+        written.push((
+            d.at,
+            2,
+            common(e, d.at, z, &d.summary, d.mark, &d.reconstructed),
         ));
     }
     for d in &s.deliveries {
@@ -185,25 +191,47 @@ fn events(out: &mut String, s: &Scenario) {
         ));
     }
     for a in &s.actions {
-        let mut e = format!(
-            "kind = \"action\"\nactor = {}\naction = {}\nagainst = {}\n",
-            quoted(s.party_id(a.actor)),
-            quoted(a.action.name()),
-            quoted(s.party_id(a.against))
-        );
-        if let Some(d) = &a.demands {
-            let _ = writeln!(e, "demands = {}", quoted(d));
-        }
-        written.push((
-            a.at,
-            3,
-            common(e, a.at, z, &a.summary, a.mark, &a.reconstructed),
-        ));
+        written.push((a.at, 3, action(s, a)));
     }
     written.sort_by_key(|(at, order, _)| (*at, *order));
     for (_, _, e) in written {
         let _ = write!(out, "\n[[event]]\n{e}");
     }
+}
+
+/// A notice's table: whom from and to, the clauses it cites and the posts it names.
+fn notice(s: &Scenario, n: &NoticeEvent) -> String {
+    let mut e = format!(
+        "kind = \"notice\"\nfrom = {}\nto = {}\n",
+        quoted(s.party_id(n.from)),
+        quoted(s.party_id(n.to))
+    );
+    if !n.cites.is_empty() {
+        let cites: Vec<String> = n.cites.iter().map(|c| quoted(c)).collect();
+        let _ = writeln!(e, "cites = [{}]", cites.join(", "));
+    }
+    if !n.posts.is_empty() {
+        let posts: Vec<String> = n.posts.iter().map(|p| quoted(p)).collect();
+        let _ = writeln!(e, "posts = [{}]", posts.join(", "));
+    }
+    common(e, n.at, &s.zone, &n.summary, n.mark, &n.reconstructed)
+}
+
+/// An action's table: who did what to whom, what it demands, how long it lasts.
+fn action(s: &Scenario, a: &ActionEvent) -> String {
+    let mut e = format!(
+        "kind = \"action\"\nactor = {}\naction = {}\nagainst = {}\n",
+        quoted(s.party_id(a.actor)),
+        quoted(a.action.name()),
+        quoted(s.party_id(a.against))
+    );
+    if let Some(d) = &a.demands {
+        let _ = writeln!(e, "demands = {}", quoted(d));
+    }
+    if let Some(period) = &a.lasting {
+        let _ = writeln!(e, "for = {}", quoted(&period.to_string()));
+    }
+    common(e, a.at, &s.zone, &a.summary, a.mark, &a.reconstructed)
 }
 
 /// An event's table: its instant, its own keys, then its summary and mark.

@@ -3,11 +3,12 @@
 //!
 //! Smallest means fewest events, then fewest posts, then round instants. The steps, each kept
 //! only when the difference remains: posts taken out in halves, then quarters, down to one at
-//! a time; then each action, notice, delivery, fact, removal and report; then simpler values
-//! (one label instead of several, a notice that cites no clause, no author, no severity or
-//! reach); repeated while the timeline shrinks. Last, each instant is rounded, to the start of
-//! its day or the next day, else to its hour or the next. Every step is tried in a fixed order,
-//! one after another, so the result depends on the found timeline alone.
+//! a time; then each action, notice, delivery, fact, determination, removal and report; then
+//! simpler values (one label instead of several, a notice that names one post or cites no
+//! clause, no author, no severity or reach); repeated while the timeline shrinks. Last, each
+//! instant is rounded, to the start of its day or the next day, else to its hour or the next.
+//! Every step is tried in a fixed order, one after another, so the result depends on the found
+//! timeline alone.
 
 use jiff::{Timestamp, Unit, Zoned, ZonedRound};
 use modsim_policy::LabelSet;
@@ -15,7 +16,7 @@ use modsim_policy::LabelSet;
 use super::pair::{Class, Pair};
 use super::timeline::{Slot, Timeline};
 use crate::compare::{Differs, PowerSide};
-use crate::scenario::{ActionEvent, PostId};
+use crate::scenario::{ActionEvent, EVERY_ACCOUNT, PostId};
 
 /// Rounding passes over every instant; each pass rounds what the last made roundable.
 const ROUNDING_PASSES: usize = 3;
@@ -88,19 +89,25 @@ pub(crate) fn promote(
             Differs::Verdict { .. } | Differs::Duty { .. } => continue,
         };
         instants.sort();
-        let Some(kind) = actions.iter().find(|x| {
-            s.party_id(x.actor) == holder
-                && super::generate::action_word(x) == action
-                && s.party_id(x.against) == against
-        }) else {
-            continue;
+        // A side that stands for every account is matched by any account.
+        let is = |party: usize, name: &str| {
+            s.party_id(party) == name
+                || (name == EVERY_ACCOUNT
+                    && s.parties.get(party).is_some_and(|p| p.account.is_some()))
         };
-        for at in instants {
-            let mut t = found.clone();
-            t.actions.push(ActionEvent { at, ..kind.clone() });
-            t.normalize();
-            if matches!(pair.judge(&t), Ok(Some(Class::Verdict))) {
-                return (t, Class::Verdict);
+        let kinds = actions.iter().filter(|x| {
+            is(x.actor, holder)
+                && super::generate::action_word(x) == action
+                && is(x.against, against)
+        });
+        for kind in kinds {
+            for &at in &instants {
+                let mut t = found.clone();
+                t.actions.push(ActionEvent { at, ..kind.clone() });
+                t.normalize();
+                if matches!(pair.judge(&t), Ok(Some(Class::Verdict))) {
+                    return (t, Class::Verdict);
+                }
             }
         }
     }
@@ -156,6 +163,7 @@ impl Shrinker<'_> {
                 let end = (start + chunk).min(t.posts.len());
                 let mut candidate = t.clone();
                 candidate.posts.drain(start..end);
+                candidate.prune();
                 if self.keeps(&candidate) {
                     t = candidate;
                 } else {
@@ -176,7 +184,7 @@ impl Shrinker<'_> {
             Slot::Action(_) => 0,
             Slot::Notice(_) => 1,
             Slot::Delivery(_) => 2,
-            Slot::Fact(_) => 3,
+            Slot::Fact(_) | Slot::Determination(_) => 3,
             Slot::Removed(_) => 4,
             Slot::Reported(_) => 5,
             Slot::Published(_) => 6,
@@ -232,6 +240,24 @@ impl Shrinker<'_> {
             }
         }
         for k in 0..t.notices.len() {
+            // A notice naming one post rather than several.
+            let named = t
+                .notices
+                .get(k)
+                .map(|n| n.posts.clone())
+                .unwrap_or_default();
+            if named.len() > 1 {
+                for id in named {
+                    let mut candidate = t.clone();
+                    if let Some(n) = candidate.notices.get_mut(k) {
+                        n.posts = vec![id];
+                    }
+                    if self.keeps(&candidate) {
+                        t = candidate;
+                        break;
+                    }
+                }
+            }
             if t.notices.get(k).is_some_and(|n| !n.cites.is_empty()) {
                 let mut candidate = t.clone();
                 if let Some(n) = candidate.notices.get_mut(k) {

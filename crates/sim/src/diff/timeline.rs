@@ -5,6 +5,7 @@
 use jiff::Timestamp;
 
 use crate::scenario::{ActionEvent, DeliveryEvent, FactEvent, NoticeEvent, Post, Scenario};
+use crate::timeline::DeterminationEvent;
 
 /// The posts and events of one candidate timeline.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -21,13 +22,15 @@ pub(crate) struct Timeline {
     pub(crate) deliveries: Vec<DeliveryEvent>,
     /// Facts, in time order.
     pub(crate) facts: Vec<FactEvent>,
+    /// Determinations (dated judgment calls), in time order.
+    pub(crate) determinations: Vec<DeterminationEvent>,
 }
 
 /// How big a timeline is: what the shrinker makes smaller, events first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub struct Size {
     /// Events: each post's publication, report and removal, and every notice, action,
-    /// delivery and fact.
+    /// delivery, fact and determination.
     pub events: usize,
     /// Posts.
     pub posts: usize,
@@ -43,6 +46,7 @@ pub(crate) enum Slot {
     Action(usize),
     Delivery(usize),
     Fact(usize),
+    Determination(usize),
 }
 
 impl Timeline {
@@ -55,6 +59,7 @@ impl Timeline {
             actions: s.actions.clone(),
             deliveries: s.deliveries.clone(),
             facts: s.facts.clone(),
+            determinations: s.determinations.clone(),
         };
         t.normalize();
         t
@@ -68,6 +73,7 @@ impl Timeline {
         s.actions.clone_from(&self.actions);
         s.deliveries.clone_from(&self.deliveries);
         s.facts.clone_from(&self.facts);
+        s.determinations.clone_from(&self.determinations);
     }
 
     /// Its size.
@@ -82,7 +88,8 @@ impl Timeline {
                 + self.notices.len()
                 + self.actions.len()
                 + self.deliveries.len()
-                + self.facts.len(),
+                + self.facts.len()
+                + self.determinations.len(),
             posts: self.posts.len(),
         }
     }
@@ -94,6 +101,7 @@ impl Timeline {
         self.actions.sort_by_key(|a| a.at);
         self.deliveries.sort_by_key(|d| d.at);
         self.facts.sort_by_key(|f| f.at);
+        self.determinations.sort_by_key(|d| d.at);
     }
 
     /// No post is reported or removed before it is published, as a scenario file requires.
@@ -104,7 +112,8 @@ impl Timeline {
         })
     }
 
-    /// Moves a post's report and removal no earlier than its publication.
+    /// Moves a post's report and removal no earlier than its publication, and takes the posts
+    /// the timeline no longer has out of the notices that name them.
     pub(crate) fn repair(&mut self) {
         for p in &mut self.posts {
             if let Some(t) = &mut p.reported {
@@ -113,6 +122,15 @@ impl Timeline {
             if let Some(t) = &mut p.removed {
                 *t = (*t).max(p.published);
             }
+        }
+        self.prune();
+    }
+
+    /// Takes the posts the timeline does not have out of the notices that name them.
+    pub(crate) fn prune(&mut self) {
+        let posts = &self.posts;
+        for n in &mut self.notices {
+            n.posts.retain(|id| posts.iter().any(|p| p.id == *id));
         }
     }
 
@@ -152,6 +170,12 @@ impl Timeline {
                 .enumerate()
                 .map(|(k, f)| (Slot::Fact(k), f.at)),
         );
+        out.extend(
+            self.determinations
+                .iter()
+                .enumerate()
+                .map(|(k, d)| (Slot::Determination(k), d.at)),
+        );
         out
     }
 
@@ -165,6 +189,7 @@ impl Timeline {
             Slot::Action(k) => self.actions.get(k).map(|a| a.at),
             Slot::Delivery(k) => self.deliveries.get(k).map(|d| d.at),
             Slot::Fact(k) => self.facts.get(k).map(|f| f.at),
+            Slot::Determination(k) => self.determinations.get(k).map(|d| d.at),
         }
     }
 
@@ -206,6 +231,11 @@ impl Timeline {
                     f.at = at;
                 }
             }
+            Slot::Determination(k) => {
+                if let Some(d) = self.determinations.get_mut(k) {
+                    d.at = at;
+                }
+            }
         }
     }
 
@@ -213,7 +243,10 @@ impl Timeline {
     pub(crate) fn without(&self, slot: Slot) -> Timeline {
         let mut t = self.clone();
         match slot {
-            Slot::Published(k) => remove_at(&mut t.posts, k),
+            Slot::Published(k) => {
+                remove_at(&mut t.posts, k);
+                t.prune();
+            }
             Slot::Reported(k) => {
                 if let Some(p) = t.posts.get_mut(k) {
                     p.reported = None;
@@ -228,6 +261,7 @@ impl Timeline {
             Slot::Action(k) => remove_at(&mut t.actions, k),
             Slot::Delivery(k) => remove_at(&mut t.deliveries, k),
             Slot::Fact(k) => remove_at(&mut t.facts, k),
+            Slot::Determination(k) => remove_at(&mut t.determinations, k),
         }
         t
     }
