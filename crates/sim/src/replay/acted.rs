@@ -238,6 +238,7 @@ impl Replay<'_> {
                 // Held by every account: the notice opens it for the posts of the account it
                 // is addressed to.
                 let per_account = bound.parties.get(duty.holder).copied().flatten().is_none();
+                let counted_in = world.deadline_zone(duty, Some(notice.to), Some(notice.from));
                 for id in &notice.posts {
                     let Some(&post) = self.post_numbers.get(id) else {
                         continue;
@@ -277,10 +278,7 @@ impl Replay<'_> {
                     self.open_instance(
                         (p, d),
                         duty,
-                        (
-                            &bound.policy.holidays,
-                            world.deadline_zone(duty, Some(notice.to), Some(notice.from)),
-                        ),
+                        (&bound.policy.holidays, counted_in.clone()),
                         post,
                         now,
                         removed,
