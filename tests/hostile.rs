@@ -917,3 +917,13 @@ fn a_problem_on_a_very_long_line_shows_a_window_of_it() {
         );
     }
 }
+
+#[test]
+fn a_varied_value_of_the_wrong_kind_is_blamed_on_vary() {
+    let s = Scratch::new("vary-kind");
+    for value in ["cure_period=30", "cure_period=3 dayz"] {
+        let ran = modsim(&s.0, &["sweep", "--vary", value, "--replicates", "2"]);
+        ran.refused("`--vary cure_period`");
+        assert!(!ran.stderr.contains("--set"), "{}", ran.stderr);
+    }
+}

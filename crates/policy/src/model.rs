@@ -146,6 +146,32 @@ pub enum ParamValue {
     Int(i64),
 }
 
+impl ParamValue {
+    /// The value written `text` where a parameter is set (`--set`, `--vary`, an exercise's
+    /// `set`): a whole number or a period; otherwise the help that says how to write one.
+    pub fn parse(text: &str) -> Result<ParamValue, String> {
+        if let Ok(n) = text.trim().parse::<i64>() {
+            return Ok(ParamValue::Int(n));
+        }
+        Period::parse(text)
+            .map(ParamValue::Period)
+            .map_err(|e| e.help().to_owned())
+    }
+
+    /// Its kind, as a message names it: "a whole number" or "a period".
+    pub fn kind(self) -> &'static str {
+        match self {
+            ParamValue::Int(_) => "a whole number",
+            ParamValue::Period(_) => "a period",
+        }
+    }
+
+    /// Whether `other` is of the same kind, and may replace it.
+    pub fn same_kind(self, other: ParamValue) -> bool {
+        std::mem::discriminant(&self) == std::mem::discriminant(&other)
+    }
+}
+
 impl fmt::Display for ParamValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

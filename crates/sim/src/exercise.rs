@@ -337,7 +337,16 @@ impl Exercise {
         };
         for (name, value) in h.set.get_ref() {
             match value {
-                toml::Value::String(s) => overrides.set.push((name.clone(), s.clone())),
+                toml::Value::String(s) => match modsim_policy::ParamValue::parse(s) {
+                    Ok(_) => overrides.set.push((name.clone(), s.clone())),
+                    Err(help) => problems.push(
+                        Problem::error(
+                            format!("`set.{name}`: `{s}` is neither a period nor a whole number"),
+                            Some(h.set.span()),
+                        )
+                        .with_help(help),
+                    ),
+                },
                 toml::Value::Integer(n) => overrides.set.push((name.clone(), n.to_string())),
                 _ => problems.push(Problem::error(
                     format!("`set.{name}` must be a period or a whole number"),

@@ -76,18 +76,17 @@ impl Compiler<'_> {
             };
             let mut value = default;
             for (_, text) in overrides.set.iter().filter(|(n, _)| n == name) {
-                match (default, override_value(text)) {
-                    (ParamValue::Int(_), Ok(v @ ParamValue::Int(_)))
-                    | (ParamValue::Period(_), Ok(v @ ParamValue::Period(_))) => value = v,
-                    (_, Ok(_)) => self.error(
+                match ParamValue::parse(text) {
+                    Ok(v) if v.same_kind(default) => value = v,
+                    Ok(_) => self.error(
                         Problem::error(
                             format!("`--set {name}={text}` gives the wrong kind of value"),
                             None,
                         )
-                        .with_label(format!("not {}", kind_of(default)))
+                        .with_label(format!("not {}", default.kind()))
                         .with_help(format!(
                             "`{name}` is {}, such as `{default}`",
-                            kind_of(default)
+                            default.kind()
                         ))
                         .in_argument(
                             "--set",
@@ -95,7 +94,7 @@ impl Compiler<'_> {
                             value_at(name, text),
                         ),
                     ),
-                    (_, Err(help)) => self.error(
+                    Err(help) => self.error(
                         Problem::error(
                             format!("`--set {name}={text}`: `{text}` is not a value"),
                             None,
@@ -324,24 +323,8 @@ fn placeholder(from: &str) -> Option<(&str, &str, Option<&str>)> {
 }
 
 /// Reads a `--set` value: a whole number or a period.
-fn override_value(text: &str) -> Result<ParamValue, String> {
-    if let Ok(n) = text.trim().parse::<i64>() {
-        return Ok(ParamValue::Int(n));
-    }
-    Period::parse(text)
-        .map(ParamValue::Period)
-        .map_err(|e| e.help().to_owned())
-}
-
 /// Where the value is in `NAME=VALUE`.
 fn value_at(name: &str, text: &str) -> std::ops::Range<usize> {
     let start = name.len() + 1;
     start..start + text.len()
-}
-
-fn kind_of(value: ParamValue) -> &'static str {
-    match value {
-        ParamValue::Int(_) => "a whole number",
-        ParamValue::Period(_) => "a period",
-    }
 }

@@ -1,6 +1,7 @@
 //! The grid: each axis of `--vary` named and typed (model parameter, policy parameter, judgment call), the points, and the world of each point.
 
 use super::*;
+use modsim_policy::ParamValue;
 
 /// Why an axis of a sweep cannot be varied.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,7 +59,8 @@ pub fn axes(vary: &[(String, Vec<String>)], world: &World) -> Result<Vec<Axis>, 
                         None,
                     )));
                 }
-                AxisKind::Assumption | AxisKind::Parameter => {}
+                AxisKind::Parameter => parameter_value(name, value, world).map_err(problem)?,
+                AxisKind::Assumption => {}
             }
         }
         axes.push(Axis {
@@ -72,6 +74,29 @@ pub fn axes(vary: &[(String, Vec<String>)], world: &World) -> Result<Vec<Axis>, 
 
 /// What `name` names in `world`: a model parameter, a policy parameter or a judgment call;
 /// or why it cannot be varied, and the fix.
+/// Refuses a value of a varied policy parameter that is not of the parameter's kind (a
+/// period for a period), so the problem names `--vary` rather than the `--set` it becomes.
+fn parameter_value(name: &str, value: &str, world: &World) -> Result<(), (String, Option<String>)> {
+    let default = world
+        .policies
+        .iter()
+        .flat_map(|b| &b.policy.parameters)
+        .find(|p| p.name == name)
+        .map(|p| p.default);
+    match (default, ParamValue::parse(value)) {
+        (None, _) => Ok(()),
+        (Some(default), Ok(v)) if v.same_kind(default) => Ok(()),
+        (Some(default), Ok(_)) => Err((
+            format!("`{value}` is not {}", default.kind()),
+            Some(format!(
+                "`{name}` is {}, such as `{default}`",
+                default.kind()
+            )),
+        )),
+        (Some(_), Err(help)) => Err((format!("`{value}` is not a value"), Some(help))),
+    }
+}
+
 pub(super) fn axis_kind(name: &str, world: &World) -> Result<AxisKind, (String, Option<String>)> {
     let has_model = world.scenario.model.is_some();
     let in_model = model::PARAMETERS.contains(&name);
