@@ -1360,6 +1360,66 @@ fn verbose_counts_agree_with_their_nouns() {
     );
 }
 
+/// Issue 12 ("smaller"): verdicts grouped per account were listed by account id, not in the
+/// order the scenario declares its parties. The forum's accounts declared carol, alice, bob
+/// (`tests/data/ok/accounts-in-party-order`) are listed so in every format.
+#[test]
+fn accounts_are_listed_in_the_order_the_scenario_declares_them() {
+    const SCENARIO: &str = "tests/data/ok/accounts-in-party-order/scenario.toml";
+    // The first line of each account's verdicts, in the order they appear.
+    let first_of_each = |out: &str, marker: &dyn Fn(&str, &str) -> bool| -> Vec<&'static str> {
+        let mut seen: Vec<(usize, &'static str)> = ["carol", "alice", "bob"]
+            .into_iter()
+            .filter_map(|a| out.lines().position(|l| marker(l, a)).map(|line| (line, a)))
+            .collect();
+        seen.sort_unstable();
+        seen.into_iter().map(|(_, a)| a).collect()
+    };
+    let run = |format: &str| {
+        let out = modsim(&["run", SCENARIO, "--format", format]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let order = ["carol", "alice", "bob"];
+    let plain = run("text");
+    assert_eq!(
+        first_of_each(&plain, &|l, a| l.starts_with(&format!("  {a} "))),
+        order,
+        "{plain}"
+    );
+    let md = run("md");
+    assert_eq!(
+        first_of_each(&md, &|l, a| l.starts_with(&format!("- `{a}` "))),
+        order,
+        "{md}"
+    );
+    let html = run("html");
+    assert_eq!(
+        first_of_each(&html, &|l, a| l.starts_with(&format!(
+            "<tr><td>forum</td><td>strike</td><td>{a}</td>"
+        ))),
+        order,
+        "{html}"
+    );
+    let report = json(&["run", SCENARIO, "--format", "json"]);
+    let parties: Vec<&str> = report["scenario"]["parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(parties, ["forum", "carol", "alice", "bob"]);
+    for earliest in report["earliest"].as_array().unwrap() {
+        let accounts: Vec<&str> = earliest["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["against"].as_str().unwrap())
+            .collect();
+        assert_eq!(accounts, order, "{earliest}");
+    }
+}
+
 /// The weekend's verdict matrix was 195 to 261 columns wide whatever the terminal: a matrix
 /// wider than 80 columns is drawn one action per line with its details wrapped beneath.
 #[test]

@@ -189,7 +189,10 @@ impl Replay<'_> {
                 let opened = self.open_instance(
                     (p, d),
                     duty,
-                    &bound.policy.holidays,
+                    (
+                        &bound.policy.holidays,
+                        world.deadline_zone(duty, Some(action.actor), Some(action.against)),
+                    ),
                     subject,
                     now,
                     met,
@@ -257,10 +260,12 @@ impl Replay<'_> {
                     }
                     let removed = duty.met_by == modsim_policy::Discharge::Removed
                         && x.removed.is_some_and(|t| t <= now);
+                    let counted_in = world.deadline_zone(duty, Some(notice.to), Some(notice.from));
                     let opened = self.open_for_post(
                         (p, d as usize),
                         duty,
                         &mut post_of,
+                        counted_in,
                         removed,
                         &Cause::Notified(post),
                         || {

@@ -228,13 +228,26 @@ impl Replay<'_> {
             {
                 continue;
             }
-            self.open_for_post((p, d as usize), duty, post_of, removed, cause, || {
-                format!(
-                    "the deadline of `{}` for post `{}`",
-                    bound.policy.duty_clause(duty).id,
-                    x.id
-                )
-            })?;
+            let counterparty = match trigger {
+                Trigger::Reported => world.report_counterparty(holder),
+                _ => None,
+            };
+            let counted_in = world.deadline_zone(duty, holder, counterparty);
+            self.open_for_post(
+                (p, d as usize),
+                duty,
+                post_of,
+                counted_in,
+                removed,
+                cause,
+                || {
+                    format!(
+                        "the deadline of `{}` for post `{}`",
+                        bound.policy.duty_clause(duty).id,
+                        x.id
+                    )
+                },
+            )?;
         }
         Ok(())
     }
@@ -243,11 +256,16 @@ impl Replay<'_> {
     /// it (a duty's usual `prohibited` without a view of the post): how every trigger that
     /// opens a duty per post (publication, report, a notice naming it) opens one. True when
     /// it opened.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the hot path passes what it has looked up"
+    )]
     pub(super) fn open_for_post(
         &mut self,
         (p, d): (usize, usize),
         duty: &modsim_policy::Duty,
         post_of: &mut PostOf<'_>,
+        counted_in: Option<crate::explanation::CountedIn>,
         removed: bool,
         cause: &Cause,
         what: impl FnOnce() -> String,
@@ -277,7 +295,7 @@ impl Replay<'_> {
         self.open_instance(
             (p, d),
             duty,
-            &bound.policy.holidays,
+            (&bound.policy.holidays, counted_in),
             post,
             now,
             removed,
@@ -333,7 +351,10 @@ impl Replay<'_> {
                 let opened = self.open_instance(
                     (p, d),
                     duty,
-                    &bound.policy.holidays,
+                    (
+                        &bound.policy.holidays,
+                        world.deadline_zone(duty, Some(action.against), Some(action.actor)),
+                    ),
                     instance_index,
                     now,
                     false,
@@ -428,8 +449,8 @@ impl Replay<'_> {
     /// Opens `duty`, duty `d` of policy `p`, for `subject` at `now`: met at once when the post
     /// is already `removed`, pending with its deadline queued, pending for good with no time
     /// limit, or breached at once when the period is zero. False when it was open already.
-    /// The change is recorded as caused by `cause`; `what` names the deadline, should its
-    /// arithmetic fail.
+    /// The change is recorded as caused by `cause`; the deadline is counted in `counted_in`'s
+    /// zone (the scenario's when `None`); `what` names the deadline, should its arithmetic fail.
     #[inline]
     #[expect(
         clippy::too_many_arguments,
@@ -439,7 +460,10 @@ impl Replay<'_> {
         &mut self,
         (p, d): (usize, usize),
         duty: &modsim_policy::Duty,
-        calendar: &modsim_policy::Calendar,
+        (calendar, counted_in): (
+            &modsim_policy::Calendar,
+            Option<crate::explanation::CountedIn>,
+        ),
         subject: usize,
         now: Timestamp,
         removed: bool,
@@ -467,7 +491,13 @@ impl Replay<'_> {
             let due = duty
                 .within
                 .period
-                .add_to(now, &self.world.scenario.zone, calendar)
+                .add_to(
+                    now,
+                    counted_in
+                        .as_ref()
+                        .map_or(&self.world.scenario.zone, |c| &c.zone),
+                    calendar,
+                )
                 .map_err(|error| ReplayError {
                     what: what(),
                     error,
