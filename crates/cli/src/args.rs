@@ -343,6 +343,7 @@ pub struct TestArgs {
     pub reforms: Vec<PathBuf>,
     /// After the expected results, search for a timeline on which the encoding and this
     /// reference (a policy, or a reform of the exercise's policy) part: a failed case if found.
+    /// Without it, the reference the key names (`[answers] reference`), if any.
     #[arg(long, value_name = "FILE")]
     pub reference: Option<PathBuf>,
     /// Output format.

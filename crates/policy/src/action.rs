@@ -39,6 +39,18 @@ crate::vocabulary! {
 }
 
 impl Action {
+    /// The actions that restrict for a time, and so take `for` (how long the restriction
+    /// lasts) on a power and on a scenario's action.
+    pub const LASTING: [Action; 3] = [Action::Restrict, Action::SuspendAccount, Action::Suspend];
+
+    /// Whether the action restricts for a time (one of [`Action::LASTING`]).
+    pub const fn may_last(self) -> bool {
+        matches!(
+            self,
+            Action::Restrict | Action::SuspendAccount | Action::Suspend
+        )
+    }
+
     /// The name of an account's count of these actions in conditions (`account.strikes`),
     /// for the actions an account's history counts.
     pub const fn history_name(self) -> Option<&'static str> {

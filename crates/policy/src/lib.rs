@@ -46,6 +46,7 @@ pub mod period;
 pub mod reform;
 pub mod time_error;
 pub mod vocabulary;
+pub mod zone;
 
 pub use calendar::{Calendar, Calendars};
 pub use condition::{Cond, Condition, Env, Facts, PostView};
@@ -59,3 +60,4 @@ pub use model::{
 pub use period::{MonthEnd, Period, TimeError, rfc3339, show_instant};
 pub use reform::ReformDoc;
 pub use vocabulary::{Vocabulary, Word};
+pub use zone::DeadlineZone;

@@ -294,6 +294,9 @@ pub struct Duty {
     pub on: Vec<Action>,
     /// The event that discharges it.
     pub met_by: Discharge,
+    /// Where its deadline is counted (`zone`): the holder's zone unless the clause says
+    /// otherwise.
+    pub zone: crate::zone::DeadlineZone,
 }
 
 crate::vocabulary! {

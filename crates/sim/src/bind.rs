@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 use modsim_policy::condition::{Env, NoState};
-use modsim_policy::{LabelSet, Policy, PostView};
+use modsim_policy::{DeadlineZone, LabelSet, Policy, PostView};
 
+use crate::explanation::{CountedIn, ZoneFrom};
 use crate::scenario::Scenario;
 
 /// A policy bound to a scenario's parties, with the posts seen through its labels.
@@ -183,6 +184,39 @@ impl World {
             accounts: scenario.accounts().collect(),
             scenario,
             policies: bound,
+        }
+    }
+
+    /// Where `duty` counts the deadline of an instance owed by `holder` to `counterparty`:
+    /// `None` for the scenario's zone, else the zone and why (the holder's zone unless the
+    /// clause says otherwise; a party that declares no zone sits in the scenario's).
+    pub fn deadline_zone(
+        &self,
+        duty: &modsim_policy::Duty,
+        holder: Option<usize>,
+        counterparty: Option<usize>,
+    ) -> Option<CountedIn> {
+        let party_zone = |party: Option<usize>, because| {
+            let zone = self.scenario.parties.get(party?)?.zone.clone()?;
+            Some(CountedIn { zone, because })
+        };
+        match &duty.zone {
+            DeadlineZone::Holder => party_zone(holder, ZoneFrom::Holder),
+            DeadlineZone::Counterparty => party_zone(counterparty, ZoneFrom::Counterparty),
+            DeadlineZone::Named(zone) => Some(CountedIn {
+                zone: zone.clone(),
+                because: ZoneFrom::Clause,
+            }),
+        }
+    }
+
+    /// The party a report is the counterparty of, for a duty held by `holder`: the one who
+    /// reported to the holder (or the one reported to, when the holder reported).
+    pub fn report_counterparty(&self, holder: Option<usize>) -> Option<usize> {
+        let s = &self.scenario;
+        match holder {
+            Some(h) if s.reported_by == Some(h) => s.reported_to,
+            _ => s.reported_by,
         }
     }
 

@@ -183,6 +183,9 @@ pub struct DutyHistory {
     /// Its state at the end, each instance with its deadline's arithmetic: only from
     /// [`World::replay_explaining`](crate::bind::World::replay_explaining) naming its clause.
     pub explanation: Option<Explanation>,
+    /// Every instance's deadline arithmetic, grouped by shape: in an explained replay, for a
+    /// duty with a time limit; shared with the report, never copied.
+    pub deadlines: Option<std::sync::Arc<crate::explanation::Deadlines>>,
 }
 
 /// How many of a duty's subjects one account owes, by how they stand at the end of the

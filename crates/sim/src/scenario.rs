@@ -71,21 +71,7 @@ pub fn json_schema() -> schemars::Schema {
 /// Reads a scenario: its TOML text (named `name` to the user) and, through `files`, its posts.
 pub fn load(name: &str, text: &str, files: &dyn Files) -> Result<Scenario, LoadFailure> {
     if text.len() > MAX_SCENARIO_BYTES {
-        return Err(FileProblems::new(
-            name,
-            "",
-            vec![
-                Problem::error(
-                    format!(
-                        "the file is {} bytes, over the limit of {MAX_SCENARIO_BYTES}",
-                        text.len()
-                    ),
-                    None,
-                )
-                .with_help("put the posts in a CSV file named by `[posts] file` (the limit is `MAX_SCENARIO_BYTES` in crates/sim/src/scenario.rs)"),
-            ],
-        )
-        .into());
+        return Err(too_big(name, text.len()));
     }
     let raw: RawScenario = modsim_policy::load::shape::read(name, text)?;
     let policies = raw
@@ -121,30 +107,13 @@ pub fn load(name: &str, text: &str, files: &dyn Files) -> Result<Scenario, LoadF
         ..(*failure.places).clone()
     };
     if let Some((path, span)) = posts {
-        match files.read(&path) {
-            Ok(csv_text) => match read_posts(&path, &csv_text, &scenario.zone, &scenario.parties) {
-                Ok(read) => {
-                    scenario.posts = read.posts;
-                    scenario.labels = read.labels;
-                    scenario.places.labels = read.first_seen;
-                    scenario.places.posts = Some(Source::new(&path, csv_text));
-                    scenario.posts_file = Some(path);
-                }
-                Err(problems) => failure.problems.append(problems),
-            },
-            Err(e) => failure
-                .problems
-                .append(files.located(&path).unwrap_or_else(|| {
-                    FileProblems::new(
-                        name,
-                        text,
-                        vec![Problem::error(
-                            format!("cannot read the posts file `{path}`: {e}"),
-                            Some(span),
-                        )],
-                    )
-                })),
-        }
+        read_posts_file(
+            &mut scenario,
+            &mut failure,
+            (&path, span),
+            (name, text),
+            files,
+        );
     }
     if !failure.problems.has_errors() {
         // The posts notices name, once the posts file is read.
@@ -158,6 +127,57 @@ pub fn load(name: &str, text: &str, files: &dyn Files) -> Result<Scenario, LoadF
         return Err(failure);
     }
     Ok(scenario)
+}
+
+/// A scenario file over [`MAX_SCENARIO_BYTES`], refused before it is parsed.
+fn too_big(name: &str, bytes: usize) -> LoadFailure {
+    FileProblems::new(
+        name,
+        "",
+        vec![
+            Problem::error(
+                format!("the file is {bytes} bytes, over the limit of {MAX_SCENARIO_BYTES}"),
+                None,
+            )
+            .with_help("put the posts in a CSV file named by `[posts] file` (the limit is `MAX_SCENARIO_BYTES` in crates/sim/src/scenario.rs)"),
+        ],
+    )
+    .into()
+}
+
+/// Reads the posts file at `path` (named at `span` of the scenario `name`, whose text is
+/// `text`) into `scenario`, or adds its problems, or that it cannot be read, to `failure`.
+fn read_posts_file(
+    scenario: &mut Scenario,
+    failure: &mut LoadFailure,
+    (path, span): (&str, std::ops::Range<usize>),
+    (name, text): (&str, &str),
+    files: &dyn Files,
+) {
+    match files.read(path) {
+        Ok(csv_text) => match read_posts(path, &csv_text, &scenario.zone, &scenario.parties) {
+            Ok(read) => {
+                scenario.posts = read.posts;
+                scenario.labels = read.labels;
+                scenario.places.labels = read.first_seen;
+                scenario.places.posts = Some(Source::new(path, csv_text));
+                scenario.posts_file = Some(path.to_owned());
+            }
+            Err(problems) => failure.problems.append(problems),
+        },
+        Err(e) => failure
+            .problems
+            .append(files.located(path).unwrap_or_else(|| {
+                FileProblems::new(
+                    name,
+                    text,
+                    vec![Problem::error(
+                        format!("cannot read the posts file `{path}`: {e}"),
+                        Some(span),
+                    )],
+                )
+            })),
+    }
 }
 
 #[cfg(test)]

@@ -16,6 +16,9 @@ pub struct Party {
     pub name: String,
     /// For a user account: its handle, matched against the posts' `author`.
     pub account: Option<String>,
+    /// The zone it sits in, when the scenario says (otherwise the scenario's): the duties it
+    /// holds count their deadlines in it unless their clause says otherwise.
+    pub zone: Option<TimeZone>,
 }
 
 /// A post's id (or an author's handle): kept inline up to 23 bytes, and shared rather than

@@ -124,12 +124,11 @@ fn verdicts(out: &mut String, report: &Report) {
         .iter()
         .filter_map(|v| v.account.as_deref())
         .collect();
-    accounts.dedup();
-    accounts.sort_unstable();
+    accounts.sort_by_key(|a| report.party_rank(a));
     accounts.dedup();
     let permitted = per_account.iter().filter(|v| v.permitted).count();
     let mut sorted = per_account.clone();
-    sorted.sort_by_key(|v| v.account.clone());
+    sorted.sort_by_key(|v| v.account.as_deref().map(|a| report.party_rank(a)));
     let _ = writeln!(
         out,
         "<details{}><summary>{} verdicts on {} accounts: {permitted} permitted, {} not permitted</summary>",
@@ -294,8 +293,45 @@ fn duties(out: &mut String, prose: &Prose<'_>, report: &Report) {
         if !d.accounts.is_empty() {
             duty_accounts(out, d);
         }
+        duty_deadlines(out, prose, d);
     }
     let _ = writeln!(out, "</table>");
+}
+
+/// How many instances of each group of a duty's deadlines the HTML writes out.
+const DEADLINES_SHOWN: usize = 200;
+
+/// A duty's deadlines: each group's shape as the summary of a fold (open when it holds few),
+/// its instances' arithmetic inside, the first [`DEADLINES_SHOWN`] of them.
+fn duty_deadlines(out: &mut String, prose: &Prose<'_>, d: &modsim_sim::report::DutyReport) {
+    let Some(deadlines) = &d.deadlines else {
+        return;
+    };
+    for group in &deadlines.deadlines.groups {
+        let mut rows: Vec<String> = group
+            .instances
+            .iter()
+            .take(DEADLINES_SHOWN)
+            .map(|i| esc(&prose.deadline_instance(group, i)))
+            .collect();
+        if group.instances.len() > DEADLINES_SHOWN {
+            rows.push(format!(
+                "… {} more (<code>--format json</code> lists them all)",
+                group.instances.len() - DEADLINES_SHOWN
+            ));
+        }
+        let _ = writeln!(
+            out,
+            "<tr><td></td><td colspan=\"4\"><details{}><summary>{}</summary>{}</details></td></tr>",
+            if group.instances.len() <= 3 {
+                " open"
+            } else {
+                ""
+            },
+            esc(&prose.deadline_group(group)),
+            rows.join("<br>")
+        );
+    }
 }
 
 /// A duty held by every account: each account's share of its tally, folded under a count (open

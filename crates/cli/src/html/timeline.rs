@@ -16,10 +16,15 @@
 
 use std::fmt::Write as _;
 
+use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use jiff::{Timestamp, ToSpan};
 
-use crate::timeline::{MarkKind, Span, SpanKind, Timeline, TimelineMark, Window};
+use crate::timeline::{MarkKind, SpanKind, Timeline, Window};
+
+#[cfg(test)]
+use band::ticks;
+use band::x_in;
+use layout::LaneLayout;
 
 /// The drawing's width, in pixels (the page scales it to the window).
 const WIDTH: f64 = 1120.0;
@@ -139,44 +144,6 @@ pub fn draw(model: &Timeline, zone: &TimeZone) -> Drawing {
     }
 }
 
-/// An item to label in a lane: a mark, or a count of the marks beyond an edge.
-struct Labelled {
-    x: f64,
-    label: String,
-    bold: bool,
-    class: &'static str,
-}
-
-/// A lane, laid out.
-struct LaneLayout<'m> {
-    index: usize,
-    mark_y: f64,
-    height: f64,
-    /// Marks in the window, with their x.
-    marks: Vec<(f64, &'m TimelineMark)>,
-    /// Marks before and after the window.
-    before: Vec<&'m TimelineMark>,
-    after: Vec<&'m TimelineMark>,
-    /// Labels placed: (left, baseline, item).
-    labels: Vec<(f64, f64, Labelled)>,
-    /// Labels that fit in no row.
-    hidden: usize,
-    /// Spans by track: (track, label, label's x, parts).
-    tracks: Vec<TrackItem<'m>>,
-}
-
-/// The stretches of one span label on one track.
-struct TrackItem<'m> {
-    track: usize,
-    label: String,
-    label_x: f64,
-    parts: Vec<(f64, f64, &'m Span)>,
-    /// Runs on before the window.
-    cut_left: bool,
-    /// Runs on after it.
-    cut_right: bool,
-}
-
 struct Draw<'m> {
     model: &'m Timeline,
     zone: &'m TimeZone,
@@ -266,164 +233,6 @@ impl<'m> Draw<'m> {
         self.y = y + 12.0;
     }
 
-    /// Lays out lane `index`: its labels in rows, its spans on tracks.
-    fn lane(&self, index: usize) -> LaneLayout<'m> {
-        let model = self.model;
-        let (x0, x1) = (TITLE_WIDTH, WIDTH - RIGHT);
-        let mut marks = Vec::new();
-        let (mut before, mut after) = (Vec::new(), Vec::new());
-        for m in model.marks.iter().filter(|m| m.lane == index) {
-            if m.at < self.win.start {
-                before.push(m);
-            } else if m.at > self.win.end {
-                after.push(m);
-            } else {
-                marks.push((self.x(m.at), m));
-            }
-        }
-        // Labels: the marks', and a count at each edge; left to right, each in the first row
-        // where it fits.
-        let mut items: Vec<Labelled> = marks
-            .iter()
-            .map(|(x, m)| Labelled {
-                x: *x,
-                label: m.label.clone(),
-                bold: matches!(m.kind, MarkKind::Permitted | MarkKind::NotPermitted),
-                class: kind_class(m.kind),
-            })
-            .collect();
-        if !before.is_empty() {
-            items.push(Labelled {
-                x: x0,
-                label: format!("◀ {} earlier", before.len()),
-                bold: false,
-                class: "edge",
-            });
-        }
-        if !after.is_empty() {
-            items.push(Labelled {
-                x: x1,
-                label: format!("{} later ▶", after.len()),
-                bold: false,
-                class: "edge",
-            });
-        }
-        items.sort_by(|a, b| a.x.total_cmp(&b.x));
-        let mut rows_end: Vec<f64> = Vec::new();
-        let mut placed = Vec::new();
-        let mut hidden = 0;
-        for item in items {
-            let w = text_width(&item.label, FONT, item.bold) + 6.0;
-            let left = (item.x - w / 2.0).clamp(x0, x1 - w);
-            let row = match rows_end.iter().position(|end| end + 4.0 <= left) {
-                Some(row) => row,
-                None if rows_end.len() < MAX_ROWS => {
-                    rows_end.push(f64::NEG_INFINITY);
-                    rows_end.len() - 1
-                }
-                None => {
-                    hidden += 1;
-                    continue;
-                }
-            };
-            if let Some(end) = rows_end.get_mut(row) {
-                *end = left + w;
-            }
-            placed.push((left, row, item));
-        }
-        // Spans: grouped by label, each group on the first track where its bars and label fit.
-        let mut groups: Vec<TrackItem<'m>> = Vec::new();
-        for s in model.spans.iter().filter(|s| s.lane == index) {
-            if s.to < self.win.start || s.from > self.win.end {
-                continue;
-            }
-            let (a, b) = (self.x(s.from).max(x0), self.x(s.to).min(x1));
-            let part = (a, b.max(a + 2.0), s);
-            match groups.iter_mut().find(|g| {
-                g.parts
-                    .first()
-                    .is_some_and(|p| p.2.label == s.label && p.2.kind == s.kind)
-            }) {
-                Some(g) => g.parts.push(part),
-                None => groups.push(TrackItem {
-                    track: 0,
-                    label: String::new(),
-                    label_x: a,
-                    parts: vec![part],
-                    cut_left: false,
-                    cut_right: false,
-                }),
-            }
-        }
-        let mut tracks_end: Vec<f64> = Vec::new();
-        for g in &mut groups {
-            g.parts.sort_by(|p, q| p.0.total_cmp(&q.0));
-            let first = g.parts.first().map(|p| p.2);
-            let last = g.parts.last().map(|p| p.2);
-            g.cut_left = first.is_some_and(|s| s.from < self.win.start);
-            g.cut_right = last.is_some_and(|s| s.to > self.win.end || s.open_ended);
-            g.label = self.span_label(first, last, g.cut_left, g.cut_right);
-            let start = g.parts.first().map_or(x0, |p| p.0);
-            let end = g.parts.iter().map(|p| p.1).fold(start, f64::max);
-            let w = text_width(&g.label, FONT, false) + 14.0;
-            g.label_x = start.min(x1 - w).max(x0);
-            let extent = (start.min(g.label_x), end.max(g.label_x + w));
-            g.track = match tracks_end.iter().position(|e| e + 6.0 <= extent.0) {
-                Some(t) => t,
-                None => {
-                    tracks_end.push(f64::NEG_INFINITY);
-                    tracks_end.len() - 1
-                }
-            };
-            if let Some(e) = tracks_end.get_mut(g.track) {
-                *e = extent.1;
-            }
-        }
-        let rows = rows_end.len() as f64;
-        let tracks = tracks_end.len() as f64;
-        let mark_y = LANE_PAD + rows * ROW + MARK_ROW / 2.0 + 4.0;
-        let labels = placed
-            .into_iter()
-            .map(|(left, row, item)| (left, mark_y - MARK_ROW / 2.0 - 2.0 - row as f64 * ROW, item))
-            .collect();
-        LaneLayout {
-            index,
-            mark_y,
-            height: LANE_PAD * 2.0 + rows * ROW + MARK_ROW + tracks * TRACK + 4.0,
-            marks,
-            before,
-            after,
-            labels,
-            hidden,
-            tracks: groups,
-        }
-    }
-
-    /// A span's label with where it starts or ends, when that is beyond the window.
-    fn span_label(
-        &self,
-        first: Option<&Span>,
-        last: Option<&Span>,
-        cut_left: bool,
-        cut_right: bool,
-    ) -> String {
-        let Some(first) = first else {
-            return String::new();
-        };
-        let mut label = first.label.clone();
-        if cut_left {
-            let _ = write!(label, ", since {}", self.local(first.from, "%-d %b %Y"));
-        }
-        if cut_right && let Some(last) = last {
-            if last.open_ended {
-                label.push_str(", to the end");
-            } else {
-                let _ = write!(label, ", until {}", self.local(last.to, "%-d %b %Y %H:%M"));
-            }
-        }
-        label
-    }
-
     fn draw_lane(&mut self, lane: &LaneLayout<'m>) {
         let top = self.y;
         let (x0, x1) = (TITLE_WIDTH, WIDTH - RIGHT);
@@ -460,6 +269,28 @@ impl<'m> Draw<'m> {
             "<line x1=\"{x0}\" x2=\"{x1}\" y1=\"{mark_y:.1}\" y2=\"{mark_y:.1}\" class=\"lane-line\"/>"
         );
         self.tracks(lane, top);
+        self.lane_labels(lane, top, mark_y);
+        for (x, m) in &lane.marks {
+            let _ = writeln!(
+                self.out,
+                "<g class=\"mark {}{}\"><title>{}</title>{}</g>",
+                kind_class(m.kind),
+                if m.reconstructed {
+                    " reconstructed"
+                } else {
+                    ""
+                },
+                esc(&m.tooltip),
+                mark_shape(m.kind, *x, mark_y)
+            );
+        }
+        self.lane_edges(lane, mark_y);
+        let _ = writeln!(self.out, "</g>");
+        self.y = top + lane.height;
+    }
+
+    /// A lane's labels, each with a leader line down to its mark.
+    fn lane_labels(&mut self, lane: &LaneLayout<'m>, top: f64, mark_y: f64) {
         for (left, baseline, item) in &lane.labels {
             let baseline = top + baseline;
             let lx = item
@@ -487,20 +318,12 @@ impl<'m> Draw<'m> {
                 FONT,
             );
         }
-        for (x, m) in &lane.marks {
-            let _ = writeln!(
-                self.out,
-                "<g class=\"mark {}{}\"><title>{}</title>{}</g>",
-                kind_class(m.kind),
-                if m.reconstructed {
-                    " reconstructed"
-                } else {
-                    ""
-                },
-                esc(&m.tooltip),
-                mark_shape(m.kind, *x, mark_y)
-            );
-        }
+    }
+
+    /// The arrows at a lane's edges that count (and on hover list) the marks before and after
+    /// the window drawn.
+    fn lane_edges(&mut self, lane: &LaneLayout<'m>, mark_y: f64) {
+        let (x0, x1) = (TITLE_WIDTH, WIDTH - RIGHT);
         for (side, marks, x) in [
             ("before", &lane.before, x0 + 5.0),
             ("after", &lane.after, x1 - 5.0),
@@ -524,8 +347,6 @@ impl<'m> Draw<'m> {
                 esc(&list.join("\n"))
             );
         }
-        let _ = writeln!(self.out, "</g>");
-        self.y = top + lane.height;
     }
 
     /// A lane's spans: on each track, the label, then the bars beneath it.
@@ -576,273 +397,6 @@ impl<'m> Draw<'m> {
             self.text(g.label_x + 2.0, y + 10.0, &label, &class, "start", FONT);
         }
     }
-
-    /// Reports per day in the window, with a scale.
-    fn band(&mut self, top: f64) {
-        let (x0, x1) = (TITLE_WIDTH, WIDTH - RIGHT);
-        let base = top + BAND - 6.0;
-        let visible: Vec<_> = self
-            .model
-            .reports
-            .iter()
-            .filter(|d| d.day + DAY_MS > self.win.start && d.day < self.win.end)
-            .collect();
-        let _ = writeln!(
-            self.out,
-            "<rect x=\"0\" y=\"{top:.1}\" width=\"{WIDTH}\" height=\"{BAND}\" class=\"band-bg\"/>"
-        );
-        self.text(
-            8.0,
-            top + 16.0,
-            "reports per day",
-            "lane-title bold",
-            "start",
-            FONT,
-        );
-        if self.model.reports_reconstructed {
-            self.text(
-                8.0,
-                top + 30.0,
-                "(reconstructed)",
-                "lane-more",
-                "start",
-                10.0,
-            );
-        }
-        let max = visible.iter().map(|d| d.count).max().unwrap_or(0);
-        let _ = writeln!(
-            self.out,
-            "<line x1=\"{x0}\" x2=\"{x1}\" y1=\"{base:.1}\" y2=\"{base:.1}\" class=\"axis\"/>"
-        );
-        if max == 0 {
-            let total: u32 = self.model.reports.iter().map(|d| d.count).sum();
-            let note = if total == 0 {
-                "no reports".to_owned()
-            } else {
-                format!("none in this window; {total} in all: see the whole timeline below")
-            };
-            self.text(x0 + 6.0, base - 8.0, &note, "lane-more", "start", 10.0);
-            return;
-        }
-        let scale = (BAND - 20.0) / f64::from(max);
-        self.text(x0 - 6.0, base + 3.0, "0", "tick", "end", 10.0);
-        let top_y = base - f64::from(max) * scale;
-        self.text(x0 - 6.0, top_y + 4.0, &max.to_string(), "tick", "end", 10.0);
-        let _ = writeln!(
-            self.out,
-            "<line x1=\"{:.1}\" x2=\"{x0}\" y1=\"{top_y:.1}\" y2=\"{top_y:.1}\" class=\"axis\"/>",
-            x0 - 4.0
-        );
-        for d in visible {
-            let a = self.x(d.day).max(x0);
-            let b = self.x(d.day + DAY_MS).min(x1);
-            let h = f64::from(d.count) * scale;
-            let _ = writeln!(
-                self.out,
-                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\" class=\"day{}\"><title>{}: {} post{} reported{}</title></rect>",
-                a + 0.5,
-                base - h,
-                (b - a - 1.0).max(1.0),
-                if self.model.reports_reconstructed {
-                    " reconstructed"
-                } else {
-                    ""
-                },
-                d.date,
-                d.count,
-                if d.count == 1 { "" } else { "s" },
-                if self.model.reports_reconstructed {
-                    " (reconstructed)"
-                } else {
-                    ""
-                }
-            );
-        }
-    }
-
-    /// The time axis under the band, with gridlines up through the lanes.
-    fn axis(&mut self, lanes_top: f64, axis_y: f64) {
-        let (x0, x1) = (TITLE_WIDTH, WIDTH - RIGHT);
-        let mut grid = String::new();
-        for (t, label) in ticks(self.win, x1 - x0, self.zone) {
-            let x = self.x(t);
-            let _ = writeln!(
-                grid,
-                "<line x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{lanes_top:.1}\" y2=\"{axis_y:.1}\" class=\"gridline\"/>"
-            );
-            self.text(x, axis_y + 14.0, &label, "tick", "middle", 10.0);
-        }
-        // Gridlines under everything else.
-        self.out.insert_str(0, &grid);
-        let _ = writeln!(
-            self.out,
-            "<line x1=\"{x0}\" x2=\"{x1}\" y1=\"{axis_y:.1}\" y2=\"{axis_y:.1}\" class=\"axis\"/>"
-        );
-        let zone = format!("times in {}", self.model.zone);
-        self.text(x1, axis_y + 28.0, &zone, "tick", "end", 10.0);
-        let window = format!(
-            "drawn: {} to {}",
-            self.local(self.win.start, "%-d %b %Y %H:%M"),
-            self.local(self.win.end, "%-d %b %Y %H:%M")
-        );
-        self.text(x0, axis_y + 28.0, &window, "tick", "start", 10.0);
-        self.y = axis_y + 28.0;
-    }
-
-    /// The whole timeline in one strip: reports per day, every mark as a tick, and the window
-    /// drawn above shaded.
-    fn overview(&mut self, top: f64) {
-        let ext = self.model.extent;
-        let (x0, x1) = (TITLE_WIDTH, WIDTH - RIGHT);
-        let x = |t: i64| x_in(ext, t, x0, x1);
-        let base = top + OVERVIEW - 10.0;
-        self.text(
-            8.0,
-            top + 14.0,
-            "whole timeline",
-            "lane-title bold",
-            "start",
-            FONT,
-        );
-        self.text(
-            8.0,
-            top + 27.0,
-            "shaded: the window above",
-            "lane-more",
-            "start",
-            10.0,
-        );
-        let (a, b) = (x(self.win.start).max(x0), x(self.win.end).min(x1));
-        let _ = writeln!(
-            self.out,
-            "<rect x=\"{a:.1}\" y=\"{top:.1}\" width=\"{:.1}\" height=\"{:.1}\" class=\"focus\"><title>the window drawn above</title></rect>",
-            (b - a).max(2.0),
-            OVERVIEW - 10.0
-        );
-        let max = self
-            .model
-            .reports
-            .iter()
-            .map(|d| d.count)
-            .max()
-            .unwrap_or(0);
-        if max > 0 {
-            let scale = (OVERVIEW - 18.0) / f64::from(max);
-            for d in &self.model.reports {
-                let (a, b) = (x(d.day), x(d.day + DAY_MS));
-                let h = f64::from(d.count) * scale;
-                let _ = writeln!(
-                    self.out,
-                    "<rect x=\"{a:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\" class=\"day\"><title>{}: {} reported</title></rect>",
-                    base - h,
-                    (b - a - 0.3).max(0.8),
-                    d.date,
-                    d.count
-                );
-            }
-        }
-        for m in &self.model.marks {
-            let mx = x(m.at);
-            let _ = writeln!(
-                self.out,
-                "<line x1=\"{mx:.1}\" x2=\"{mx:.1}\" y1=\"{:.1}\" y2=\"{base:.1}\" class=\"tickmark {}\"><title>{}</title></line>",
-                base - 6.0,
-                kind_class(m.kind),
-                esc(&m.tooltip)
-            );
-        }
-        let _ = writeln!(
-            self.out,
-            "<line x1=\"{x0}\" x2=\"{x1}\" y1=\"{base:.1}\" y2=\"{base:.1}\" class=\"axis\"/>"
-        );
-        for (t, label) in ticks(ext, x1 - x0, self.zone) {
-            self.text(x(t), base + 13.0, &label, "tick", "middle", 10.0);
-        }
-        self.y = base + 16.0;
-    }
-}
-
-/// The x of instant `t` in `win`, drawn between `x0` and `x1`.
-fn x_in(win: Window, t: i64, x0: f64, x1: f64) -> f64 {
-    let span = (win.end - win.start).max(1) as f64;
-    x0 + (t - win.start) as f64 / span * (x1 - x0)
-}
-
-/// Ticks for `win` over `width` pixels, at most one per 100 pixels: hours, days (at local
-/// midnight), weeks or months, labelled in `zone`.
-fn ticks(win: Window, width: f64, zone: &TimeZone) -> Vec<(i64, String)> {
-    let want = (width / 100.0).max(2.0);
-    let hours = (win.end - win.start) as f64 / 3_600_000.0;
-    let Ok(start) = Timestamp::from_millisecond(win.start) else {
-        return Vec::new();
-    };
-    let day = start.to_zoned(zone.clone()).date();
-    let mut out = Vec::new();
-    let mut push = |t: Timestamp, label: String| {
-        let ms = t.as_millisecond();
-        if (win.start..=win.end).contains(&ms) {
-            out.push((ms, label));
-        }
-    };
-    if let Some(step) = [1i32, 2, 3, 6, 12]
-        .into_iter()
-        .find(|s| hours / f64::from(*s) <= want)
-        .map(i64::from)
-    {
-        let Ok(midnight) = day.to_zoned(zone.clone()) else {
-            return Vec::new();
-        };
-        for i in 0..=(hours as i64 / step + 48 / step) {
-            let Ok(t) = midnight.checked_add((i * step).hours()) else {
-                break;
-            };
-            let label = if t.hour() == 0 {
-                t.strftime("%a %-d %b").to_string()
-            } else {
-                t.strftime("%H:%M").to_string()
-            };
-            push(t.timestamp(), label);
-        }
-        return out;
-    }
-    let days = hours / 24.0;
-    if let Some(step) = [1i32, 2, 7, 14]
-        .into_iter()
-        .find(|s| days / f64::from(*s) <= want)
-        .map(i64::from)
-    {
-        for i in 0..=(days as i64 / step + 2) {
-            let Ok(t) = day
-                .checked_add((i * step).days())
-                .and_then(|d| d.to_zoned(zone.clone()))
-            else {
-                break;
-            };
-            push(t.timestamp(), t.strftime("%a %-d %b").to_string());
-        }
-        return out;
-    }
-    let months = days / 30.0;
-    let step = [1i32, 2, 3, 6, 12]
-        .into_iter()
-        .find(|s| months / f64::from(*s) <= want)
-        .map_or(12, i64::from);
-    let first = day.first_of_month();
-    for i in 0..=(months as i64 / step + 2) {
-        let Ok(t) = first
-            .checked_add((i * step).months())
-            .and_then(|d| d.to_zoned(zone.clone()))
-        else {
-            break;
-        };
-        let label = if t.month() == 1 || i == 0 {
-            t.strftime("%b %Y").to_string()
-        } else {
-            t.strftime("%b").to_string()
-        };
-        push(t.timestamp(), label);
-    }
-    out
 }
 
 /// `text`, cut with an ellipsis to fit `width`.
@@ -937,172 +491,8 @@ fn esc(text: &str) -> String {
     super::esc(text)
 }
 
+mod band;
+mod layout;
+
 #[cfg(test)]
-mod tests {
-    use modsim_sim::{Request, report};
-
-    use super::*;
-    use crate::files::DiskOrSeed;
-
-    /// The timeline of a shipped scenario, as `modsim run --format html` draws it.
-    fn drawn(scenario: &str) -> (Timeline, Drawing) {
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
-        let request = Request {
-            scenario: format!("{root}/{scenario}/scenario.toml"),
-            ..Request::default()
-        };
-        let prepared =
-            modsim_sim::prepare(&request, &DiskOrSeed { embedded: false }).expect("prepared");
-        let outcome = prepared.world.replay().expect("replayed");
-        let report = report::build(&prepared.world, &outcome);
-        let parties = &prepared.world.scenario.parties;
-        let model = Timeline::build(&report, &|party| {
-            parties
-                .iter()
-                .find(|p| p.id == party)
-                .map(|p| p.name.clone())
-        });
-        let drawing = draw(&model, &report.zone);
-        (model, drawing)
-    }
-
-    /// Issue 14, item 5: on the weekend's timeline, labels smeared together and a duty's label
-    /// was struck through by its own bar.
-    #[test]
-    fn no_two_texts_of_the_weekend_overlap() {
-        for scenario in ["seeds/weekend-2021-01", "seeds/parler-aws-2021"] {
-            let (_, drawing) = drawn(scenario);
-            let texts = &drawing.texts;
-            for (i, a) in texts.iter().enumerate() {
-                for b in texts.iter().skip(i + 1) {
-                    assert!(
-                        !a.overlaps(b),
-                        "{scenario}: `{}` overlaps `{}`",
-                        a.text,
-                        b.text
-                    );
-                }
-            }
-            assert!(
-                !drawing.svg.contains("not drawn"),
-                "{scenario}: every label fits"
-            );
-        }
-    }
-
-    #[test]
-    fn every_lane_and_mark_of_the_weekend_is_labelled() {
-        let (model, drawing) = drawn("seeds/weekend-2021-01");
-        assert!(model.lanes.len() >= 7, "a lane per party");
-        for lane in &model.lanes {
-            let title = fit(&lane.name, TITLE_WIDTH - 14.0, true);
-            assert!(
-                drawing.texts.iter().any(|t| t.text == title),
-                "no title for the lane of `{}`",
-                lane.party
-            );
-        }
-        let window = model.focus;
-        for mark in model
-            .marks
-            .iter()
-            .filter(|m| (window.start..=window.end).contains(&m.at))
-        {
-            assert!(
-                drawing.texts.iter().any(|t| t.text == mark.label),
-                "no label for `{}`",
-                mark.label
-            );
-            assert!(
-                drawing
-                    .svg
-                    .contains(&format!("<title>{}</title>", esc(&mark.tooltip))),
-                "no tooltip for `{}`",
-                mark.label
-            );
-        }
-        for (at, _) in drawing.svg.match_indices("<g class=\"mark ") {
-            let rest = &drawing.svg[at..];
-            let end = rest.find('>').expect("a tag");
-            assert!(
-                rest[end + 1..].starts_with("<title>"),
-                "a mark without a title: {}",
-                &rest[..end]
-            );
-        }
-        let reconstructed = model.marks.iter().filter(|m| m.reconstructed).count();
-        assert!(reconstructed > 0);
-        assert!(
-            drawing.svg.contains(" reconstructed\"><title>"),
-            "drawn apart"
-        );
-        for legend in [
-            "action permitted",
-            "duty in breach",
-            "reconstructed instant",
-        ] {
-            assert!(
-                drawing.texts.iter().any(|t| t.text.starts_with(legend)),
-                "{legend}"
-            );
-        }
-    }
-
-    #[test]
-    fn the_window_is_where_the_events_are_and_long_spans_say_where_they_run() {
-        let (model, drawing) = drawn("seeds/weekend-2021-01");
-        let days = (model.focus.end - model.focus.start) / DAY_MS;
-        assert!(days <= 5, "the weekend is drawn over {days} days");
-        assert!(
-            drawing
-                .texts
-                .iter()
-                .any(|t| t.text.starts_with("4.2 breached, since ")),
-            "a duty in breach since November is drawn to the edge and says since when"
-        );
-        assert!(
-            drawing
-                .texts
-                .iter()
-                .any(|t| t.text.contains("until 8 Feb 2021")),
-            "a period that ends after the window says when"
-        );
-        assert!(drawing.texts.iter().any(|t| t.text.ends_with("later ▶")));
-    }
-
-    #[test]
-    fn text_is_cut_to_fit_with_an_ellipsis() {
-        let long = "the Parler end users who wrote the posts AWS reported";
-        let cut = fit(long, 180.0, true);
-        assert!(cut.ends_with('…') && cut.len() < long.len(), "{cut}");
-        assert!(text_width(&cut, FONT, true) <= 180.0);
-        assert_eq!(fit("Apple Inc.", 180.0, true), "Apple Inc.");
-    }
-
-    #[test]
-    fn ticks_fall_on_local_midnights_and_hours() {
-        let zone = TimeZone::get("America/Los_Angeles").expect("zone");
-        let start = jiff::civil::date(2021, 1, 8)
-            .to_zoned(zone.clone())
-            .expect("zoned")
-            .timestamp()
-            .as_millisecond();
-        let four_days = Window {
-            start,
-            end: start + 4 * DAY_MS,
-        };
-        let ticks = ticks(four_days, 900.0, &zone);
-        assert!(ticks.len() <= 9, "{ticks:?}");
-        assert_eq!(ticks.first().map(|t| t.1.as_str()), Some("Fri 8 Jan"));
-        assert!(ticks.iter().any(|t| t.1 == "12:00"), "{ticks:?}");
-        let months = Window {
-            start,
-            end: start + 90 * DAY_MS,
-        };
-        let ticks = super::ticks(months, 900.0, &zone);
-        assert!(
-            ticks.iter().all(|t| !t.1.is_empty()) && ticks.len() <= 9,
-            "{ticks:?}"
-        );
-    }
-}
+mod tests;

@@ -8,6 +8,8 @@ use super::{Prose, TALLY_SHOWN};
 
 impl Prose<'_> {
     /// A duty, its posts or demands, and its tally.
+    // Long: one arm per kind of duty step (a closed vocabulary), each a sentence; split, the
+    // arms would only move apart from the match that picks them.
     pub(super) fn duty_step(&self, node: &Node) -> String {
         match node {
             Node::Duty { .. } => self.duty(node),
@@ -373,7 +375,7 @@ fn overdue_subjects(terms: Option<&DutyTerms>, n: u32) -> String {
 }
 
 /// What a duty's period runs from, in words.
-fn due_from(from: DueFrom) -> &'static str {
+pub(super) fn due_from(from: DueFrom) -> &'static str {
     match from {
         DueFrom::Published => "published",
         DueFrom::Reported => "reported",

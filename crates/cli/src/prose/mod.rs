@@ -4,6 +4,7 @@
 //! each adding its own markup around the sentences.
 
 mod compare;
+mod deadlines;
 mod duty;
 mod notice;
 
@@ -209,6 +210,8 @@ impl<'r> Prose<'r> {
     }
 
     /// A part of a condition.
+    // Long: one arm per kind of condition step (a closed vocabulary), each a sentence; split,
+    // the arms would only move apart from the match that picks them.
     fn condition_step(&self, node: &Node) -> String {
         match node {
             Node::Constant { value } => if *value {

@@ -4,7 +4,7 @@
 use modsim_sim::Node;
 use modsim_sim::explanation::{
     Arithmetic, Basis, Lack, Missing, NoticeArithmetic, NoticeKind, NoticePeriodKind, NoticeTerms,
-    Reason,
+    Reason, ZoneFrom,
 };
 
 use super::Prose;
@@ -25,8 +25,25 @@ impl Prose<'_> {
         }
     }
 
+    /// A period added to an instant, written out; counted in another zone than the
+    /// scenario's, the instants are that zone's and the sentence says which and why.
     pub fn arithmetic(&self, a: &Arithmetic) -> String {
-        let mut text = format!("{} + {} = {}", self.at(a.start), a.period, self.at(a.end));
+        let at = |t| match &a.counted_in {
+            Some(c) => modsim_policy::show_instant(t, &c.zone),
+            None => self.at(t),
+        };
+        let mut notes = Vec::new();
+        if let Some(c) = &a.counted_in {
+            let why = match c.because {
+                ZoneFrom::Holder => "the holder's zone",
+                ZoneFrom::Counterparty => "the counterparty's zone, as the clause says",
+                ZoneFrom::Clause => "the zone the clause names",
+            };
+            notes.push(format!(
+                "counted in {}, {why}",
+                modsim_policy::zone::zone_name(&c.zone)
+            ));
+        }
         if let Some(calendar) = &a.calendar
             && !a.skipped.is_empty()
         {
@@ -44,10 +61,12 @@ impl Prose<'_> {
             if a.skipped_more > 0 {
                 days.push(format!("and {} more", a.skipped_more));
             }
-            text.push_str(&format!(
-                " ({calendar} calendar; skipping {})",
-                days.join(", ")
-            ));
+            notes.push(format!("{calendar} calendar"));
+            notes.push(format!("skipping {}", days.join(", ")));
+        }
+        let mut text = format!("{} + {} = {}", at(a.start), a.period, at(a.end));
+        if !notes.is_empty() {
+            text.push_str(&format!(" ({})", notes.join("; ")));
         }
         text
     }

@@ -14,7 +14,7 @@ use crate::prose::Prose;
 const ACCOUNTS_SHOWN: usize = 40;
 
 /// The verdicts weighed per account: a count first, then one line each, grouped by account
-/// (accounts in the order of their ids), up to [`ACCOUNTS_SHOWN`] accounts.
+/// (accounts in the order the scenario declares them), up to [`ACCOUNTS_SHOWN`] accounts.
 pub(super) fn by_account(out: &mut String, prose: &Prose<'_>, report: &Report) {
     let mut accounts: Vec<&str> = Vec::new();
     for v in &report.verdicts {
@@ -27,7 +27,7 @@ pub(super) fn by_account(out: &mut String, prose: &Prose<'_>, report: &Report) {
     if accounts.is_empty() {
         return;
     }
-    accounts.sort_unstable();
+    accounts.sort_by_key(|a| report.party_rank(a));
     let of: Vec<&VerdictReport> = report
         .verdicts
         .iter()

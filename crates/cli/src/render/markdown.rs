@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use modsim_sim::report::Report;
+use modsim_sim::report::{Report, VerdictReport};
 
 use super::{MATRIX_HEADER, matrix_cells, tally_line, word};
 use crate::prose::{self, Prose};
@@ -62,117 +62,117 @@ pub fn markdown(report: &Report) -> String {
 fn verdicts(out: &mut String, report: &Report) {
     let _ = writeln!(out, "\n## Verdicts\n");
     let prose = Prose::new(report);
-    let per_account: Vec<_> = report
+    by_account(out, &prose, report);
+    for v in report.verdicts.iter().filter(|v| v.account.is_none()) {
+        verdict(out, &prose, v);
+    }
+}
+
+/// The verdicts weighed per account, one line each, by account in the scenario's order of
+/// parties (a stable sort keeps each account's verdicts in the timeline's order).
+fn by_account(out: &mut String, prose: &Prose<'_>, report: &Report) {
+    let mut per_account: Vec<_> = report
         .verdicts
         .iter()
         .filter(|v| v.account.is_some())
         .collect();
-    if !per_account.is_empty() {
-        let _ = writeln!(out, "### By account\n");
-        let mut sorted = per_account.clone();
-        sorted.sort_by_key(|v| v.account.clone());
-        for v in sorted {
-            let _ = writeln!(
-                out,
-                "- `{}` {} {} {} at {}: {}{}",
-                v.account.as_deref().unwrap_or(""),
-                v.actor,
-                v.action,
-                v.against,
-                v.at_local,
-                if v.permitted {
-                    "permitted"
-                } else {
-                    "not permitted"
-                },
-                if v.permitted {
-                    format!(" on {}", v.grounds.join(", "))
-                } else {
-                    format!(
-                        " ({})",
-                        md(&v
-                            .missing
-                            .iter()
-                            .map(|m| prose.missing(m))
-                            .collect::<Vec<_>>()
-                            .join("; "))
-                    )
-                }
-            );
-        }
-        out.push('\n');
+    if per_account.is_empty() {
+        return;
     }
-    for v in report.verdicts.iter().filter(|v| v.account.is_none()) {
+    let _ = writeln!(out, "### By account\n");
+    per_account.sort_by_key(|v| v.account.as_deref().map(|a| report.party_rank(a)));
+    for v in per_account {
+        let outcome = if v.permitted {
+            format!("permitted on {}", v.grounds.join(", "))
+        } else {
+            let missing: Vec<String> = v.missing.iter().map(|m| prose.missing(m)).collect();
+            format!("not permitted ({})", md(&missing.join("; ")))
+        };
         let _ = writeln!(
             out,
-            "### {} {} {} at {}: {}\n",
+            "- `{}` {} {} {} at {}: {outcome}",
+            v.account.as_deref().unwrap_or(""),
             v.actor,
             v.action,
             v.against,
             v.at_local,
-            if v.permitted {
-                "permitted"
-            } else {
-                "not permitted"
-            }
         );
-        match &v.reconstructed {
-            Some(note) => {
-                let _ = writeln!(
-                    out,
-                    "{} ({}; **reconstructed**: {})\n",
-                    md(&v.summary),
-                    v.mark,
-                    md(note)
-                );
-            }
-            None => {
-                let _ = writeln!(out, "{} ({})\n", md(&v.summary), v.mark);
-            }
-        }
-        for g in &v.grounds_in {
-            let _ = writeln!(
-                out,
-                "- ground: `{}` {} ({})",
-                g.clause,
-                md(&g.title),
-                g.policy
-            );
-        }
-        for (clause, basis) in prose::ground_bases(v) {
-            let _ = writeln!(
-                out,
-                "- notice under `{}`: {}",
-                clause.id,
-                md(&prose.basis(basis, false))
-            );
-        }
-        for a in &v.assumptions {
-            let _ = writeln!(
-                out,
-                "- assuming `{}` = {}: {}",
-                a.name,
-                a.value,
-                md(&a.question)
-            );
-        }
-        for m in &v.missing {
-            let _ = writeln!(out, "- missing: {}", md(&prose.missing(m)));
-        }
-        if let Some(end) = &v.end {
-            let _ = writeln!(out, "- {}", md(&prose.ending(end)));
-        }
-        for f in &v.would_be_permitted_if {
-            let _ = writeln!(
-                out,
-                "- would be permitted on {} with `--assume {}={}`",
-                f.grounds.join(", "),
-                f.assumption,
-                f.value
-            );
-        }
-        out.push('\n');
     }
+    out.push('\n');
+}
+
+/// One verdict under its own heading: what happened, then its grounds, the notice each rests
+/// on, its judgment calls, what was missing, its end, and the flips that would permit it.
+fn verdict(out: &mut String, prose: &Prose<'_>, v: &VerdictReport) {
+    let _ = writeln!(
+        out,
+        "### {} {} {} at {}: {}\n",
+        v.actor,
+        v.action,
+        v.against,
+        v.at_local,
+        if v.permitted {
+            "permitted"
+        } else {
+            "not permitted"
+        }
+    );
+    match &v.reconstructed {
+        Some(note) => {
+            let _ = writeln!(
+                out,
+                "{} ({}; **reconstructed**: {})\n",
+                md(&v.summary),
+                v.mark,
+                md(note)
+            );
+        }
+        None => {
+            let _ = writeln!(out, "{} ({})\n", md(&v.summary), v.mark);
+        }
+    }
+    for g in &v.grounds_in {
+        let _ = writeln!(
+            out,
+            "- ground: `{}` {} ({})",
+            g.clause,
+            md(&g.title),
+            g.policy
+        );
+    }
+    for (clause, basis) in prose::ground_bases(v) {
+        let _ = writeln!(
+            out,
+            "- notice under `{}`: {}",
+            clause.id,
+            md(&prose.basis(basis, false))
+        );
+    }
+    for a in &v.assumptions {
+        let _ = writeln!(
+            out,
+            "- assuming `{}` = {}: {}",
+            a.name,
+            a.value,
+            md(&a.question)
+        );
+    }
+    for m in &v.missing {
+        let _ = writeln!(out, "- missing: {}", md(&prose.missing(m)));
+    }
+    if let Some(end) = &v.end {
+        let _ = writeln!(out, "- {}", md(&prose.ending(end)));
+    }
+    for f in &v.would_be_permitted_if {
+        let _ = writeln!(
+            out,
+            "- would be permitted on {} with `--assume {}={}`",
+            f.grounds.join(", "),
+            f.assumption,
+            f.value
+        );
+    }
+    out.push('\n');
 }
 
 /// The earliest instants and the duties.
@@ -232,6 +232,32 @@ fn answers(out: &mut String, report: &Report) {
         }
         if d.accounts.len() > 40 {
             let _ = writeln!(out, "  - … {} more accounts", d.accounts.len() - 40);
+        }
+        deadlines(out, &prose, d);
+    }
+}
+
+/// How many instances of each group of a duty's deadlines Markdown writes out.
+const DEADLINES_SHOWN: usize = 3;
+
+/// A duty's deadlines, as nested items: each group's shape, its first instances, a count of
+/// the rest.
+fn deadlines(out: &mut String, prose: &Prose<'_>, d: &modsim_sim::report::DutyReport) {
+    let Some(deadlines) = &d.deadlines else {
+        return;
+    };
+    for group in &deadlines.deadlines.groups {
+        let _ = writeln!(out, "  - {}", md(&prose.deadline_group(group)));
+        for i in group.instances.iter().take(DEADLINES_SHOWN) {
+            let _ = writeln!(out, "    - {}", md(&prose.deadline_instance(group, i)));
+        }
+        if group.instances.len() > DEADLINES_SHOWN {
+            let _ = writeln!(
+                out,
+                "    - … {} more (`--explain {}` writes each out; `--format json` lists them all)",
+                group.instances.len() - DEADLINES_SHOWN,
+                d.duty
+            );
         }
     }
 }

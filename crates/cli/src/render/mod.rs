@@ -17,6 +17,7 @@ use crate::prose::{self, Prose};
 mod accounts;
 mod batch;
 mod compare;
+mod duties;
 mod markdown;
 
 use accounts::{by_account, earliest_accounts};
@@ -43,7 +44,7 @@ pub fn text(report: &Report, explain: Option<&str>) -> String {
     }
     verdicts(&mut out, &prose, report);
     let width = earliest_section(&mut out, &prose, report);
-    duties(&mut out, &prose, report, width);
+    duties::duties(&mut out, &prose, report, width);
     explanations(&mut out, &prose, report, explain);
     out
 }
@@ -255,46 +256,6 @@ fn earliest_section(out: &mut String, prose: &Prose<'_>, report: &Report) -> usi
     }
 
     width
-}
-
-/// Each duty's state, tally and first changes.
-fn duties(out: &mut String, prose: &Prose<'_>, report: &Report, width: usize) {
-    let _ = writeln!(out, "\n{BOLD}Duties{BOLD:#}");
-    for d in &report.duties {
-        let _ = writeln!(
-            out,
-            "  {:<w$}  {} — owed by {}: {}",
-            d.duty,
-            d.title,
-            d.holder,
-            word(d.last),
-            w = width
-        );
-        if let Some(t) = tally_line(d) {
-            let _ = writeln!(out, "  {:<w$}    {t}", "", w = width);
-        }
-        accounts::duty_accounts(out, d, width);
-        for c in d.history.iter().take(CHANGES_SHOWN) {
-            let _ = writeln!(
-                out,
-                "  {:<w$}    {DIM}{}{DIM:#}  {:<9} {}",
-                "",
-                c.at_local,
-                word(c.state),
-                prose.cause(&c.cause),
-                w = width
-            );
-        }
-        if d.history.len() > CHANGES_SHOWN {
-            let _ = writeln!(
-                out,
-                "  {:<w$}    {DIM}… {} more changes (--format json lists them all){DIM:#}",
-                "",
-                d.history.len() - CHANGES_SHOWN,
-                w = width
-            );
-        }
-    }
 }
 
 /// The explanations asked for with `--explain`, or how to ask for them.

@@ -112,7 +112,8 @@ impl Compiler<'_> {
         declared: &Declared<'_>,
     ) -> Option<PeriodRef> {
         let value = text.get_ref().trim();
-        if value.starts_with(|c: char| c.is_ascii_digit()) {
+        // A number and a unit, or the one period written without a number.
+        if value.starts_with(|c: char| c.is_ascii_digit()) || value.starts_with("end of ") {
             return match Period::parse(value) {
                 Ok(period) => Some(PeriodRef {
                     period,

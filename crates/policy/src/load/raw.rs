@@ -186,6 +186,11 @@ pub(crate) struct RawDuty {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub(crate) deliverable: Option<Spanned<String>>,
+    /// Where the deadline is counted: `holder` (the default: the zone the holder sits in),
+    /// `counterparty` (the party it is owed to), or an IANA zone such as `Europe/Paris`.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub(crate) zone: Option<Spanned<String>>,
 }
 
 /// Something a role may do to another, on a condition, after notice.

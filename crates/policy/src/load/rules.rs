@@ -7,6 +7,7 @@ use crate::condition::{self, Condition, Names, Scope};
 use crate::diagnostic::Problem;
 use crate::model::*;
 use crate::period::Period;
+use crate::zone::DeadlineZone;
 
 /// The rules of a policy's clauses in force.
 pub(super) struct Rules {
@@ -120,6 +121,7 @@ impl Compiler<'_> {
             self.check_demand(raw, demanded, acted, opens.is_some(), met_by);
         }
         let on = self.acted_on(raw, acted);
+        let zone = self.deadline_zone(raw, opens);
         let condition = match &raw.condition {
             Some(_) if demanded || acted => None,
             Some(text) => self.condition(text, Scope::DutyTrigger, names),
@@ -139,7 +141,37 @@ impl Compiler<'_> {
             deliverable: raw.deliverable.as_ref().map(|d| d.get_ref().clone()),
             on: on?,
             met_by: met_by?,
+            zone: zone?,
         })
+    }
+
+    /// Where a duty's deadline is counted (`zone`): the holder's zone by default; the
+    /// counterparty's only for a duty that has one (not one opened by publication).
+    fn deadline_zone(&mut self, raw: &RawDuty, opens: Option<Trigger>) -> Option<DeadlineZone> {
+        let Some(text) = &raw.zone else {
+            return Some(DeadlineZone::Holder);
+        };
+        match DeadlineZone::parse(text.get_ref()) {
+            Ok(DeadlineZone::Counterparty) if opens == Some(Trigger::Published) => {
+                self.error(
+                    Problem::error(
+                        "a duty opened by publication is owed to no counterparty",
+                        Some(text.span()),
+                    )
+                    .with_help("write `zone = \"holder\"` or an IANA zone such as `zone = \"Europe/Paris\"`"),
+                );
+                None
+            }
+            Ok(zone) => Some(zone),
+            Err(unknown) => {
+                let help = match &unknown.close {
+                    Some(_) => unknown.help(),
+                    None => "write `holder` (the default), `counterparty`, or an IANA zone such as `Europe/Paris`".to_owned(),
+                };
+                self.error(Problem::error(unknown.to_string(), Some(text.span())).with_help(help));
+                None
+            }
+        }
     }
 
     /// The actions that open a duty `opens = "acted"`: at least one, and only for such a duty.
@@ -349,10 +381,7 @@ impl Compiler<'_> {
         declared: &Declared<'_>,
     ) -> Option<Option<PeriodRef>> {
         if let Some(action) = action
-            && !matches!(
-                action,
-                Action::Restrict | Action::SuspendAccount | Action::Suspend
-            )
+            && !action.may_last()
         {
             self.error(
                 Problem::error(

@@ -43,6 +43,7 @@ pub(crate) fn made_up(a: &Policy, b: &Policy, seed: u64) -> Result<Scenario, Set
                 id: id.clone(),
                 name: format!("{about} (account {k}, made up)"),
                 account: Some(id),
+                zone: None,
             });
         }
     }
@@ -151,6 +152,7 @@ fn parties(a: &Policy, b: &Policy, accounts: &[String]) -> (Vec<Party>, Vec<(Str
             id: r.name.clone(),
             name: r.about.clone(),
             account: None,
+            zone: None,
         });
     }
     let mut unmatched_a = roles
@@ -170,6 +172,7 @@ fn parties(a: &Policy, b: &Policy, accounts: &[String]) -> (Vec<Party>, Vec<(Str
                     id: role.name.clone(),
                     name: role.about.clone(),
                     account: None,
+                    zone: None,
                 });
                 parties.len() - 1
             }

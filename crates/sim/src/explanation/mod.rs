@@ -11,6 +11,7 @@
 //!
 //! Instants are exact [`Timestamp`]s, written in JSON as RFC 3339 in UTC.
 
+mod deadlines;
 mod notice;
 mod parts;
 
@@ -21,9 +22,11 @@ use smol_str::SmolStr;
 
 use crate::scenario::PostId;
 
+pub use deadlines::{DeadlineGroup, DeadlineInstance, DeadlineShape, Deadlines, DeadlinesIn};
 pub use notice::{
-    Arithmetic, Basis, Computed, Due, DueFrom, Lack, Missing, NoticeArithmetic, NoticeKind,
-    NoticePeriod, NoticePeriodKind, NoticeTerms, Reason, SKIPPED_SHOWN, SkippedDay,
+    Arithmetic, Basis, Computed, CountedIn, Due, DueFrom, Lack, Missing, NoticeArithmetic,
+    NoticeKind, NoticePeriod, NoticePeriodKind, NoticeTerms, Reason, SKIPPED_SHOWN, SkippedDay,
+    ZoneFrom,
 };
 pub use parts::{
     AccountCounts, Counts, Determination, DutyStatus, Ending, FactValue, HISTORY_SHOWN, Held,

@@ -69,9 +69,54 @@ pub struct Arithmetic {
     /// How many more days do not count.
     #[serde(skip_serializing_if = "is_zero")]
     pub skipped_more: u32,
+    /// The zone the days were counted in, and why, when it is not the scenario's (a party's
+    /// own zone, or one the clause names); absent, the scenario's zone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counted_in: Option<CountedIn>,
+}
+
+/// The zone a deadline was counted in, other than the scenario's, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CountedIn {
+    /// The zone, by its IANA name.
+    #[serde(serialize_with = "zone_name")]
+    pub zone: TimeZone,
+    /// Why that zone.
+    pub because: ZoneFrom,
+}
+
+/// Why a deadline was counted in the zone it was.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ZoneFrom {
+    /// The duty's holder sits there (the default).
+    Holder,
+    /// The clause counts in the zone of the party the duty is owed to (`zone = "counterparty"`).
+    Counterparty,
+    /// The clause names the zone (`zone = "Europe/Paris"`).
+    Clause,
+}
+
+fn zone_name<S: Serializer>(zone: &TimeZone, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&modsim_policy::zone::zone_name(zone))
 }
 
 impl Arithmetic {
+    /// `period` added to `start` in `place`'s zone (the scenario's when it names none),
+    /// counting business days against `calendar`.
+    pub fn counted(
+        period: Period,
+        start: Timestamp,
+        scenario_zone: &TimeZone,
+        place: Option<CountedIn>,
+        calendar: &Calendar,
+    ) -> Result<Arithmetic, TimeError> {
+        let zone = place.as_ref().map_or(scenario_zone, |p| &p.zone);
+        let mut arithmetic = Arithmetic::of(period, start, zone, calendar)?;
+        arithmetic.counted_in = place;
+        Ok(arithmetic)
+    }
+
     /// `period` added to `start` in `zone`, counting business days against `calendar`.
     pub fn of(
         period: Period,
@@ -85,7 +130,8 @@ impl Arithmetic {
         let mut skipped_more = 0u32;
         if business {
             let to = end.to_zoned(zone.clone()).date();
-            let mut day = start.to_zoned(zone.clone()).date();
+            let from = start.to_zoned(zone.clone()).date();
+            let mut day = from;
             while let Ok(next) = day.tomorrow() {
                 if next >= to {
                     break;
@@ -99,9 +145,21 @@ impl Arithmetic {
                         date: day,
                         holiday: calendar.holiday(day)?.map(SmolStr::new),
                     });
-                } else {
-                    skipped_more = skipped_more.saturating_add(1);
+                    continue;
                 }
+                // The rest are counted, not walked: n business days end on the nth, so the
+                // days strictly between are n - 1 business days and the rest skipped (a
+                // century of business days is a few hundred thousand days to walk).
+                if let Period::BusinessDays(n) = period
+                    && let Ok(span) = to.since(from)
+                {
+                    let between = i64::from(span.get_days()) - 1;
+                    let shown = i64::try_from(skipped.len()).unwrap_or(i64::MAX);
+                    let more = between - (i64::from(n) - 1) - shown;
+                    skipped_more = u32::try_from(more.max(0)).unwrap_or(u32::MAX);
+                    break;
+                }
+                skipped_more = skipped_more.saturating_add(1);
             }
         }
         Ok(Arithmetic {
@@ -111,6 +169,7 @@ impl Arithmetic {
             calendar: business.then(|| calendar.clone()),
             skipped,
             skipped_more,
+            counted_in: None,
         })
     }
 }
@@ -298,4 +357,37 @@ fn calendar_name<S: Serializer>(calendar: &Option<Calendar>, s: S) -> Result<S::
 
 fn is_zero(n: &u32) -> bool {
     *n == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The days skipped past the first [`SKIPPED_SHOWN`] are counted, not walked: the count
+    /// agrees with the walk day by day, for periods short and long.
+    #[test]
+    fn skipped_days_past_those_shown_are_counted_as_the_walk_counts() {
+        let zone = TimeZone::get("America/Los_Angeles").unwrap();
+        let calendar = modsim_policy::Calendars::shipped()
+            .get("us-federal")
+            .unwrap()
+            .clone();
+        let start: Timestamp = "2021-01-16T03:00:00Z".parse().unwrap();
+        for n in [1, 2, 10, 100, 250, 1000, 5000] {
+            let a = Arithmetic::of(Period::BusinessDays(n), start, &zone, &calendar).unwrap();
+            let (from, to) = (
+                start.to_zoned(zone.clone()).date(),
+                a.end.to_zoned(zone.clone()).date(),
+            );
+            let mut walked = 0u32;
+            let mut day = from.tomorrow().unwrap();
+            while day < to {
+                walked += u32::from(!calendar.is_business_day(day).unwrap());
+                day = day.tomorrow().unwrap();
+            }
+            let shown = u32::try_from(a.skipped.len()).unwrap();
+            assert_eq!(shown + a.skipped_more, walked, "{n} business days");
+            assert_eq!(shown, walked.min(SKIPPED_SHOWN as u32), "{n} business days");
+        }
+    }
 }

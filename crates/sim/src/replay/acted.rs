@@ -191,6 +191,7 @@ impl Replay<'_> {
                     now,
                     removed: met,
                     rule: None,
+                    owed: (Some(action.actor), Some(action.against)),
                 };
                 let opened = self.open_instance((p, d), bound, at, &Cause::Acted(k), || {
                     format!(
@@ -257,6 +258,7 @@ impl Replay<'_> {
                         (p, d as usize),
                         duty,
                         &mut post_of,
+                        (Some(notice.to), Some(notice.from)),
                         removed,
                         &Cause::Notified(post),
                         || {

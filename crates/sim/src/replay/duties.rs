@@ -209,6 +209,7 @@ impl Replay<'_> {
             now,
             removed: x.removed.is_some_and(|t| t <= now),
             rule,
+            owed: (None, None),
         };
         let reported = trigger == Trigger::Reported;
         // The duties whose condition is `prohibited` alone open here; from the first whose
@@ -225,13 +226,20 @@ impl Replay<'_> {
                     rest = duties.get(k..);
                     break;
                 }
-                if at.rule.is_none() || !opening.owed(bound, s, post, reported) {
+                if at.rule.is_none() {
                     continue;
                 }
+                let Some(holder) = opening.holder(bound, s, post, reported) else {
+                    continue;
+                };
+                let at = Subject {
+                    owed: owed_on(world, trigger, holder),
+                    ..at
+                };
                 let mut queue = Queue {
                     deadlines: &mut self.deadlines,
                     changed: &mut self.duties_changed,
-                    zone: &s.zone,
+                    world,
                 };
                 queue.open(ds, (p, d), bound, at, cause, || {
                     deadline_of_post(bound, d, x)
@@ -239,7 +247,7 @@ impl Replay<'_> {
             }
         }
         match rest {
-            Some(rest) => self.open_viewing(p, reported, at, rest, cause),
+            Some(rest) => self.open_viewing(p, trigger, at, rest, cause),
             None => Ok(()),
         }
     }
@@ -251,7 +259,7 @@ impl Replay<'_> {
     fn open_viewing(
         &mut self,
         p: usize,
-        reported: bool,
+        trigger: Trigger,
         at: Subject,
         duties: &[u32],
         cause: &Cause,
@@ -262,6 +270,7 @@ impl Replay<'_> {
             return Ok(());
         };
         let mut post_of = PostOf::new(world, bound, at.subject, at.now);
+        let reported = trigger == Trigger::Reported;
         for &d in duties {
             let d = d as usize;
             let (Some(state), Some(duty)) = (self.states.get_mut(p), bound.policy.duties.get(d))
@@ -271,17 +280,23 @@ impl Replay<'_> {
             let Some(opening) = state.duties.get(d).map(|ds| ds.opening) else {
                 continue;
             };
-            if !opening.owed(bound, s, at.subject, reported) || !applies(state, duty, &mut post_of)
-            {
+            let Some(holder) = opening.holder(bound, s, at.subject, reported) else {
+                continue;
+            };
+            if !applies(state, duty, &mut post_of) {
                 continue;
             }
             let Some(ds) = state.duties.get_mut(d) else {
                 continue;
             };
+            let at = Subject {
+                owed: owed_on(world, trigger, holder),
+                ..at
+            };
             let mut queue = Queue {
                 deadlines: &mut self.deadlines,
                 changed: &mut self.duties_changed,
-                zone: &s.zone,
+                world,
             };
             queue.open(ds, (p, d), bound, at, cause, || {
                 deadline_of_post(bound, d, x)
@@ -291,12 +306,14 @@ impl Replay<'_> {
     }
 
     /// Opens duty `d` of policy `p` for the post `post_of` sees, when its condition holds for
-    /// it: how a notice naming the post opens one. True when it opened.
+    /// it: how a notice naming the post opens one, owed by and to `owed` (whose zones its
+    /// deadline may be counted in). True when it opened.
     pub(super) fn open_for_post(
         &mut self,
         (p, d): (usize, usize),
         duty: &modsim_policy::Duty,
         post_of: &mut PostOf<'_>,
+        owed: (Option<usize>, Option<usize>),
         removed: bool,
         cause: &Cause,
         what: impl FnOnce() -> String,
@@ -314,6 +331,7 @@ impl Replay<'_> {
             now: post_of.now,
             removed,
             rule: bound.prohibited_by(post_of.post),
+            owed,
         };
         self.open_instance((p, d), bound, at, cause, what)
     }
@@ -366,6 +384,7 @@ impl Replay<'_> {
                     now,
                     removed: false,
                     rule: None,
+                    owed: (Some(action.against), Some(action.actor)),
                 };
                 let opened =
                     self.open_instance((p, d), bound, at, &Cause::Demanded(action_index), || {
@@ -470,7 +489,7 @@ impl Replay<'_> {
         let mut queue = Queue {
             deadlines: &mut self.deadlines,
             changed: &mut self.duties_changed,
-            zone: &self.world.scenario.zone,
+            world: self.world,
         };
         queue.open(ds, (p, d), bound, at, cause, what)
     }
@@ -522,23 +541,44 @@ pub(super) struct Subject {
     pub(super) now: Timestamp,
     pub(super) removed: bool,
     pub(super) rule: Option<u16>,
+    /// The party that owes it and the party it is owed to, if known: the deadline may be
+    /// counted in either's zone (`World::deadline_zone`).
+    pub(super) owed: (Option<usize>, Option<usize>),
 }
 
-/// What opening an instance changes beside the duty's own state: the deadlines' heap, the flag
-/// that the powers must be re-read, and the zone deadlines are counted in. Borrowed from the
-/// replay apart from its policies' states, so that a loop over one policy's duties holds both.
+/// The parties a post's instance is owed by and to: its `holder`, and for a report, the
+/// party on the report's other side (`World::report_counterparty`).
+#[inline]
+fn owed_on(
+    world: &crate::bind::World,
+    trigger: Trigger,
+    holder: Option<usize>,
+) -> (Option<usize>, Option<usize>) {
+    let counterparty = match trigger {
+        Trigger::Reported => world.report_counterparty(holder),
+        _ => None,
+    };
+    (holder, counterparty)
+}
+
+/// What opening an instance changes beside the duty's own state: the deadlines' heap and the
+/// flag that the powers must be re-read; and the world, whose parties' zones deadlines may be
+/// counted in. Borrowed from the replay apart from its policies' states, so that a loop over
+/// one policy's duties holds both.
 struct Queue<'a> {
     deadlines: &'a mut std::collections::BinaryHeap<super::Deadline>,
     changed: &'a mut bool,
-    zone: &'a jiff::tz::TimeZone,
+    world: &'a crate::bind::World,
 }
 
 impl Queue<'_> {
     /// Opens the instance `at` names of `ds`, the state of duty `d` of policy `p` (bound as
     /// `bound`): met at once when it is met already, pending with its deadline queued, pending
     /// for good with no time limit, or breached at once when the period is zero. False when
-    /// it was open already. The change is recorded as caused by `cause`; `what` names the
-    /// deadline, should its arithmetic fail.
+    /// it was open already. The change is recorded as caused by `cause`; the deadline is
+    /// counted in the zone `World::deadline_zone` gives for the parties `at` owes it between
+    /// (the scenario's when none), worked out only for an instance that has a deadline;
+    /// `what` names the deadline, should its arithmetic fail.
     #[inline(always)]
     fn open(
         &mut self,
@@ -560,9 +600,18 @@ impl Queue<'_> {
         }
         *self.changed |= record(ds, at.now, cause.clone());
         if deadline {
+            let (holder, counterparty) = at.owed;
+            let counted_in = bound
+                .policy
+                .duties
+                .get(d)
+                .and_then(|duty| self.world.deadline_zone(duty, holder, counterparty));
+            let zone = counted_in
+                .as_ref()
+                .map_or(&self.world.scenario.zone, |c| &c.zone);
             let due = opening
                 .within
-                .add_to(at.now, self.zone, &bound.policy.holidays)
+                .add_to(at.now, zone, &bound.policy.holidays)
                 .map_err(|error| ReplayError {
                     what: what(),
                     error,

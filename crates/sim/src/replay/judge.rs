@@ -460,8 +460,16 @@ impl Replay<'_> {
                 Explainer::new(self.world, &self.states, p, self.last_instant(), &self.memo)
                     .duty_instances(d)
             });
+            let deadlines = if self.explain {
+                Explainer::new(self.world, &self.states, p, self.last_instant(), &self.memo)
+                    .deadlines(d)
+                    .map(std::sync::Arc::new)
+            } else {
+                None
+            };
             out.push(DutyHistory {
                 explanation,
+                deadlines,
                 accounts: if every {
                     accounts_tally(self.world, bound, &tally)
                 } else {

@@ -72,6 +72,8 @@ pub(crate) struct Opening {
     pub(crate) prohibited_only: bool,
     /// Held by every account: owed, for each post, by the account that wrote it.
     pub(crate) by_author: bool,
+    /// The party bound to its holder, if one is.
+    pub(crate) party: Option<usize>,
     /// Whether a report opens it, for a duty owed by a bound party (or by no party): false
     /// when the scenario says who reported to whom and its holder is neither. (A duty held by
     /// every account is asked per post, of the post's author.)
@@ -104,6 +106,7 @@ impl Opening {
         Opening {
             prohibited_only: duty.condition.is_prohibited(),
             by_author,
+            party,
             on_report,
             start,
             deadline,
@@ -111,18 +114,25 @@ impl Opening {
         }
     }
 
-    /// Whether the instance a post opens is owed by some party: a duty held by every account
-    /// is owed by the post's author (a post from no account opens none), who must have been
-    /// reported by or to when the scenario says who reported to whom; another is owed by its
-    /// holder, when a report was made by or to it (`on_report`).
+    /// Who owes the instance a post opens, if someone does: a duty held by every account is
+    /// owed by the post's author (a post from no account opens none), who must have been
+    /// reported by or to when the scenario says who reported to whom; another by the party
+    /// bound to its holder (`None` when unbound), when a report opens it (`on_report`).
     #[inline]
-    pub(crate) fn owed(self, bound: &Bound, s: &Scenario, post: usize, reported: bool) -> bool {
+    pub(crate) fn holder(
+        self,
+        bound: &Bound,
+        s: &Scenario,
+        post: usize,
+        reported: bool,
+    ) -> Option<Option<usize>> {
         if self.by_author {
             bound
                 .account(post)
-                .is_some_and(|author| !reported || Opening::author_reported(s, author))
+                .filter(|&author| !reported || Opening::author_reported(s, author))
+                .map(Some)
         } else {
-            !reported || self.on_report
+            (!reported || self.on_report).then_some(self.party)
         }
     }
 

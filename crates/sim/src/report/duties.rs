@@ -4,7 +4,7 @@
 use modsim_policy::{rfc3339, show_instant};
 use serde::Serialize;
 
-use crate::explanation::{DutyStatus, EventId, SubjectRef, event_id};
+use crate::explanation::{DeadlinesIn, DutyStatus, EventId, SubjectRef, event_id};
 use crate::outcome::{Cause, DutyHistory, DutyTally};
 use crate::scenario::{PostId, Scenario};
 
@@ -36,6 +36,11 @@ pub struct DutyReport {
     /// every subject the tally does.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<crate::explanation::Explanation>,
+    /// Every instance's deadline arithmetic, grouped by shape (what the period runs from, the
+    /// period, the zone and why, the calendar), each instance with its subject, start, end and
+    /// skipped days: for a duty with a time limit, in a report of an explained replay.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadlines: Option<DeadlinesIn>,
 }
 
 /// How many of a duty's subjects one account owes, by standing.
@@ -164,6 +169,10 @@ pub(super) fn duty(s: &Scenario, d: &DutyHistory) -> DutyReport {
             })
             .collect(),
         explanation: d.explanation.clone(),
+        deadlines: d.deadlines.as_ref().map(|deadlines| DeadlinesIn {
+            deadlines: std::sync::Arc::clone(deadlines),
+            zone: zone.clone(),
+        }),
         history: d
             .changes
             .iter()

@@ -78,6 +78,36 @@ pub struct ScenarioInfo {
     pub reconstructed: bool,
     /// True when any of its data is invented for teaching: a teaching scenario.
     pub invented: bool,
+    /// Its parties, in the order the scenario declares them: the order in which everything
+    /// grouped by account or party is listed.
+    pub parties: Vec<PartyInfo>,
+}
+
+/// A party of the scenario.
+#[derive(Clone, Debug, Serialize)]
+pub struct PartyInfo {
+    /// Its id.
+    pub id: String,
+    /// Its full name.
+    pub name: String,
+    /// For a user account, its handle.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// The zone it sits in, when the scenario gives one (otherwise the scenario's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
+}
+
+impl Report {
+    /// The place of party `id` in the scenario's order (after every party for an unknown id):
+    /// what lists grouped by account are sorted by.
+    pub fn party_rank(&self, id: &str) -> usize {
+        self.scenario
+            .parties
+            .iter()
+            .position(|p| p.id == id)
+            .unwrap_or(usize::MAX)
+    }
 }
 
 /// A policy in force.
@@ -305,6 +335,16 @@ pub fn build(world: &World, outcome: &Outcome) -> Report {
             zone: s.zone_name.clone(),
             reconstructed: s.has_reconstruction(),
             invented: s.has_invention(),
+            parties: s
+                .parties
+                .iter()
+                .map(|p| PartyInfo {
+                    id: p.id.clone(),
+                    name: p.name.clone(),
+                    account: p.account.clone(),
+                    zone: p.zone.as_ref().map(modsim_policy::zone::zone_name),
+                })
+                .collect(),
         },
         policies: world
             .policies

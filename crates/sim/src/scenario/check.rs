@@ -5,12 +5,12 @@ use std::ops::Range;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use modsim_policy::{Mark, Period, Problem, Word};
+use modsim_policy::{Mark, Problem, Word};
 use toml::Spanned;
 
 use super::contents::{EVERY_ACCOUNT, Places, PolicyRef, Provenance, Scenario};
 use super::files::resolve_path;
-use super::raw::{RawEvent, RawPolicyRef, RawPosts, RawScenario, RawTime};
+use super::raw::{RawEvent, RawParties, RawParty, RawPolicyRef, RawPosts, RawScenario, RawTime};
 use crate::timeline::{
     ActionEvent, DeliveryEvent, DeterminationEvent, EventKind, FactEvent, NoticeEvent, Party,
     parse_instant,
@@ -18,6 +18,8 @@ use crate::timeline::{
 
 /// Most events (notices and actions) a scenario may hold.
 pub const MAX_EVENTS: usize = 10_000;
+
+mod events;
 
 pub(super) struct Checker {
     pub(super) problems: Vec<Problem>,
@@ -165,33 +167,34 @@ impl Checker {
     }
 
     fn zone(&mut self, zone: &Spanned<String>) -> Option<TimeZone> {
-        let found = TimeZone::get(zone.get_ref()).ok();
-        if found.is_none() {
-            self.error(
-                Problem::error(
-                    format!("unknown time zone `{}`", zone.get_ref()),
-                    Some(zone.span()),
-                )
-                .with_help("use an IANA name such as `America/Los_Angeles` or `UTC`"),
-            );
+        match modsim_policy::zone::find_zone(zone.get_ref()) {
+            Ok(found) => Some(found),
+            Err(unknown) => {
+                self.error(
+                    Problem::error(unknown.to_string(), Some(zone.span()))
+                        .with_help(unknown.help()),
+                );
+                None
+            }
         }
-        found
     }
 
-    fn parties(&mut self, table: &Spanned<toml::Table>) -> Vec<Party> {
+    fn parties(&mut self, table: &Spanned<RawParties>) -> Vec<Party> {
         let mut parties = Vec::new();
-        for (id, value) in table.get_ref() {
+        for (id, value) in &table.get_ref().0 {
+            let id = id.as_str();
             let party = self.party_entry(id, value).unwrap_or_else(|| {
                 self.error(
                     Problem::error(format!("party `{id}` must be a name"), Some(table.span()))
                         .with_help(format!(
-                            "write `{id} = \"Full Name\"`, `{id} = {{ name = \"Full Name\" }}`, or for a user account `{id} = {{ name = \"Full Name\", account = \"handle\" }}`"
+                            "write `{id} = \"Full Name\"`, `{id} = {{ name = \"Full Name\" }}`, for a user account `{id} = {{ name = \"Full Name\", account = \"handle\" }}`, and `zone = \"Europe/Paris\"` in the table for a party that sits in another zone than the scenario"
                         )),
                 );
                 Party {
-                    id: id.clone(),
-                    name: id.clone(),
+                    id: id.to_owned(),
+                    name: id.to_owned(),
                     account: None,
+                    zone: None,
                 }
             });
             parties.push(party);
@@ -206,17 +209,36 @@ impl Checker {
         parties
     }
 
-    /// A party written `id = "Full Name"` or `id = { name = "Full Name", account = "handle" }`.
-    fn party_entry(&self, id: &str, value: &toml::Value) -> Option<Party> {
-        let (name, account) = match value {
-            toml::Value::String(s) => (s.clone(), None),
-            toml::Value::Table(t) if t.keys().all(|k| k == "name" || k == "account") => {
-                let name = t.get("name")?.as_str()?.to_owned();
-                let account = match t.get("account") {
+    /// A party written `id = "Full Name"` or `id = { name = "Full Name", account = "handle",
+    /// zone = "Europe/Paris" }`; a zone nobody knows is an error of its own, where it is written.
+    fn party_entry(&mut self, id: &str, value: &RawParty) -> Option<Party> {
+        let (name, account, zone) = match value {
+            RawParty::Name(s) => (s.clone(), None, None),
+            RawParty::Table {
+                name,
+                account,
+                zone,
+                unknown: false,
+            } => {
+                let name = name.as_ref()?.as_str()?.to_owned();
+                let account = match account {
                     None => None,
                     Some(a) => Some(a.as_str()?.to_owned()),
                 };
-                (name, account)
+                let zone = match zone {
+                    None => None,
+                    Some(z) => match modsim_policy::zone::find_zone(z.get_ref()) {
+                        Ok(found) => Some(found),
+                        Err(unknown) => {
+                            self.error(
+                                Problem::error(unknown.to_string(), Some(z.span()))
+                                    .with_help(unknown.help()),
+                            );
+                            None
+                        }
+                    },
+                };
+                (name, account, zone)
             }
             _ => return None,
         };
@@ -224,6 +246,7 @@ impl Checker {
             id: id.to_owned(),
             name,
             account,
+            zone,
         })
     }
 
@@ -293,322 +316,6 @@ impl Checker {
                 file: None,
             },
         }
-    }
-
-    /// Every event of the timeline, checked; `None` when there are too many to check.
-    fn timeline(
-        &mut self,
-        events: &[RawEvent],
-        zone: &TimeZone,
-        parties: &[Party],
-    ) -> Option<Timeline> {
-        if events.len() > MAX_EVENTS {
-            self.error(
-                Problem::error(
-                    format!(
-                        "the scenario has {} events, over the limit of {MAX_EVENTS}",
-                        events.len()
-                    ),
-                    events.get(MAX_EVENTS).map(|e| e.kind.span()),
-                )
-                .with_help("split the timeline into several scenarios (the limit is `MAX_EVENTS` in crates/sim/src/scenario/check.rs)"),
-            );
-            return None;
-        }
-        let mut timeline = Timeline::default();
-        for event in events {
-            self.event(event, zone, parties, &mut timeline);
-        }
-        // Notices sorted with where each is written.
-        let mut notices: Vec<(NoticeEvent, Range<usize>)> = std::mem::take(&mut timeline.notices)
-            .into_iter()
-            .zip(std::mem::take(&mut timeline.places.notices))
-            .collect();
-        notices.sort_by_key(|(n, _)| n.at);
-        (timeline.notices, timeline.places.notices) = notices.into_iter().unzip();
-        timeline.deliveries.sort_by_key(|d| d.at);
-        timeline.facts.sort_by_key(|f| f.at);
-        timeline.determinations.sort_by_key(|d| d.at);
-        Some(timeline)
-    }
-
-    fn event(
-        &mut self,
-        event: &RawEvent,
-        zone: &TimeZone,
-        parties: &[Party],
-        timeline: &mut Timeline,
-    ) {
-        let at = self.instant(&event.at, zone);
-        let mark = self.mark(&event.mark);
-        let kind = match Word::check(&event.kind) {
-            Ok(kind) => kind,
-            Err(problem) => return self.error(problem),
-        };
-        self.foreign_keys(event, kind);
-        let common = match (at, mark) {
-            (Some(at), Some(mark)) => Some(Common {
-                at,
-                mark,
-                summary: event.summary.clone(),
-                reconstructed: event.reconstructed.clone(),
-            }),
-            _ => None,
-        };
-        match kind {
-            EventKind::Notice => {
-                if let Some(n) = self.notice(event, kind, parties, common) {
-                    timeline.notices.push(n);
-                    timeline.places.notices.push(event.at.span());
-                }
-            }
-            EventKind::Action => {
-                if let Some(a) = self.action(event, kind, parties, common) {
-                    timeline.actions.push(a);
-                    timeline.places.actions.push(event.at.span());
-                }
-            }
-            EventKind::Delivery => {
-                if let Some(d) = self.delivery(event, kind, parties, common) {
-                    timeline.deliveries.push(d);
-                }
-            }
-            EventKind::Fact => {
-                if let Some(f) = self.fact(event, common) {
-                    timeline.facts.push(f);
-                }
-            }
-            EventKind::Determination => {
-                if let Some(d) = self.determination(event, kind, parties, common) {
-                    timeline.determinations.push(d);
-                }
-            }
-        }
-    }
-
-    fn determination(
-        &mut self,
-        event: &RawEvent,
-        kind: EventKind,
-        parties: &[Party],
-        common: Option<Common>,
-    ) -> Option<DeterminationEvent> {
-        let by = self.party_field(&event.by, "by", event, kind, parties);
-        let named_at = event
-            .determines
-            .as_ref()
-            .map_or_else(|| event.kind.span(), Spanned::span);
-        let name = match &event.determines {
-            Some(d) => self.name(d, "judgment call"),
-            None => {
-                self.error(
-                    Problem::error(
-                        "a `determination` event needs `determines`",
-                        Some(event.kind.span()),
-                    )
-                    .with_help("name the judgment call, as policies declare it: `determines = \"airbnb_confirmed_responsibility\"`"),
-                );
-                None
-            }
-        };
-        let about = match &event.about {
-            Some(a) => Some(self.party(a, parties)?),
-            None => None,
-        };
-        let (by, name, common) = (by?, name?, common?);
-        Some(DeterminationEvent {
-            at: common.at,
-            by,
-            name,
-            named_at,
-            about,
-            summary: common.summary,
-            mark: common.mark,
-            reconstructed: common.reconstructed,
-        })
-    }
-
-    /// Keys an event has that belong to another kind of event.
-    fn foreign_keys(&mut self, event: &RawEvent, kind: EventKind) {
-        let present = [
-            ("from", event.from.is_some()),
-            ("to", event.to.is_some()),
-            ("cites", !event.cites.is_empty()),
-            ("actor", event.actor.is_some()),
-            ("action", event.action.is_some()),
-            ("against", event.against.is_some()),
-            ("demands", event.demands.is_some()),
-            ("deliverable", event.deliverable.is_some()),
-            ("fact", event.fact.is_some()),
-            ("value", event.value.is_some()),
-            ("posts", event.posts.is_some()),
-            ("for", event.lasting.is_some()),
-            ("by", event.by.is_some()),
-            ("determines", event.determines.is_some()),
-            ("about", event.about.is_some()),
-        ];
-        for (key, _) in present
-            .into_iter()
-            .filter(|(key, present)| *present && !kind.keys().contains(key))
-        {
-            self.error(
-                Problem::error(
-                    format!("`{key}` does not apply to a `{}` event", kind.name()),
-                    Some(event.kind.span()),
-                )
-                .with_help("a notice has `from`, `to`, `cites` and `posts`; an action has `actor`, `action`, `against`, `demands` and `for`; a delivery has `from`, `to` and `deliverable`; a fact has `fact` and `value`; a determination has `by`, `determines` and `about`"),
-            );
-        }
-    }
-
-    fn notice(
-        &mut self,
-        event: &RawEvent,
-        kind: EventKind,
-        parties: &[Party],
-        common: Option<Common>,
-    ) -> Option<NoticeEvent> {
-        let from = self.party_field(&event.from, "from", event, kind, parties);
-        let to = self.party_field(&event.to, "to", event, kind, parties);
-        let posts: Vec<crate::timeline::PostId> = match &event.posts {
-            Some(posts) => {
-                self.named_posts
-                    .push((posts.get_ref().clone(), posts.span()));
-                posts
-                    .get_ref()
-                    .iter()
-                    .map(crate::timeline::PostId::new)
-                    .collect()
-            }
-            None => Vec::new(),
-        };
-        let (from, to, common) = (from?, to?, common?);
-        Some(NoticeEvent {
-            at: common.at,
-            from,
-            to,
-            cites: event.cites.clone(),
-            posts,
-            summary: common.summary,
-            mark: common.mark,
-            reconstructed: common.reconstructed,
-        })
-    }
-
-    fn action(
-        &mut self,
-        event: &RawEvent,
-        kind: EventKind,
-        parties: &[Party],
-        common: Option<Common>,
-    ) -> Option<ActionEvent> {
-        let actor = self.party_field(&event.actor, "actor", event, kind, parties);
-        let against = self.party_field(&event.against, "against", event, kind, parties);
-        let action = match &event.action {
-            Some(a) => Word::check(a).map_err(|p| self.error(p)).ok(),
-            None => {
-                self.error(Problem::error(
-                    "an action needs `action`",
-                    Some(event.kind.span()),
-                ));
-                None
-            }
-        };
-        let demands = event
-            .demands
-            .as_ref()
-            .and_then(|d| self.name(d, "deliverable"));
-        let lasting = match &event.lasting {
-            Some(text) => match Period::parse(text.get_ref()) {
-                Ok(p) if !p.is_zero() => Some(Some(p)),
-                Ok(_) => {
-                    self.error(Problem::error(
-                        "a restriction of no time at all restricts nothing",
-                        Some(text.span()),
-                    ));
-                    None
-                }
-                Err(e) => {
-                    self.error(
-                        Problem::error(e.to_string(), Some(text.span())).with_help(e.help()),
-                    );
-                    None
-                }
-            },
-            None => Some(None),
-        };
-        let (actor, action, against, common, lasting) =
-            (actor?, action?, against?, common?, lasting?);
-        Some(ActionEvent {
-            at: common.at,
-            actor,
-            action,
-            against,
-            demands,
-            lasting,
-            summary: common.summary,
-            mark: common.mark,
-            reconstructed: common.reconstructed,
-        })
-    }
-
-    fn delivery(
-        &mut self,
-        event: &RawEvent,
-        kind: EventKind,
-        parties: &[Party],
-        common: Option<Common>,
-    ) -> Option<DeliveryEvent> {
-        let from = self.party_field(&event.from, "from", event, kind, parties);
-        let to = self.party_field(&event.to, "to", event, kind, parties);
-        let deliverable = match &event.deliverable {
-            Some(d) => self.name(d, "deliverable"),
-            None => {
-                self.error(Problem::error(
-                    "a `delivery` event needs `deliverable`",
-                    Some(event.kind.span()),
-                ));
-                None
-            }
-        };
-        let (from, to, deliverable, common) = (from?, to?, deliverable?, common?);
-        Some(DeliveryEvent {
-            at: common.at,
-            from,
-            to,
-            deliverable,
-            summary: common.summary,
-            mark: common.mark,
-            reconstructed: common.reconstructed,
-        })
-    }
-
-    fn fact(&mut self, event: &RawEvent, common: Option<Common>) -> Option<FactEvent> {
-        let name = match &event.fact {
-            Some(f) => self.name(f, "fact"),
-            None => {
-                self.error(Problem::error(
-                    "a `fact` event needs `fact`",
-                    Some(event.kind.span()),
-                ));
-                None
-            }
-        };
-        if event.value.is_none() {
-            self.error(
-                Problem::error("a `fact` event needs `value`", Some(event.kind.span()))
-                    .with_help("a whole number, as in `value = 26000`"),
-            );
-        }
-        let (name, value, common) = (name?, event.value?, common?);
-        Some(FactEvent {
-            at: common.at,
-            name,
-            value,
-            summary: common.summary,
-            mark: common.mark,
-            reconstructed: common.reconstructed,
-        })
     }
 
     /// Role bindings: role → party, and the roles bound to every account.

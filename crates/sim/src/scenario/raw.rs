@@ -20,9 +20,9 @@ use crate::timeline::EventKind;
 pub(super) struct RawScenario {
     /// The header: id, title, time zone.
     pub(super) scenario: RawHeader,
-    /// The parties: `id = "Full Name"`.
+    /// The parties: `id = "Full Name"`, or `id = { name = "Full Name", zone = "Europe/Paris" }`.
     #[schemars(with = "BTreeMap<String, PartyName>")]
-    pub(super) parties: Spanned<toml::Table>,
+    pub(super) parties: Spanned<RawParties>,
     /// Default role bindings for every policy: `role = "party id"`, or `role = "every account"`
     /// for a role that stands for every account of the scenario.
     #[serde(default)]
@@ -62,7 +62,117 @@ enum PartyName {
     Table {
         /// Full name.
         name: String,
+        /// For a user account: its handle, matched against the posts' `author`.
+        #[serde(default)]
+        account: Option<String>,
+        /// The IANA time zone the party sits in (default: the scenario's): the duties it
+        /// holds count their deadlines in it unless their clause says otherwise.
+        #[serde(default)]
+        zone: Option<String>,
     },
+}
+
+/// The `[parties]` table, in the order written.
+#[derive(Debug, Default)]
+pub(super) struct RawParties(pub(super) Vec<(String, RawParty)>);
+
+/// One party as written: a name, or a table whose keys the checker reads (its `zone` with
+/// its span, so a zone nobody knows is underlined where it is written).
+#[derive(Debug)]
+pub(super) enum RawParty {
+    /// `id = "Full Name"`.
+    Name(String),
+    /// `id = { name = ..., account = ..., zone = ... }`; `unknown` when it has another key.
+    Table {
+        name: Option<toml::Value>,
+        account: Option<toml::Value>,
+        zone: Option<Spanned<String>>,
+        unknown: bool,
+    },
+    /// Anything else (a number, a list).
+    Other,
+}
+
+impl<'de> Deserialize<'de> for RawParties {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PartiesVisitor;
+        impl<'de> serde::de::Visitor<'de> for PartiesVisitor {
+            type Value = RawParties;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a table of parties")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawParties, A::Error> {
+                let mut parties = Vec::new();
+                while let Some((id, party)) = map.next_entry::<String, RawParty>()? {
+                    parties.push((id, party));
+                }
+                Ok(RawParties(parties))
+            }
+        }
+        deserializer.deserialize_map(PartiesVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for RawParty {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::IgnoredAny;
+        struct PartyVisitor;
+        impl<'de> serde::de::Visitor<'de> for PartyVisitor {
+            type Value = RawParty;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a party's name, or a table with its `name`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawParty, E> {
+                Ok(RawParty::Name(v.to_owned()))
+            }
+            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<RawParty, E> {
+                Ok(RawParty::Other)
+            }
+            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<RawParty, E> {
+                Ok(RawParty::Other)
+            }
+            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<RawParty, E> {
+                Ok(RawParty::Other)
+            }
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<RawParty, E> {
+                Ok(RawParty::Other)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<RawParty, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(RawParty::Other)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawParty, A::Error> {
+                let (mut name, mut account, mut zone, mut unknown) = (None, None, None, false);
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "name" => name = Some(map.next_value::<toml::Value>()?),
+                        "account" => account = Some(map.next_value::<toml::Value>()?),
+                        "zone" => zone = Some(map.next_value::<Spanned<String>>()?),
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                            unknown = true;
+                        }
+                    }
+                }
+                Ok(RawParty::Table {
+                    name,
+                    account,
+                    zone,
+                    unknown,
+                })
+            }
+        }
+        deserializer.deserialize_any(PartyVisitor)
+    }
 }
 
 /// The header of a scenario.

@@ -9,7 +9,8 @@ use smol_str::SmolStr;
 use super::{DutyKey, Explainer};
 use crate::bind::Bound;
 use crate::explanation::{
-    Computed, Due, DueFrom, Explanation, Node, Standing, SubjectKind, SubjectRef, event_id,
+    Arithmetic, Computed, CountedIn, DeadlineInstance, DeadlineShape, Deadlines, Due, DueFrom,
+    Explanation, Node, Standing, SubjectKind, SubjectRef, event_id,
 };
 use crate::replay::state::{DutyState, Instance};
 
@@ -152,40 +153,26 @@ impl Explainer<'_> {
         let Some(duty) = policy.duties.get(d) else {
             return Explanation::leaf(Node::Constant { value: false });
         };
-        let due = |from: DueFrom, start: Timestamp| -> Option<Due> {
-            if duty.open_ended || duty.within.period.is_zero() {
-                return None;
-            }
-            let arithmetic = crate::explanation::Arithmetic::of(
-                duty.within.period,
-                start,
-                &s.zone,
-                &policy.holidays,
-            );
-            Some(Due {
-                from,
-                arithmetic: match arithmetic {
-                    Ok(a) => Computed::Arithmetic(a),
-                    Err(e) => Computed::Error(SmolStr::from(e.to_string())),
-                },
-            })
-        };
+        let due = self
+            .opened(duty, subject)
+            .filter(|_| !duty.within.period.is_zero())
+            .and_then(|o| self.due_of(duty, o));
         let Some(post) = s.posts.get(subject) else {
             let k = subject.saturating_sub(s.posts.len());
-            let Some(action) = s.actions.get(k) else {
+            if s.actions.get(k).is_none() {
                 return Explanation::leaf(Node::Constant { value: false });
-            };
+            }
             let delivered = self.deliveries_for(duty, k, self.now);
             if duty.opens == Trigger::Acted {
                 return Explanation::leaf(Node::Owed {
                     event: event_id("action", k),
-                    due: due(DueFrom::Acted, action.at),
+                    due,
                     delivered,
                 });
             }
             return Explanation::leaf(Node::Demand {
                 event: event_id("action", k),
-                due: due(DueFrom::Demanded, action.at),
+                due,
                 delivered,
             });
         };
@@ -195,9 +182,6 @@ impl Explainer<'_> {
             .into_iter()
             .map(SmolStr::new)
             .collect();
-        let due = self
-            .opened(duty, subject)
-            .and_then(|(from, at)| due(from, at));
         Explanation::leaf(Node::Post {
             post: post.id.clone(),
             labels,
@@ -210,33 +194,77 @@ impl Explainer<'_> {
 impl Explainer<'_> {
     /// When and from what duty `duty`'s instance for `subject` opened (by the explainer's
     /// instant), for its deadline: the post's publication or report, the first notice naming
-    /// it to the holder, or the action.
-    fn opened(&self, duty: &modsim_policy::Duty, subject: usize) -> Option<(DueFrom, Timestamp)> {
+    /// it to the holder, or the action; with the zone its deadline is counted in when it is not
+    /// the scenario's (as the replay chose it: [`World::deadline_zone`](crate::bind::World)).
+    fn opened(&self, duty: &modsim_policy::Duty, subject: usize) -> Option<Opened> {
         let s = &self.world.scenario;
+        let world = self.world;
         let Some(post) = s.posts.get(subject) else {
             let action = s.actions.get(subject.checked_sub(s.posts.len())?)?;
-            let from = if duty.opens == Trigger::Acted {
-                DueFrom::Acted
+            let (from, holder, counterparty) = if duty.opens == Trigger::Acted {
+                (DueFrom::Acted, action.actor, action.against)
             } else {
-                DueFrom::Demanded
+                (DueFrom::Demanded, action.against, action.actor)
             };
-            return Some((from, action.at));
+            return Some(Opened {
+                from,
+                at: action.at,
+                counted_in: world.deadline_zone(duty, Some(holder), Some(counterparty)),
+            });
         };
-        match duty.opens {
-            Trigger::Reported => post.reported.map(|r| (DueFrom::Reported, r)),
+        let bound = self.bound()?;
+        let holder = bound
+            .parties
+            .get(duty.holder)
+            .copied()
+            .flatten()
+            .or_else(|| bound.account(subject));
+        let (from, at, counterparty) = match duty.opens {
+            Trigger::Reported => (
+                DueFrom::Reported,
+                post.reported?,
+                world.report_counterparty(holder),
+            ),
             Trigger::Notified => {
-                let bound = self.bound()?;
-                s.notices
-                    .iter()
-                    .find(|n| {
-                        n.posts.contains(&post.id)
-                            && bound.covers(s, duty.holder, n.to)
-                            && bound.binds(s, n.from)
-                    })
-                    .map(|n| (DueFrom::Notified, n.at))
+                let n = s.notices.iter().find(|n| {
+                    n.posts.contains(&post.id)
+                        && bound.covers(s, duty.holder, n.to)
+                        && bound.binds(s, n.from)
+                })?;
+                return Some(Opened {
+                    from: DueFrom::Notified,
+                    at: n.at,
+                    counted_in: world.deadline_zone(duty, Some(n.to), Some(n.from)),
+                });
             }
-            _ => Some((DueFrom::Published, post.published)),
+            _ => (DueFrom::Published, post.published, None),
+        };
+        Some(Opened {
+            from,
+            at,
+            counted_in: world.deadline_zone(duty, holder, counterparty),
+        })
+    }
+
+    /// The arithmetic of `duty`'s deadline for an instance opened so.
+    fn due_of(&self, duty: &modsim_policy::Duty, opened: Opened) -> Option<Due> {
+        if duty.open_ended {
+            return None;
         }
+        let bound = self.bound()?;
+        Some(Due {
+            from: opened.from,
+            arithmetic: match Arithmetic::counted(
+                duty.within.period,
+                opened.at,
+                &self.world.scenario.zone,
+                opened.counted_in,
+                &bound.policy.holidays,
+            ) {
+                Ok(a) => Computed::Arithmetic(a),
+                Err(e) => Computed::Error(SmolStr::from(e.to_string())),
+            },
+        })
     }
 
     /// The deliveries by `by` that meet what action `k` demands or owes, for duty `duty`.
@@ -295,21 +323,11 @@ impl Explainer<'_> {
             let Some(subject_ref) = subject_ref(s, subject, duty.opens) else {
                 continue;
             };
-            let Some((from, opened)) = self.opened(duty, subject) else {
+            let Some(opening) = self.opened(duty, subject) else {
                 continue;
             };
-            let due = (!duty.open_ended).then(|| Due {
-                from,
-                arithmetic: match crate::explanation::Arithmetic::of(
-                    duty.within.period,
-                    opened,
-                    &s.zone,
-                    &policy.holidays,
-                ) {
-                    Ok(a) => Computed::Arithmetic(a),
-                    Err(e) => Computed::Error(SmolStr::from(e.to_string())),
-                },
-            });
+            let opened = opening.at;
+            let due = self.due_of(duty, opening);
             let met = match s.posts.get(subject) {
                 Some(post) => post
                     .removed
@@ -350,6 +368,65 @@ impl Explainer<'_> {
         })
         .with(children)
     }
+}
+
+impl Explainer<'_> {
+    /// Every instance of duty `d` opened by the explainer's instant, with its deadline's
+    /// arithmetic, grouped by shape; `None` for a duty with no time limit or due at once
+    /// (there is no arithmetic to show).
+    pub(crate) fn deadlines(&self, d: usize) -> Option<Deadlines> {
+        let (bound, state) = (self.bound()?, self.state()?);
+        let (duty, ds) = (bound.policy.duties.get(d)?, state.duties.get(d)?);
+        if duty.open_ended || duty.within.period.is_zero() {
+            return None;
+        }
+        let s = &self.world.scenario;
+        let mut deadlines = Deadlines::default();
+        for (subject, instance) in ds.instances.iter().enumerate() {
+            if instance.standing().is_none() {
+                continue;
+            }
+            let (Some(subject_ref), Some(opened)) = (
+                subject_ref(s, subject, duty.opens),
+                self.opened(duty, subject),
+            ) else {
+                continue;
+            };
+            // The replay did this arithmetic when the instance opened, so it cannot fail here.
+            let Ok(a) = Arithmetic::counted(
+                duty.within.period,
+                opened.at,
+                &s.zone,
+                opened.counted_in,
+                &bound.policy.holidays,
+            ) else {
+                continue;
+            };
+            deadlines.push(
+                DeadlineShape {
+                    from: opened.from,
+                    period: a.period,
+                    counted_in: a.counted_in,
+                    calendar: a.calendar,
+                },
+                DeadlineInstance {
+                    subject: subject_ref,
+                    start: a.start,
+                    end: a.end,
+                    skipped: a.skipped,
+                    skipped_more: a.skipped_more,
+                },
+            );
+        }
+        Some(deadlines)
+    }
+}
+
+/// When and from what a duty's instance opened, and where its deadline is counted.
+struct Opened {
+    from: DueFrom,
+    at: Timestamp,
+    counted_in: Option<CountedIn>,
 }
 
 /// How many instances a duty's own explanation lists one by one.

@@ -375,30 +375,7 @@ impl<'a> Explainer<'a> {
                     .with(self.cond(&other.condition.cond, facts, used)),
                 ]
             }
-            Cond::Assumption(a) => {
-                let Some(assumption) = policy.assumptions.get(*a) else {
-                    return Vec::new();
-                };
-                let value = facts
-                    .assumptions
-                    .get(*a)
-                    .copied()
-                    .unwrap_or(assumption.value);
-                used.push(AssumptionUse {
-                    name: assumption.name.clone(),
-                    value,
-                    default: assumption.default,
-                    question: assumption.question.clone(),
-                });
-                vec![Explanation::leaf(Node::Assumption {
-                    policy: SmolStr::new(&policy.id),
-                    name: SmolStr::new(&assumption.name),
-                    value,
-                    by_default: value == assumption.default,
-                    clause: assumption.clause.as_deref().map(|id| self.key(id)),
-                    determination: self.determination(*a, facts.account),
-                })]
-            }
+            Cond::Assumption(a) => self.assumption(*a, facts, used),
             Cond::TakenOut(id) => vec![Explanation::leaf(Node::TakenOut {
                 clause: self.key(id),
             })],
@@ -407,6 +384,41 @@ impl<'a> Explainer<'a> {
                 counts: self.counts(facts, other),
             })],
         }
+    }
+
+    /// Judgment call `a` as a condition reads it: its value (given, or by default), its clause
+    /// and how the scenario dates it; noted among the calls the answer rests on.
+    fn assumption(
+        &self,
+        a: usize,
+        facts: &StateFacts<'_>,
+        used: &mut Vec<AssumptionUse>,
+    ) -> Vec<Explanation> {
+        let Some(policy) = self.bound().map(|b| &b.policy) else {
+            return Vec::new();
+        };
+        let Some(assumption) = policy.assumptions.get(a) else {
+            return Vec::new();
+        };
+        let value = facts
+            .assumptions
+            .get(a)
+            .copied()
+            .unwrap_or(assumption.value);
+        used.push(AssumptionUse {
+            name: assumption.name.clone(),
+            value,
+            default: assumption.default,
+            question: assumption.question.clone(),
+        });
+        vec![Explanation::leaf(Node::Assumption {
+            policy: SmolStr::new(&policy.id),
+            name: SmolStr::new(&assumption.name),
+            value,
+            by_default: value == assumption.default,
+            clause: assumption.clause.as_deref().map(|id| self.key(id)),
+            determination: self.determination(a, facts.account),
+        })]
     }
 
     /// How the scenario dates judgment call `a` of this policy, as read for `account`: made
