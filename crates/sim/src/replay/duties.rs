@@ -308,6 +308,10 @@ impl Replay<'_> {
     /// Opens duty `d` of policy `p` for the post `post_of` sees, when its condition holds for
     /// it: how a notice naming the post opens one, owed by and to `owed` (whose zones its
     /// deadline may be counted in). True when it opened.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "a notice's loop passes what it has looked up"
+    )]
     pub(super) fn open_for_post(
         &mut self,
         (p, d): (usize, usize),
