@@ -167,7 +167,7 @@ fn verdict_table(out: &mut String, verdicts: &[&VerdictReport]) {
             .collect();
         let _ = writeln!(
             out,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"at\">{}{}</td><td class=\"{class}\">{word}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"at\">{}{}</td><td class=\"{class}\">{word}</td><td class=\"grounds\">{}</td><td>{}</td></tr>",
             esc(&v.actor),
             esc(&v.action),
             esc(&v.against),
@@ -467,5 +467,5 @@ table{border-collapse:collapse;width:100%;font-size:.92em}td,th{border:1px solid
 th{background:#f3f3f3}.ok{color:#0a7a3c;font-weight:bold}.no{color:#b3261e;font-weight:bold}\
 .recon{background:#fff6d6;border:1px solid #e6c200;padding:.5em 1em;margin:1em 0}.warn{color:#8a5a00}\
 .meta{color:#555}details{margin:.4em 0}summary{cursor:pointer;font-weight:600}\
-details ul{margin:.2em 0 .2em 1.2em;padding-left:1em;border-left:1px dotted #bbb}figure{margin:0}figcaption{font-size:.85em;color:#555}td.at{white-space:nowrap}\
+details ul{margin:.2em 0 .2em 1.2em;padding-left:1em;border-left:1px dotted #bbb}figure{margin:0}figcaption{font-size:.85em;color:#555}td.at{white-space:nowrap}td.at .warn{display:block}td.grounds{min-width:18em}\
 @media print{body{max-width:none;margin:0}details::details-content{content-visibility:visible;display:block}summary{list-style:none}}";

@@ -7,6 +7,7 @@ use modsim_sim::explanation::{DeadlineGroup, DeadlineInstance, DueFrom, ZoneFrom
 
 use super::Prose;
 use super::duty::due_from;
+use super::notice::skipped_days;
 
 impl Prose<'_> {
     /// `2 deadlines, each notice + 2 business days, counted in Europe/Paris (the holder's zone),
@@ -74,21 +75,10 @@ impl Prose<'_> {
             show_instant(i.end, zone)
         );
         if !i.skipped.is_empty() {
-            let mut days: Vec<String> = i
-                .skipped
-                .iter()
-                .map(|d| {
-                    let day = d.date.strftime("%a %Y-%m-%d").to_string();
-                    match &d.holiday {
-                        Some(name) => format!("{day} ({name})"),
-                        None => day,
-                    }
-                })
-                .collect();
-            if i.skipped_more > 0 {
-                days.push(format!("and {} more", i.skipped_more));
-            }
-            text.push_str(&format!(" (skipping {})", days.join(", ")));
+            text.push_str(&format!(
+                " (skipping {})",
+                skipped_days(&i.skipped, i.skipped_more)
+            ));
         }
         text
     }

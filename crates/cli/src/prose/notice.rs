@@ -4,7 +4,7 @@
 use modsim_sim::Node;
 use modsim_sim::explanation::{
     Arithmetic, Basis, Lack, Missing, NoticeArithmetic, NoticeKind, NoticePeriodKind, NoticeTerms,
-    Reason, ZoneFrom,
+    Reason, SkippedDay, ZoneFrom,
 };
 
 use super::Prose;
@@ -47,22 +47,11 @@ impl Prose<'_> {
         if let Some(calendar) = &a.calendar
             && !a.skipped.is_empty()
         {
-            let mut days: Vec<String> = a
-                .skipped
-                .iter()
-                .map(|d| {
-                    let day = d.date.strftime("%a %Y-%m-%d").to_string();
-                    match &d.holiday {
-                        Some(name) => format!("{day} ({name})"),
-                        None => day,
-                    }
-                })
-                .collect();
-            if a.skipped_more > 0 {
-                days.push(format!("and {} more", a.skipped_more));
-            }
             notes.push(format!("{calendar} calendar"));
-            notes.push(format!("skipping {}", days.join(", ")));
+            notes.push(format!(
+                "skipping {}",
+                skipped_days(&a.skipped, a.skipped_more)
+            ));
         }
         let mut text = format!("{} + {} = {}", at(a.start), a.period, at(a.end));
         if !notes.is_empty() {
@@ -232,4 +221,23 @@ fn notice_rule(terms: &NoticeTerms) -> String {
             format!("needs {p} of advance notice and a cure period of {c}")
         }
     }
+}
+
+/// The days a period skipped, as prose: `Sat 2021-01-16, Mon 2021-01-18 (Martin Luther King
+/// Jr. Day)`, then how many more when only the first are named.
+pub(super) fn skipped_days(skipped: &[SkippedDay], more: u32) -> String {
+    let mut days: Vec<String> = skipped
+        .iter()
+        .map(|d| {
+            let day = d.date.strftime("%a %Y-%m-%d").to_string();
+            match &d.holiday {
+                Some(name) => format!("{day} ({name})"),
+                None => day,
+            }
+        })
+        .collect();
+    if more > 0 {
+        days.push(format!("and {more} more"));
+    }
+    days.join(", ")
 }
