@@ -11,7 +11,7 @@ use modsim_policy::condition::Counted;
 use super::state::Item;
 use modsim_policy::Trigger;
 
-use super::duties::PostOf;
+use super::duties::{PostOf, Subject};
 use super::state::may_determine;
 use super::{Replay, ReplayError};
 use crate::outcome::Cause;
@@ -186,29 +186,23 @@ impl Replay<'_> {
                     continue;
                 }
                 let met = delivered_before(s, &duty.on, duty.deliverable.as_deref(), k);
-                let opened = self.open_instance(
-                    (p, d),
-                    duty,
-                    (
-                        &bound.policy.holidays,
-                        world.deadline_zone(duty, Some(action.actor), Some(action.against)),
-                    ),
+                let at = Subject {
                     subject,
                     now,
-                    met,
-                    None,
-                    &Cause::Acted(k),
-                    || {
-                        format!(
-                            "the deadline of `{}` for {} {} {} of {}",
-                            bound.policy.duty_clause(duty).id,
-                            s.party_id(action.actor),
-                            action.action.name(),
-                            s.party_id(action.against),
-                            modsim_policy::show_instant(now, &s.zone)
-                        )
-                    },
-                )?;
+                    removed: met,
+                    rule: None,
+                    owed: (Some(action.actor), Some(action.against)),
+                };
+                let opened = self.open_instance((p, d), bound, at, &Cause::Acted(k), || {
+                    format!(
+                        "the deadline of `{}` for {} {} {} of {}",
+                        bound.policy.duty_clause(duty).id,
+                        s.party_id(action.actor),
+                        action.action.name(),
+                        s.party_id(action.against),
+                        modsim_policy::show_instant(now, &s.zone)
+                    )
+                })?;
                 any |= opened;
             }
         }
@@ -260,12 +254,11 @@ impl Replay<'_> {
                     }
                     let removed = duty.met_by == modsim_policy::Discharge::Removed
                         && x.removed.is_some_and(|t| t <= now);
-                    let counted_in = world.deadline_zone(duty, Some(notice.to), Some(notice.from));
                     let opened = self.open_for_post(
                         (p, d as usize),
                         duty,
                         &mut post_of,
-                        counted_in,
+                        (Some(notice.to), Some(notice.from)),
                         removed,
                         &Cause::Notified(post),
                         || {

@@ -1,18 +1,19 @@
 //! Events that change duties and counts: publications, reports, removals, deadlines, facts,
 //! demands and deliveries.
 
-use std::cmp::Reverse;
-
 use jiff::Timestamp;
-use modsim_policy::condition::{Env, NoState};
 use modsim_policy::{Discharge, Trigger};
 
 use modsim_policy::condition::Counted;
 
-use super::state::{Instance, Item, bump, record};
+use super::state::{Item, bump, record};
 use super::{Replay, ReplayError};
-use crate::bind::post_view;
+use crate::bind::Judged;
 use crate::outcome::Cause;
+
+mod open;
+pub(super) use open::{PostOf, Subject};
+use open::{Queue, applies, deadline_of_post, owed_on};
 
 impl Replay<'_> {
     pub(super) fn published(&mut self, post: usize, now: Timestamp) -> Result<(), ReplayError> {
@@ -150,6 +151,7 @@ impl Replay<'_> {
     /// Opens the duties `trigger` opens for post number `post` under policy `p`: those the
     /// policy's [`RuleIndex`](modsim_policy::model::RuleIndex) files under no label or one of
     /// the post's, not every duty of the policy.
+    #[inline(always)]
     pub(super) fn open_duties(
         &mut self,
         p: usize,
@@ -163,146 +165,180 @@ impl Replay<'_> {
             return Ok(());
         };
         let by = bound.policy.index.opened_by(trigger);
-        if by.is_empty() || !bound.visible(post) {
-            return Ok(());
-        }
-        let mut post_of = PostOf::new(world, bound, post, now);
         if !by.reads_labels() {
             // No duty of the trigger needs a label: the list is the index's own.
-            return self.open_listed(p, trigger, &mut post_of, by.unguarded(), &cause);
+            return self.open_listed(p, trigger, post, now, by.unguarded(), &cause);
         }
+        // The list is built in the scratch list, taken out of `self` while the duties open.
         let mut scratch = std::mem::take(&mut self.scratch);
         let listed = by.touched_by(
             bound.post_label_numbers(&world.scenario, post),
             &mut scratch,
         );
-        let result = self.open_listed(p, trigger, &mut post_of, listed, &cause);
+        let result = self.open_listed(p, trigger, post, now, listed, &cause);
         self.scratch = scratch;
         result
     }
 
     /// Opens the duties numbered `duties` (those `trigger` opens that the post can touch) of
-    /// policy `p` for the post `post_of` sees, owed by their holders.
+    /// policy `p` for post number `post` at `now`, owed by their holders. Each duty's
+    /// [`Opening`](super::state::Opening) says, without reading the duty, whether its condition is `prohibited`
+    /// alone and who owes it: a duty's usual condition needs no view of the post. From the
+    /// first duty whose condition does, [`Replay::open_viewing`] opens the rest.
+    #[inline(always)]
     fn open_listed(
         &mut self,
         p: usize,
         trigger: Trigger,
-        post_of: &mut PostOf<'_>,
+        post: usize,
+        now: Timestamp,
         duties: &[u32],
         cause: &Cause,
     ) -> Result<(), ReplayError> {
         let world = self.world;
-        let (Some(bound), Some(x)) = (
-            world.policies.get(p),
-            world.scenario.posts.get(post_of.post),
-        ) else {
+        let s = &world.scenario;
+        let (Some(bound), Some(x)) = (world.policies.get(p), s.posts.get(post)) else {
             return Ok(());
         };
-        let (post, now) = (post_of.post, post_of.now);
-        let removed = x.removed.is_some_and(|t| t <= now);
+        let rule = match bound.judged.get(post) {
+            None | Some(Judged::Unseen) => return Ok(()),
+            Some(Judged::Allowed) => None,
+            Some(Judged::Prohibited(rule)) => Some(*rule),
+        };
+        let at = Subject {
+            subject: post,
+            now,
+            removed: x.removed.is_some_and(|t| t <= now),
+            rule,
+            owed: (None, None),
+        };
+        let reported = trigger == Trigger::Reported;
+        // The duties whose condition is `prohibited` alone open here; from the first whose
+        // condition reads more, `open_viewing` opens the rest.
+        let mut rest = None;
+        if let Some(state) = self.states.get_mut(p) {
+            for (k, &d) in duties.iter().enumerate() {
+                let d = d as usize;
+                let Some(ds) = state.duties.get_mut(d) else {
+                    continue;
+                };
+                let opening = ds.opening;
+                if !opening.prohibited_only {
+                    rest = duties.get(k..);
+                    break;
+                }
+                if at.rule.is_none() {
+                    continue;
+                }
+                let Some(holder) = opening.holder(bound, s, post, reported) else {
+                    continue;
+                };
+                let at = Subject {
+                    owed: owed_on(world, trigger, holder),
+                    ..at
+                };
+                let mut queue = Queue {
+                    deadlines: &mut self.deadlines,
+                    changed: &mut self.duties_changed,
+                    world,
+                };
+                queue.open(ds, (p, d), bound, at, cause, || {
+                    deadline_of_post(bound, d, x)
+                })?;
+            }
+        }
+        match rest {
+            Some(rest) => self.open_viewing(p, trigger, at, rest, cause),
+            None => Ok(()),
+        }
+    }
+
+    /// Opens, as [`Replay::open_listed`] does, the duties numbered `duties` of policy `p` for
+    /// the post and instant `at` names, reading the post (its view built once) for the duties
+    /// whose condition reads more than `prohibited`.
+    #[inline(never)]
+    fn open_viewing(
+        &mut self,
+        p: usize,
+        trigger: Trigger,
+        at: Subject,
+        duties: &[u32],
+        cause: &Cause,
+    ) -> Result<(), ReplayError> {
+        let world = self.world;
         let s = &world.scenario;
-        // A report opens a duty only for the parties it was made by and to, when the scenario
-        // says who they were.
-        let reporters = [s.reported_by, s.reported_to];
-        let reported_between =
-            trigger == Trigger::Reported && (s.reported_by.is_some() || s.reported_to.is_some());
+        let (Some(bound), Some(x)) = (world.policies.get(p), s.posts.get(at.subject)) else {
+            return Ok(());
+        };
+        let mut post_of = PostOf::new(world, bound, at.subject, at.now);
+        let reported = trigger == Trigger::Reported;
         for &d in duties {
-            let Some(duty) = bound.policy.duties.get(d as usize) else {
+            let d = d as usize;
+            let (Some(state), Some(duty)) = (self.states.get_mut(p), bound.policy.duties.get(d))
+            else {
                 continue;
             };
-            // A duty held by every account is owed, for each post, by the account that wrote
-            // it: a post from no account opens none.
-            let holder = match bound.parties.get(duty.holder).copied().flatten() {
-                Some(holder) => Some(holder),
-                None if bound.every.get(duty.holder).copied().unwrap_or(false) => {
-                    match bound.account(post) {
-                        Some(author) => Some(author),
-                        None => continue,
-                    }
-                }
-                None => None,
+            let Some(opening) = state.duties.get(d).map(|ds| ds.opening) else {
+                continue;
             };
-            if reported_between
-                && let Some(holder) = holder
-                && !reporters.contains(&Some(holder))
-            {
+            let Some(holder) = opening.holder(bound, s, at.subject, reported) else {
+                continue;
+            };
+            if !applies(state, duty, &mut post_of) {
                 continue;
             }
-            let counterparty = match trigger {
-                Trigger::Reported => world.report_counterparty(holder),
-                _ => None,
+            let Some(ds) = state.duties.get_mut(d) else {
+                continue;
             };
-            let counted_in = world.deadline_zone(duty, holder, counterparty);
-            self.open_for_post(
-                (p, d as usize),
-                duty,
-                post_of,
-                counted_in,
-                removed,
-                cause,
-                || {
-                    format!(
-                        "the deadline of `{}` for post `{}`",
-                        bound.policy.duty_clause(duty).id,
-                        x.id
-                    )
-                },
-            )?;
+            let at = Subject {
+                owed: owed_on(world, trigger, holder),
+                ..at
+            };
+            let mut queue = Queue {
+                deadlines: &mut self.deadlines,
+                changed: &mut self.duties_changed,
+                world,
+            };
+            queue.open(ds, (p, d), bound, at, cause, || {
+                deadline_of_post(bound, d, x)
+            })?;
         }
         Ok(())
     }
 
     /// Opens duty `d` of policy `p` for the post `post_of` sees, when its condition holds for
-    /// it (a duty's usual `prohibited` without a view of the post): how every trigger that
-    /// opens a duty per post (publication, report, a notice naming it) opens one. True when
-    /// it opened.
+    /// it: how a notice naming the post opens one, owed by and to `owed` (whose zones its
+    /// deadline may be counted in). True when it opened.
     #[expect(
         clippy::too_many_arguments,
-        reason = "the hot path passes what it has looked up"
+        reason = "a notice's loop passes what it has looked up"
     )]
     pub(super) fn open_for_post(
         &mut self,
         (p, d): (usize, usize),
         duty: &modsim_policy::Duty,
         post_of: &mut PostOf<'_>,
-        counted_in: Option<crate::explanation::CountedIn>,
+        owed: (Option<usize>, Option<usize>),
         removed: bool,
         cause: &Cause,
         what: impl FnOnce() -> String,
     ) -> Result<bool, ReplayError> {
-        let bound = post_of.bound;
-        let (post, now) = (post_of.post, post_of.now);
-        let rule = bound.prohibited_by(post);
-        let applies = if duty.condition.is_prohibited() {
-            rule.is_some()
-        } else {
-            let view = post_of.view();
-            self.states.get(p).is_some_and(|state| {
-                let facts = NoState {
-                    params: &state.params,
-                    assumptions: &state.assumptions,
-                };
-                duty.condition.eval(&Env {
-                    now,
-                    post: view,
-                    facts: &facts,
-                })
-            })
-        };
-        if !applies {
+        if !self
+            .states
+            .get(p)
+            .is_some_and(|state| applies(state, duty, post_of))
+        {
             return Ok(false);
         }
-        self.open_instance(
-            (p, d),
-            duty,
-            (&bound.policy.holidays, counted_in),
-            post,
-            now,
+        let bound = post_of.bound;
+        let at = Subject {
+            subject: post_of.post,
+            now: post_of.now,
             removed,
-            rule,
-            cause,
-            what,
-        )
+            rule: bound.prohibited_by(post_of.post),
+            owed,
+        };
+        self.open_instance((p, d), bound, at, cause, what)
     }
 
     /// A scenario fact becomes known: every policy that declares it reads the new value.
@@ -348,26 +384,21 @@ impl Replay<'_> {
                 {
                     continue;
                 }
-                let opened = self.open_instance(
-                    (p, d),
-                    duty,
-                    (
-                        &bound.policy.holidays,
-                        world.deadline_zone(duty, Some(action.against), Some(action.actor)),
-                    ),
-                    instance_index,
+                let at = Subject {
+                    subject: instance_index,
                     now,
-                    false,
-                    None,
-                    &Cause::Demanded(action_index),
-                    || {
+                    removed: false,
+                    rule: None,
+                    owed: (Some(action.against), Some(action.actor)),
+                };
+                let opened =
+                    self.open_instance((p, d), bound, at, &Cause::Demanded(action_index), || {
                         format!(
                             "the deadline of `{}` for the demand of {}",
                             bound.policy.duty_clause(duty).id,
                             modsim_policy::show_instant(now, &s.zone)
                         )
-                    },
-                )?;
+                    })?;
                 if !opened {
                     continue;
                 }
@@ -446,104 +477,25 @@ impl Replay<'_> {
         Ok(())
     }
 
-    /// Opens `duty`, duty `d` of policy `p`, for `subject` at `now`: met at once when the post
-    /// is already `removed`, pending with its deadline queued, pending for good with no time
-    /// limit, or breached at once when the period is zero. False when it was open already.
-    /// The change is recorded as caused by `cause`; the deadline is counted in `counted_in`'s
-    /// zone (the scenario's when `None`); `what` names the deadline, should its arithmetic fail.
+    /// Opens duty `d` of policy `p` (bound as `bound`) for the subject `at` names (see
+    /// [`Queue::open`]). False when it was open already.
     #[inline]
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "the hot path passes what it has looked up"
-    )]
     pub(super) fn open_instance(
         &mut self,
         (p, d): (usize, usize),
-        duty: &modsim_policy::Duty,
-        (calendar, counted_in): (
-            &modsim_policy::Calendar,
-            Option<crate::explanation::CountedIn>,
-        ),
-        subject: usize,
-        now: Timestamp,
-        removed: bool,
-        rule: Option<u16>,
+        bound: &crate::bind::Bound,
+        at: Subject,
         cause: &Cause,
         what: impl FnOnce() -> String,
     ) -> Result<bool, ReplayError> {
         let Some(ds) = self.states.get_mut(p).and_then(|s| s.duties.get_mut(d)) else {
             return Ok(false);
         };
-        let (state, deadline) = if removed {
-            (Instance::Fulfilled, false)
-        } else if duty.open_ended {
-            (Instance::Pending, false)
-        } else if duty.within.period.is_zero() {
-            (Instance::Breached, false)
-        } else {
-            (Instance::Pending, true)
+        let mut queue = Queue {
+            deadlines: &mut self.deadlines,
+            changed: &mut self.duties_changed,
+            world: self.world,
         };
-        if !ds.open(subject, || rule, state) {
-            return Ok(false);
-        }
-        self.duties_changed |= record(ds, now, cause.clone());
-        if deadline {
-            let due = duty
-                .within
-                .period
-                .add_to(
-                    now,
-                    counted_in
-                        .as_ref()
-                        .map_or(&self.world.scenario.zone, |c| &c.zone),
-                    calendar,
-                )
-                .map_err(|error| ReplayError {
-                    what: what(),
-                    error,
-                    from: super::CountedFrom::Duty(cause.clone()),
-                })?;
-            self.deadlines
-                .push(Reverse((due, subject as u32, p as u16, d as u16)));
-        }
-        Ok(true)
-    }
-}
-
-/// A post as the duties opened for it at one instant see it: its view, worked out once, and
-/// only when some duty's condition reads more than `prohibited`.
-pub(super) struct PostOf<'w> {
-    world: &'w crate::bind::World,
-    pub(super) bound: &'w crate::bind::Bound,
-    pub(super) post: usize,
-    pub(super) now: Timestamp,
-    view: Option<modsim_policy::PostView<'w>>,
-}
-
-impl<'w> PostOf<'w> {
-    pub(super) fn new(
-        world: &'w crate::bind::World,
-        bound: &'w crate::bind::Bound,
-        post: usize,
-        now: Timestamp,
-    ) -> PostOf<'w> {
-        PostOf {
-            world,
-            bound,
-            post,
-            now,
-            view: None,
-        }
-    }
-
-    /// The post as conditions see it.
-    fn view(&mut self) -> Option<&modsim_policy::PostView<'w>> {
-        if self.view.is_none() {
-            let x = self.world.scenario.posts.get(self.post)?;
-            let labels = self.bound.post_labels(&self.world.scenario, self.post);
-            let prohibited = self.bound.prohibited_by(self.post).is_some();
-            self.view = Some(post_view(x, labels, self.now, prohibited));
-        }
-        self.view.as_ref()
+        queue.open(ds, (p, d), bound, at, cause, what)
     }
 }

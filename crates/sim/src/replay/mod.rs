@@ -118,6 +118,9 @@ impl Phase {
 /// counter.
 type Expiry = Reverse<(Timestamp, u32, u16, u16)>;
 
+/// A pending duty instance's deadline: when, the subject, the policy and the duty.
+type Deadline = Reverse<(Timestamp, u32, u16, u16)>;
+
 struct Replay<'w> {
     world: &'w World,
     states: Vec<PolicyState>,
@@ -126,7 +129,7 @@ struct Replay<'w> {
     by_removed: PostOrder,
     checks: Vec<Timestamp>,
     actions: Vec<usize>,
-    deadlines: BinaryHeap<Reverse<(Timestamp, u32, u16, u16)>>,
+    deadlines: BinaryHeap<Deadline>,
     /// History counts' events leaving their trailing periods.
     expiries: BinaryHeap<Expiry>,
     /// The accounts whose history changed in this step: their states of the powers held per

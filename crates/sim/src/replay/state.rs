@@ -12,8 +12,10 @@ use crate::outcome::{Cause, DutyChange, DutyStatus, DutyTally};
 use crate::scenario::Scenario;
 
 mod history;
+mod opening;
 mod power;
 pub(crate) use history::{Counted, Counter, Dating, Item};
+pub(crate) use opening::Opening;
 pub(crate) use power::{Basis, PowerState, Readiness, Slot, exercisable, notice_basis};
 
 /// The state of one instance of a duty (one post, or one demand).
@@ -58,6 +60,8 @@ pub(crate) struct DutyState {
     pub(crate) version: u32,
     /// Which subjects stand how, kept for explanations only (none in a quiet replay).
     pub(crate) index: Option<Box<SubjectIndex>>,
+    /// How an instance opens, worked out once from the duty and the scenario.
+    pub(crate) opening: Opening,
 }
 
 /// A duty's subjects by standing, as bit sets, and its overdue posts by prohibition: what an
@@ -145,8 +149,8 @@ impl SubjectIndex {
 }
 
 impl DutyState {
-    /// A duty not yet triggered, with room for `subjects` instances.
-    pub(crate) fn new(subjects: usize) -> DutyState {
+    /// A duty not yet triggered, with room for `subjects` instances, opening as `opening`.
+    pub(crate) fn new(subjects: usize, opening: Opening) -> DutyState {
         DutyState {
             instances: Vec::new(),
             subjects,
@@ -158,14 +162,15 @@ impl DutyState {
             history: Vec::new(),
             version: 0,
             index: None,
+            opening,
         }
     }
 
     /// The same, keeping a [`SubjectIndex`] for explanations.
-    pub(crate) fn indexed(subjects: usize) -> DutyState {
+    pub(crate) fn indexed(subjects: usize, opening: Opening) -> DutyState {
         DutyState {
             index: Some(Box::default()),
-            ..DutyState::new(subjects)
+            ..DutyState::new(subjects, opening)
         }
     }
 
@@ -196,7 +201,7 @@ impl DutyState {
 
     /// Moves `subject` from `from` to `to`, keeping the counts and (in an explained replay) the
     /// index, for which `rule` tells the prohibition the subject falls under: asked only then.
-    #[inline]
+    #[inline(always)]
     fn shift(
         &mut self,
         subject: usize,
@@ -231,7 +236,7 @@ impl DutyState {
 
     /// Opens the instance of `subject` in `state` (pending, met, or breached at once). False
     /// when it was open already.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn open(
         &mut self,
         subject: usize,
@@ -276,7 +281,7 @@ impl DutyState {
             || self.shift(subject, &rule, Instance::Breached, Instance::Cured)
     }
 
-    #[inline]
+    #[inline(always)]
     fn status_now(&self) -> DutyStatus {
         if self.breached() > 0 {
             DutyStatus::Breached
@@ -360,11 +365,12 @@ impl PolicyState {
             duties: policy
                 .duties
                 .iter()
-                .map(|_| {
+                .map(|duty| {
+                    let opening = Opening::of(duty, bound, s);
                     if indexed {
-                        DutyState::indexed(subjects)
+                        DutyState::indexed(subjects, opening)
                     } else {
-                        DutyState::new(subjects)
+                        DutyState::new(subjects, opening)
                     }
                 })
                 .collect(),
@@ -550,7 +556,7 @@ pub(crate) fn bump(counts: &mut [i64], party: usize, by: i64) {
 
 /// Records a duty's change of state, if its state changed; true when it did (the powers that
 /// read duties are then re-read).
-#[inline]
+#[inline(always)]
 #[must_use]
 pub(crate) fn record(ds: &mut DutyState, now: Timestamp, cause: Cause) -> bool {
     ds.version = ds.version.wrapping_add(1);
