@@ -31,23 +31,7 @@ impl Prose<'_> {
                 if let Some(e) = self.report.event(event) {
                     line.push_str(&format!(": \"{}\"", e.summary));
                 }
-                if let Some(due) = due {
-                    line.push_str(&self.due(due));
-                }
-                if delivered.is_empty() {
-                    line.push_str("; nothing delivered");
-                } else {
-                    let at: Vec<String> = delivered.iter().map(|t| self.at(*t)).collect();
-                    line.push_str(&format!("; delivered {}", at.join(", ")));
-                }
-                if self
-                    .report
-                    .event(event)
-                    .is_some_and(|e| e.reconstructed.is_some())
-                {
-                    line.push_str(" (time reconstructed)");
-                }
-                line
+                self.due_and_delivered(line, event, due.as_ref(), delivered)
             }
             Node::More { count, of } => format!(
                 "and {count} more {}",
@@ -226,7 +210,18 @@ impl Prose<'_> {
 
     /// What an action owes, as a duty sees it: the action, when it fell due, what met it.
     fn owed(&self, event: &str, due: Option<&Due>, delivered: &[jiff::Timestamp]) -> String {
-        let mut line = self.action_id(event);
+        self.due_and_delivered(self.action_id(event), event, due, delivered)
+    }
+
+    /// `line` (what is owed, by event `event`) followed by when it fell due, what met it, and
+    /// whether the event's time is reconstructed: how a demand and an action's duty read alike.
+    fn due_and_delivered(
+        &self,
+        mut line: String,
+        event: &str,
+        due: Option<&Due>,
+        delivered: &[jiff::Timestamp],
+    ) -> String {
         if let Some(due) = due {
             line.push_str(&self.due(due));
         }
