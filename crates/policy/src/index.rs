@@ -6,6 +6,11 @@
 //! whose guard holds it, and apart the rules with no guard; the rules a post can touch are
 //! those with no guard and those listed under one of its labels, in the policy's order. A
 //! compiled policy keeps its prohibitions and duties so ([`crate::model::RuleIndex`]).
+//!
+//! Most kinds hold few rules (the shipped policies, at most a dozen): while every rule of a
+//! kind is numbered below 64, each label also keeps its rules as the bits of one word, and the
+//! rules a post touches are the union of its labels' words, given in order without a list
+//! being built ([`Touched`]).
 
 use crate::LabelSet;
 use crate::condition::Cond;
@@ -15,6 +20,10 @@ pub(crate) static NO_RULES: RulesByLabel = RulesByLabel {
     unguarded: Vec::new(),
     starts: Vec::new(),
     guarded: Vec::new(),
+    bits: Some(Bits {
+        unguarded: 0,
+        by_label: Vec::new(),
+    }),
 };
 
 /// Some rules of a policy (by number, in its order), by the labels that let them apply.
@@ -26,6 +35,64 @@ pub struct RulesByLabel {
     starts: Vec<u32>,
     /// Each label's rules, label after label, each label's in order.
     guarded: Vec<u32>,
+    /// The same as bits (rule `i`, bit `i`), while every rule is numbered below 64.
+    bits: Option<Bits>,
+}
+
+/// [`RulesByLabel`]'s rules as the bits of a word: the rules with no guard, and each label's.
+#[derive(Clone, Debug, Default)]
+struct Bits {
+    unguarded: u64,
+    by_label: Vec<u64>,
+}
+
+impl Bits {
+    /// The rules `rules` as bits, when every one is numbered below 64.
+    fn of(unguarded: &[u32], per_label: &[Vec<u32>]) -> Option<Bits> {
+        let word = |rules: &[u32]| {
+            rules
+                .iter()
+                .try_fold(0u64, |word, &i| (i < 64).then(|| word | 1 << i))
+        };
+        Some(Bits {
+            unguarded: word(unguarded)?,
+            by_label: per_label.iter().map(|l| word(l)).collect::<Option<_>>()?,
+        })
+    }
+}
+
+/// The rules a post can touch, by number in the policy's order: what
+/// [`RulesByLabel::touched_by`] gives.
+#[derive(Clone, Debug)]
+pub enum Touched<'a> {
+    /// A list.
+    Listed(std::slice::Iter<'a, u32>),
+    /// Rule `i` where bit `i` is set.
+    Bits(u64),
+}
+
+impl<'a> Touched<'a> {
+    /// The rules of `list`.
+    pub fn listed(list: &'a [u32]) -> Touched<'a> {
+        Touched::Listed(list.iter())
+    }
+}
+
+impl Iterator for Touched<'_> {
+    type Item = u32;
+
+    #[inline]
+    fn next(&mut self) -> Option<u32> {
+        match self {
+            Touched::Listed(list) => list.next().copied(),
+            Touched::Bits(0) => None,
+            Touched::Bits(bits) => {
+                let i = bits.trailing_zeros();
+                *bits &= *bits - 1;
+                Some(i)
+            }
+        }
+    }
 }
 
 impl RulesByLabel {
@@ -61,6 +128,7 @@ impl RulesByLabel {
             };
         }
         per_label.resize_with(labels.max(per_label.len()), Vec::new);
+        let bits = Bits::of(&unguarded, &per_label);
         let mut starts = Vec::with_capacity(per_label.len() + 1);
         let mut guarded = Vec::new();
         for list in per_label {
@@ -72,6 +140,7 @@ impl RulesByLabel {
             unguarded,
             starts,
             guarded,
+            bits,
         }
     }
 
@@ -103,10 +172,10 @@ impl RulesByLabel {
         &'a self,
         labels: Option<&LabelSet>,
         scratch: &'a mut Vec<u32>,
-    ) -> &'a [u32] {
+    ) -> Touched<'a> {
         match labels {
             Some(labels) => self.touched_by(labels.indices(), scratch),
-            None => &self.unguarded,
+            None => Touched::listed(&self.unguarded),
         }
     }
 
@@ -117,35 +186,65 @@ impl RulesByLabel {
         &'a self,
         labels: impl Iterator<Item = usize>,
         scratch: &'a mut Vec<u32>,
-    ) -> &'a [u32] {
+    ) -> Touched<'a> {
         if !self.reads_labels() {
-            return &self.unguarded;
+            return Touched::listed(&self.unguarded);
         }
-        scratch.clear();
-        scratch.extend_from_slice(&self.unguarded);
-        let mut sources = usize::from(!self.unguarded.is_empty());
+        if let Some(bits) = &self.bits {
+            let mut touched = bits.unguarded;
+            for label in labels {
+                touched |= bits.by_label.get(label).copied().unwrap_or(0);
+            }
+            return Touched::Bits(touched);
+        }
+        Touched::listed(self.listed(labels, scratch))
+    }
+
+    /// [`RulesByLabel::touched_by`] as a list, for kinds with rules numbered past 64.
+    fn listed<'a>(
+        &'a self,
+        labels: impl Iterator<Item = usize>,
+        scratch: &'a mut Vec<u32>,
+    ) -> &'a [u32] {
+        // While one list alone applies (the usual post: one label, several labels under the
+        // same rules, or only unguarded rules), it is returned as it stands; a different
+        // second one merges them in `scratch`.
+        let mut only: &'a [u32] = &self.unguarded;
+        let mut merged = false;
         for label in labels {
             let (Some(&start), Some(&end)) = (self.starts.get(label), self.starts.get(label + 1))
             else {
                 continue;
             };
-            if let Some(rules) = self.guarded.get(start as usize..end as usize)
-                && !rules.is_empty()
-            {
-                scratch.extend_from_slice(rules);
-                sources += 1;
+            let Some(rules) = self.guarded.get(start as usize..end as usize) else {
+                continue;
+            };
+            if rules.is_empty() {
+                continue;
             }
+            if !merged && (only.is_empty() || only == rules) {
+                only = rules;
+                continue;
+            }
+            if !merged {
+                scratch.clear();
+                scratch.extend_from_slice(only);
+                merged = true;
+            }
+            scratch.extend_from_slice(rules);
         }
-        if sources > 1 {
-            scratch.sort_unstable();
-            scratch.dedup();
+        if !merged {
+            return only;
         }
+        scratch.sort_unstable();
+        scratch.dedup();
         scratch
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::RulesByLabel;
     use crate::{Overrides, PolicyDoc};
 
     fn policy(clauses: &str) -> crate::Policy {
@@ -165,8 +264,26 @@ mod tests {
         )
     }
 
+    /// Both forms of an index: as built (bits, for these small policies), and as lists alone
+    /// (the form of kinds with rules numbered past 64).
+    fn both_forms(by: &RulesByLabel) -> [RulesByLabel; 2] {
+        assert!(by.bits.is_some() || !by.reads_labels());
+        let listed = RulesByLabel {
+            bits: None,
+            ..by.clone()
+        };
+        [by.clone(), listed]
+    }
+
+    /// What `by` touches for a post carrying the labels numbered `labels`.
+    fn touched(by: &RulesByLabel, labels: &[usize]) -> Vec<u32> {
+        let mut scratch = Vec::new();
+        let labels = crate::LabelSet::from_indices(labels.iter().copied());
+        by.touched(Some(&labels), &mut scratch).collect()
+    }
+
     /// A post touches the rules with no guard and those its labels let apply, in the
-    /// policy's order, each once.
+    /// policy's order, each once; in both forms of the index.
     #[test]
     fn a_post_touches_the_rules_its_labels_let_apply() {
         let p = policy(
@@ -183,21 +300,57 @@ mod tests {
             ]
             .concat(),
         );
+        for by in both_forms(p.index.prohibitions()) {
+            assert_eq!(touched(&by, &[]), [1, 4]);
+            assert_eq!(touched(&by, &[0]), [0, 1, 3, 4, 5]);
+            assert_eq!(touched(&by, &[1]), [1, 2, 4]);
+            assert_eq!(touched(&by, &[0, 1, 2]), [0, 1, 2, 3, 4, 5]);
+            // `"a" && "c"` is filed under `a` alone.
+            assert_eq!(touched(&by, &[2]), [1, 3, 4]);
+        }
+
+        // Without unguarded rules: one label's list as it stands, two merged in order.
+        let p = policy(
+            &[
+                prohibition("0", r#""b" in post.labels"#),
+                prohibition("1", r#""a" in post.labels"#),
+                prohibition("2", r#""b" in post.labels || "a" in post.labels"#),
+            ]
+            .concat(),
+        );
+        for by in both_forms(p.index.prohibitions()) {
+            assert_eq!(touched(&by, &[]), [0u32; 0]);
+            assert_eq!(touched(&by, &[0]), [1, 2]);
+            assert_eq!(touched(&by, &[1]), [0, 2]);
+            assert_eq!(touched(&by, &[0, 1]), [0, 1, 2]);
+            assert_eq!(touched(&by, &[2]), [0u32; 0]);
+        }
+
+        // Two labels under the same rules (one `exists` over both) touch them once.
+        let p = policy(&prohibition(
+            "0",
+            r#"post.labels.exists(l, l in ["a", "b"])"#,
+        ));
+        for by in both_forms(p.index.prohibitions()) {
+            assert_eq!(touched(&by, &[0, 1]), [0]);
+        }
+    }
+
+    /// A kind with a rule numbered 64 or more keeps lists alone, and touches as the bits do.
+    #[test]
+    fn a_kind_of_more_than_64_rules_keeps_lists() {
+        let clauses: Vec<String> = (0..70)
+            .map(|i| {
+                let label = ["a", "b", "c"][i % 3];
+                prohibition(&i.to_string(), &format!(r#""{label}" in post.labels"#))
+            })
+            .collect();
+        let p = policy(&clauses.concat());
         let by = p.index.prohibitions();
-        let mut scratch = Vec::new();
-        let mut touched = |labels: &[usize]| {
-            by.touched(
-                Some(&crate::LabelSet::from_indices(labels.iter().copied())),
-                &mut scratch,
-            )
-            .to_vec()
-        };
-        assert_eq!(touched(&[]), [1, 4]);
-        assert_eq!(touched(&[0]), [0, 1, 3, 4, 5]);
-        assert_eq!(touched(&[1]), [1, 2, 4]);
-        assert_eq!(touched(&[0, 1, 2]), [0, 1, 2, 3, 4, 5]);
-        // `"a" && "c"` is filed under `a` alone.
-        assert_eq!(touched(&[2]), [1, 3, 4]);
+        assert!(by.bits.is_none());
+        let expected: Vec<u32> = (0..70).filter(|i| i % 3 != 1).collect();
+        assert_eq!(touched(by, &[0, 2]), expected);
+        assert_eq!(touched(by, &[1]).len(), 23);
     }
 
     /// The law the index rests on: a rule that holds for a post is among those the post
@@ -226,11 +379,14 @@ mod tests {
         let now = jiff::Timestamp::UNIX_EPOCH;
         for bits in 0..32u32 {
             let labels = crate::LabelSet::from_indices((0..3).filter(|i| bits & (1 << i) != 0));
-            let touched = p
-                .index
-                .prohibitions()
-                .touched(Some(&labels), &mut scratch)
-                .to_vec();
+            let [as_bits, listed] = both_forms(p.index.prohibitions());
+            let touched: Vec<u32> = as_bits.touched(Some(&labels), &mut scratch).collect();
+            assert_eq!(
+                listed
+                    .touched(Some(&labels), &mut scratch)
+                    .collect::<Vec<_>>(),
+                touched
+            );
             let view = PostView {
                 id: "p",
                 author: "",

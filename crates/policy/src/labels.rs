@@ -6,9 +6,6 @@ use std::fmt;
 /// thousands.
 pub const MAX_LABELS: usize = 16_384;
 
-/// Labels a set holds without a heap allocation: the first 128 (two words).
-const INLINE: usize = 128;
-
 /// A set of a policy's labels, one bit each.
 ///
 /// Sets of the first 128 labels are kept inline as two 64-bit words (8-byte aligned, so a
@@ -57,76 +54,100 @@ impl LabelSet {
     }
 
     /// The set holding only label number `index` (empty past [`MAX_LABELS`]).
+    #[inline]
     pub fn single(index: usize) -> LabelSet {
-        LabelSet::from_indices([index])
+        let mut set = LabelSet::EMPTY;
+        set.insert(index);
+        set
     }
 
     /// The set of label numbers `indices` (those past [`MAX_LABELS`] left out). Allocates only
     /// when one is past the first 128.
+    #[inline]
     pub fn from_indices(indices: impl IntoIterator<Item = usize>) -> LabelSet {
         let mut inline = [0u64; 2];
-        let mut wide: Option<Vec<u64>> = None;
-        for index in indices {
-            let (word, bit) = (index / 64, 1u64 << (index % 64));
-            if index < INLINE {
-                if let Some(w) = inline.get_mut(word) {
-                    *w |= bit;
-                }
-            } else if index < MAX_LABELS {
-                let words = wide.get_or_insert_with(Vec::new);
-                if words.len() <= word {
-                    words.resize(word + 1, 0);
-                }
-                if let Some(w) = words.get_mut(word) {
-                    *w |= bit;
-                }
+        let mut indices = indices.into_iter();
+        while let Some(index) = indices.next() {
+            match inline.get_mut(index / 64) {
+                Some(w) => *w |= 1 << (index % 64),
+                None => return LabelSet::from_wide_indices(inline, index, indices),
             }
         }
-        match wide {
-            None => LabelSet(Words::Inline(inline)),
-            Some(mut words) => {
-                for (w, i) in words.iter_mut().zip(inline) {
-                    *w |= i;
-                }
-                LabelSet::from_words(words)
+        LabelSet(Words::Inline(inline))
+    }
+
+    /// The rest of [`LabelSet::from_indices`] once an index past the first 128 is met: the
+    /// inline words so far, that index, and the ones still to read.
+    #[cold]
+    fn from_wide_indices(
+        inline: [u64; 2],
+        first: usize,
+        rest: impl Iterator<Item = usize>,
+    ) -> LabelSet {
+        let mut words = inline.to_vec();
+        for index in std::iter::once(first).chain(rest) {
+            if index >= MAX_LABELS {
+                continue;
+            }
+            let word = index / 64;
+            if words.len() <= word {
+                words.resize(word + 1, 0);
+            }
+            if let Some(w) = words.get_mut(word) {
+                *w |= 1 << (index % 64);
             }
         }
+        LabelSet::from_words(words)
     }
 
     /// Both sets' labels.
     #[must_use]
-    pub fn union(self, other: LabelSet) -> LabelSet {
-        if let (Words::Inline([a0, a1]), Words::Inline([b0, b1])) = (&self.0, &other.0) {
-            return LabelSet(Words::Inline([a0 | b0, a1 | b1]));
-        }
-        let (a, b) = (self.words(), other.words());
-        let words = (0..a.len().max(b.len()))
-            .map(|i| a.get(i).copied().unwrap_or(0) | b.get(i).copied().unwrap_or(0))
-            .collect();
-        LabelSet::from_words(words)
+    #[inline]
+    pub fn union(mut self, other: LabelSet) -> LabelSet {
+        self.union_with(&other);
+        self
     }
 
     /// Adds `other`'s labels.
+    #[inline]
     pub fn union_with(&mut self, other: &LabelSet) {
         if let (Words::Inline([a0, a1]), Words::Inline([b0, b1])) = (&mut self.0, &other.0) {
             *a0 |= b0;
             *a1 |= b1;
             return;
         }
-        *self = std::mem::take(self).union(other.clone());
+        self.union_wide(other);
+    }
+
+    /// [`LabelSet::union_with`] when either set holds a label past the first 128.
+    #[cold]
+    fn union_wide(&mut self, other: &LabelSet) {
+        let (a, b) = (self.words(), other.words());
+        let words = (0..a.len().max(b.len()))
+            .map(|i| a.get(i).copied().unwrap_or(0) | b.get(i).copied().unwrap_or(0))
+            .collect();
+        *self = LabelSet::from_words(words);
     }
 
     /// Adds label number `index` (nothing past [`MAX_LABELS`]).
+    #[inline]
     pub fn insert(&mut self, index: usize) {
-        if index < INLINE
-            && let Words::Inline(words) = &mut self.0
+        if let Words::Inline(words) = &mut self.0
+            && let Some(w) = words.get_mut(index / 64)
         {
-            if let Some(w) = words.get_mut(index / 64) {
-                *w |= 1 << (index % 64);
-            }
+            *w |= 1 << (index % 64);
             return;
         }
-        *self = std::mem::take(self).union(LabelSet::single(index));
+        self.insert_wide(index);
+    }
+
+    /// [`LabelSet::insert`] of a label past the first 128, or into a set that holds one.
+    #[cold]
+    fn insert_wide(&mut self, index: usize) {
+        if index < MAX_LABELS {
+            let wide = LabelSet::from_wide_indices([0; 2], index, std::iter::empty());
+            self.union_wide(&wide);
+        }
     }
 
     /// True when the set holds label number `index`.
@@ -174,18 +195,61 @@ impl LabelSet {
     }
 
     /// The label numbers in the set, in order.
-    pub fn indices(&self) -> impl Iterator<Item = usize> + '_ {
-        self.words().iter().enumerate().flat_map(|(i, word)| {
-            let mut rest = *word;
-            std::iter::from_fn(move || {
-                if rest == 0 {
-                    return None;
-                }
-                let bit = rest.trailing_zeros() as usize;
-                rest &= rest - 1;
-                Some(i * 64 + bit)
-            })
-        })
+    #[inline]
+    pub fn indices(&self) -> Indices<'_> {
+        match &self.0 {
+            Words::Inline([a, b]) => Indices {
+                rest: u128::from(*a) | u128::from(*b) << 64,
+                base: 0,
+                words: &[],
+            },
+            // Nothing read yet: the first refill brings the first 128 labels, at 0.
+            Words::Heap(words) => Indices {
+                rest: 0,
+                base: 0usize.wrapping_sub(128),
+                words,
+            },
+        }
+    }
+}
+
+/// The label numbers of a [`LabelSet`], in order: [`LabelSet::indices`].
+#[derive(Clone, Debug)]
+pub struct Indices<'a> {
+    /// The bits not yet given of the 128 labels from label number `base`.
+    rest: u128,
+    base: usize,
+    /// The words after those (a heap set's, all of them before the first is read).
+    words: &'a [u64],
+}
+
+impl Iterator for Indices<'_> {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        while self.rest == 0 {
+            self.next_words()?;
+        }
+        let bit = self.rest.trailing_zeros() as usize;
+        self.rest &= self.rest - 1;
+        Some(self.base + bit)
+    }
+}
+
+impl Indices<'_> {
+    /// Moves on to the next 128 labels of a heap set; `None` past its last word.
+    #[cold]
+    fn next_words(&mut self) -> Option<()> {
+        let (low, high, rest) = match self.words {
+            [] => return None,
+            [low] => (*low, 0, &[][..]),
+            [low, high, rest @ ..] => (*low, *high, rest),
+        };
+        self.base = self.base.wrapping_add(128);
+        self.rest = u128::from(low) | u128::from(high) << 64;
+        self.words = rest;
+        Some(())
     }
 }
 
@@ -339,6 +403,44 @@ mod tests {
         }
         assert_eq!(LabelSet::from_words(words), LabelSet::single(3));
         assert_eq!(LabelSet::from_words(vec![0; 9]), LabelSet::EMPTY);
+    }
+
+    /// Every way of building a set (from indices, by insertion, by union, each in any order)
+    /// agrees with an ordered set of numbers, inline and wide, and gives its indices back.
+    #[test]
+    fn sets_agree_with_a_set_of_numbers() {
+        use std::collections::BTreeSet;
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move |below: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % below) as usize
+        };
+        for round in 0..400 {
+            // Half the rounds stay within the inline words, half reach past them.
+            let below = if round % 2 == 0 { 128 } else { 600 };
+            let picked: Vec<usize> = (0..next(6)).map(|_| next(below)).collect();
+            let model: BTreeSet<usize> = picked.iter().copied().collect();
+            let built = LabelSet::from_indices(picked.iter().copied());
+            let mut inserted = LabelSet::EMPTY;
+            for &i in picked.iter().rev() {
+                inserted.insert(i);
+            }
+            let united = picked
+                .iter()
+                .fold(LabelSet::EMPTY, |s, &i| LabelSet::single(i).union(s));
+            assert_eq!(built, inserted, "{picked:?}");
+            assert_eq!(built, united, "{picked:?}");
+            assert_eq!(built.indices().collect::<BTreeSet<_>>(), model);
+            assert!(built.indices().collect::<Vec<_>>().is_sorted());
+            assert_eq!(built.len() as usize, model.len());
+            assert_eq!(built.is_empty(), model.is_empty());
+            assert_eq!(
+                matches!(built.0, Words::Inline(_)),
+                model.iter().all(|&i| i < 128)
+            );
+        }
     }
 
     #[test]

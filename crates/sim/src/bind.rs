@@ -413,7 +413,7 @@ fn judge_posts(
                 return Judged::Allowed;
             }
             let labels = translated(translate, &post.labels);
-            let touched = by.touched(Some(&labels), &mut scratch);
+            let mut touched = by.touched(Some(&labels), &mut scratch);
             let view = post_view(post, labels, post.published, false);
             let env = Env {
                 now: post.published,
@@ -421,8 +421,6 @@ fn judge_posts(
                 facts: &facts,
             };
             touched
-                .iter()
-                .copied()
                 .find(|&i| {
                     policy
                         .prohibitions

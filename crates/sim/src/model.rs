@@ -279,7 +279,7 @@ impl ScenarioModel {
                         labels.push(label.to_owned());
                         labels.len() - 1
                     });
-                    set = set.union(LabelSet::single(index));
+                    set.insert(index);
                 }
                 Post {
                     id: p.id,

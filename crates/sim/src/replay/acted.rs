@@ -240,7 +240,7 @@ impl Replay<'_> {
                 let mut post_of = PostOf::new(world, bound, post, now);
                 let mut scratch = std::mem::take(&mut self.scratch);
                 let mut result = Ok(());
-                for &d in by.touched_by(bound.post_label_numbers(s, post), &mut scratch) {
+                for d in by.touched_by(bound.post_label_numbers(s, post), &mut scratch) {
                     let Some(duty) = bound.policy.duties.get(d as usize) else {
                         continue;
                     };

@@ -5,6 +5,7 @@ use jiff::Timestamp;
 use modsim_policy::{Discharge, Trigger};
 
 use modsim_policy::condition::Counted;
+use modsim_policy::index::Touched;
 
 use super::state::{Item, bump, record};
 use super::{Replay, ReplayError};
@@ -107,7 +108,7 @@ impl Replay<'_> {
             // Only the duties the post can have opened: those filed under none of the labels
             // or one of its own.
             let by = bound.policy.index.met_by_removal();
-            for &d in by.touched_by(bound.post_label_numbers(s, post), &mut self.scratch) {
+            for d in by.touched_by(bound.post_label_numbers(s, post), &mut self.scratch) {
                 if let Some(ds) = state.duties.get_mut(d as usize)
                     && ds.discharge(post, || bound.prohibited_by(post))
                 {
@@ -167,7 +168,14 @@ impl Replay<'_> {
         let by = bound.policy.index.opened_by(trigger);
         if !by.reads_labels() {
             // No duty of the trigger needs a label: the list is the index's own.
-            return self.open_listed(p, trigger, post, now, by.unguarded(), &cause);
+            return self.open_listed(
+                p,
+                trigger,
+                post,
+                now,
+                Touched::listed(by.unguarded()),
+                &cause,
+            );
         }
         // The list is built in the scratch list, taken out of `self` while the duties open.
         let mut scratch = std::mem::take(&mut self.scratch);
@@ -192,7 +200,7 @@ impl Replay<'_> {
         trigger: Trigger,
         post: usize,
         now: Timestamp,
-        duties: &[u32],
+        duties: Touched<'_>,
         cause: &Cause,
     ) -> Result<(), ReplayError> {
         let world = self.world;
@@ -217,14 +225,19 @@ impl Replay<'_> {
         // condition reads more, `open_viewing` opens the rest.
         let mut rest = None;
         if let Some(state) = self.states.get_mut(p) {
-            for (k, &d) in duties.iter().enumerate() {
+            let mut duties = duties;
+            loop {
+                let from_here = duties.clone();
+                let Some(d) = duties.next() else {
+                    break;
+                };
                 let d = d as usize;
                 let Some(ds) = state.duties.get_mut(d) else {
                     continue;
                 };
                 let opening = ds.opening;
                 if !opening.prohibited_only {
-                    rest = duties.get(k..);
+                    rest = Some(from_here);
                     break;
                 }
                 if at.rule.is_none() {
@@ -262,7 +275,7 @@ impl Replay<'_> {
         p: usize,
         trigger: Trigger,
         at: Subject,
-        duties: &[u32],
+        duties: Touched<'_>,
         cause: &Cause,
     ) -> Result<(), ReplayError> {
         let world = self.world;
@@ -272,7 +285,7 @@ impl Replay<'_> {
         };
         let mut post_of = PostOf::new(world, bound, at.subject, at.now);
         let reported = trigger == Trigger::Reported;
-        for &d in duties {
+        for d in duties {
             let d = d as usize;
             let (Some(state), Some(duty)) = (self.states.get_mut(p), bound.policy.duties.get(d))
             else {

@@ -360,7 +360,7 @@ impl Rows<'_> {
             if !labels.contains(index) {
                 self.written.push(u32::try_from(index).unwrap_or(u32::MAX));
             }
-            labels = labels.union(LabelSet::single(index));
+            labels.insert(index);
         }
         labels
     }
@@ -477,29 +477,46 @@ impl Row<'_> {
     fn field_span(&self, index: usize) -> Option<Range<usize>> {
         let start = self.start()?;
         let bytes = self.text.as_bytes().get(start..)?;
-        let mut parser = csv_core::ReaderBuilder::new().build();
-        let mut scratch = [0u8; 1024];
-        let (mut offset, mut field_start, mut field) = (0, 0, 0);
-        loop {
-            let input = bytes.get(offset..).unwrap_or(&[]);
-            let (result, read, _) = parser.read_field(input, &mut scratch);
-            offset += read;
-            match result {
-                csv_core::ReadFieldResult::OutputFull => {}
-                csv_core::ReadFieldResult::InputEmpty if read > 0 => {}
-                csv_core::ReadFieldResult::Field { record_end } => {
-                    if field == index {
-                        return Some(written(self.text, start + field_start, start + offset));
-                    }
-                    if record_end {
-                        return None;
-                    }
-                    field += 1;
-                    field_start = offset;
+        FIELD_PARSER.with_borrow_mut(|parser| {
+            parser.reset();
+            field_at(parser, bytes, index)
+                .map(|(from, to)| written(self.text, start + from, start + to))
+        })
+    }
+}
+
+thread_local! {
+    /// The parser [`Row::field_span`] reads a raw record with: building one costs more than
+    /// reading a row, and a scenario's first sight of each label asks for a span.
+    static FIELD_PARSER: std::cell::RefCell<csv_core::Reader> =
+        std::cell::RefCell::new(csv_core::ReaderBuilder::new().build());
+}
+
+/// Where field `index` of the raw record at the start of `bytes` lies, as the parser consumed
+/// it (from its first byte to past the delimiter or line end that closed it), read by `parser`
+/// from its start state.
+fn field_at(parser: &mut csv_core::Reader, bytes: &[u8], index: usize) -> Option<(usize, usize)> {
+    let mut scratch = [0u8; 1024];
+    let (mut offset, mut field_start, mut field) = (0, 0, 0);
+    loop {
+        let input = bytes.get(offset..).unwrap_or(&[]);
+        let (result, read, _) = parser.read_field(input, &mut scratch);
+        offset += read;
+        match result {
+            csv_core::ReadFieldResult::OutputFull => {}
+            csv_core::ReadFieldResult::InputEmpty if read > 0 => {}
+            csv_core::ReadFieldResult::Field { record_end } => {
+                if field == index {
+                    return Some((field_start, offset));
                 }
-                csv_core::ReadFieldResult::InputEmpty | csv_core::ReadFieldResult::End => {
+                if record_end {
                     return None;
                 }
+                field += 1;
+                field_start = offset;
+            }
+            csv_core::ReadFieldResult::InputEmpty | csv_core::ReadFieldResult::End => {
+                return None;
             }
         }
     }
