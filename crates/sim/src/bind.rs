@@ -401,6 +401,13 @@ fn judge_posts(
     // Only the prohibitions the post's labels let apply are read, in order.
     let by = policy.index.prohibitions();
     let mut scratch = Vec::new();
+    // When the prohibitions read nothing but labels (as every shipped policy's do), posts of
+    // one set of labels are judged alike: each set is judged once, for its first post.
+    let mut by_labels = policy
+        .prohibitions
+        .iter()
+        .all(|p| p.condition.cond.reads_labels_alone());
+    let mut judged_sets: Vec<(&LabelSet, Judged)> = Vec::new();
     scenario
         .posts
         .iter()
@@ -412,24 +419,53 @@ fn judge_posts(
             if by.is_empty() {
                 return Judged::Allowed;
             }
-            let labels = translated(translate, &post.labels);
-            let mut touched = by.touched(Some(&labels), &mut scratch);
-            let view = post_view(post, labels, post.published, false);
-            let env = Env {
-                now: post.published,
-                post: Some(&view),
-                facts: &facts,
-            };
-            touched
-                .find(|&i| {
-                    policy
-                        .prohibitions
-                        .get(i as usize)
-                        .is_some_and(|p| p.condition.eval(&env))
-                })
-                .map_or(Judged::Allowed, |i| Judged::Prohibited(i as u16))
+            if by_labels
+                && let Some((_, judged)) = judged_sets.iter().find(|(set, _)| **set == post.labels)
+            {
+                return *judged;
+            }
+            let judged = judge_post(policy, by, &facts, translate, post, &mut scratch);
+            if by_labels {
+                judged_sets.push((&post.labels, judged));
+                // Past so many sets (many combinations of labels), looking costs more than
+                // judging: posts are judged one by one.
+                by_labels = judged_sets.len() < MAX_JUDGED_SETS;
+            }
+            judged
         })
         .collect()
+}
+
+/// How many sets of labels [`judge_posts`] keeps the judgment of: past that many (a scenario
+/// of many combinations of labels), it judges posts one by one.
+const MAX_JUDGED_SETS: usize = 32;
+
+/// How `policy` judges `post`, by its prohibitions `by` touches.
+#[inline]
+fn judge_post(
+    policy: &Policy,
+    by: &modsim_policy::index::RulesByLabel,
+    facts: &NoState<'_>,
+    translate: &[Option<u16>],
+    post: &crate::scenario::Post,
+    scratch: &mut Vec<u32>,
+) -> Judged {
+    let labels = translated(translate, &post.labels);
+    let mut touched = by.touched(Some(&labels), scratch);
+    let view = post_view(post, labels, post.published, false);
+    let env = Env {
+        now: post.published,
+        post: Some(&view),
+        facts,
+    };
+    touched
+        .find(|&i| {
+            policy
+                .prohibitions
+                .get(i as usize)
+                .is_some_and(|p| p.condition.eval(&env))
+        })
+        .map_or(Judged::Allowed, |i| Judged::Prohibited(i as u16))
 }
 
 /// A post as conditions see it at `now`.

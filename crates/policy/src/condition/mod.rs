@@ -419,6 +419,27 @@ impl Cond {
         }
     }
 
+    /// True when nothing but a post's labels decides the condition: it reads no other fact of
+    /// the post, no state and no clock (its constants and judgment calls aside, which are
+    /// fixed for a run). Two posts of the same labels are then judged alike.
+    pub fn reads_labels_alone(&self) -> bool {
+        let mut alone = true;
+        self.visit(&mut |c| {
+            alone &= matches!(
+                c,
+                Cond::Const(_)
+                    | Cond::Not(_)
+                    | Cond::All(_)
+                    | Cond::Any(_)
+                    | Cond::HasAnyLabel(_)
+                    | Cond::HasAllLabels(_)
+                    | Cond::Assumption(_)
+                    | Cond::TakenOut(_)
+            );
+        });
+        alone
+    }
+
     /// Calls `f` on this condition and every condition inside it.
     pub fn visit(&self, f: &mut impl FnMut(&Cond)) {
         f(self);

@@ -119,6 +119,33 @@ fn label_tests_fold_into_one_bitset() {
     );
 }
 
+/// Which conditions a post's labels alone decide: label tests, joined by logic, beside
+/// constants and judgment calls; any other fact of the post, the state or the clock is more.
+#[test]
+fn some_conditions_read_labels_alone() {
+    let reads_alone = |text: &str| {
+        with_names(|n| compile(text, Scope::Prohibition, n))
+            .unwrap()
+            .reads_labels_alone()
+    };
+    for alone in [
+        r#"post.labels.exists(l, l in ["incitement", "threat", "hate"])"#,
+        r#""incitement" in post.labels && !("spam" in post.labels)"#,
+        r#"("threat" in post.labels || "hate" in post.labels) && assumptions.aws_determined_risk"#,
+        "true",
+    ] {
+        assert!(reads_alone(alone), "{alone}");
+    }
+    for more in [
+        r#""incitement" in post.labels && post.severity > 2"#,
+        r#""threat" in post.labels && post.reported"#,
+        r#"size(post.labels) > 1"#,
+        r#""hate" in post.labels || post.id == "r001""#,
+    ] {
+        assert!(!reads_alone(more), "{more}");
+    }
+}
+
 #[test]
 fn state_conditions_resolve_clauses() {
     let cond = with_names(|n| {
