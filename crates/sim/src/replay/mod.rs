@@ -303,65 +303,38 @@ impl<'w> Replay<'w> {
     }
 }
 
-/// The sources of events, one per phase: how far each has been read and the instant of its
-/// next event. The sources that are read from the scenario (all but the deadlines' and the
-/// expiries' heaps) are also kept in order of their next event, so that finding the earliest
-/// costs a comparison with each heap and the re-filing of the source that moved (usually past
-/// few others), rather than a look at every source.
+/// The sources of events, one per phase: how far each has been read, the instant of its next
+/// event, and which still have one (a bit per phase: most are empty or soon exhausted, and the
+/// search for the earliest skips them).
 struct Sources {
     cursor: [usize; Phase::ALL.len()],
     next: [Option<Timestamp>; Phase::ALL.len()],
-    /// The [`order`] of the scenario's sources with an event to come, latest first: the
-    /// earliest is the last.
-    queue: [i128; Phase::ALL.len()],
-    queued: usize,
-}
-
-// A phase fits in four bits of an event's [`order`].
-const _: () = assert!(Phase::ALL.len() <= 16);
-
-/// An event's place in the replay's order, as one number: its instant in nanoseconds, then
-/// (in the low four bits) its phase.
-#[inline]
-fn order(at: Timestamp, phase: Phase) -> i128 {
-    at.as_nanosecond() << 4 | phase as i128
+    live: u16,
 }
 
 impl Sources {
     fn new(replay: &Replay<'_>) -> Sources {
         let next = Phase::ALL.map(|phase| replay.next_at(phase, 0));
-        let mut sources = Sources {
+        let live = next
+            .iter()
+            .enumerate()
+            .filter(|(_, at)| at.is_some())
+            .fold(0, |bits, (k, _)| bits | 1 << k);
+        Sources {
             cursor: [0; Phase::ALL.len()],
             next,
-            queue: [0; Phase::ALL.len()],
-            queued: 0,
-        };
-        for (phase, at) in Phase::ALL.into_iter().zip(next) {
-            if let Some(at) = at {
-                sources.file(order(at, phase));
-            }
+            live,
         }
-        sources
     }
 
-    /// Files a scenario source whose next event is at `place` in the queue, in its place.
+    /// Sets the instant of the next event of a source kept as a heap (deadlines, expiries).
     #[inline]
-    fn file(&mut self, place: i128) {
-        let mut k = self.queued;
-        // The earlier sources move up one place, from the earliest.
-        while let Some(k_before) = k.checked_sub(1)
-            && let Some(&before) = self.queue.get(k_before)
-            && before < place
-        {
-            if let Some(slot) = self.queue.get_mut(k) {
-                *slot = before;
-            }
-            k = k_before;
+    fn set(&mut self, phase: Phase, at: Option<Timestamp>) {
+        let k = phase as usize;
+        if let Some(slot) = self.next.get_mut(k) {
+            *slot = at;
         }
-        if let Some(slot) = self.queue.get_mut(k) {
-            *slot = place;
-            self.queued += 1;
-        }
+        self.live = self.live & !(1 << k) | u16::from(at.is_some()) << k;
     }
 
     /// The instant of the next event of `phase`'s source.
@@ -375,45 +348,35 @@ impl Sources {
     /// read afresh, as the last step may have pushed onto them.
     #[inline]
     fn take(&mut self, replay: &Replay<'_>) -> Option<(Timestamp, Phase, usize)> {
-        let deadline = replay.deadlines.peek().map(|Reverse((t, ..))| *t);
-        let expiry = replay.expiries.peek().map(|Reverse((t, ..))| *t);
-        if let Some(slot) = self.next.get_mut(Phase::Deadline as usize) {
-            *slot = deadline;
-        }
-        if let Some(slot) = self.next.get_mut(Phase::Expiry as usize) {
-            *slot = expiry;
-        }
-        let filed = self
-            .queued
-            .checked_sub(1)
-            .and_then(|k| self.queue.get(k))
-            .copied();
-        let mut earliest = filed;
-        for (at, phase) in [(deadline, Phase::Deadline), (expiry, Phase::Expiry)] {
-            if let Some(at) = at {
-                let place = order(at, phase);
-                if earliest.is_none_or(|first| place < first) {
-                    earliest = Some(place);
-                }
+        self.set(
+            Phase::Deadline,
+            replay.deadlines.peek().map(|Reverse((t, ..))| *t),
+        );
+        self.set(
+            Phase::Expiry,
+            replay.expiries.peek().map(|Reverse((t, ..))| *t),
+        );
+        let mut earliest: Option<(Timestamp, usize)> = None;
+        let mut rest = self.live;
+        while rest != 0 {
+            let k = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            if let Some(Some(at)) = self.next.get(k)
+                && earliest.is_none_or(|(t, _)| *at < t)
+            {
+                earliest = Some((*at, k));
             }
         }
-        let earliest = earliest?;
-        let phase = Phase::ALL.get((earliest & 0xf) as usize).copied()?;
-        let k = phase as usize;
-        let now = self.next(phase)?;
+        let (now, k) = earliest?;
+        let phase = Phase::ALL.get(k).copied()?;
         let i = self.cursor.get(k).copied().unwrap_or(0);
         if let Some(c) = self.cursor.get_mut(k) {
             *c += 1;
         }
-        if Some(earliest) == filed {
-            // A scenario source: out of the queue, and back in at its next event.
-            self.queued -= 1;
-            let next = replay.next_at(phase, i + 1);
-            if let Some(slot) = self.next.get_mut(k) {
-                *slot = next;
-            }
-            if let Some(at) = next {
-                self.file(order(at, phase));
+        if let Some(slot) = self.next.get_mut(k) {
+            *slot = replay.next_at(phase, i + 1);
+            if slot.is_none() {
+                self.live &= !(1 << k);
             }
         }
         Some((now, phase, i))
