@@ -164,6 +164,7 @@ pub fn run(
         .build()
         .map_err(|e| usage(format!("cannot start {threads} threads: {e}"), None))?;
     progress(Progress::Start(units));
+    let (scenario, zone) = (world.scenario.id.clone(), world.scenario.zone_name.clone());
     let grid = Grid {
         spec,
         axes: &axes,
@@ -171,10 +172,12 @@ pub fn run(
         replicates: (from, to),
         labels: (&actions, &grounds, &powers),
     };
-    let points = grid.run(&pool, threads, progress)?;
+    // Without an axis the grid's one point is the base world itself: not prepared again.
+    let base = axes.is_empty().then_some(base.world);
+    let points = grid.run(&pool, threads, base, progress)?;
     Ok(Tally {
         schema: SCHEMA.into(),
-        scenario: world.scenario.id.clone(),
+        scenario,
         axes,
         replicates,
         deterministic,
@@ -183,7 +186,7 @@ pub fn run(
         actions,
         grounds,
         powers,
-        zone: world.scenario.zone_name.clone(),
+        zone,
         points,
     })
 }
@@ -300,12 +303,14 @@ struct Grid<'a> {
 
 impl Grid<'_> {
     /// Runs every point, a batch of `threads` points at a time: their worlds built in grid
-    /// order, their replicates run together in chunks and added to the tallies in replicate
+    /// order (but for the one point of a grid without axes, whose world is `base`, the sweep's
+    /// own), their replicates run together in chunks and added to the tallies in replicate
     /// order, so the tallies are the same whatever the threads.
     fn run(
         &self,
         pool: &rayon::ThreadPool,
         threads: usize,
+        mut base: Option<World>,
         progress: &(dyn Fn(Progress) + Sync),
     ) -> Result<Vec<PointTally>, SetupError> {
         let (actions, grounds, powers) = self.labels;
@@ -318,8 +323,13 @@ impl Grid<'_> {
         for batch in grid.chunks(threads) {
             let worlds: Vec<(World, Option<ScenarioModel>)> = batch
                 .iter()
-                .map(|values| {
-                    point_world(self.spec, self.axes, values, self.files).map(|(_, w, m)| (w, m))
+                .map(|values| match base.take() {
+                    Some(world) if values.is_empty() => {
+                        let model = world.scenario.model.clone();
+                        Ok((world, model))
+                    }
+                    _ => point_world(self.spec, self.axes, values, self.files)
+                        .map(|(_, w, m)| (w, m)),
                 })
                 .collect::<Result<_, _>>()?;
             let mut batch_tallies: Vec<PointTally> = batch
