@@ -58,19 +58,25 @@ pub fn write(s: &Scenario, header: &[String], policy: Option<&str>) -> String {
     }
     let _ = writeln!(out, "\n[parties]");
     for p in &s.parties {
-        match &p.account {
-            Some(account) => {
-                let _ = writeln!(
-                    out,
-                    "{} = {{ name = {}, account = {} }}",
-                    key(&p.id),
-                    quoted(&p.name),
-                    quoted(account)
-                );
-            }
-            None => {
-                let _ = writeln!(out, "{} = {}", key(&p.id), quoted(&p.name));
-            }
+        // A party's account and zone, when it has them, beside its name in an inline table.
+        let account = p
+            .account
+            .iter()
+            .map(|a| format!(", account = {}", quoted(a)));
+        let zone = p
+            .zone
+            .iter()
+            .map(|z| format!(", zone = {}", quoted(&modsim_policy::zone::zone_name(z))));
+        let more: String = account.chain(zone).collect();
+        if more.is_empty() {
+            let _ = writeln!(out, "{} = {}", key(&p.id), quoted(&p.name));
+        } else {
+            let _ = writeln!(
+                out,
+                "{} = {{ name = {}{more} }}",
+                key(&p.id),
+                quoted(&p.name)
+            );
         }
     }
     if !s.roles.is_empty() || !s.every_account.is_empty() {

@@ -140,3 +140,33 @@ fn a_replay_error_names_the_clause_and_the_generated_event() {
         "{help}"
     );
 }
+
+/// A scenario written as a file reads back with the same parties: their names, accounts and
+/// zones (a party's zone decides where the deadlines of the duties it holds are counted).
+#[test]
+fn a_written_scenario_keeps_its_parties_zones() {
+    let name = "tests/data/ok/zone-per-party/scenario.toml";
+    let original = scenario::load(name, &Repo.read(name).unwrap(), &Repo).unwrap();
+    assert!(original.parties.iter().all(|p| p.zone.is_some()));
+    let text = scenario_file::write(&original, &[], None);
+    let again = scenario::load("written.toml", &text, &Repo).unwrap();
+    let parties = |s: &Scenario| -> Vec<(String, String, Option<String>, Option<String>)> {
+        s.parties
+            .iter()
+            .map(|p| {
+                (
+                    p.id.clone(),
+                    p.name.clone(),
+                    p.account.clone(),
+                    p.zone.as_ref().map(modsim_policy::zone::zone_name),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(parties(&again), parties(&original), "{text}");
+    assert_eq!(
+        parties(&again)[0].3.as_deref(),
+        Some("Europe/Paris"),
+        "{text}"
+    );
+}
