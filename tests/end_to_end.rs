@@ -270,6 +270,40 @@ const SWEEP: &[&str] = &[
     "7",
 ];
 
+/// A duty that differs says, on each side, how many of its subjects stand each way at the
+/// end: the same counts as the run's own tally under that side.
+#[test]
+fn a_compared_duty_counts_its_subjects_as_the_run_tallies_them() {
+    let reform = "policies/reforms/takedown-window.toml";
+    let c = json(&["compare", "--reform", reform, "--format", "json"]);
+    let duty = c["differences"]
+        .as_array()
+        .expect("differences")
+        .iter()
+        .find(|d| d["kind"] == "duty")
+        .expect("a duty differs");
+    assert!(duty["baseline"].is_null(), "{duty}");
+    let side = &duty["alternative"];
+    let run = json(&["run", "--reform", reform, "--format", "json"]);
+    let history = run["duties"]
+        .as_array()
+        .expect("duties")
+        .iter()
+        .find(|d| d["duty"] == duty["duty"]["clause"] && d["policy"] == duty["duty"]["policy"])
+        .expect("the duty in the run");
+    let mut total = 0;
+    for standing in ["in_time", "late", "overdue", "open"] {
+        let n = history["tally"][standing]
+            .as_array()
+            .expect("a tally")
+            .len();
+        assert_eq!(side[standing], n, "{standing}: {side}");
+        total += n;
+    }
+    assert!(total > 0, "{side}");
+    assert_eq!(side["last"], history["last"]);
+}
+
 #[test]
 fn compare_under_parlers_reading_flips_the_suspension_and_moves_termination_to_feb_8() {
     let c = json(&[

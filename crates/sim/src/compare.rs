@@ -189,6 +189,29 @@ pub struct DutySide {
     pub last: DutyStatus,
     /// How many times its state changed.
     pub changes: usize,
+    /// How many of its subjects were met in time at the end of the timeline.
+    pub in_time: usize,
+    /// How many were met late.
+    pub late: usize,
+    /// How many were overdue and not met.
+    pub overdue: usize,
+    /// How many were still within time, or had no time limit, and were not met.
+    pub open: usize,
+}
+
+impl DutySide {
+    /// The side of `history`.
+    pub fn of(history: &DutyHistory) -> DutySide {
+        let t = &history.tally;
+        DutySide {
+            last: history.last,
+            changes: history.changes.len(),
+            in_time: t.in_time.len(),
+            late: t.late.len(),
+            overdue: t.overdue.len(),
+            open: t.open.len(),
+        }
+    }
 }
 
 /// Lists how `alt` differs from `base`, most telling first: flipped verdicts, then the
@@ -302,10 +325,7 @@ fn duties(base: &Outcome, alt: &Outcome) -> Vec<Differs> {
     let same = |x: &DutyHistory, y: &DutyHistory| {
         x.duty.policy == y.duty.policy && x.duty.clause == y.duty.clause
     };
-    let side = |d: &DutyHistory| DutySide {
-        last: d.last,
-        changes: d.changes.len(),
-    };
+    let side = DutySide::of;
     let mut out = Vec::new();
     for b in &base.duties {
         let a = alt.duties.iter().find(|a| same(a, b));

@@ -71,12 +71,7 @@ impl Prose<'_> {
                 parts_at,
             } => {
                 let side = |s: &Option<DutySide>, absent: &str| match s {
-                    Some(s) => format!(
-                        "{} after {} change{}",
-                        s.last.word(),
-                        s.changes,
-                        if s.changes == 1 { "" } else { "s" }
-                    ),
+                    Some(s) => duty_side(s),
                     None => absent.to_owned(),
                 };
                 DifferenceText {
@@ -206,6 +201,26 @@ fn moved(from: Option<Timestamp>, to: Option<Timestamp>, zone: &TimeZone) -> Opt
             parts.join(" ")
         }
     ))
+}
+
+/// A duty under one side: its state at the end, and how its subjects stand, the standings
+/// that hold none left out (`breached: 2 overdue`, `fulfilled: 98 met in time`).
+fn duty_side(s: &DutySide) -> String {
+    let counts: Vec<String> = [
+        (s.in_time, "met in time"),
+        (s.late, "late"),
+        (s.overdue, "overdue"),
+        (s.open, "open"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, standing)| format!("{n} {standing}"))
+    .collect();
+    if counts.is_empty() {
+        s.last.word().to_owned()
+    } else {
+        format!("{}: {}", s.last.word(), counts.join(", "))
+    }
 }
 
 #[cfg(test)]

@@ -348,10 +348,7 @@ fn earliest_at(o: &Outcome, i: usize) -> Option<Option<Timestamp>> {
 
 /// How two histories of one duty differ, as `compare` says it.
 fn duty_difference(x: &DutyHistory, y: &DutyHistory) -> Differs {
-    let side = |d: &DutyHistory| DutySide {
-        last: d.last,
-        changes: d.changes.len(),
-    };
+    let side = DutySide::of;
     let first = x
         .changes
         .iter()
