@@ -25,24 +25,33 @@ mod excerpt;
 /// A file as named to the user, with its text: cheap to clone (shared), so every problem
 /// found in the file can carry it.
 #[derive(Clone)]
-pub struct Source(Arc<NamedSource<String>>);
+pub struct Source(Arc<Text>);
+
+/// A [`Source`]'s file, and where its lines start (worked out the first time an excerpt is
+/// read, so that the thousands of problems of one large file each find their lines without
+/// reading the file from its start).
+struct Text {
+    named: NamedSource<String>,
+    lines: std::sync::OnceLock<Vec<usize>>,
+}
 
 impl Source {
     /// The file `name`, whose text is `text` (taken as it is when owned, copied otherwise).
     pub fn new(name: &str, text: impl Into<String>) -> Source {
-        Source(Arc::new(
-            NamedSource::new(name, text.into()).with_language("toml"),
-        ))
+        Source(Arc::new(Text {
+            named: NamedSource::new(name, text.into()).with_language("toml"),
+            lines: std::sync::OnceLock::new(),
+        }))
     }
 
     /// The file's name as shown to the user.
     pub fn name(&self) -> &str {
-        self.0.name()
+        self.0.named.name()
     }
 
     /// The file's text.
     pub fn text(&self) -> &str {
-        self.0.inner()
+        self.0.named.inner()
     }
 
     /// 1-based line and column (in characters) of a byte offset in the file.
@@ -74,7 +83,17 @@ impl SourceCode for Source {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        excerpt::read_span(&self.0, span, context_lines_before, context_lines_after)
+        let lines = self
+            .0
+            .lines
+            .get_or_init(|| excerpt::line_starts(self.text()));
+        excerpt::read_span(
+            &self.0.named,
+            lines,
+            span,
+            context_lines_before,
+            context_lines_after,
+        )
     }
 }
 

@@ -261,18 +261,26 @@ impl Bound {
         let (parties, every) = parties(scenario, i, &policy);
         let (translate, unknown) = translation(scenario, &policy);
         let visible = visibility(scenario, &policy, &parties);
-        // Only the labels of the posts the policy judges matter to it.
-        let unknown_labels: Vec<String> = unknown
-            .into_iter()
-            .filter(|(n, _)| {
-                scenario
-                    .posts
-                    .iter()
-                    .zip(&visible)
-                    .any(|(post, seen)| *seen && post.labels.indices().any(|i| i == *n))
-            })
-            .map(|(_, name)| name)
-            .collect();
+        // Only the labels of the posts the policy judges matter to it: the labels those posts
+        // carry, gathered in one pass (not a pass over the posts per unknown label).
+        let unknown_labels: Vec<String> = if unknown.is_empty() {
+            Vec::new()
+        } else {
+            let mut carried = LabelSet::EMPTY;
+            for (post, _) in scenario
+                .posts
+                .iter()
+                .zip(&visible)
+                .filter(|(_, seen)| **seen)
+            {
+                carried.union_with(&post.labels);
+            }
+            unknown
+                .into_iter()
+                .filter(|(n, _)| carried.contains(*n))
+                .map(|(_, name)| name)
+                .collect()
+        };
         let unknown_facts = policy
             .facts
             .iter()

@@ -67,7 +67,7 @@ impl Checker {
             .as_ref()
             .and_then(|p| self.party(p, parties))
             .and_then(|i| u32::try_from(i).ok());
-        let labels = self.labels(&raw.labels, &mut read.labels);
+        let labels = self.labels(&raw.labels, read);
         Some(Post {
             id,
             author: PostId::from(raw.author.as_deref().unwrap_or("")),
@@ -83,19 +83,15 @@ impl Checker {
     }
 
     /// A post's labels, numbered in the order the scenario's posts first carry them.
-    fn labels(&mut self, names: &[Spanned<String>], known: &mut Vec<String>) -> LabelSet {
+    fn labels(&mut self, names: &[Spanned<String>], known: &mut Posts) -> LabelSet {
         let mut set = LabelSet::EMPTY;
         for name in names {
             let label = name.get_ref().trim();
             if label.is_empty() {
                 continue;
             }
-            let index = match known.iter().position(|l| l == label) {
-                Some(i) => i,
-                None if known.len() < MAX_SCENARIO_LABELS => {
-                    known.push(label.to_owned());
-                    known.len() - 1
-                }
+            let index = match known.label_number(label) {
+                Some((i, _)) => i,
                 None => {
                     self.problems.push(Problem::error(
                         format!("more than {MAX_SCENARIO_LABELS} distinct labels"),
@@ -104,7 +100,7 @@ impl Checker {
                     continue;
                 }
             };
-            set = set.union(LabelSet::single(index));
+            set.insert(index);
         }
         set
     }

@@ -1,7 +1,7 @@
 //! Reading a scenario's posts CSV: one row per post, its times read in the scenario's zone,
 //! every problem located in the file.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use jiff::Timestamp;
@@ -25,6 +25,26 @@ pub(super) struct Posts {
     pub(super) labels: Vec<String>,
     /// Where each label first stands, by name, for the problems binding finds.
     pub(super) first_seen: Vec<(Box<str>, Range<usize>)>,
+    /// Each label's number in `labels`: a file of millions of rows and thousands of labels
+    /// finds each without a scan.
+    numbers: HashMap<String, usize>,
+}
+
+impl Posts {
+    /// The number of `label`, and whether it is new; `None` when it is new and the scenario
+    /// already has [`MAX_SCENARIO_LABELS`] labels.
+    pub(super) fn label_number(&mut self, label: &str) -> Option<(usize, bool)> {
+        if let Some(&n) = self.numbers.get(label) {
+            return Some((n, false));
+        }
+        if self.labels.len() >= MAX_SCENARIO_LABELS {
+            return None;
+        }
+        let n = self.labels.len();
+        self.labels.push(label.to_owned());
+        self.numbers.insert(label.to_owned(), n);
+        Some((n, true))
+    }
 }
 
 /// The columns a posts file may have.
@@ -339,14 +359,13 @@ impl Rows<'_> {
             .map(str::trim)
             .filter(|l| !l.is_empty())
         {
-            let index = match self.read.labels.iter().position(|l| l == label) {
-                Some(i) => i,
-                None if self.read.labels.len() < MAX_SCENARIO_LABELS => {
+            let index = match self.read.label_number(label) {
+                Some((i, false)) => i,
+                Some((i, true)) => {
                     if let Some(span) = self.label_span(row, label) {
                         self.read.first_seen.push((label.into(), span));
                     }
-                    self.read.labels.push(label.to_owned());
-                    self.read.labels.len() - 1
+                    i
                 }
                 None => {
                     let span = self.label_span(row, label);
@@ -412,6 +431,7 @@ impl Rows<'_> {
             .collect();
         Posts {
             posts,
+            numbers: labels.iter().cloned().zip(0..).collect(),
             labels,
             first_seen: read.first_seen,
         }
