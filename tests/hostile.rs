@@ -927,3 +927,38 @@ fn a_varied_value_of_the_wrong_kind_is_blamed_on_vary() {
         assert!(!ran.stderr.contains("--set"), "{}", ran.stderr);
     }
 }
+
+/// A posts file of many labels the policy does not declare warns once per label, but shows
+/// at most 20 warnings of one lint and counts the rest; the count line counts them all.
+#[test]
+fn many_warnings_of_one_lint_are_counted_past_twenty() {
+    let s = Scratch::new("many-labels");
+    let mut posts = String::from("id,published,labels\n");
+    for i in 0..30 {
+        posts.push_str(&format!("p{i},2021-01-01 10:00,undeclared{i}\n"));
+    }
+    s.write("posts.csv", posts);
+    let scenario = s.write(
+        "scenario.toml",
+        format!(
+            "[scenario]\nid = \"many-labels\"\ntitle = \"Many undeclared labels (invented)\"\nzone = \"UTC\"\n\n[parties]\nhost = \"Host\"\n\n[[policy]]\nfile = \"{}\"\n\n[posts]\nfile = \"posts.csv\"\nmark = \"invented\"\n",
+            repo("policies/azure-2018.toml")
+        ),
+    );
+    let ran = modsim(&s.0, &["check", scenario.to_str().unwrap()]);
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    ran.no_panic();
+    let shown = ran.stderr.matches("is not known to the policy").count();
+    assert_eq!(shown, 20, "{}", ran.stderr);
+    assert!(
+        ran.stderr
+            .contains("… and 10 more `unknown-scenario-label` warnings in `"),
+        "{}",
+        ran.stderr
+    );
+    assert!(
+        ran.stderr.contains("posts.csv`: 30 warnings"),
+        "{}",
+        ran.stderr
+    );
+}

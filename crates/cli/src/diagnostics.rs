@@ -35,16 +35,46 @@ pub fn human(problems: &FileProblems) -> String {
     out
 }
 
+/// Most warnings of one lint shown for one file: past them, a line counts the rest (a posts
+/// file of thousands of undeclared labels warns once per label).
+const MAX_SHOWN_PER_LINT: usize = 20;
+
 /// One file's problems, rendered, then a line counting them.
 fn file_problems(handler: &GraphicalReportHandler, file: &str, found: &[&Problem]) -> String {
     let mut out = String::new();
+    // How many warnings of each lint have been met, in the order first met.
+    let mut per_lint: Vec<(&str, usize)> = Vec::new();
     for problem in found {
+        if let (false, Some(code)) = (problem.is_error(), problem.code) {
+            let k = match per_lint.iter().position(|(c, _)| *c == code) {
+                Some(k) => k,
+                None => {
+                    per_lint.push((code, 0));
+                    per_lint.len() - 1
+                }
+            };
+            let seen = per_lint.get_mut(k).map_or(0, |(_, n)| {
+                *n += 1;
+                *n
+            });
+            if seen > MAX_SHOWN_PER_LINT {
+                continue;
+            }
+        }
         let mut one = String::new();
         if handler.render_report(&mut one, *problem).is_err() {
             one = format!("{file}: {}\n", problem.message);
         }
         out.push_str(&one);
         out.push('\n');
+    }
+    for (code, n) in per_lint {
+        if n > MAX_SHOWN_PER_LINT {
+            out.push_str(&format!(
+                "… and {} more `{code}` warnings in `{file}`, not shown\n\n",
+                n - MAX_SHOWN_PER_LINT
+            ));
+        }
     }
     let errors = found.iter().filter(|p| p.is_error()).count();
     let kind = if errors > 0 { "error" } else { "warning" };
