@@ -962,3 +962,37 @@ fn many_warnings_of_one_lint_are_counted_past_twenty() {
         ran.stderr
     );
 }
+
+/// Labels past the most a scenario may number are refused once, at the first of them, located
+/// in its row; the many after it are not each located and reported.
+#[test]
+fn labels_past_the_limit_are_refused_once() {
+    let s = Scratch::new("label-limit");
+    let first: Vec<String> = (0..16_384).map(|i| format!("a{i}")).collect();
+    let more: Vec<String> = (0..5_000).map(|i| format!("b{i}")).collect();
+    s.write(
+        "posts.csv",
+        format!(
+            "id,published,labels\np0,2021-01-01 10:00,{}\np1,2021-01-01 11:00,{}\n",
+            first.join(";"),
+            more.join(";")
+        ),
+    );
+    let scenario = s.write(
+        "scenario.toml",
+        format!(
+            "[scenario]\nid = \"label-limit\"\ntitle = \"Too many labels (invented)\"\nzone = \"UTC\"\n\n[parties]\nhost = \"Host\"\n\n[[policy]]\nfile = \"{}\"\n\n[posts]\nfile = \"posts.csv\"\nmark = \"invented\"\n",
+            repo("policies/azure-2018.toml")
+        ),
+    );
+    let ran = modsim(&s.0, &["check", scenario.to_str().unwrap()]);
+    ran.refused("posts.csv:3:21]");
+    assert_eq!(
+        ran.stderr
+            .matches("more than 16384 distinct labels")
+            .count(),
+        1,
+        "{}",
+        ran.stderr
+    );
+}

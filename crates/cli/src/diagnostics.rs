@@ -46,17 +46,16 @@ fn file_problems(handler: &GraphicalReportHandler, file: &str, found: &[&Problem
     let mut per_lint: Vec<(&str, usize)> = Vec::new();
     for problem in found {
         if let (false, Some(code)) = (problem.is_error(), problem.code) {
-            let k = match per_lint.iter().position(|(c, _)| *c == code) {
-                Some(k) => k,
+            let seen = match per_lint.iter_mut().find(|(c, _)| *c == code) {
+                Some((_, n)) => {
+                    *n += 1;
+                    *n
+                }
                 None => {
-                    per_lint.push((code, 0));
-                    per_lint.len() - 1
+                    per_lint.push((code, 1));
+                    1
                 }
             };
-            let seen = per_lint.get_mut(k).map_or(0, |(_, n)| {
-                *n += 1;
-                *n
-            });
             if seen > MAX_SHOWN_PER_LINT {
                 continue;
             }

@@ -144,10 +144,7 @@ impl LabelSet {
     /// [`LabelSet::insert`] of a label past the first 128, or into a set that holds one.
     #[cold]
     fn insert_wide(&mut self, index: usize) {
-        if index < MAX_LABELS {
-            let wide = LabelSet::from_wide_indices([0; 2], index, std::iter::empty());
-            self.union_wide(&wide);
-        }
+        self.union_wide(&LabelSet::from_indices([index]));
     }
 
     /// True when the set holds label number `index`.

@@ -90,6 +90,7 @@ pub(super) fn read_posts(
         problems: Vec::new(),
         written: Vec::new(),
         starts: Vec::new(),
+        too_many_labels: false,
     };
     let mut record = csv::StringRecord::new();
     loop {
@@ -219,6 +220,8 @@ struct Rows<'a> {
     /// after another; post `i`'s start at `starts[i]`.
     written: Vec<u32>,
     starts: Vec<usize>,
+    /// Whether a label past [`MAX_SCENARIO_LABELS`] has been reported.
+    too_many_labels: bool,
 }
 
 impl Rows<'_> {
@@ -353,6 +356,11 @@ impl Rows<'_> {
 
     fn labels(&mut self, row: &Row<'_>) -> LabelSet {
         let mut labels = LabelSet::EMPTY;
+        // Where the `labels` field is written, found when a label needs locating; each label
+        // is then looked for past the one before it, so a row of thousands of labels is read
+        // once, not once per label.
+        let mut field: Option<Option<Range<usize>>> = None;
+        let mut from = 0;
         for label in self
             .field(row, "labels")
             .split(';')
@@ -362,17 +370,26 @@ impl Rows<'_> {
             let index = match self.read.label_number(label) {
                 Some((i, false)) => i,
                 Some((i, true)) => {
-                    if let Some(span) = self.label_span(row, label) {
+                    let field = field.get_or_insert_with(|| self.span(row, "labels"));
+                    if let Some(span) = self.label_in(field.as_ref(), &mut from, label) {
                         self.read.first_seen.push((label.into(), span));
                     }
                     i
                 }
+                // Said once, at the first label past the limit: a row of a million new labels
+                // would otherwise locate each of them in the row.
+                None if self.too_many_labels => continue,
                 None => {
-                    let span = self.label_span(row, label);
-                    self.problems.push(Problem::error(
-                        format!("more than {MAX_SCENARIO_LABELS} distinct labels"),
-                        span,
-                    ));
+                    self.too_many_labels = true;
+                    let field = field.get_or_insert_with(|| self.span(row, "labels"));
+                    let span = self.label_in(field.as_ref(), &mut from, label);
+                    self.problems.push(
+                        Problem::error(
+                            format!("more than {MAX_SCENARIO_LABELS} distinct labels"),
+                            span,
+                        )
+                        .with_help("a policy numbers at most this many labels (`MAX_LABELS` in crates/policy/src/labels.rs); later new labels are not reported"),
+                    );
                     continue;
                 }
             };
@@ -437,128 +454,28 @@ impl Rows<'_> {
         }
     }
 
-    /// Where `label` is written in the row's `labels` field.
-    fn label_span(&self, row: &Row<'_>, label: &str) -> Option<Range<usize>> {
-        let field = self.span(row, "labels")?;
-        let written = self.text.get(field.clone())?;
-        let mut offset = field.start;
+    /// Where `label` is written in the `labels` field at `field` (its place in the file), at
+    /// or after byte `from`, which moves past it; the whole field when it is not found there.
+    fn label_in(
+        &self,
+        field: Option<&Range<usize>>,
+        from: &mut usize,
+        label: &str,
+    ) -> Option<Range<usize>> {
+        let field = field?;
+        let mut offset = (*from).clamp(field.start, field.end);
+        let written = self.text.get(offset..field.end)?;
         for part in written.split(';') {
             let trimmed = part.trim();
             if trimmed == label {
                 let start = offset + (part.len() - part.trim_start().len());
+                *from = start + trimmed.len();
                 return Some(start..start + trimmed.len());
             }
             offset += part.len() + 1;
         }
-        Some(field)
+        Some(field.clone())
     }
-}
-
-/// A record of the posts file (the header, or a row), located in the file's text.
-struct Row<'r> {
-    text: &'r str,
-    record: &'r csv::StringRecord,
-}
-
-impl Row<'_> {
-    /// Where the record starts: where the reader says, past the comment and blank lines the
-    /// reader skipped before it.
-    fn start(&self) -> Option<usize> {
-        let mut start = usize::try_from(self.record.position()?.byte()).ok()?;
-        while let Some(rest) = self.text.get(start..) {
-            let skipped = if rest.starts_with('#') {
-                rest.find('\n').map_or(rest.len(), |n| n + 1)
-            } else if rest.starts_with("\r\n") {
-                2
-            } else if rest.starts_with('\n') {
-                1
-            } else {
-                break;
-            };
-            start += skipped;
-        }
-        Some(start.min(self.text.len()))
-    }
-
-    /// The record's first line, for problems of the whole row.
-    fn line(&self) -> Option<Range<usize>> {
-        let start = self.start()?;
-        let end = self
-            .text
-            .get(start..)
-            .and_then(|rest| rest.find(['\r', '\n']))
-            .map_or(self.text.len(), |n| start + n);
-        Some(start..end)
-    }
-
-    /// Where field `index` is written: the CSV parser's own reading of the raw record, field
-    /// by field, so each problem underlines its own field and never an equal text elsewhere
-    /// in the row. Without surrounding spaces, and inside the quotes of a quoted field.
-    fn field_span(&self, index: usize) -> Option<Range<usize>> {
-        let start = self.start()?;
-        let bytes = self.text.as_bytes().get(start..)?;
-        FIELD_PARSER.with_borrow_mut(|parser| {
-            parser.reset();
-            field_at(parser, bytes, index)
-                .map(|(from, to)| written(self.text, start + from, start + to))
-        })
-    }
-}
-
-thread_local! {
-    /// The parser [`Row::field_span`] reads a raw record with: building one costs more than
-    /// reading a row, and a scenario's first sight of each label asks for a span.
-    static FIELD_PARSER: std::cell::RefCell<csv_core::Reader> =
-        std::cell::RefCell::new(csv_core::ReaderBuilder::new().build());
-}
-
-/// Where field `index` of the raw record at the start of `bytes` lies, as the parser consumed
-/// it (from its first byte to past the delimiter or line end that closed it), read by `parser`
-/// from its start state.
-fn field_at(parser: &mut csv_core::Reader, bytes: &[u8], index: usize) -> Option<(usize, usize)> {
-    let mut scratch = [0u8; 1024];
-    let (mut offset, mut field_start, mut field) = (0, 0, 0);
-    loop {
-        let input = bytes.get(offset..).unwrap_or(&[]);
-        let (result, read, _) = parser.read_field(input, &mut scratch);
-        offset += read;
-        match result {
-            csv_core::ReadFieldResult::OutputFull => {}
-            csv_core::ReadFieldResult::InputEmpty if read > 0 => {}
-            csv_core::ReadFieldResult::Field { record_end } => {
-                if field == index {
-                    return Some((field_start, offset));
-                }
-                if record_end {
-                    return None;
-                }
-                field += 1;
-                field_start = offset;
-            }
-            csv_core::ReadFieldResult::InputEmpty | csv_core::ReadFieldResult::End => {
-                return None;
-            }
-        }
-    }
-}
-
-/// The value written in `text[start..end]`, a field as the parser consumed it: without the
-/// delimiter or line end that closed it, surrounding spaces, and the quotes of a quoted field.
-fn written(text: &str, start: usize, end: usize) -> Range<usize> {
-    let raw = text.get(start..end).unwrap_or("");
-    let raw = match raw.strip_suffix(',') {
-        Some(field) => field,
-        None => raw.trim_end_matches(['\r', '\n']),
-    };
-    let value = raw.trim_matches([' ', '\t']);
-    let mut lead = raw.len() - raw.trim_start_matches([' ', '\t']).len();
-    let mut len = value.len();
-    // A quote opens a quoted field only as its first byte; elsewhere it is read as written.
-    if lead == 0 && len > 2 && value.starts_with('"') && value.ends_with('"') {
-        lead += 1;
-        len -= 2;
-    }
-    start + lead..start + lead + len
 }
 
 fn csv_problem(e: &csv::Error, text: &str) -> Problem {
@@ -583,5 +500,8 @@ fn csv_problem(e: &csv::Error, text: &str) -> Problem {
         .with_help("quote fields that contain commas with `\"`")
 }
 
+mod row;
 #[cfg(test)]
 mod tests;
+
+use row::Row;
